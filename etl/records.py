@@ -1,0 +1,147 @@
+"""The contract between the source readers and the loader.
+
+Every reader is a pure function ``read(path, **options) -> Parsed``: it opens one
+file, never touches the warehouse, and hands back normalised rows plus the rows
+it could not use (with a reason a manager can act on).  Identity and course
+resolution happen later, in one place (``etl.load``), because they need the
+warehouse.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import polars as pl
+
+#: Status words every learning record is normalised to.
+STATUSES = ("enrolled", "in_progress", "completed", "passed", "failed")
+
+#: How a learner is named in a record; ``etl.load`` resolves each kind to an employee.
+#: employee_id: the HR id; email: a work e-mail; mbox_sha1: hex SHA-1 of "mailto:<email>";
+#: hashed: "sha256$<hex>" or "md5$<hex>" of e-mail + salt (Open Badges);
+#: account: an LMS account name (matched to employee id or e-mail).
+LEARNER_KINDS = ("employee_id", "email", "mbox_sha1", "hashed", "account")
+
+#: Columns of a normalised learning record (one row per source record).
+LEARNING_SCHEMA: dict[str, pl.DataType] = {
+    "row_number": pl.Int64,          # 1-based position in the file (data rows / statements)
+    "learner_kind": pl.Utf8,          # one of LEARNER_KINDS
+    "learner_value": pl.Utf8,         # the identifier as written in the file
+    "learner_salt": pl.Utf8,          # salt for kind 'hashed', else null
+    "course_key": pl.Utf8,            # catalog id or alias as written in the file
+    "status": pl.Utf8,                # one of STATUSES
+    "completed_at": pl.Datetime("us", "UTC"),  # when the outcome happened (event time)
+    "score": pl.Float64,              # 0..100 when known
+    "expires_at": pl.Datetime("us", "UTC"),    # the record's own expiry, if any
+    "source_record_id": pl.Utf8,      # stable id of the record in its source (dedup key)
+    "raw": pl.Utf8,                   # the original record, verbatim
+}
+
+
+class UnreadableFile(Exception):
+    """A file that cannot be read at all. The message is one sentence for a manager."""
+
+
+@dataclass
+class Rejected:
+    row_number: int
+    reason: str
+    raw: str
+
+
+@dataclass
+class Parsed:
+    """What a reader returns for one file."""
+
+    kind: str
+    rows_read: int
+    records: pl.DataFrame
+    rejected: list[Rejected] = field(default_factory=list)
+    #: xAPI only: ids of statements that voiding statements in this file cancel.
+    voided_ids: list[str] = field(default_factory=list)
+
+
+def learning_frame(rows: list[dict] | None = None) -> pl.DataFrame:
+    """Build a frame with exactly LEARNING_SCHEMA from dict rows (missing keys are null)."""
+    rows = rows or []
+    cols = {k: [r.get(k) for r in rows] for k in LEARNING_SCHEMA}
+    return pl.DataFrame(cols, schema=LEARNING_SCHEMA)
+
+
+def read_text(path: Path) -> str:
+    """Decode an export whatever its encoding: UTF-8 (with or without BOM) or UTF-16 (Excel CSV)."""
+    data = Path(path).read_bytes()
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        return data.decode("utf-16")
+    if len(data) > 1 and data[1:2] == b"\x00" and data[0:1] != b"\x00":
+        return data.decode("utf-16-le")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 decodes nearly anything
+            raise UnreadableFile(f"{Path(path).name} is not text in a known encoding (UTF-8, UTF-16 or Windows-1252).") from exc
+    return text.lstrip("\ufeff")
+
+
+def csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
+    """Header and data rows of a CSV export (any encoding, BOM stripped, delimiter sniffed)."""
+    text = read_text(path)
+    if not text.strip():
+        raise UnreadableFile(f"{Path(path).name} is empty.")
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+        delim = dialect.delimiter
+    except csv.Error:
+        delim = ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise UnreadableFile(f"{Path(path).name} is not a well-formed CSV file ({exc}).") from exc
+    header = [h.strip() for h in rows[0]]
+    body = [r for r in rows[1:] if any(c.strip() for c in r)]
+    return header, body
+
+
+def raw_csv_line(header: list[str], row: list[str]) -> str:
+    """The row as one CSV line (the record a rejected-rows reader will recognise)."""
+    buf = io.StringIO()
+    csv.writer(buf, lineterminator="").writerow(row)
+    return buf.getvalue()
+
+
+def raw_json(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+
+
+def parse_iso_datetime(value: str) -> datetime:
+    """ISO 8601 / RFC 3339 timestamp -> aware UTC datetime. Naive values are taken as UTC.
+
+    Raises ValueError with a readable message when the value is not a timestamp.
+    """
+    if value is None:
+        raise ValueError("missing timestamp")
+    if isinstance(value, (int, float)):
+        # Open Badges 1.x used Unix seconds
+        return datetime.fromtimestamp(float(value), tz=timezone.utc)
+    s = str(value).strip()
+    if not s:
+        raise ValueError("empty timestamp")
+    if s.isdigit():
+        return datetime.fromtimestamp(int(s), tz=timezone.utc)
+    if s.endswith(("Z", "z")):
+        s = s[:-1] + "+00:00"
+    try:
+        dt = datetime.fromisoformat(s)
+    except ValueError:
+        raise ValueError(f"'{value}' is not an ISO 8601 timestamp") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)
