@@ -1,0 +1,122 @@
+"""Command line: ``python -m etl load|sample|status``.
+
+Exit status: 0 when every file could be read (rejected rows are normal), 1 when any
+file could not be read at all, 2 when the command itself was used wrongly.
+"""
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+from etl import warehouse
+from etl.load import ALL_KINDS, load_paths, main_progress
+
+SAMPLE_DIR = warehouse.ROOT / "sample_data"
+
+
+def _print_summaries(summaries) -> int:
+    failed = 0
+    for s in summaries:
+        print(s.line())
+        failed += s.status == "failed"
+    totals = [sum(getattr(s, f) for s in summaries) for f in ("rows_read", "rows_loaded", "rows_duplicate", "rows_rejected")]
+    print(f"{len(summaries)} file(s): {totals[0]:,} read, {totals[1]:,} loaded, {totals[2]:,} duplicate, "
+          f"{totals[3]:,} rejected, {failed} not loaded")
+    return 1 if failed else 0
+
+
+def cmd_load(args) -> int:
+    con = warehouse.connect(args.db)
+    big = any(Path(p).is_file() and Path(p).stat().st_size > 5 << 20 for p in args.paths)
+    progress = main_progress() if big and sys.stderr.isatty() or big and args.progress else None
+    summaries = load_paths(con, args.paths, kind=args.kind, profile=args.profile, tz=args.tz, progress=progress)
+    con.close()
+    return _print_summaries(summaries)
+
+
+def build_sample(db: str | Path | None, scale: float = 1.0, seed: int = 7, quiet: bool = False) -> int:
+    """Build a demo warehouse: the committed sample at scale 1, a generated organisation otherwise."""
+    target = warehouse.db_path(db)
+    if target.exists():
+        target.unlink()
+    wal = target.with_name(target.name + ".wal")
+    if wal.exists():
+        wal.unlink()
+    con = warehouse.connect(target)
+    tmp = None
+    source = SAMPLE_DIR
+    if scale != 1.0 or not SAMPLE_DIR.exists():
+        from etl import sample_gen
+
+        tmp = Path(tempfile.mkdtemp(prefix="upskill-sample-"))
+        sample_gen.generate(tmp, scale=scale, seed=seed)
+        source = tmp
+    try:
+        summaries = load_paths(con, [source])
+    finally:
+        con.close()
+        if tmp:
+            shutil.rmtree(tmp, ignore_errors=True)
+    if quiet:
+        return 1 if any(s.status == "failed" for s in summaries) else 0
+    code = _print_summaries(summaries)
+    print(f"Demo warehouse written to {target}")
+    return code
+
+
+def cmd_sample(args) -> int:
+    return build_sample(args.db, args.scale, args.seed)
+
+
+def cmd_status(args) -> int:
+    path = warehouse.db_path(args.db)
+    if not path.exists():
+        print(f"There is no warehouse at {path}; run 'python -m etl load FILES' or 'python -m etl sample'.")
+        return 1
+    con = warehouse.connect(path, read_only=True)
+    from etl import status
+
+    print(status.report(con))
+    con.close()
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m etl", description="Load learning exports into the warehouse.")
+    p.add_argument("--db", help="warehouse file (default: $UPSKILL_DB or data/warehouse.duckdb)")
+    sub = p.add_subparsers(dest="command", required=True)
+    load = sub.add_parser("load", help="load export files or folders")
+    load.add_argument("paths", nargs="+", help="files or folders")
+    load.add_argument("--kind", choices=ALL_KINDS, help="force the kind of every file instead of detecting it")
+    load.add_argument("--profile", help="mapping profile (TOML) for a provider CSV")
+    load.add_argument("--tz", default="UTC", help="time zone of naive dates in Moodle exports (default UTC)")
+    load.add_argument("--progress", action="store_true", help="show a progress bar even when not on a terminal")
+    load.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+    load.set_defaults(func=cmd_load)
+    sample = sub.add_parser("sample", help="build the demo warehouse from sample_data/")
+    sample.add_argument("--scale", type=float, default=1.0, help="generate an organisation about N times larger")
+    sample.add_argument("--seed", type=int, default=7)
+    sample.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+    sample.set_defaults(func=cmd_sample)
+    status = sub.add_parser("status", help="what was loaded when, freshness per source, rejected rows")
+    status.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+    status.set_defaults(func=cmd_status)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    if getattr(args, "db_sub", None):
+        args.db = args.db_sub
+    try:
+        return args.func(args)
+    except warehouse.WarehouseError as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,144 @@
+"""The DuckDB warehouse: where it lives, how it is opened, how its schema is upgraded.
+
+Tables are created by numbered migrations in ``sql/migrations/`` and are upgraded in
+place (a warehouse made by an earlier version keeps its data). Views and metric
+macros in ``sql/models/`` hold no data, so they are re-created after every upgrade.
+"""
+from __future__ import annotations
+
+import os
+import re
+from datetime import datetime, timezone
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parent.parent
+SQL_DIR = ROOT / "sql"
+DEFAULT_DB = ROOT / "data" / "warehouse.duckdb"
+
+
+class WarehouseError(Exception):
+    """The warehouse cannot be used as asked; the message says why in one sentence."""
+
+
+def db_path(explicit: str | os.PathLike | None = None) -> Path:
+    """``--db`` wins over ``UPSKILL_DB``, which wins over ``data/warehouse.duckdb``."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("UPSKILL_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def now_utc() -> datetime:
+    """Naive UTC timestamp: every timestamp in the warehouse is UTC without a zone."""
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def _migrations() -> list[tuple[int, Path]]:
+    found = []
+    for path in sorted((SQL_DIR / "migrations").glob("*.sql")):
+        m = re.match(r"(\d+)_", path.name)
+        if m:
+            found.append((int(m.group(1)), path))
+    return found
+
+
+def _models() -> list[Path]:
+    return sorted((SQL_DIR / "models").glob("*.sql"))
+
+
+def scalar(con: duckdb.DuckDBPyConnection, query: str, params=None):
+    """First value of the first row, or None. (DuckDB 2.0 wants every result drained.)"""
+    rows = con.execute(query, params or []).fetchall()
+    return rows[0][0] if rows else None
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    exists = scalar(con, "select count(*) from information_schema.tables where table_name = 'schema_migrations'")
+    if not exists:
+        return 0
+    return scalar(con, "select coalesce(max(version), 0) from schema_migrations")
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> int:
+    """Bring the schema up to date; return the version reached.
+
+    Each migration runs in its own transaction, so a failure leaves the warehouse at
+    the last good version. A warehouse from a newer version of the product is refused
+    rather than touched.
+    """
+    con.execute(
+        "create table if not exists schema_migrations (version integer primary key, name varchar, applied_at timestamp)"
+    )
+    current = schema_version(con)
+    known = _migrations()
+    latest = known[-1][0] if known else 0
+    if current > latest:
+        raise WarehouseError(
+            f"The warehouse has schema version {current}, newer than this version of the product knows ({latest}); upgrade the product."
+        )
+    changed = False
+    for version, path in known:
+        if version <= current:
+            continue
+        con.execute("begin transaction")
+        try:
+            con.execute(path.read_text())
+            con.execute("insert into schema_migrations values (?, ?, ?)", [version, path.name, now_utc()])
+            con.execute("commit")
+        except Exception:
+            con.execute("rollback")
+            raise
+        changed = True
+    if changed or not _models_current(con):
+        apply_models(con)
+    return max(current, latest)
+
+
+def _models_fingerprint() -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    for path in _models():
+        h.update(path.name.encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()
+
+
+def _models_current(con: duckdb.DuckDBPyConnection) -> bool:
+    return scalar(con, "select value from settings where key = 'models_fingerprint'") == _models_fingerprint()
+
+
+def apply_models(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create every view and macro, in file order, in one transaction."""
+    con.execute("begin transaction")
+    try:
+        for path in _models():
+            con.execute(path.read_text())
+        con.execute(
+            "insert or replace into settings values ('models_fingerprint', ?)", [_models_fingerprint()]
+        )
+        con.execute("commit")
+    except Exception:
+        con.execute("rollback")
+        raise
+
+
+def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """Open the warehouse. A writable connection creates and upgrades it as needed."""
+    target = db_path(path)
+    if read_only:
+        if not target.exists():
+            raise WarehouseError(f"There is no warehouse at {target.name}; load data first.")
+        con = duckdb.connect(str(target), read_only=True)
+    else:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(target))
+        migrate(con)
+    con.execute("set TimeZone = 'UTC'")
+    return con
+
+
+def reporting_currency(con: duckdb.DuckDBPyConnection) -> str:
+    return scalar(con, "select value from settings where key = 'reporting_currency'") or "USD"

@@ -1,0 +1,697 @@
+"""Read xAPI 1.0.3 statements into normalised learning records.
+
+Accepted shapes: a JSON array of statements, JSON lines (one statement per
+line), an LRS ``StatementResult`` (``{"statements": [...], "more": "..."}``)
+or a single statement object.  Only the page in the file is read: the ``more``
+link of a StatementResult is not followed, because a reader never goes on the
+network.
+
+A statement that breaks an xAPI rule is a rejected row with the reason; the
+rules are those of xAPI-Data 1.0.3 (and cmi5 for its verbs).  Voiding
+statements are not learning records: the ids they cancel are returned in
+``Parsed.voided_ids`` so that the loader can cancel records loaded earlier, and
+statements voided within the same file are left out of the records.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from etl import records
+from etl.records import Parsed, Rejected, UnreadableFile
+
+try:  # orjson is several times faster on 1M-statement exports; json is the fallback.
+    import orjson as _orjson
+except ImportError:  # pragma: no cover - depends on the environment
+    _orjson = None
+
+KIND = "xapi"
+
+#: The reserved verb whose statements cancel other statements.
+VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
+
+#: The two namespaces of ADL verbs: the classic one, and the w3id one that cmi5 uses.
+_VERB_NAMESPACES = ("http://adlnet.gov/expapi/verbs/", "https://w3id.org/xapi/adl/verbs/")
+
+#: Verb word -> status.  Outcome verbs give the outcome; activity verbs show use of the platform.
+_VERB_WORD_STATUS = {
+    "completed": "completed",
+    "passed": "passed",
+    "failed": "failed",
+    "satisfied": "completed",
+    "waived": "completed",
+    **{
+        word: "in_progress"
+        for word in (
+            "attempted", "launched", "initialized", "progressed", "experienced", "resumed",
+            "suspended", "terminated", "answered", "scored", "abandoned",
+        )
+    },
+}
+
+#: Full verb IRI -> status, for both namespaces (``voided`` is reserved and handled apart).
+VERB_STATUS: dict[str, str] = {
+    ns + word: status for ns in _VERB_NAMESPACES for word, status in _VERB_WORD_STATUS.items()
+}
+
+#: Verbs whose result.success false means the learner failed (cmi5 "waived" carries no success).
+_SUCCESS_VERBS = frozenset(ns + w for ns in _VERB_NAMESPACES for w in ("completed", "passed", "satisfied"))
+
+_IFI_KEYS = ("mbox", "mbox_sha1sum", "openid", "account")
+_OBJECT_TYPES = ("Activity", "Agent", "Group", "SubStatement", "StatementRef")
+
+_UUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.\-]*:\S+$")
+_SHA1_HEX = re.compile(r"^[0-9a-fA-F]{40}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+# Date and time (extended or basic form) with optional zone; fromisoformat does the real parsing.
+_TIMESTAMP = re.compile(
+    r"^\d{4}-?\d{2}-?\d{2}[Tt]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,](\d+))?)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?$"
+)
+_FRACTION = re.compile(r"[.,](\d{7,})")
+_NUM = r"(\d+(?:[.,]\d+)?)"
+_DURATION = re.compile(
+    rf"^P(?!$)(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}D)?(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?$"
+)
+_DURATION_WEEKS = re.compile(rf"^P{_NUM}W$")
+
+
+class _Invalid(Exception):
+    """A statement that cannot be used; the message is the reason shown to the manager."""
+
+
+@dataclass
+class _Voiding:
+    """A valid voiding statement: ``statement_id`` cancels ``target_id``."""
+
+    row_number: int
+    statement_id: str
+    target_id: str
+    raw: str
+
+
+# --------------------------------------------------------------------------- sniff
+
+
+def sniff(name: str, head: str) -> bool:
+    """True when ``head`` is JSON or JSON lines whose first object is an xAPI statement or result.
+
+    Decided on content only, because LRS exports have arbitrary names (``.json``,
+    ``.jsonl``, ``.ndjson``, ``.txt``).  Objects without both ``actor`` and ``verb``
+    (badges, Caliper events, SCORM Cloud registrations) are not claimed.
+    """
+    text = head.lstrip("\ufeff \t\r\n")
+    if not text or text[0] not in "[{":
+        return False
+    first = _first_object(text)
+    if first is None:
+        # The first object is longer than the head or broken: fall back to its keys.
+        if re.match(r'^\{\s*"statements"\s*:\s*\[', text):
+            return True
+        return bool(re.search(r'"actor"\s*:', text) and re.search(r'"verb"\s*:\s*\{', text))
+    return _is_statement_like(first) or isinstance(first.get("statements"), list)
+
+
+def _first_object(text: str) -> dict | None:
+    """The first JSON object in a (possibly truncated) head, or None when it cannot be decoded."""
+    decoder = json.JSONDecoder()
+    if text[0] == "[":
+        rest = text[1:].lstrip()
+        if not rest.startswith("{"):
+            return None
+        try:
+            value, _ = decoder.raw_decode(rest)
+        except ValueError:
+            return None
+        return value if isinstance(value, dict) else None
+    try:
+        value, _ = decoder.raw_decode(text)
+        return value if isinstance(value, dict) else None
+    except ValueError:
+        pass
+    # JSON lines whose first line is broken: let one of the next lines decide.
+    for line in text.splitlines()[1:6]:
+        line = line.strip()
+        if not line:
+            continue
+        try:
+            value = json.loads(line)
+        except ValueError:
+            continue
+        return value if isinstance(value, dict) else None
+    return None
+
+
+def _is_statement_like(obj: Any) -> bool:
+    """An object that claims to be a statement (it may still break the rules)."""
+    return isinstance(obj, dict) and "actor" in obj and "verb" in obj
+
+
+# --------------------------------------------------------------------------- read
+
+
+def read(path: Path, **options: Any) -> Parsed:
+    """Read one xAPI export into learning records, rejected statements and voided statement ids.
+
+    JSON lines are decoded line by line so a 1M-statement export is never held
+    whole in memory; a broken line is a rejected row, not a failed file.
+    """
+    path = Path(path)
+    name = path.name
+    with path.open("rb") as fh:
+        head = fh.read(4096)
+    text: str | None = None
+    if _is_utf16(head):
+        text = records.read_text(path)
+        first = _first_char(text)
+    else:
+        first = _first_char(head.decode("utf-8", errors="replace"))
+    if first is None:
+        raise UnreadableFile(f"{name} is empty.")
+    if first not in "[{":
+        raise UnreadableFile(f"{name} is not JSON, so it cannot be an export of xAPI statements.")
+    if first == "[":
+        return _from_document(name, _parse_document(name, text if text is not None else records.read_text(path)))
+
+    # '{': JSON lines, or one (pretty-printed) statement or StatementResult.
+    lines = _numbered_nonblank(iter(text.splitlines()) if text is not None else _utf8_lines(path))
+    first_line = next(lines)
+    try:
+        one_object_per_line = isinstance(_loads(first_line[1]), dict)
+    except ValueError:
+        one_object_per_line = False
+    if one_object_per_line:
+        return _from_lines(name, _chain_first(first_line, lines), None)
+    whole = text if text is not None else records.read_text(path)
+    try:
+        value = _loads(whole)
+    except ValueError as exc:
+        # JSON lines whose first line is broken, or broken JSON: the lines will tell.
+        return _from_lines(name, _numbered_nonblank(iter(whole.splitlines())), exc)
+    return _from_document(name, value)
+
+
+def _is_utf16(head: bytes) -> bool:
+    """UTF-16 exports (BOM, or NULs between ASCII bytes) must be decoded whole."""
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return True
+    return len(head) > 1 and head[1:2] == b"\x00" and head[0:1] != b"\x00"
+
+
+def _first_char(text: str) -> str | None:
+    """First character that is not whitespace or a BOM, or None for a blank text."""
+    stripped = text.lstrip("\ufeff \t\r\n")
+    return stripped[0] if stripped else None
+
+
+def _utf8_lines(path: Path) -> Iterator[str]:
+    """Lines of a UTF-8 file (BOM stripped), decoded one at a time; Windows-1252 as a fallback."""
+    with path.open("rb") as fh:
+        for i, line in enumerate(fh):
+            if i == 0 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            try:
+                yield line.decode("utf-8")
+            except UnicodeDecodeError:
+                yield line.decode("cp1252", errors="replace")
+
+
+def _numbered_nonblank(lines: Iterator[str]) -> Iterator[tuple[int, str]]:
+    """(physical line number, stripped text) of each non-blank line."""
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if line:
+            yield number, line
+
+
+def _chain_first(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+    yield first
+    yield from rest
+
+
+def _reject_constant(value: str) -> Any:
+    raise ValueError(f"{value} is not allowed in JSON")
+
+
+def _loads(text: str | bytes) -> Any:
+    """Decode JSON strictly (NaN and Infinity are not JSON), with orjson when it is installed."""
+    if _orjson is not None:
+        return _orjson.loads(text)
+    return json.loads(text, parse_constant=_reject_constant)
+
+
+def _parse_document(name: str, text: str) -> Any:
+    """The whole file as one JSON value, or UnreadableFile saying where the JSON breaks."""
+    try:
+        return _loads(text)
+    except ValueError as exc:
+        raise UnreadableFile(f"{name} is not valid JSON ({_json_error(exc)}).") from exc
+
+
+def _json_error(exc: ValueError) -> str:
+    """A short description of a JSON syntax error, with its position when known."""
+    msg = getattr(exc, "msg", None) or str(exc).split(":")[0]
+    line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
+    if line is not None and col is not None:
+        return f"{msg} at line {line}, column {col}"
+    return msg
+
+
+def _from_document(name: str, value: Any) -> Parsed:
+    """Statements of a JSON document: an array, a StatementResult or a single statement."""
+    if isinstance(value, list):
+        statements = value
+    elif isinstance(value, dict) and "statements" in value and not _is_statement_like(value):
+        statements = value["statements"]
+        if not isinstance(statements, list):
+            raise UnreadableFile(f"{name} has a 'statements' field that is not a list of statements.")
+    elif _is_statement_like(value):
+        statements = [value]
+    else:
+        raise UnreadableFile(_not_xapi(name))
+    if not statements:
+        raise UnreadableFile(f"{name} holds no statements.")
+    if not any(_is_statement_like(s) for s in statements):
+        raise UnreadableFile(_not_xapi(name))
+    collector = _Collector()
+    for number, stmt in enumerate(statements, start=1):
+        if not isinstance(stmt, dict):
+            collector.reject(number, f"statement {number} is not a JSON object but {_show(stmt)}.", _raw(stmt))
+        else:
+            collector.add(number, stmt, _raw(stmt))
+    return collector.parsed()
+
+
+def _from_lines(name: str, lines: Iterator[tuple[int, str]], doc_error: ValueError | None) -> Parsed:
+    """Statements of a JSON lines file; a line may also hold a whole StatementResult page.
+
+    ``doc_error`` is the error from reading the file as one JSON document: it is
+    the better explanation when no line turns out to be a statement.
+    """
+    collector = _Collector()
+    number = 0
+    statement_like = 0
+    broken = 0
+    first_error = ""
+    for line_no, text in lines:
+        try:
+            value = _loads(text)
+        except ValueError as exc:
+            number += 1
+            broken += 1
+            first_error = first_error or f"line {line_no}: {_json_error_short(exc)}"
+            collector.reject(number, f"line {line_no} is not valid JSON ({_json_error_short(exc)}).", text)
+            continue
+        if isinstance(value, dict) and isinstance(value.get("statements"), list) and not _is_statement_like(value):
+            for stmt in value["statements"]:
+                number += 1
+                if isinstance(stmt, dict):
+                    statement_like += _is_statement_like(stmt)
+                    collector.add(number, stmt, _raw(stmt))
+                else:
+                    collector.reject(
+                        number, f"line {line_no} holds a statement that is not a JSON object but {_show(stmt)}.", _raw(stmt)
+                    )
+            continue
+        number += 1
+        if not isinstance(value, dict):
+            collector.reject(number, f"line {line_no} is not a JSON object but {_show(value)}.", text)
+            continue
+        statement_like += _is_statement_like(value)
+        collector.add(number, value, text)
+    if statement_like == 0:
+        if doc_error is not None:
+            raise UnreadableFile(f"{name} is not valid JSON ({_json_error(doc_error)}).")
+        if broken == number:
+            raise UnreadableFile(f"{name} is not valid JSON lines ({first_error}).")
+        raise UnreadableFile(_not_xapi(name))
+    return collector.parsed()
+
+
+def _json_error_short(exc: ValueError) -> str:
+    """A JSON error for one line: the column is enough, the line is named by the caller."""
+    msg = getattr(exc, "msg", None) or str(exc).split(":")[0]
+    col = getattr(exc, "colno", None)
+    return f"{msg} at column {col}" if col is not None else msg
+
+
+def _not_xapi(name: str) -> str:
+    return (
+        f"{name} holds JSON but no xAPI statements "
+        "(no object with 'actor' and 'verb', and no 'statements' list)."
+    )
+
+
+def _raw(value: Any) -> str:
+    """A statement from a JSON document as compact JSON text (its verbatim form is not kept by the parser)."""
+    return records.raw_json(value)
+
+
+# --------------------------------------------------------------------------- collecting
+
+
+class _Collector:
+    """Gathers records, rejections and voidings; in-file voiding is applied at the end.
+
+    Voiding can only be settled once the whole file is seen: a voiding statement
+    may come before the statement it voids, and a voiding statement that targets
+    another voiding statement must be rejected.
+    """
+
+    def __init__(self) -> None:
+        self.rows_read = 0
+        self.records: list[dict] = []
+        self.rejected: list[Rejected] = []
+        self.voidings: list[_Voiding] = []
+        self.seen_ids: dict[str, int] = {}
+
+    def reject(self, number: int, reason: str, raw: str) -> None:
+        self.rows_read += 1
+        self.rejected.append(Rejected(number, reason, raw))
+
+    def add(self, number: int, stmt: dict, raw: str) -> None:
+        self.rows_read += 1
+        try:
+            outcome = statement_outcome(stmt, number, raw)
+            stmt_id = outcome.statement_id if isinstance(outcome, _Voiding) else outcome["source_record_id"]
+            if stmt_id in self.seen_ids:
+                raise _Invalid(
+                    f"statement id {stmt_id} already appeared in statement {self.seen_ids[stmt_id]} of this file."
+                )
+        except _Invalid as exc:
+            self.rejected.append(Rejected(number, str(exc), raw))
+            return
+        self.seen_ids[stmt_id] = number
+        if isinstance(outcome, _Voiding):
+            self.voidings.append(outcome)
+        else:
+            self.records.append(outcome)
+
+    def parsed(self) -> Parsed:
+        """Apply voiding within the file and build the result."""
+        voiding_ids = {v.statement_id for v in self.voidings}
+        voided: dict[str, None] = {}
+        for v in self.voidings:
+            if v.target_id in voiding_ids:
+                self.rejected.append(Rejected(
+                    v.row_number,
+                    f"statement {v.statement_id} voids statement {v.target_id}, which is itself a voiding "
+                    "statement, and xAPI does not allow voiding a voiding statement.",
+                    v.raw,
+                ))
+            else:
+                voided[v.target_id] = None
+        kept = [r for r in self.records if r["source_record_id"] not in voided] if voided else self.records
+        self.rejected.sort(key=lambda r: r.row_number)
+        return Parsed(
+            kind=KIND,
+            rows_read=self.rows_read,
+            records=records.learning_frame(kept),
+            rejected=self.rejected,
+            voided_ids=list(voided),
+        )
+
+
+# --------------------------------------------------------------------------- one statement
+
+
+def statement_outcome(stmt: dict, row_number: int, raw: str) -> dict | _Voiding:
+    """Validate one statement and turn it into a learning record row or a voiding.
+
+    Raises _Invalid with the reason when the statement breaks an xAPI rule or
+    carries a verb the dashboard does not use.
+    """
+    stmt_id = _statement_id(stmt)
+    learner = _actor(stmt.get("actor"))
+    verb_id = _verb(stmt.get("verb"))
+    obj = stmt.get("object")
+    if obj is None:
+        raise _Invalid("object is missing; a statement must say what the actor acted on.")
+    if not isinstance(obj, dict):
+        raise _Invalid(f"object {_show(obj)} is not a JSON object.")
+    object_type = obj.get("objectType", "Activity")
+    if object_type not in _OBJECT_TYPES:
+        raise _Invalid(f"object.objectType {_show(object_type)} is not one of {', '.join(_OBJECT_TYPES)}.")
+    when = _when(stmt)
+    score = _score(stmt.get("result"))
+    _context(stmt.get("context"))
+
+    if verb_id == VOIDED_VERB:
+        return _voiding(stmt_id, obj, object_type, row_number, raw)
+    status = VERB_STATUS.get(verb_id)
+    if status is None:
+        raise _Invalid(f"verb {verb_id} is not a learning outcome or activity this dashboard uses.")
+    if learner is None:
+        raise _Invalid("anonymous group actor cannot be matched to an employee.")
+    if object_type != "Activity":
+        raise _Invalid(f"object.objectType is {object_type}, not an Activity, so there is no course to record.")
+    course_key = _iri(obj.get("id"), "object.id")
+    if when is None:
+        raise _Invalid("no timestamp: the statement has neither timestamp nor stored.")
+    result = stmt.get("result") or {}
+    if verb_id in _SUCCESS_VERBS and result.get("success") is False:
+        status = "failed"
+    kind, value = learner
+    return {
+        "row_number": row_number,
+        "learner_kind": kind,
+        "learner_value": value,
+        "learner_salt": None,
+        "course_key": course_key,
+        "status": status,
+        "completed_at": when,
+        "score": score,
+        "expires_at": None,
+        "source_record_id": stmt_id,
+        "raw": raw,
+    }
+
+
+def _statement_id(stmt: dict) -> str:
+    """The statement's UUID in lower case, or a stable content hash when the file has no id.
+
+    The hash (sha1 of the canonical JSON: sorted keys, no spaces, UTF-8) makes the
+    same id-less statement in two exports the same record for the loader.
+    """
+    if "id" not in stmt:
+        canonical = json.dumps(stmt, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+        return "sha1:" + hashlib.sha1(canonical.encode("utf-8")).hexdigest()
+    value = stmt["id"]
+    if not isinstance(value, str) or not _UUID.match(value):
+        raise _Invalid(f"statement id {_show(value)} is not a UUID.")
+    return value.lower()
+
+
+def _actor(actor: Any) -> tuple[str, str] | None:
+    """(learner_kind, learner_value) of the actor, or None for a valid anonymous group.
+
+    The anonymous group is returned as None rather than rejected here because a
+    voiding statement may legitimately come from one.
+    """
+    if actor is None:
+        raise _Invalid("actor is missing; a statement must say who did it.")
+    if not isinstance(actor, dict):
+        raise _Invalid(f"actor {_show(actor)} is not a JSON object.")
+    object_type = actor.get("objectType", "Agent")
+    if object_type not in ("Agent", "Group"):
+        raise _Invalid(f"actor.objectType {_show(object_type)} is neither Agent nor Group.")
+    if object_type == "Group" and "member" in actor:
+        members = actor["member"]
+        if not isinstance(members, list):
+            raise _Invalid(f"actor.member {_show(members)} is not a list of agents.")
+        if any(not isinstance(m, dict) or m.get("objectType") == "Group" for m in members):
+            raise _Invalid("actor.member lists something other than agents; a group cannot contain groups.")
+    present = [k for k in _IFI_KEYS if k in actor]
+    if len(present) > 1:
+        raise _Invalid(
+            f"actor has {len(present)} identifiers ({', '.join(present)}); xAPI allows exactly one."
+        )
+    if not present:
+        if object_type == "Group":
+            if not actor.get("member"):
+                raise _Invalid("actor is a group with neither an identifier nor members.")
+            return None
+        raise _Invalid("actor has no identifier (mbox, mbox_sha1sum, openid or account).")
+    key = present[0]
+    value = actor[key]
+    if key == "mbox":
+        mbox = value.strip() if isinstance(value, str) else ""
+        if not mbox.startswith("mailto:") or not _EMAIL.match(mbox[7:]):
+            raise _Invalid(f"actor.mbox {_show(value)} is not a 'mailto:' IRI with an e-mail address.")
+        return "email", mbox[7:]
+    if key == "mbox_sha1sum":
+        if not isinstance(value, str) or not _SHA1_HEX.match(value.strip()):
+            raise _Invalid(f"actor.mbox_sha1sum {_show(value)} is not 40 hexadecimal characters.")
+        return "mbox_sha1", value.strip().lower()
+    if key == "openid":
+        if not isinstance(value, str) or not _IRI.match(value.strip()):
+            raise _Invalid(f"actor.openid {_show(value)} is not a URI.")
+        return "account", value.strip()
+    if not isinstance(value, dict):
+        raise _Invalid(f"actor.account {_show(value)} is not an object with homePage and name.")
+    for part in ("homePage", "name"):
+        if part not in value:
+            raise _Invalid(f"actor.account.{part} is missing; an account needs homePage and name.")
+    home, name = value["homePage"], value["name"]
+    if not isinstance(home, str) or not _IRI.match(home):
+        raise _Invalid(f"actor.account.homePage {_show(home)} is not a URL.")
+    if not isinstance(name, str) or not name.strip():
+        raise _Invalid(f"actor.account.name {_show(name)} is not a non-empty text.")
+    return "account", name.strip()
+
+
+def _verb(verb: Any) -> str:
+    """The verb IRI; the display text is never used to infer meaning (xAPI 2.4.3)."""
+    if verb is None:
+        raise _Invalid("verb is missing; a statement must say what the actor did.")
+    if not isinstance(verb, dict):
+        raise _Invalid(f"verb {_show(verb)} is not an object with an id.")
+    if "id" not in verb:
+        raise _Invalid("verb.id is missing.")
+    return _iri(verb["id"], "verb.id")
+
+
+def _iri(value: Any, field_name: str) -> str:
+    """An absolute IRI (a scheme and no spaces), else the field is invalid."""
+    if value is None:
+        raise _Invalid(f"{field_name} is missing.")
+    if not isinstance(value, str) or not _IRI.match(value):
+        raise _Invalid(f"{field_name} {_show(value)} is not an IRI.")
+    return value
+
+
+def _when(stmt: dict) -> datetime | None:
+    """When it happened: timestamp, else the time the LRS stored it; None when neither is there."""
+    if "timestamp" in stmt:
+        when = _timestamp(stmt["timestamp"], "timestamp")
+        if "stored" in stmt:
+            _timestamp(stmt["stored"], "stored")
+        return when
+    if "stored" in stmt:
+        return _timestamp(stmt["stored"], "stored")
+    return None
+
+
+def _timestamp(value: Any, field_name: str) -> datetime:
+    """An ISO 8601 date and time as UTC; a time without zone is taken as UTC (as most LRSs do)."""
+    if not isinstance(value, str) or not _TIMESTAMP.match(value.strip()):
+        raise _Invalid(f"{field_name} {_show(value)} is not an ISO 8601 date and time.")
+    text = _FRACTION.sub(lambda m: "." + m.group(1)[:6], value.strip().upper())  # ns -> us
+    try:
+        dt = datetime.fromisoformat(text)
+    except ValueError:
+        raise _Invalid(f"{field_name} {_show(value)} is not an ISO 8601 date and time.") from None
+    if dt.tzinfo is None:
+        dt = dt.replace(tzinfo=timezone.utc)
+    return dt.astimezone(timezone.utc)
+
+
+def _number(value: Any, field_name: str) -> float:
+    """A JSON number; xAPI forbids strings where numbers are required."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        raise _Invalid(f"{field_name} {_show(value)} is not a number.")
+    return float(value)
+
+
+def _score(result: Any) -> float | None:
+    """Validate the result and return the score on 0..100, or None when no score can be derived.
+
+    scaled wins (negative scaled -> 0); else raw against min..max (min defaults to 0
+    when only max is given).
+    """
+    if result is None:
+        return None
+    if not isinstance(result, dict):
+        raise _Invalid(f"result {_show(result)} is not a JSON object.")
+    for flag in ("success", "completion"):
+        if flag in result and not isinstance(result[flag], bool):
+            raise _Invalid(f"result.{flag} {_show(result[flag])} is not true or false.")
+    if "duration" in result:
+        _duration(result["duration"])
+    if "score" not in result:
+        return None
+    score = result["score"]
+    if not isinstance(score, dict):
+        raise _Invalid(f"result.score {_show(score)} is not a JSON object.")
+    parts = {k: _number(score[k], f"result.score.{k}") for k in ("scaled", "raw", "min", "max") if k in score}
+    scaled, raw, lo, hi = (parts.get(k) for k in ("scaled", "raw", "min", "max"))
+    if scaled is not None and not -1.0 <= scaled <= 1.0:
+        raise _Invalid(f"result.score.scaled {_show(score['scaled'])} is outside -1..1.")
+    if lo is not None and hi is not None and not lo < hi:
+        raise _Invalid(
+            f"result.score.min {_show(score['min'])} is not less than result.score.max {_show(score['max'])}."
+        )
+    if raw is not None and lo is not None and raw < lo:
+        raise _Invalid(f"result.score.raw {_show(score['raw'])} is below result.score.min {_show(score['min'])}.")
+    if raw is not None and hi is not None and raw > hi:
+        raise _Invalid(f"result.score.raw {_show(score['raw'])} is above result.score.max {_show(score['max'])}.")
+    if scaled is not None:
+        return round(max(scaled, 0.0) * 100.0, 6)
+    if raw is None or hi is None:
+        return None
+    low = lo if lo is not None else 0.0
+    if hi <= low:
+        return None  # only max given and not above 0: no percentage can be read from it
+    return round(min(max((raw - low) / (hi - low) * 100.0, 0.0), 100.0), 6)
+
+
+def _duration(value: Any) -> None:
+    """result.duration must be an ISO 8601 duration; weeks cannot be combined with other units."""
+    if isinstance(value, str):
+        if _DURATION_WEEKS.match(value):
+            return
+        m = _DURATION.match(value)
+        if m:
+            parts = [g for g in m.groups() if g is not None]
+            # only the smallest unit given may carry a fraction
+            if not any(("." in p or "," in p) for p in parts[:-1]):
+                return
+        if "W" in value and re.fullmatch(r"P[\d.,YMWDTHS]+", value):
+            raise _Invalid(
+                f"result.duration {_show(value)} is not an ISO 8601 duration (weeks cannot be combined with other units)."
+            )
+    raise _Invalid(f"result.duration {_show(value)} is not an ISO 8601 duration such as PT1H30M.")
+
+
+def _context(context: Any) -> None:
+    """context.registration, when present, must be a UUID."""
+    if context is None:
+        return
+    if not isinstance(context, dict):
+        raise _Invalid(f"context {_show(context)} is not a JSON object.")
+    if "registration" in context:
+        reg = context["registration"]
+        if not isinstance(reg, str) or not _UUID.match(reg):
+            raise _Invalid(f"context.registration {_show(reg)} is not a UUID.")
+
+
+def _voiding(stmt_id: str, obj: dict, object_type: str, row_number: int, raw: str) -> _Voiding:
+    """A voiding statement: its object must be a StatementRef naming a statement UUID."""
+    if object_type != "StatementRef":
+        raise _Invalid(
+            f"voiding statement has object.objectType {_show(obj.get('objectType', 'Activity'))}; "
+            "it must be StatementRef naming the statement to void."
+        )
+    target = obj.get("id")
+    if not isinstance(target, str) or not _UUID.match(target):
+        raise _Invalid(f"voiding statement's object.id {_show(target)} is not a statement UUID.")
+    return _Voiding(row_number, stmt_id, target.lower(), raw)
+
+
+def _show(value: Any) -> str:
+    """A value as it appears in a reason: text in quotes, JSON otherwise, cut to 80 characters."""
+    if isinstance(value, str):
+        text = f"'{value}'"
+    else:
+        try:
+            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        except (TypeError, ValueError):
+            text = repr(value)
+    return text if len(text) <= 80 else text[:77] + "..."

@@ -1,0 +1,46 @@
+-- Evidence: what gives an employee a skill at a level from a date, until when.
+-- A completed or passed course gives the skills the catalog says it teaches; it is
+-- valid until the record's own expiry, else for the catalog's validity_months,
+-- else indefinitely. Failed records are no evidence. Assessments are evidence too.
+create or replace view evidence as
+with outcomes as (
+    select * from completions where status in ('completed', 'passed') and completed_at is not null
+),
+course_evidence as (
+    select
+        o.employee_id,
+        cs.skill,
+        cs.level,
+        cast(o.completed_at as date) as valid_from,
+        coalesce(
+            cast(o.expires_at as date),
+            case when c.validity_months is not null
+                 then cast(cast(o.completed_at as date) + to_months(c.validity_months) as date) end
+        ) as valid_until,
+        'course' as evidence_kind,
+        o.course_id,
+        o.source_kind,
+        o.source_record_id
+    from outcomes as o
+    join course_skills as cs on cs.course_id = o.course_id
+    join courses as c on c.course_id = o.course_id
+),
+assessment_evidence as (
+    select
+        employee_id,
+        skill,
+        level,
+        assessed_at as valid_from,
+        cast(null as date) as valid_until,
+        'assessment' as evidence_kind,
+        cast(null as varchar) as course_id,
+        'assessment' as source_kind,
+        coalesce(source, 'assessment') || ':' || employee_id || ':' || skill || ':' || assessed_at as source_record_id
+    from assessments
+),
+final as (
+    select * from course_evidence
+    union all
+    select * from assessment_evidence
+)
+select * from final;

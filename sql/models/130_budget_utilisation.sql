@@ -1,0 +1,38 @@
+-- Budget utilisation for the budget period containing the date: actual spend from
+-- the period start up to and including the date, in the reporting currency (FX of
+-- the spend's month), over the budget (FX of the period's first month).
+create or replace macro budget_utilisation(as_of) as table
+with periods as (
+    select * from budgets
+    where period_start <= cast(as_of as date) and cast(as_of as date) <= period_end
+),
+lines as (
+    select * from spend_reporting
+),
+budget_rc as (
+    select
+        b.unit,
+        b.period_start,
+        b.period_end,
+        cast(b.amount as double) * coalesce(
+            case when b.currency = (select value from settings where key = 'reporting_currency') then 1.0 end,
+            f.rate
+        ) as budget
+    from periods as b
+    asof left join fx as f on f.currency = b.currency and b.period_start >= f.month
+),
+final as (
+    select
+        b.unit,
+        b.period_start,
+        b.period_end,
+        b.budget,
+        coalesce(sum(l.amount_reporting), 0) as actual,
+        coalesce(sum(l.amount_reporting), 0) / nullif(b.budget, 0) as utilisation
+    from budget_rc as b
+    left join lines as l
+      on l.date between b.period_start and cast(as_of as date)
+     and (b.unit = 'company' or l.team = b.unit or l.department = b.unit)
+    group by b.unit, b.period_start, b.period_end, b.budget
+)
+select * from final;
