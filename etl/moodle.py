@@ -259,7 +259,9 @@ class _DatePattern:
 def _date_shaped(df: pl.DataFrame, col: str) -> bool:
     """A column most of whose filled cells look like short dates is a criterion column, not an identity field."""
     c = pl.col(col)
-    hits, filled = df.select((c.str.contains(_SHORT_DATE)).sum(), (c != "").sum()).row(0)
+    hits, filled = df.select(
+        c.str.contains(_SHORT_DATE).sum().alias("hits"), (c != "").sum().alias("filled")
+    ).row(0)
     return filled > 0 and hits * 2 >= filled
 
 
@@ -331,7 +333,7 @@ def _infer_pattern(df: pl.DataFrame, cols: list[int], forced: str | None) -> _Da
     elif stats["ymd"] > stats["short"]:
         order = "ymd"
     elif stats["mfirst"] > stats["dfirst"]:
-        order = "mdy"
+        order = "dmy"
     else:
         order = "dmy"
     year = "yyyy" if stats["long_year"] * 2 > stats["short"] else "yy"

@@ -304,7 +304,8 @@ def _resolve_columns(profile: Profile, header: list[str], filename: str) -> dict
         actual.setdefault(_norm(h), h)
     missing = [c for c in profile.columns_used() if _norm(c) not in actual]
     if missing:
-        names = " and ".join(f"'{c}'" for c in missing)
+        quoted = [f"'{c}'" for c in missing]
+        names = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
         word = "column" if len(missing) == 1 else "columns"
         raise UnreadableFile(f"{filename} lacks the {word} {names} that profile '{profile.name}' reads.")
     return {_norm(c): actual[_norm(c)] for c in profile.columns_used()}
@@ -382,7 +383,7 @@ def _normalise(frame: pl.DataFrame, header: list[str], cols: dict[str, str],
                        _text(f"{profile.score_column} '", pl.col("__score_text"), "' is not a number")))
         checks.append((~pl.col("__score_value").is_between(0, scale),
                        _text(f"{profile.score_column} ", pl.col("__score_text"), f" is outside 0..{scale:g}")))
-        score = pl.col("__score_value") * (100.0 / scale) if scale != 100 else pl.col("__score_value")
+        score = pl.col("__score_value") * 100.0 / scale if scale != 100 else pl.col("__score_value")
 
     reason = pl.lit(None, dtype=pl.String)
     for bad, why in reversed(checks):

@@ -17,6 +17,7 @@ apart.
 """
 from __future__ import annotations
 
+import csv
 import json
 import re
 from pathlib import Path
@@ -161,18 +162,19 @@ def _looks_like_registration(item: dict) -> bool:
 def _json_lines(file_name: str, text: str, whole_error: json.JSONDecodeError,
                 early: list[Rejected]) -> list[tuple[int, Any, str]]:
     """Parse one registration per line; a broken line is rejected, a broken first line means broken JSON."""
-    lines = [line for line in text.splitlines() if line.strip()]
+    lines = [(line_number, line.strip()) for line_number, line in enumerate(text.splitlines(), start=1)
+             if line.strip()]
     entries: list[tuple[int, Any, str]] = []
-    for row_number, line in enumerate(lines, start=1):
+    for row_number, (line_number, line) in enumerate(lines, start=1):
         try:
-            entries.append((row_number, json.loads(line), line.strip()))
+            entries.append((row_number, json.loads(line), line))
         except json.JSONDecodeError as exc:
             if row_number == 1:
                 raise UnreadableFile(
                     f"{file_name} is not valid JSON (line {whole_error.lineno}, column {whole_error.colno}: "
                     f"{whole_error.msg})."
                 ) from None
-            early.append(Rejected(row_number, f"line {row_number} is not valid JSON ({exc.msg})", line.strip()))
+            early.append(Rejected(row_number, f"line {line_number} is not valid JSON ({exc.msg})", line))
     return entries
 
 
@@ -214,15 +216,27 @@ def _text_frame(rows: list[dict]) -> pl.DataFrame:
 
 
 def _flatten_csv(path: Path) -> tuple[pl.DataFrame, dict[str, str]]:
-    """CSV registration export -> flat text frame; reasons name the columns as the file spells them."""
-    header, body = records.csv_rows(path)
-    index: dict[str, int] = {}
+    """CSV registration export -> flat text frame; reasons name the columns as the file spells them.
+
+    Parsed by Polars rather than row by row because a full registration export
+    can be large.  The returned labels hold only the columns the file has, so a
+    reason never mentions a column the reader of the file cannot find.
+    """
+    text = records.read_text(path)
+    delimiter = _csv_delimiter(text[:4096])
+    try:
+        table = pl.read_csv(text.encode("utf-8"), separator=delimiter, infer_schema=False,
+                            truncate_ragged_lines=True, raise_if_empty=False)
+    except pl.exceptions.PolarsError as exc:
+        first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UnreadableFile(f"{path.name} is not a well-formed CSV file ({first_line}).") from None
+    index: dict[str, str] = {}
     labels: dict[str, str] = {}
-    for position, name in enumerate(header):
+    for name in table.columns:
         field_name = CSV_HEADERS.get(_header_key(name))
         if field_name and field_name not in index:
-            index[field_name] = position
-            labels[field_name] = name
+            index[field_name] = name
+            labels[field_name] = name.strip()
     missing = [CSV_REQUIRED_NAMES[f] for f in CSV_REQUIRED if f not in index]
     if not ("completion" in index or "success" in index):
         missing.append("Completion or Success")
@@ -230,17 +244,35 @@ def _flatten_csv(path: Path) -> tuple[pl.DataFrame, dict[str, str]]:
         raise UnreadableFile(
             f"{path.name} is not a SCORM Cloud registration export: it lacks the column(s) {', '.join(missing)}."
         )
-    for field_name in FIELDS:
-        labels.setdefault(field_name, JSON_LABELS[field_name])
-    columns: dict[str, list] = {
-        "row_number": list(range(1, len(body) + 1)),
-        "raw": [records.raw_csv_line(header, row) for row in body],
-    }
-    for field_name in FIELDS:
-        i = index.get(field_name)
-        columns[field_name] = [None] * len(body) if i is None else [row[i] if i < len(row) else None for row in body]
-    schema = {"row_number": pl.Int64, "raw": pl.Utf8, **{f: pl.Utf8 for f in FIELDS}}
-    return pl.DataFrame(columns, schema=schema), labels
+    if not table.columns:
+        return _text_frame([]), labels
+    not_blank = pl.any_horizontal([pl.col(c).str.strip_chars().str.len_chars() > 0 for c in table.columns])
+    raw = pl.concat_str([_csv_cell(pl.col(c), delimiter) for c in table.columns], separator=delimiter)
+    flat = (
+        table.filter(not_blank.fill_null(False))
+        .select(
+            pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row_number"),
+            raw.alias("raw"),
+            *[(pl.col(index[f]) if f in index else pl.lit(None, dtype=pl.Utf8)).alias(f) for f in FIELDS],
+        )
+    )
+    return flat, labels
+
+
+def _csv_delimiter(sample: str) -> str:
+    """The export's delimiter, sniffed the same way as every other CSV reader (comma when unsure)."""
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
+    except csv.Error:
+        return ","
+
+
+def _csv_cell(value: pl.Expr, delimiter: str) -> pl.Expr:
+    """A cell written back the way a CSV writer would (quoted only when needed), to rebuild the raw line."""
+    text = value.fill_null("")
+    needs_quotes = text.str.contains(f'[{delimiter}"\r\n]')
+    quoted = pl.lit('"') + text.str.replace_all('"', '""', literal=True) + pl.lit('"')
+    return pl.when(needs_quotes).then(quoted).otherwise(text)
 
 
 # --------------------------------------------------------------------------- rules
@@ -276,9 +308,9 @@ def _apply_rules(flat: pl.DataFrame, labels: dict[str, str]) -> tuple[pl.DataFra
         pl.col("success").str.to_uppercase().fill_null("UNKNOWN").alias("success_word"),
         pl.col("score").cast(pl.Float64, strict=False).alias("score_value"),
         pl.coalesce("completed_date", "last_access_date", "created_date").alias("date_text"),
-        pl.when(pl.col("completed_date").is_not_null()).then(pl.lit(labels["completed_date"]))
-        .when(pl.col("last_access_date").is_not_null()).then(pl.lit(labels["last_access_date"]))
-        .otherwise(pl.lit(labels["created_date"])).alias("date_label"),
+        pl.when(pl.col("completed_date").is_not_null()).then(pl.lit(labels.get("completed_date"), dtype=pl.Utf8))
+        .when(pl.col("last_access_date").is_not_null()).then(pl.lit(labels.get("last_access_date"), dtype=pl.Utf8))
+        .otherwise(pl.lit(labels.get("created_date"), dtype=pl.Utf8)).alias("date_label"),
     ).with_columns(
         pl.when(pl.col("success_word") == "PASSED").then(pl.lit("passed"))
         .when(pl.col("success_word") == "FAILED").then(pl.lit("failed"))
@@ -309,9 +341,10 @@ def _apply_rules(flat: pl.DataFrame, labels: dict[str, str]) -> tuple[pl.DataFra
 def _reason(labels: dict[str, str]) -> pl.Expr:
     """Why a registration cannot be used, or null; checks run in the order a manager would fix them."""
     def lbl(field_name: str) -> pl.Expr:
-        return pl.lit(labels[field_name])
+        return pl.lit(labels.get(field_name, JSON_LABELS[field_name]))
 
-    date_fields = " or ".join(labels[f] for f in ("completed_date", "last_access_date", "created_date"))
+    present = [labels[f] for f in ("completed_date", "last_access_date", "created_date") if f in labels]
+    date_fields = ", ".join(present[:-1]) + " or " + present[-1] if len(present) > 1 else (present or ["date"])[0]
     outcome = pl.col("status").is_in(["completed", "passed", "failed"])
     checks = [
         (pl.col("registration_id").is_null(),

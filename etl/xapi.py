@@ -184,11 +184,14 @@ def read(path: Path, **options: Any) -> Parsed:
     lines = _numbered_nonblank(iter(text.splitlines()) if text is not None else _utf8_lines(path))
     first_line = next(lines)
     try:
-        one_object_per_line = isinstance(_loads(first_line[1]), dict)
+        first_value = _loads(first_line[1])
     except ValueError:
-        one_object_per_line = False
-    if one_object_per_line:
-        return _from_lines(name, _chain_first(first_line, lines), None)
+        first_value = None
+    if isinstance(first_value, dict):
+        second_line = next(lines, None)
+        if second_line is None:  # a one-line file is one JSON document
+            return _from_document(name, first_value)
+        return _from_lines(name, _chain_first(first_line, second_line, lines), None)
     whole = text if text is not None else records.read_text(path)
     try:
         value = _loads(whole)
@@ -231,8 +234,12 @@ def _numbered_nonblank(lines: Iterator[str]) -> Iterator[tuple[int, str]]:
             yield number, line
 
 
-def _chain_first(first: tuple[int, str], rest: Iterator[tuple[int, str]]) -> Iterator[tuple[int, str]]:
+def _chain_first(
+    first: tuple[int, str], second: tuple[int, str], rest: Iterator[tuple[int, str]]
+) -> Iterator[tuple[int, str]]:
+    """Put back the two lines that were read to tell JSON lines from one document."""
     yield first
+    yield second
     yield from rest
 
 
@@ -675,10 +682,8 @@ def _context(context: Any) -> None:
 def _voiding(stmt_id: str, obj: dict, object_type: str, row_number: int, raw: str) -> _Voiding:
     """A voiding statement: its object must be a StatementRef naming a statement UUID."""
     if object_type != "StatementRef":
-        raise _Invalid(
-            f"voiding statement has object.objectType {_show(obj.get('objectType', 'Activity'))}; "
-            "it must be StatementRef naming the statement to void."
-        )
+        given = f"object.objectType {_show(obj['objectType'])}" if "objectType" in obj else "no object.objectType"
+        raise _Invalid(f"voiding statement has {given}; it must be StatementRef naming the statement to void.")
     target = obj.get("id")
     if not isinstance(target, str) or not _UUID.match(target):
         raise _Invalid(f"voiding statement's object.id {_show(target)} is not a statement UUID.")

@@ -1,13 +1,22 @@
--- Employees at work on a date: hired on or before it and not yet gone
--- (the leave date is the last working day, so a leaver still counts on it).
-create or replace macro active_employees(as_of) as table
-with people as (
-    select * from employees
+-- Employees at work on each of a list of dates: hired on or before it and not yet
+-- gone (the leave date is the last working day, so a leaver still counts on it).
+-- root: only the reporting tree of that manager (the viewer's scope); null = everyone.
+create or replace macro active_employees_on(dates, root := null) as table
+with days as (
+    select distinct cast(unnest(dates) as date) as as_of
+),
+scope as (
+    select employee_id from reporting_tree(root)
 ),
 final as (
-    select *
-    from people
-    where (hire_date is null or hire_date <= cast(as_of as date))
-      and (leave_date is null or leave_date >= cast(as_of as date))
+    select d.as_of, e.*
+    from days as d
+    join employees as e
+      on (e.hire_date is null or e.hire_date <= d.as_of)
+     and (e.leave_date is null or e.leave_date >= d.as_of)
+    where root is null or e.employee_id in (select employee_id from scope)
 )
 select * from final;
+
+create or replace macro active_employees(as_of, root := null) as table
+select * exclude (as_of) from active_employees_on([cast(as_of as date)], root := root);

@@ -1,19 +1,19 @@
 -- Level of employee e in skill s on date D: the highest level among e's evidence
 -- for s valid on D (valid_from <= D < valid_until). Inactive employees have no rows.
-create or replace macro employee_skill_levels(as_of) as table
+create or replace macro employee_skill_levels_on(dates, root := null) as table
 with people as (
-    select employee_id from active_employees(as_of)
-),
-valid as (
-    select employee_id, skill, level
-    from evidence
-    where valid_from <= cast(as_of as date)
-      and (valid_until is null or cast(as_of as date) < valid_until)
+    select as_of, employee_id from active_employees_on(dates, root := root)
 ),
 final as (
-    select v.employee_id, v.skill, max(v.level) as level
-    from valid as v
-    semi join people as p on p.employee_id = v.employee_id
-    group by v.employee_id, v.skill
+    select p.as_of, v.employee_id, v.skill, max(v.level) as level
+    from people as p
+    join evidence as v
+      on v.employee_id = p.employee_id
+     and v.valid_from <= p.as_of
+     and (v.valid_until is null or p.as_of < v.valid_until)
+    group by p.as_of, v.employee_id, v.skill
 )
 select * from final;
+
+create or replace macro employee_skill_levels(as_of, root := null) as table
+select employee_id, skill, level from employee_skill_levels_on([cast(as_of as date)], root := root);

@@ -1,13 +1,16 @@
--- Every (active employee, required skill) pair on a date: required level, held level, met or not.
-create or replace macro requirement_status(as_of) as table
+-- Every (active employee, required skill) pair on each date: required level,
+-- held level, met or not. The base of coverage and readiness.
+create or replace macro requirement_status_on(dates, root := null) as table
 with people as (
-    select employee_id, full_name, role, team, department from active_employees(as_of)
+    select as_of, employee_id, full_name, role, team, department
+    from active_employees_on(dates, root := root)
 ),
 levels as (
-    select * from employee_skill_levels(as_of)
+    select * from employee_skill_levels_on(dates, root := root)
 ),
 final as (
     select
+        p.as_of,
         p.employee_id,
         p.full_name,
         p.role,
@@ -20,6 +23,9 @@ final as (
         coalesce(l.level, 0) >= r.required_level as met
     from people as p
     join requirements as r on r.role = p.role
-    left join levels as l on l.employee_id = p.employee_id and l.skill = r.skill
+    left join levels as l on l.as_of = p.as_of and l.employee_id = p.employee_id and l.skill = r.skill
 )
 select * from final;
+
+create or replace macro requirement_status(as_of, root := null) as table
+select * exclude (as_of) from requirement_status_on([cast(as_of as date)], root := root);

@@ -2,24 +2,26 @@
 -- the skill, the share whose level is at least the required level. Every team with
 -- active people is crossed with every required skill; where nobody in the team
 -- requires a skill, required_headcount is 0 and coverage is NULL (no value, not 0%).
-create or replace macro skill_coverage(as_of) as table
+create or replace macro skill_coverage_on(dates, root := null) as table
 with pairs as (
-    select * from requirement_status(as_of)
+    select * from requirement_status_on(dates, root := root)
 ),
 team_list as (
-    select distinct team from active_employees(as_of) where team is not null
+    select distinct as_of, team, department from active_employees_on(dates, root := root) where team is not null
 ),
 skill_list as (
     select distinct skill from requirements
 ),
 per_team as (
-    select team, skill, count(*) as required_headcount, count(*) filter (where met) as covered_headcount
+    select as_of, team, skill, count(*) as required_headcount, count(*) filter (where met) as covered_headcount
     from pairs
-    group by team, skill
+    group by as_of, team, skill
 ),
 final as (
     select
+        t.as_of,
         t.team,
+        t.department,
         s.skill,
         coalesce(p.required_headcount, 0) as required_headcount,
         coalesce(p.covered_headcount, 0) as covered_headcount,
@@ -27,6 +29,10 @@ final as (
              then p.covered_headcount / p.required_headcount end as coverage
     from team_list as t
     cross join skill_list as s
-    left join per_team as p on p.team = t.team and p.skill = s.skill
+    left join per_team as p on p.as_of = t.as_of and p.team = t.team and p.skill = s.skill
 )
 select * from final;
+
+create or replace macro skill_coverage(as_of, root := null) as table
+select team, skill, required_headcount, covered_headcount, coverage, department
+from skill_coverage_on([cast(as_of as date)], root := root);

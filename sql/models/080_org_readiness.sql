@@ -1,8 +1,8 @@
 -- Readiness(org unit, D): over every (employee, required skill) pair in the unit,
 -- the weighted share that is met. One row per unit at each level of the tree.
-create or replace macro org_readiness(as_of) as table
+create or replace macro org_readiness_on(dates, root := null) as table
 with pairs as (
-    select * from requirement_status(as_of)
+    select * from requirement_status_on(dates, root := root)
 ),
 units as (
     select 'company' as unit_type, 'company' as unit, * from pairs
@@ -13,15 +13,19 @@ units as (
 ),
 final as (
     select
+        as_of,
         unit_type,
         unit,
         count(*) as pairs,
         count(*) filter (where met) as met_pairs,
         count(distinct employee_id) as headcount,
         sum(weight) as weight_total,
-        sum(weight) filter (where met) as weight_met,
+        coalesce(sum(weight) filter (where met), 0) as weight_met,
         coalesce(sum(weight) filter (where met), 0) / nullif(sum(weight), 0) as readiness
     from units
-    group by unit_type, unit
+    group by as_of, unit_type, unit
 )
 select * from final;
+
+create or replace macro org_readiness(as_of, root := null) as table
+select * exclude (as_of) from org_readiness_on([cast(as_of as date)], root := root);

@@ -1,0 +1,24 @@
+-- Evidence that lapses within `days` after the date (as_of < valid_until <= as_of + days),
+-- for active employees: the certificates and badges someone must renew.
+create or replace macro expiring_credentials(as_of, days := 90, root := null) as table
+with people as (
+    select employee_id, full_name, team, department from active_employees(as_of, root := root)
+),
+lapsing as (
+    select * from evidence
+    where valid_until is not null
+      and valid_from <= cast(as_of as date)
+      and valid_until > cast(as_of as date)
+      and valid_until <= cast(as_of as date) + cast(days as integer)
+),
+final as (
+    select
+        p.employee_id, p.full_name, p.team, p.department,
+        l.course_id, c.title, c.credential_type, l.skill, l.level,
+        l.valid_from, l.valid_until,
+        l.valid_until - cast(as_of as date) as days_left
+    from lapsing as l
+    join people as p on p.employee_id = l.employee_id
+    left join courses as c on c.course_id = l.course_id
+)
+select * from final;

@@ -1,0 +1,27 @@
+-- Learning activity: every record with a date, with the vendor whose platform it
+-- happened on (the provider profile's vendor, else the catalog's provider).
+create or replace view learning_activity as
+with records as (
+    select * from completions where completed_at is not null
+),
+final as (
+    select
+        r.employee_id,
+        r.course_id,
+        r.status,
+        r.completed_at as activity_at,
+        cast(r.completed_at as date) as activity_date,
+        coalesce(r.vendor, c.provider) as vendor,
+        r.source_kind
+    from records as r
+    left join courses as c on c.course_id = r.course_id
+)
+select * from final;
+
+-- Active learners on a date: distinct active employees with any learning activity
+-- in the 90 days up to and including it.
+create or replace macro active_learners(as_of, root := null) as table
+select count(distinct a.employee_id) as active_learners
+from learning_activity as a
+semi join active_employees(as_of, root := root) as p on p.employee_id = a.employee_id
+where a.activity_date > cast(as_of as date) - 90 and a.activity_date <= cast(as_of as date);
