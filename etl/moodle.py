@@ -333,7 +333,7 @@ def _infer_pattern(df: pl.DataFrame, cols: list[int], forced: str | None) -> _Da
     elif stats["ymd"] > stats["short"]:
         order = "ymd"
     elif stats["mfirst"] > stats["dfirst"]:
-        order = "dmy"
+        order = "mdy"
     else:
         order = "dmy"
     year = "yyyy" if stats["long_year"] * 2 > stats["short"] else "yy"

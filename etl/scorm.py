@@ -244,8 +244,6 @@ def _flatten_csv(path: Path) -> tuple[pl.DataFrame, dict[str, str]]:
         raise UnreadableFile(
             f"{path.name} is not a SCORM Cloud registration export: it lacks the column(s) {', '.join(missing)}."
         )
-    if not table.columns:
-        return _text_frame([]), labels
     not_blank = pl.any_horizontal([pl.col(c).str.strip_chars().str.len_chars() > 0 for c in table.columns])
     raw = pl.concat_str([_csv_cell(pl.col(c), delimiter) for c in table.columns], separator=delimiter)
     flat = (

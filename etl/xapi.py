@@ -83,12 +83,12 @@ _DURATION = re.compile(
 _DURATION_WEEKS = re.compile(rf"^P{_NUM}W$")
 
 
-class _Invalid(Exception):
+class InvalidStatement(Exception):
     """A statement that cannot be used; the message is the reason shown to the manager."""
 
 
 @dataclass
-class _Voiding:
+class Voiding:
     """A valid voiding statement: ``statement_id`` cancels ``target_id``."""
 
     row_number: int
@@ -137,7 +137,7 @@ def _first_object(text: str) -> dict | None:
     except ValueError:
         pass
     # JSON lines whose first line is broken: let one of the next lines decide.
-    for line in text.splitlines()[1:6]:
+    for line in text.split("\n")[1:6]:
         line = line.strip()
         if not line:
             continue
@@ -168,11 +168,10 @@ def read(path: Path, **options: Any) -> Parsed:
     with path.open("rb") as fh:
         head = fh.read(4096)
     text: str | None = None
-    if _is_utf16(head):
+    first = None if _is_utf16(head) else _first_char(head.decode("utf-8", errors="replace"))
+    if first is None and head:  # UTF-16, or more leading blank space than the head holds
         text = records.read_text(path)
         first = _first_char(text)
-    else:
-        first = _first_char(head.decode("utf-8", errors="replace"))
     if first is None:
         raise UnreadableFile(f"{name} is empty.")
     if first not in "[{":
@@ -181,23 +180,28 @@ def read(path: Path, **options: Any) -> Parsed:
         return _from_document(name, _parse_document(name, text if text is not None else records.read_text(path)))
 
     # '{': JSON lines, or one (pretty-printed) statement or StatementResult.
-    lines = _numbered_nonblank(iter(text.splitlines()) if text is not None else _utf8_lines(path))
-    first_line = next(lines)
+    source = iter(text.split("\n")) if text is not None else _utf8_lines(path)
     try:
-        first_value = _loads(first_line[1])
-    except ValueError:
-        first_value = None
-    if isinstance(first_value, dict):
-        second_line = next(lines, None)
-        if second_line is None:  # a one-line file is one JSON document
-            return _from_document(name, first_value)
-        return _from_lines(name, _chain_first(first_line, second_line, lines), None)
+        lines = _numbered_nonblank(source)
+        first_line = next(lines)
+        try:
+            first_value = _loads(first_line[1])
+        except ValueError:
+            first_value = None
+        if isinstance(first_value, dict):
+            second_line = next(lines, None)
+            if second_line is None:  # a one-line file is one JSON document
+                return _from_document(name, first_value)
+            return _from_lines(name, _chain_first(first_line, second_line, lines), None)
+    finally:
+        if hasattr(source, "close"):
+            source.close()  # release the file when the lines were not all read
     whole = text if text is not None else records.read_text(path)
     try:
         value = _loads(whole)
     except ValueError as exc:
         # JSON lines whose first line is broken, or broken JSON: the lines will tell.
-        return _from_lines(name, _numbered_nonblank(iter(whole.splitlines())), exc)
+        return _from_lines(name, _numbered_nonblank(iter(whole.split("\n"))), exc)
     return _from_document(name, value)
 
 
@@ -376,7 +380,7 @@ class _Collector:
         self.rows_read = 0
         self.records: list[dict] = []
         self.rejected: list[Rejected] = []
-        self.voidings: list[_Voiding] = []
+        self.voidings: list[Voiding] = []
         self.seen_ids: dict[str, int] = {}
 
     def reject(self, number: int, reason: str, raw: str) -> None:
@@ -387,16 +391,16 @@ class _Collector:
         self.rows_read += 1
         try:
             outcome = statement_outcome(stmt, number, raw)
-            stmt_id = outcome.statement_id if isinstance(outcome, _Voiding) else outcome["source_record_id"]
+            stmt_id = outcome.statement_id if isinstance(outcome, Voiding) else outcome["source_record_id"]
             if stmt_id in self.seen_ids:
-                raise _Invalid(
+                raise InvalidStatement(
                     f"statement id {stmt_id} already appeared in statement {self.seen_ids[stmt_id]} of this file."
                 )
-        except _Invalid as exc:
+        except InvalidStatement as exc:
             self.rejected.append(Rejected(number, str(exc), raw))
             return
         self.seen_ids[stmt_id] = number
-        if isinstance(outcome, _Voiding):
+        if isinstance(outcome, Voiding):
             self.voidings.append(outcome)
         else:
             self.records.append(outcome)
@@ -429,10 +433,10 @@ class _Collector:
 # --------------------------------------------------------------------------- one statement
 
 
-def statement_outcome(stmt: dict, row_number: int, raw: str) -> dict | _Voiding:
+def statement_outcome(stmt: dict, row_number: int, raw: str) -> dict | Voiding:
     """Validate one statement and turn it into a learning record row or a voiding.
 
-    Raises _Invalid with the reason when the statement breaks an xAPI rule or
+    Raises InvalidStatement with the reason when the statement breaks an xAPI rule or
     carries a verb the dashboard does not use.
     """
     stmt_id = _statement_id(stmt)
@@ -440,12 +444,12 @@ def statement_outcome(stmt: dict, row_number: int, raw: str) -> dict | _Voiding:
     verb_id = _verb(stmt.get("verb"))
     obj = stmt.get("object")
     if obj is None:
-        raise _Invalid("object is missing; a statement must say what the actor acted on.")
+        raise InvalidStatement("object is missing; a statement must say what the actor acted on.")
     if not isinstance(obj, dict):
-        raise _Invalid(f"object {_show(obj)} is not a JSON object.")
+        raise InvalidStatement(f"object {_show(obj)} is not a JSON object.")
     object_type = obj.get("objectType", "Activity")
     if object_type not in _OBJECT_TYPES:
-        raise _Invalid(f"object.objectType {_show(object_type)} is not one of {', '.join(_OBJECT_TYPES)}.")
+        raise InvalidStatement(f"object.objectType {_show(object_type)} is not one of {', '.join(_OBJECT_TYPES)}.")
     when = _when(stmt)
     score = _score(stmt.get("result"))
     _context(stmt.get("context"))
@@ -454,14 +458,14 @@ def statement_outcome(stmt: dict, row_number: int, raw: str) -> dict | _Voiding:
         return _voiding(stmt_id, obj, object_type, row_number, raw)
     status = VERB_STATUS.get(verb_id)
     if status is None:
-        raise _Invalid(f"verb {verb_id} is not a learning outcome or activity this dashboard uses.")
+        raise InvalidStatement(f"verb {verb_id} is not a learning outcome or activity this dashboard uses.")
     if learner is None:
-        raise _Invalid("anonymous group actor cannot be matched to an employee.")
+        raise InvalidStatement("anonymous group actor cannot be matched to an employee.")
     if object_type != "Activity":
-        raise _Invalid(f"object.objectType is {object_type}, not an Activity, so there is no course to record.")
+        raise InvalidStatement(f"object.objectType is {object_type}, not an Activity, so there is no course to record.")
     course_key = _iri(obj.get("id"), "object.id")
     if when is None:
-        raise _Invalid("no timestamp: the statement has neither timestamp nor stored.")
+        raise InvalidStatement("no timestamp: the statement has neither timestamp nor stored.")
     result = stmt.get("result") or {}
     if verb_id in _SUCCESS_VERBS and result.get("success") is False:
         status = "failed"
@@ -492,7 +496,7 @@ def _statement_id(stmt: dict) -> str:
         return "sha1:" + hashlib.sha1(canonical.encode("utf-8")).hexdigest()
     value = stmt["id"]
     if not isinstance(value, str) or not _UUID.match(value):
-        raise _Invalid(f"statement id {_show(value)} is not a UUID.")
+        raise InvalidStatement(f"statement id {_show(value)} is not a UUID.")
     return value.lower()
 
 
@@ -503,74 +507,74 @@ def _actor(actor: Any) -> tuple[str, str] | None:
     voiding statement may legitimately come from one.
     """
     if actor is None:
-        raise _Invalid("actor is missing; a statement must say who did it.")
+        raise InvalidStatement("actor is missing; a statement must say who did it.")
     if not isinstance(actor, dict):
-        raise _Invalid(f"actor {_show(actor)} is not a JSON object.")
+        raise InvalidStatement(f"actor {_show(actor)} is not a JSON object.")
     object_type = actor.get("objectType", "Agent")
     if object_type not in ("Agent", "Group"):
-        raise _Invalid(f"actor.objectType {_show(object_type)} is neither Agent nor Group.")
+        raise InvalidStatement(f"actor.objectType {_show(object_type)} is neither Agent nor Group.")
     if object_type == "Group" and "member" in actor:
         members = actor["member"]
         if not isinstance(members, list):
-            raise _Invalid(f"actor.member {_show(members)} is not a list of agents.")
+            raise InvalidStatement(f"actor.member {_show(members)} is not a list of agents.")
         if any(not isinstance(m, dict) or m.get("objectType") == "Group" for m in members):
-            raise _Invalid("actor.member lists something other than agents; a group cannot contain groups.")
+            raise InvalidStatement("actor.member lists something other than agents; a group cannot contain groups.")
     present = [k for k in _IFI_KEYS if k in actor]
     if len(present) > 1:
-        raise _Invalid(
+        raise InvalidStatement(
             f"actor has {len(present)} identifiers ({', '.join(present)}); xAPI allows exactly one."
         )
     if not present:
         if object_type == "Group":
             if not actor.get("member"):
-                raise _Invalid("actor is a group with neither an identifier nor members.")
+                raise InvalidStatement("actor is a group with neither an identifier nor members.")
             return None
-        raise _Invalid("actor has no identifier (mbox, mbox_sha1sum, openid or account).")
+        raise InvalidStatement("actor has no identifier (mbox, mbox_sha1sum, openid or account).")
     key = present[0]
     value = actor[key]
     if key == "mbox":
         mbox = value.strip() if isinstance(value, str) else ""
         if not mbox.startswith("mailto:") or not _EMAIL.match(mbox[7:]):
-            raise _Invalid(f"actor.mbox {_show(value)} is not a 'mailto:' IRI with an e-mail address.")
+            raise InvalidStatement(f"actor.mbox {_show(value)} is not a 'mailto:' IRI with an e-mail address.")
         return "email", mbox[7:]
     if key == "mbox_sha1sum":
         if not isinstance(value, str) or not _SHA1_HEX.match(value.strip()):
-            raise _Invalid(f"actor.mbox_sha1sum {_show(value)} is not 40 hexadecimal characters.")
+            raise InvalidStatement(f"actor.mbox_sha1sum {_show(value)} is not 40 hexadecimal characters.")
         return "mbox_sha1", value.strip().lower()
     if key == "openid":
         if not isinstance(value, str) or not _IRI.match(value.strip()):
-            raise _Invalid(f"actor.openid {_show(value)} is not a URI.")
+            raise InvalidStatement(f"actor.openid {_show(value)} is not a URI.")
         return "account", value.strip()
     if not isinstance(value, dict):
-        raise _Invalid(f"actor.account {_show(value)} is not an object with homePage and name.")
+        raise InvalidStatement(f"actor.account {_show(value)} is not an object with homePage and name.")
     for part in ("homePage", "name"):
         if part not in value:
-            raise _Invalid(f"actor.account.{part} is missing; an account needs homePage and name.")
+            raise InvalidStatement(f"actor.account.{part} is missing; an account needs homePage and name.")
     home, name = value["homePage"], value["name"]
     if not isinstance(home, str) or not _IRI.match(home):
-        raise _Invalid(f"actor.account.homePage {_show(home)} is not a URL.")
+        raise InvalidStatement(f"actor.account.homePage {_show(home)} is not a URL.")
     if not isinstance(name, str) or not name.strip():
-        raise _Invalid(f"actor.account.name {_show(name)} is not a non-empty text.")
+        raise InvalidStatement(f"actor.account.name {_show(name)} is not a non-empty text.")
     return "account", name.strip()
 
 
 def _verb(verb: Any) -> str:
     """The verb IRI; the display text is never used to infer meaning (xAPI 2.4.3)."""
     if verb is None:
-        raise _Invalid("verb is missing; a statement must say what the actor did.")
+        raise InvalidStatement("verb is missing; a statement must say what the actor did.")
     if not isinstance(verb, dict):
-        raise _Invalid(f"verb {_show(verb)} is not an object with an id.")
+        raise InvalidStatement(f"verb {_show(verb)} is not an object with an id.")
     if "id" not in verb:
-        raise _Invalid("verb.id is missing.")
+        raise InvalidStatement("verb.id is missing.")
     return _iri(verb["id"], "verb.id")
 
 
 def _iri(value: Any, field_name: str) -> str:
     """An absolute IRI (a scheme and no spaces), else the field is invalid."""
     if value is None:
-        raise _Invalid(f"{field_name} is missing.")
+        raise InvalidStatement(f"{field_name} is missing.")
     if not isinstance(value, str) or not _IRI.match(value):
-        raise _Invalid(f"{field_name} {_show(value)} is not an IRI.")
+        raise InvalidStatement(f"{field_name} {_show(value)} is not an IRI.")
     return value
 
 
@@ -589,12 +593,12 @@ def _when(stmt: dict) -> datetime | None:
 def _timestamp(value: Any, field_name: str) -> datetime:
     """An ISO 8601 date and time as UTC; a time without zone is taken as UTC (as most LRSs do)."""
     if not isinstance(value, str) or not _TIMESTAMP.match(value.strip()):
-        raise _Invalid(f"{field_name} {_show(value)} is not an ISO 8601 date and time.")
+        raise InvalidStatement(f"{field_name} {_show(value)} is not an ISO 8601 date and time.")
     text = _FRACTION.sub(lambda m: "." + m.group(1)[:6], value.strip().upper())  # ns -> us
     try:
         dt = datetime.fromisoformat(text)
     except ValueError:
-        raise _Invalid(f"{field_name} {_show(value)} is not an ISO 8601 date and time.") from None
+        raise InvalidStatement(f"{field_name} {_show(value)} is not an ISO 8601 date and time.") from None
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=timezone.utc)
     return dt.astimezone(timezone.utc)
@@ -603,7 +607,7 @@ def _timestamp(value: Any, field_name: str) -> datetime:
 def _number(value: Any, field_name: str) -> float:
     """A JSON number; xAPI forbids strings where numbers are required."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-        raise _Invalid(f"{field_name} {_show(value)} is not a number.")
+        raise InvalidStatement(f"{field_name} {_show(value)} is not a number.")
     return float(value)
 
 
@@ -616,29 +620,29 @@ def _score(result: Any) -> float | None:
     if result is None:
         return None
     if not isinstance(result, dict):
-        raise _Invalid(f"result {_show(result)} is not a JSON object.")
+        raise InvalidStatement(f"result {_show(result)} is not a JSON object.")
     for flag in ("success", "completion"):
         if flag in result and not isinstance(result[flag], bool):
-            raise _Invalid(f"result.{flag} {_show(result[flag])} is not true or false.")
+            raise InvalidStatement(f"result.{flag} {_show(result[flag])} is not true or false.")
     if "duration" in result:
         _duration(result["duration"])
     if "score" not in result:
         return None
     score = result["score"]
     if not isinstance(score, dict):
-        raise _Invalid(f"result.score {_show(score)} is not a JSON object.")
+        raise InvalidStatement(f"result.score {_show(score)} is not a JSON object.")
     parts = {k: _number(score[k], f"result.score.{k}") for k in ("scaled", "raw", "min", "max") if k in score}
     scaled, raw, lo, hi = (parts.get(k) for k in ("scaled", "raw", "min", "max"))
     if scaled is not None and not -1.0 <= scaled <= 1.0:
-        raise _Invalid(f"result.score.scaled {_show(score['scaled'])} is outside -1..1.")
+        raise InvalidStatement(f"result.score.scaled {_show(score['scaled'])} is outside -1..1.")
     if lo is not None and hi is not None and not lo < hi:
-        raise _Invalid(
+        raise InvalidStatement(
             f"result.score.min {_show(score['min'])} is not less than result.score.max {_show(score['max'])}."
         )
     if raw is not None and lo is not None and raw < lo:
-        raise _Invalid(f"result.score.raw {_show(score['raw'])} is below result.score.min {_show(score['min'])}.")
+        raise InvalidStatement(f"result.score.raw {_show(score['raw'])} is below result.score.min {_show(score['min'])}.")
     if raw is not None and hi is not None and raw > hi:
-        raise _Invalid(f"result.score.raw {_show(score['raw'])} is above result.score.max {_show(score['max'])}.")
+        raise InvalidStatement(f"result.score.raw {_show(score['raw'])} is above result.score.max {_show(score['max'])}.")
     if scaled is not None:
         return round(max(scaled, 0.0) * 100.0, 6)
     if raw is None or hi is None:
@@ -661,10 +665,10 @@ def _duration(value: Any) -> None:
             if not any(("." in p or "," in p) for p in parts[:-1]):
                 return
         if "W" in value and re.fullmatch(r"P[\d.,YMWDTHS]+", value):
-            raise _Invalid(
+            raise InvalidStatement(
                 f"result.duration {_show(value)} is not an ISO 8601 duration (weeks cannot be combined with other units)."
             )
-    raise _Invalid(f"result.duration {_show(value)} is not an ISO 8601 duration such as PT1H30M.")
+    raise InvalidStatement(f"result.duration {_show(value)} is not an ISO 8601 duration such as PT1H30M.")
 
 
 def _context(context: Any) -> None:
@@ -672,22 +676,22 @@ def _context(context: Any) -> None:
     if context is None:
         return
     if not isinstance(context, dict):
-        raise _Invalid(f"context {_show(context)} is not a JSON object.")
+        raise InvalidStatement(f"context {_show(context)} is not a JSON object.")
     if "registration" in context:
         reg = context["registration"]
         if not isinstance(reg, str) or not _UUID.match(reg):
-            raise _Invalid(f"context.registration {_show(reg)} is not a UUID.")
+            raise InvalidStatement(f"context.registration {_show(reg)} is not a UUID.")
 
 
-def _voiding(stmt_id: str, obj: dict, object_type: str, row_number: int, raw: str) -> _Voiding:
+def _voiding(stmt_id: str, obj: dict, object_type: str, row_number: int, raw: str) -> Voiding:
     """A voiding statement: its object must be a StatementRef naming a statement UUID."""
     if object_type != "StatementRef":
         given = f"object.objectType {_show(obj['objectType'])}" if "objectType" in obj else "no object.objectType"
-        raise _Invalid(f"voiding statement has {given}; it must be StatementRef naming the statement to void.")
+        raise InvalidStatement(f"voiding statement has {given}; it must be StatementRef naming the statement to void.")
     target = obj.get("id")
     if not isinstance(target, str) or not _UUID.match(target):
-        raise _Invalid(f"voiding statement's object.id {_show(target)} is not a statement UUID.")
-    return _Voiding(row_number, stmt_id, target.lower(), raw)
+        raise InvalidStatement(f"voiding statement's object.id {_show(target)} is not a statement UUID.")
+    return Voiding(row_number, stmt_id, target.lower(), raw)
 
 
 def _show(value: Any) -> str:

@@ -245,7 +245,7 @@ def test_valid_durations(duration):
     "P4W1D", "P", "PT", "P16559.14S", "4H", "PT1.5H30M", "P1DT", "pt1h", "PT1H ", 90,
 ])
 def test_invalid_durations(duration):
-    with pytest.raises(xapi._Invalid):
+    with pytest.raises(xapi.InvalidStatement):
         xapi._duration(duration)
 
 
@@ -328,6 +328,23 @@ def test_json_lines_with_bom_and_crlf(tmp_path):
     assert parsed.rows_read == 2 and parsed.rejected == []
     assert parsed.records["learner_value"].to_list() == ["zoë@example.com", "zoë@example.com"]
     assert parsed.records["raw"][0] == STATEMENT
+
+
+def test_json_lines_with_a_line_separator_inside_a_string(tmp_path):
+    # U+2028 is legal inside a JSON string; only \n ends a JSON line
+    path = tmp_path / "lrs.jsonl"
+    odd = STATEMENT.replace('"timestamp"', '"object_note":"a\u2028b","timestamp"')
+    path.write_text(odd + "\n" + STATEMENT.replace("1111", "2222") + "\n", encoding="utf-8")
+    parsed = xapi.read(path)
+    assert parsed.rows_read == 2
+    assert parsed.rejected == []
+    assert "\u2028" in parsed.records["raw"][0]
+
+
+def test_long_leading_blank_space(tmp_path):
+    path = tmp_path / "lrs.json"
+    path.write_text(" " * 5000 + "\n[" + STATEMENT + "]", encoding="utf-8")
+    assert xapi.read(path).rows_read == 1
 
 
 def test_utf16_array(tmp_path):

@@ -1,8 +1,8 @@
 -- Level of employee e in skill s on date D: the highest level among e's evidence
 -- for s valid on D (valid_from <= D < valid_until). Inactive employees have no rows.
-create or replace macro employee_skill_levels_on(dates, root := null) as table
+create or replace macro employee_skill_levels_on(dates, root := null, org_unit := null) as table
 with people as (
-    select as_of, employee_id from active_employees_on(dates, root := root)
+    select as_of, employee_id from active_employees_on(dates, root := root, org_unit := org_unit)
 ),
 final as (
     select p.as_of, v.employee_id, v.skill, max(v.level) as level
@@ -15,5 +15,5 @@ final as (
 )
 select * from final;
 
-create or replace macro employee_skill_levels(as_of, root := null) as table
-select employee_id, skill, level from employee_skill_levels_on([cast(as_of as date)], root := root);
+create or replace macro employee_skill_levels(as_of, root := null, org_unit := null) as table
+select employee_id, skill, level from employee_skill_levels_on([cast(as_of as date)], root := root, org_unit := org_unit);

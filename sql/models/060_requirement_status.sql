@@ -1,12 +1,12 @@
 -- Every (active employee, required skill) pair on each date: required level,
 -- held level, met or not. The base of coverage and readiness.
-create or replace macro requirement_status_on(dates, root := null) as table
+create or replace macro requirement_status_on(dates, root := null, org_unit := null) as table
 with people as (
     select as_of, employee_id, full_name, role, team, department
-    from active_employees_on(dates, root := root)
+    from active_employees_on(dates, root := root, org_unit := org_unit)
 ),
 levels as (
-    select * from employee_skill_levels_on(dates, root := root)
+    select * from employee_skill_levels_on(dates, root := root, org_unit := org_unit)
 ),
 final as (
     select
@@ -27,5 +27,5 @@ final as (
 )
 select * from final;
 
-create or replace macro requirement_status(as_of, root := null) as table
-select * exclude (as_of) from requirement_status_on([cast(as_of as date)], root := root);
+create or replace macro requirement_status(as_of, root := null, org_unit := null) as table
+select * exclude (as_of) from requirement_status_on([cast(as_of as date)], root := root, org_unit := org_unit);

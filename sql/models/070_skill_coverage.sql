@@ -2,12 +2,12 @@
 -- the skill, the share whose level is at least the required level. Every team with
 -- active people is crossed with every required skill; where nobody in the team
 -- requires a skill, required_headcount is 0 and coverage is NULL (no value, not 0%).
-create or replace macro skill_coverage_on(dates, root := null) as table
+create or replace macro skill_coverage_on(dates, root := null, org_unit := null) as table
 with pairs as (
-    select * from requirement_status_on(dates, root := root)
+    select * from requirement_status_on(dates, root := root, org_unit := org_unit)
 ),
 team_list as (
-    select distinct as_of, team, department from active_employees_on(dates, root := root) where team is not null
+    select distinct as_of, team, department from active_employees_on(dates, root := root, org_unit := org_unit) where team is not null
 ),
 skill_list as (
     select distinct skill from requirements
@@ -33,6 +33,6 @@ final as (
 )
 select * from final;
 
-create or replace macro skill_coverage(as_of, root := null) as table
+create or replace macro skill_coverage(as_of, root := null, org_unit := null) as table
 select team, skill, required_headcount, covered_headcount, coverage, department
-from skill_coverage_on([cast(as_of as date)], root := root);
+from skill_coverage_on([cast(as_of as date)], root := root, org_unit := org_unit);

@@ -1,8 +1,8 @@
 -- Readiness(org unit, D): over every (employee, required skill) pair in the unit,
 -- the weighted share that is met. One row per unit at each level of the tree.
-create or replace macro org_readiness_on(dates, root := null) as table
+create or replace macro org_readiness_on(dates, root := null, org_unit := null) as table
 with pairs as (
-    select * from requirement_status_on(dates, root := root)
+    select * from requirement_status_on(dates, root := root, org_unit := org_unit)
 ),
 units as (
     select 'company' as unit_type, 'company' as unit, * from pairs
@@ -27,5 +27,5 @@ final as (
 )
 select * from final;
 
-create or replace macro org_readiness(as_of, root := null) as table
-select * exclude (as_of) from org_readiness_on([cast(as_of as date)], root := root);
+create or replace macro org_readiness(as_of, root := null, org_unit := null) as table
+select * exclude (as_of) from org_readiness_on([cast(as_of as date)], root := root, org_unit := org_unit);

@@ -1,11 +1,11 @@
 -- A strategic goal's population on each date (active employees in its scope, only
 -- the listed roles when it names any) and how many hold the skill at min_level.
-create or replace macro goal_share_on(dates, root := null) as table
+create or replace macro goal_share_on(dates, root := null, org_unit := null) as table
 with people as (
-    select as_of, employee_id, role, team, department from active_employees_on(dates, root := root)
+    select as_of, employee_id, role, team, department from active_employees_on(dates, root := root, org_unit := org_unit)
 ),
 levels as (
-    select * from employee_skill_levels_on(dates, root := root)
+    select * from employee_skill_levels_on(dates, root := root, org_unit := org_unit)
 ),
 days as (
     select distinct cast(unnest(dates) as date) as as_of
@@ -33,5 +33,5 @@ final as (
 )
 select * from final;
 
-create or replace macro goal_share(as_of, root := null) as table
-select * exclude (as_of) from goal_share_on([cast(as_of as date)], root := root);
+create or replace macro goal_share(as_of, root := null, org_unit := null) as table
+select * exclude (as_of) from goal_share_on([cast(as_of as date)], root := root, org_unit := org_unit);

@@ -3,12 +3,12 @@
 -- pace of the last 90 days. achieved: share >= target. on_track: projected share at
 -- the deadline >= target. at_risk: projected within 10 points of the target.
 -- off_track: further off, or the deadline has passed without reaching the target.
-create or replace macro goal_readiness(as_of, root := null) as table
+create or replace macro goal_readiness(as_of, root := null, org_unit := null) as table
 with now_share as (
-    select * from goal_share(as_of, root := root)
+    select * from goal_share(as_of, root := root, org_unit := org_unit)
 ),
 before_share as (
-    select * from goal_share(cast(as_of as date) - 90, root := root)
+    select * from goal_share(cast(as_of as date) - 90, root := root, org_unit := org_unit)
 ),
 joined as (
     select

@@ -1,8 +1,8 @@
 -- Evidence that lapses within `days` after the date (as_of < valid_until <= as_of + days),
 -- for active employees: the certificates and badges someone must renew.
-create or replace macro expiring_credentials(as_of, days := 90, root := null) as table
+create or replace macro expiring_credentials(as_of, days := 90, root := null, org_unit := null) as table
 with people as (
-    select employee_id, full_name, team, department from active_employees(as_of, root := root)
+    select employee_id, full_name, team, department from active_employees(as_of, root := root, org_unit := org_unit)
 ),
 lapsing as (
     select * from evidence

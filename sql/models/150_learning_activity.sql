@@ -20,8 +20,8 @@ select * from final;
 
 -- Active learners on a date: distinct active employees with any learning activity
 -- in the 90 days up to and including it.
-create or replace macro active_learners(as_of, root := null) as table
+create or replace macro active_learners(as_of, root := null, org_unit := null) as table
 select count(distinct a.employee_id) as active_learners
 from learning_activity as a
-semi join active_employees(as_of, root := root) as p on p.employee_id = a.employee_id
+semi join active_employees(as_of, root := root, org_unit := org_unit) as p on p.employee_id = a.employee_id
 where a.activity_date > cast(as_of as date) - 90 and a.activity_date <= cast(as_of as date);

@@ -3,7 +3,7 @@
 -- under the licences running on that date. Idle seats: seats nobody used.
 create or replace macro licence_utilisation(as_of) as table
 with running as (
-    select vendor, sum(seats) as seats,
+    select vendor, cast(sum(seats) as bigint) as seats,
            sum(cast(cost as double) * coalesce(
                case when currency = (select value from settings where key = 'reporting_currency') then 1.0 end,
                (select f.rate from fx as f where f.currency = l.currency and f.month <= l.start_date

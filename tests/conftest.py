@@ -1,0 +1,31 @@
+"""Shared fixtures: a tiny organisation loaded from real-shaped files into a real DuckDB file."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from etl import warehouse
+from etl.load import load_paths
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TINY = FIXTURES / "tiny"
+TINY_RECORDS = FIXTURES / "tiny_records"
+
+
+@pytest.fixture
+def tiny_db(tmp_path) -> Path:
+    """A warehouse holding the tiny organisation: 5 people, 4 courses, 8 xAPI statements, 1 void."""
+    path = tmp_path / "tiny.duckdb"
+    con = warehouse.connect(path)
+    summaries = load_paths(con, [TINY, TINY_RECORDS])
+    con.close()
+    assert all(s.status == "loaded" for s in summaries), [s.line() for s in summaries]
+    return path
+
+
+@pytest.fixture
+def tiny(tiny_db):
+    con = warehouse.connect(tiny_db, read_only=True)
+    yield con
+    con.close()
