@@ -183,6 +183,8 @@ def read(path: str | Path, profile: Profile | str | Path | None = None) -> Parse
         if chosen is None:
             raise UnreadableFile(f"no mapping profile recognises the columns of {path.name}; "
                                  "write one (see docs/mapping-profiles.md).")
+        if chosen.encoding:
+            data = _utf8_bytes(path, chosen.encoding)
     delimiter = chosen.delimiter or _guess_delimiter(data[:65536].decode("utf-8", errors="replace"))
     header, frame, early = _read_table(data, delimiter, path.name)
     cols = _resolve_columns(chosen, header, path.name)
@@ -226,15 +228,22 @@ def _utf8_bytes(path: Path, encoding: str | None) -> bytes:
         try:
             text = data.decode(encoding)
         except UnicodeDecodeError:
-            raise UnreadableFile(f"{path.name} is not text in the encoding {encoding} that the profile names.") from None
+            raise UnreadableFile(
+                f"{path.name} is not text in the encoding {encoding} that the profile names.") from None
         data = text.lstrip("\ufeff").encode("utf-8")
-    elif data.startswith((b"\xff\xfe", b"\xfe\xff")) or (len(data) > 1 and data[1:2] == b"\x00" and data[:1] != b"\x00"):
+    elif _looks_utf16(data):
         data = records.read_text(path).encode("utf-8")
     elif data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8):]
     if not data.strip():
         raise UnreadableFile(f"{path.name} is empty.")
     return data
+
+
+def _looks_utf16(data: bytes) -> bool:
+    """A UTF-16 BOM, or ASCII text with every second byte zero (UTF-16LE without BOM), as records.read_text."""
+    return data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
+        len(data) > 1 and data[1:2] == b"\x00" and data[:1] != b"\x00")
 
 
 def _read_table(data: bytes, delimiter: str, filename: str) -> tuple[list[str], pl.DataFrame, list[Rejected]]:
@@ -249,7 +258,8 @@ def _read_table(data: bytes, delimiter: str, filename: str) -> tuple[list[str], 
             try:
                 text = data.decode("cp1252")
             except UnicodeDecodeError:
-                raise UnreadableFile(f"{filename} is not text in a known encoding (UTF-8, UTF-16 or Windows-1252).") from None
+                raise UnreadableFile(
+                    f"{filename} is not text in a known encoding (UTF-8, UTF-16 or Windows-1252).") from None
             return _read_table(text.encode("utf-8"), delimiter, filename)
         if "more fields" not in message:
             raise UnreadableFile(f"{filename} is not a well-formed CSV file ({message.splitlines()[0]}).") from None
@@ -314,83 +324,39 @@ def _resolve_columns(profile: Profile, header: list[str], filename: str) -> dict
 # --------------------------------------------------------------------------- normalising
 
 
+#: A rule a row must pass: (expression true for a bad row, reason for that row).
+Check = tuple[pl.Expr, pl.Expr]
+
+
 def _normalise(frame: pl.DataFrame, header: list[str], cols: dict[str, str],
                profile: Profile) -> tuple[pl.DataFrame, list[Rejected]]:
-    """Records for the usable rows and Rejected for the others, in one vectorised pass."""
+    """Records for the usable rows and Rejected for the others, in one vectorised pass.
+
+    Each step adds helper columns and the checks it needs; a row's reason is the
+    first check it fails, so a manager sees one thing to fix per row.
+    """
     def col(name: str) -> str:
         return cols[_norm(name)]
 
     def cell(name: str) -> pl.Expr:
-        # trimmed text, empty -> null
+        """A cell as trimmed text; an empty cell is null."""
         v = pl.col(col(name)).str.strip_chars()
         return pl.when(v == "").then(None).otherwise(v)
 
-    lf = frame.lazy()
-    checks: list[tuple[pl.Expr, pl.Expr]] = []  # (row is bad, reason), first true wins
-
-    lf = lf.with_columns(__learner=cell(profile.learner_column), __course=cell(profile.course_column))
-    checks.append((pl.col("__learner").is_null(),
-                   pl.lit(f"{profile.learner_column} is empty, so the learner is unknown")))
-    checks.append((pl.col("__course").is_null(),
-                   pl.lit(f"{profile.course_column} is empty, so the course is unknown")))
-
+    lf, checks = _identity_step(frame.lazy(), profile, cell)
     if profile.status_column:
-        words = profile.status_map
-        lf = lf.with_columns(__status_text=cell(profile.status_column))
-        lf = lf.with_columns(__status=pl.col("__status_text").str.to_lowercase().replace_strict(
-            list(words), list(words.values()), default=None, return_dtype=pl.String))
-        checks.append((pl.col("__status_text").is_null(),
-                       pl.lit(f"{profile.status_column} is empty, so the row carries no learning outcome")))
-        checks.append((pl.col("__status").is_null(),
-                       _text(f"{profile.status_column} '", pl.col("__status_text"),
-                             "' carries no learning outcome (the profile's [status] list does not name it)")))
-
-    date_cols = [("__done", profile.completion_date_column)]
-    if profile.last_activity_date_column:
-        date_cols.append(("__seen", profile.last_activity_date_column))
-    for alias, name in date_cols:
-        lf = lf.with_columns(**{f"{alias}_text": cell(name)})
-        lf = lf.with_columns(**_date_exprs(pl.col(f"{alias}_text"), alias, profile))
-    completed_text = pl.col("__done_text")
-    checks += _date_checks("__done", profile.completion_date_column, profile)
-    if profile.last_activity_date_column:
-        used = completed_text.is_null()  # only read when there is no completion date
-        checks += [(used & bad, reason) for bad, reason in
-                   _date_checks("__seen", profile.last_activity_date_column, profile)]
-        when = pl.coalesce(pl.col("__done"), pl.col("__seen"))
-    else:
-        when = pl.col("__done")
-
+        lf, more = _status_word_step(lf, profile, cell)
+        checks += more
+    lf, more, when = _date_step(lf, profile, cell)
+    checks += more
     if not profile.status_column:
-        progress_known = pl.lit(False)
-        if profile.progress_column:
-            lf = lf.with_columns(__progress_text=cell(profile.progress_column))
-            lf = lf.with_columns(__progress=_number(pl.col("__progress_text")))
-            checks.append((completed_text.is_null() & pl.col("__progress_text").is_not_null()
-                           & pl.col("__progress").is_null(),
-                           _text(f"{profile.progress_column} '", pl.col("__progress_text"), "' is not a number")))
-            progress_known = pl.col("__progress") > 0
-        lf = lf.with_columns(__status=pl.when(pl.col("__done").is_not_null()).then(pl.lit("completed"))
-                             .when(progress_known).then(pl.lit("in_progress"))
-                             .otherwise(pl.lit("enrolled")))
-
-    score = pl.lit(None, dtype=pl.Float64)
-    if profile.score_column:
-        scale = profile.score_scale
-        lf = lf.with_columns(__score_text=cell(profile.score_column))
-        lf = lf.with_columns(__score_value=_number(pl.col("__score_text")))
-        checks.append((pl.col("__score_text").is_not_null() & pl.col("__score_value").is_null(),
-                       _text(f"{profile.score_column} '", pl.col("__score_text"), "' is not a number")))
-        checks.append((~pl.col("__score_value").is_between(0, scale),
-                       _text(f"{profile.score_column} ", pl.col("__score_text"), f" is outside 0..{scale:g}")))
-        score = pl.col("__score_value") * 100.0 / scale if scale != 100 else pl.col("__score_value")
-
-    reason = pl.lit(None, dtype=pl.String)
-    for bad, why in reversed(checks):
-        reason = pl.when(bad.fill_null(False)).then(why).otherwise(reason)
+        lf, more = _status_rule_step(lf, profile, cell)
+        checks += more
+    lf, more, score = _score_step(lf, profile, cell)
+    checks += more
 
     out = lf.with_columns(
-        __reason=reason,
+        __reason=_first_reason(checks),
         __completed_at=when.cast(LEARNING_SCHEMA["completed_at"]),
         __score=score.cast(pl.Float64),
     ).collect()
@@ -415,6 +381,86 @@ def _normalise(frame: pl.DataFrame, header: list[str], cols: dict[str, str],
         _raw_line(header).alias("raw"),
     )
     return result.cast(LEARNING_SCHEMA), rejected  # type: ignore[arg-type]
+
+
+def _identity_step(lf: pl.LazyFrame, profile: Profile, cell) -> tuple[pl.LazyFrame, list[Check]]:
+    """Learner and course as written (trimmed); a row without either cannot be attributed."""
+    lf = lf.with_columns(__learner=cell(profile.learner_column), __course=cell(profile.course_column))
+    return lf, [
+        (pl.col("__learner").is_null(), pl.lit(f"{profile.learner_column} is empty, so the learner is unknown")),
+        (pl.col("__course").is_null(), pl.lit(f"{profile.course_column} is empty, so the course is unknown")),
+    ]
+
+
+def _status_word_step(lf: pl.LazyFrame, profile: Profile, cell) -> tuple[pl.LazyFrame, list[Check]]:
+    """Status from the [status] word lists, case-insensitively; unlisted words say nothing about learning."""
+    words = profile.status_map
+    column = profile.status_column
+    lf = lf.with_columns(__status_text=cell(column))
+    lf = lf.with_columns(__status=pl.col("__status_text").str.to_lowercase().replace_strict(
+        list(words), list(words.values()), default=None, return_dtype=pl.String))
+    return lf, [
+        (pl.col("__status_text").is_null(), pl.lit(f"{column} is empty, so the row carries no learning outcome")),
+        (pl.col("__status").is_null(),
+         _text(f"{column} '", pl.col("__status_text"),
+               "' carries no learning outcome (the profile's [status] list does not name it)")),
+    ]
+
+
+def _date_step(lf: pl.LazyFrame, profile: Profile, cell) -> tuple[pl.LazyFrame, list[Check], pl.Expr]:
+    """Completion date, and the last activity date where there is none; returns the record's date."""
+    lf = lf.with_columns(__done_text=cell(profile.completion_date_column))
+    lf = lf.with_columns(**_date_exprs(pl.col("__done_text"), "__done", profile))
+    checks = _date_checks("__done", profile.completion_date_column, profile)
+    if not profile.last_activity_date_column:
+        return lf, checks, pl.col("__done")
+    lf = lf.with_columns(__seen_text=cell(profile.last_activity_date_column))
+    lf = lf.with_columns(**_date_exprs(pl.col("__seen_text"), "__seen", profile))
+    used = pl.col("__done_text").is_null()  # a bad last-activity date only matters when it is used
+    checks += [(used & bad, why) for bad, why in _date_checks("__seen", profile.last_activity_date_column, profile)]
+    return lf, checks, pl.coalesce(pl.col("__done"), pl.col("__seen"))
+
+
+def _status_rule_step(lf: pl.LazyFrame, profile: Profile, cell) -> tuple[pl.LazyFrame, list[Check]]:
+    """Status without a status column: completion date -> completed, progress > 0 -> in_progress, else enrolled."""
+    checks: list[Check] = []
+    started = pl.lit(False)
+    if profile.progress_column:
+        lf = lf.with_columns(__progress_text=cell(profile.progress_column))
+        lf = lf.with_columns(__progress=_number(pl.col("__progress_text")))
+        checks.append((pl.col("__done_text").is_null() & pl.col("__progress_text").is_not_null()
+                       & pl.col("__progress").is_null(),
+                       _text(f"{profile.progress_column} '", pl.col("__progress_text"), "' is not a number")))
+        started = pl.col("__progress") > 0
+    lf = lf.with_columns(__status=pl.when(pl.col("__done").is_not_null()).then(pl.lit("completed"))
+                         .when(started).then(pl.lit("in_progress"))
+                         .otherwise(pl.lit("enrolled")))
+    return lf, checks
+
+
+def _score_step(lf: pl.LazyFrame, profile: Profile, cell) -> tuple[pl.LazyFrame, list[Check], pl.Expr]:
+    """Score rescaled from 0..score_scale to 0..100; a score outside the scale is a data error, not clipped."""
+    if not profile.score_column:
+        return lf, [], pl.lit(None, dtype=pl.Float64)
+    column, scale = profile.score_column, profile.score_scale
+    lf = lf.with_columns(__score_text=cell(column))
+    lf = lf.with_columns(__score_value=_number(pl.col("__score_text")))
+    checks = [
+        (pl.col("__score_text").is_not_null() & pl.col("__score_value").is_null(),
+         _text(f"{column} '", pl.col("__score_text"), "' is not a number")),
+        (~pl.col("__score_value").is_between(0, scale),
+         _text(f"{column} ", pl.col("__score_text"), f" is outside 0..{scale:g}")),
+    ]
+    score = pl.col("__score_value") * 100.0 / scale if scale != 100 else pl.col("__score_value")
+    return lf, checks, score
+
+
+def _first_reason(checks: list[Check]) -> pl.Expr:
+    """The reason of the first check a row fails, or null for a usable row."""
+    reason = pl.lit(None, dtype=pl.String)
+    for bad, why in reversed(checks):
+        reason = pl.when(bad.fill_null(False)).then(why).otherwise(reason)
+    return reason
 
 
 def _date_exprs(text: pl.Expr, alias: str, profile: Profile) -> dict[str, pl.Expr]:
@@ -692,7 +738,8 @@ class _ProfileReader:
             try:
                 encoding = codecs.lookup(encoding).name
             except LookupError:
-                raise self.fail(f"encoding '{encoding}' is not an encoding name such as utf-8, utf-16 or cp1252") from None
+                raise self.fail(
+                    f"encoding '{encoding}' is not an encoding name such as utf-8, utf-16 or cp1252") from None
             if encoding == "utf-8-sig":
                 encoding = "utf-8"
 

@@ -17,7 +17,6 @@ apart.
 """
 from __future__ import annotations
 
-import csv
 import json
 import re
 from pathlib import Path
@@ -110,7 +109,7 @@ def read(path: Path, **options: Any) -> Parsed:
     if text.lstrip().startswith(("{", "[")):
         flat, labels, early = _flatten_json(path.name, text.strip())
     else:
-        flat, labels = _flatten_csv(path)
+        flat, labels = _flatten_csv(path.name, text)
         early = []
     loaded, rejected = _apply_rules(flat, labels)
     rejected = sorted(early + rejected, key=lambda r: r.row_number)
@@ -215,21 +214,20 @@ def _text_frame(rows: list[dict]) -> pl.DataFrame:
 # --------------------------------------------------------------------------- CSV
 
 
-def _flatten_csv(path: Path) -> tuple[pl.DataFrame, dict[str, str]]:
+def _flatten_csv(file_name: str, text: str) -> tuple[pl.DataFrame, dict[str, str]]:
     """CSV registration export -> flat text frame; reasons name the columns as the file spells them.
 
     Parsed by Polars rather than row by row because a full registration export
     can be large.  The returned labels hold only the columns the file has, so a
     reason never mentions a column the reader of the file cannot find.
     """
-    text = records.read_text(path)
-    delimiter = _csv_delimiter(text[:4096])
+    delimiter = _csv_delimiter(text)
     try:
         table = pl.read_csv(text.encode("utf-8"), separator=delimiter, infer_schema=False,
                             truncate_ragged_lines=True, raise_if_empty=False)
     except pl.exceptions.PolarsError as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise UnreadableFile(f"{path.name} is not a well-formed CSV file ({first_line}).") from None
+        raise UnreadableFile(f"{file_name} is not a well-formed CSV file ({first_line}).") from None
     index: dict[str, str] = {}
     labels: dict[str, str] = {}
     for name in table.columns:
@@ -242,7 +240,7 @@ def _flatten_csv(path: Path) -> tuple[pl.DataFrame, dict[str, str]]:
         missing.append("Completion or Success")
     if missing:
         raise UnreadableFile(
-            f"{path.name} is not a SCORM Cloud registration export: it lacks the column(s) {', '.join(missing)}."
+            f"{file_name} is not a SCORM Cloud registration export: it lacks the column(s) {', '.join(missing)}."
         )
     not_blank = pl.any_horizontal([pl.col(c).str.strip_chars().str.len_chars() > 0 for c in table.columns])
     raw = pl.concat_str([_csv_cell(pl.col(c), delimiter) for c in table.columns], separator=delimiter)
@@ -257,12 +255,14 @@ def _flatten_csv(path: Path) -> tuple[pl.DataFrame, dict[str, str]]:
     return flat, labels
 
 
-def _csv_delimiter(sample: str) -> str:
-    """The export's delimiter, sniffed the same way as every other CSV reader (comma when unsure)."""
-    try:
-        return csv.Sniffer().sniff(sample, delimiters=",;\t").delimiter
-    except csv.Error:
-        return ","
+def _csv_delimiter(text: str) -> str:
+    """The delimiter that splits the header line most (comma on a tie).
+
+    The header is the one line whose shape is known, and judging it alone is
+    not thrown off by blank lines or empty cells the way a whole-sample sniff is.
+    """
+    header = text.split("\n", 1)[0]
+    return max((",", ";", "\t"), key=header.count)
 
 
 def _csv_cell(value: pl.Expr, delimiter: str) -> pl.Expr:

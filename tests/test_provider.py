@@ -6,6 +6,7 @@ tests/fixtures/provider/.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -255,7 +256,8 @@ def test_docebo_like_custom_profile():
         6: "Final Score (0-10) 12 is outside 0..10",
     }
     # raw lines use commas, like every rejected row, whatever the file's delimiter
-    assert parsed.rejected[0].raw == "e.ro,Eve Ro,eve@example.com,LEAD-2,Leading hybrid teams,ILT,Suspended,15/05/2024,,,"
+    assert parsed.rejected[0].raw == ("e.ro,Eve Ro,eve@example.com,LEAD-2,Leading hybrid teams,ILT,Suspended,"
+                                      "15/05/2024,,,")
 
 
 def test_docebo_file_is_not_recognised_without_its_profile():
@@ -277,8 +279,23 @@ def test_profile_examples_in_the_user_documentation_load_and_work(tmp_path):
         loaded.append(provider.load_profile(path))
     # the worked example is the Docebo profile of the fixtures, key for key
     fixture_profile = provider.load_profile(FIX / "docebo.toml")
-    assert {k: v for k, v in vars(loaded[0]).items() if k != "path"} == \
-           {k: v for k, v in vars(fixture_profile).items() if k != "path"}
+    assert same_profile(loaded[0], fixture_profile)
+    # the built-in profiles quoted for reference are the shipped ones
+    shipped = {p.name: p for p in provider.builtin_profiles()}
+    for quoted in loaded[1:]:
+        assert same_profile(quoted, shipped[quoted.name])
+
+
+def same_profile(a, b) -> bool:
+    return {k: v for k, v in vars(a).items() if k != "path"} == {k: v for k, v in vars(b).items() if k != "path"}
+
+
+def test_dates_with_an_offset_ignore_the_profile_time_zone():
+    profile = replace(provider.load_profile(FIX / "docebo.toml"),
+                      date_formats=("%Y-%m-%dT%H:%M:%S%z", "%d/%m/%Y"))
+    frame = pl.DataFrame({"d": ["2024-03-05T14:07:00+0100", "2024-03-05T14:07:00-0500", "05/03/2024"]})
+    got = frame.select(**provider._date_exprs(pl.col("d"), "x", profile))["x"].to_list()
+    assert got == [utc(2024, 3, 5, 13, 7), utc(2024, 3, 5, 19, 7), utc(2024, 3, 4, 23, 0)]
 
 
 # --------------------------------------------------------------------------- files that cannot be read
@@ -358,7 +375,8 @@ completion_date = "Done"
      "time_zone 'Mars/Olympus' is not a time zone name such as UTC, Europe/Berlin or America/Los_Angeles"),
     ("", "", '[status]\ncompleted = ["Done"]',
      "[status] lists status words, but [columns] status does not say which column holds them"),
-    ("", 'status = "State"', "", "[status] is missing, but [columns] status is set; list the status words under [status]"),
+    ("", 'status = "State"', "",
+     "[status] is missing, but [columns] status is set; list the status words under [status]"),
     ("", 'status = "State"', '[status]\ncompleted = ["Done"]\nfailed = ["done"]',
      "[status] 'done' is listed under both completed and failed"),
     ("", 'status = "State"', '[status]\nfinished = ["Done"]',

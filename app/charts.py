@@ -1,0 +1,203 @@
+"""Plotly figures for the pages: titled, labelled, with units and readable colours.
+
+Coverage uses a sequential scale (more is darker); gaps and differences to a target
+use a diverging scale centred on zero.
+"""
+from __future__ import annotations
+
+from datetime import date
+
+import plotly.graph_objects as go
+import polars as pl
+
+SEQUENTIAL = "Blues"
+DIVERGING = "RdBu"
+STATUS_COLOURS = {"achieved": "#1a7f37", "on_track": "#2f81f7", "at_risk": "#d4a72c", "off_track": "#cf222e"}
+STATUS_LABELS = {"achieved": "Achieved", "on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
+
+
+def _layout(fig: go.Figure, title: str, x: str | None, y: str | None, height: int = 380) -> go.Figure:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        height=height,
+        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
+    )
+    fig.update_xaxes(title_text=x, automargin=True)
+    fig.update_yaxes(title_text=y, automargin=True)
+    return fig
+
+
+def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str]) -> go.Figure:
+    """Team x skill; colour = coverage (sequential), blank where nobody needs the skill."""
+    lookup = {(r["team"], r["skill"]): r for r in matrix.iter_rows(named=True)}
+    z, text, custom = [], [], []
+    for team in teams:
+        zr, tr, cr = [], [], []
+        for skill in skills:
+            r = lookup.get((team, skill))
+            cov = r["coverage"] if r else None
+            zr.append(None if cov is None else cov * 100)
+            tr.append("" if cov is None else f"{cov * 100:.0f}")
+            cr.append([r["covered_headcount"] if r else 0, r["required_headcount"] if r else 0])
+        z.append(zr)
+        text.append(tr)
+        custom.append(cr)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=skills, y=teams, text=text, texttemplate="%{text}", textfont={"size": 10},
+        customdata=custom, colorscale=SEQUENTIAL, zmin=0, zmax=100, xgap=1, ygap=1,
+        colorbar={"title": {"text": "Coverage (%)"}, "ticksuffix": "%"},
+        hovertemplate="<b>%{y}</b> · %{x}<br>Coverage %{z:.0f}%<br>%{customdata[0]} of %{customdata[1]} "
+                      "people at the required level<extra></extra>",
+    ))
+    height = max(360, 26 * len(teams) + 160)
+    _layout(fig, "Skill coverage by team (% of people who need the skill and have it)", "Skill", "Team", height)
+    fig.update_xaxes(tickangle=-45, side="bottom")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def line_trend(frame: pl.DataFrame, x: str, y: str, title: str, y_title: str, *, percent: bool = True,
+               target: float | None = None) -> go.Figure:
+    values = [None if v is None else (v * 100 if percent else v) for v in frame[y].to_list()]
+    fig = go.Figure(go.Scatter(x=frame[x].to_list(), y=values, mode="lines+markers", name=y_title,
+                               line={"color": "#2f81f7", "width": 2},
+                               hovertemplate="%{x|%b %Y}: %{y:.1f}" + ("%" if percent else "") + "<extra></extra>"))
+    if target is not None:
+        fig.add_hline(y=target * 100 if percent else target, line_dash="dot", line_color="#cf222e",
+                      annotation_text="target", annotation_position="top left")
+    _layout(fig, title, "Month", y_title)
+    if percent:
+        fig.update_yaxes(range=[0, 100], ticksuffix="%")
+    return fig
+
+
+def goal_gaps(goals: pl.DataFrame) -> go.Figure:
+    """Distance of each goal's share from its target, in points (diverging: red short, blue ahead)."""
+    g = goals.filter(pl.col("share").is_not_null()).with_columns(
+        ((pl.col("share") - pl.col("target_share")) * 100).alias("gap")).sort("gap")
+    labels = [f"{n} ({s})" for n, s in zip(g["name"].to_list(), g["skill"].to_list())]
+    gaps = g["gap"].to_list()
+    limit = max([abs(v) for v in gaps] + [10])
+    fig = go.Figure(go.Bar(
+        x=gaps, y=labels, orientation="h",
+        marker={"color": gaps, "colorscale": DIVERGING, "cmin": -limit, "cmax": limit,
+                "colorbar": {"title": {"text": "Points vs target"}}},
+        text=[f"{v:+.0f} pts" for v in gaps], textposition="auto",
+        hovertemplate="%{y}<br>%{x:+.1f} points vs target<extra></extra>",
+    ))
+    _layout(fig, "Strategic goals: share now minus target (points)", "Percentage points vs target", None,
+            max(300, 40 * len(labels) + 120))
+    fig.add_vline(x=0, line_color="#57606a")
+    return fig
+
+
+def budget_vs_actual(frame: pl.DataFrame, currency: str) -> go.Figure:
+    units = frame["unit"].to_list()
+    fig = go.Figure([
+        go.Bar(name="Budget", x=units, y=frame["budget"].to_list(), marker_color="#afb8c1",
+               hovertemplate="%{x}<br>Budget %{y:,.0f} " + currency + "<extra></extra>"),
+        go.Bar(name="Actual to date", x=units, y=frame["actual"].to_list(), marker_color="#2f81f7",
+               text=[f"{u * 100:.0f}%" if u is not None else "" for u in frame["utilisation"].to_list()],
+               textposition="outside",
+               hovertemplate="%{x}<br>Actual %{y:,.0f} " + currency + "<extra></extra>"),
+    ])
+    fig.update_layout(barmode="group")
+    _layout(fig, "Budget vs actual spend this period", "Unit", f"Amount ({currency})")
+    fig.update_xaxes(tickangle=-30)
+    return fig
+
+
+def monthly_spend(frame: pl.DataFrame, projection: dict, currency: str) -> go.Figure:
+    fig = go.Figure(go.Bar(x=frame["month"].to_list(), y=frame["spend"].to_list(), name="Spend",
+                           marker_color="#2f81f7",
+                           hovertemplate="%{x|%b %Y}: %{y:,.0f} " + currency + "<extra></extra>"))
+    if frame.height:
+        cumulative = frame["spend"].cum_sum().to_list()
+        fig.add_trace(go.Scatter(x=frame["month"].to_list(), y=cumulative, name="Cumulative", mode="lines+markers",
+                                 line={"color": "#1f2328"}, yaxis="y"))
+        if projection.get("year_end") is not None:
+            fig.add_trace(go.Scatter(x=[frame["month"][-1], projection["year_end_date"]],
+                                     y=[cumulative[-1], projection["year_end"]], name="Projected to year end",
+                                     mode="lines+markers", line={"color": "#d4a72c", "dash": "dash"}))
+    _layout(fig, "Monthly spend and year-end projection", "Month", f"Spend ({currency})")
+    return fig
+
+
+def stacked_bars(frame: pl.DataFrame, x: str, colour: str, y: str, title: str, x_title: str, y_title: str) -> go.Figure:
+    fig = go.Figure()
+    for key in frame[colour].unique().sort().to_list():
+        part = frame.filter(pl.col(colour) == key)
+        fig.add_trace(go.Bar(name=str(key), x=part[x].to_list(), y=part[y].to_list(),
+                             hovertemplate=f"%{{x}} · {key}<br>%{{y:,.0f}}<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    _layout(fig, title, x_title, y_title)
+    fig.update_xaxes(tickangle=-30)
+    return fig
+
+
+def simple_bars(x: list, y: list, title: str, x_title: str, y_title: str, *, text: list | None = None,
+                colour: str = "#2f81f7", horizontal: bool = False) -> go.Figure:
+    bar = go.Bar(x=y if horizontal else x, y=x if horizontal else y, text=text, textposition="auto",
+                 marker_color=colour, orientation="h" if horizontal else "v")
+    fig = go.Figure(bar)
+    _layout(fig, title, y_title if horizontal else x_title, x_title if horizontal else y_title)
+    return fig
+
+
+def licence_bars(frame: pl.DataFrame) -> go.Figure:
+    vendors = frame["vendor"].to_list()
+    fig = go.Figure([
+        go.Bar(name="Active in last 30 days", x=vendors, y=frame["active_users"].to_list(), marker_color="#2f81f7"),
+        go.Bar(name="Idle seats", x=vendors, y=frame["idle_seats"].to_list(), marker_color="#d0d7de"),
+    ])
+    fig.update_layout(barmode="stack")
+    _layout(fig, "Licence seats: used vs idle", "Vendor", "Seats")
+    return fig
+
+
+def goal_trajectory(history: pl.DataFrame, goal: dict) -> go.Figure:
+    """History of a goal's share, its projection to the deadline and the target."""
+    fig = go.Figure(go.Scatter(x=history["as_of"].to_list(), y=[None if v is None else v * 100 for v in history["share"].to_list()],
+                               mode="lines+markers", name="Share", line={"color": "#2f81f7"},
+                               hovertemplate="%{x|%d %b %Y}: %{y:.1f}%<extra></extra>"))
+    if goal.get("projected_share") is not None and history.height:
+        fig.add_trace(go.Scatter(x=[history["as_of"][-1], goal["deadline"]],
+                                 y=[history["share"][-1] * 100 if history["share"][-1] is not None else None,
+                                    goal["projected_share"] * 100],
+                                 mode="lines+markers", name=f"Projection ({goal['projection_method']})",
+                                 line={"color": STATUS_COLOURS.get(goal.get("status"), "#57606a"), "dash": "dash"}))
+    fig.add_hline(y=goal["target_share"] * 100, line_dash="dot", line_color="#1f2328",
+                  annotation_text=f"target {goal['target_share'] * 100:.0f}%", annotation_position="top left")
+    _layout(fig, f"{goal['name']}: trajectory to {goal['deadline']:%d %b %Y}", "Date", "Share of population (%)", 320)
+    fig.update_yaxes(range=[0, 100], ticksuffix="%")
+    return fig
+
+
+def person_matrix(frame: pl.DataFrame) -> go.Figure:
+    """Person x skill: colour = level minus required level (diverging), text = level/required."""
+    people = frame["full_name"].unique(maintain_order=True).to_list()
+    skills = sorted(frame["skill"].unique().to_list())
+    lookup = {(r["full_name"], r["skill"]): r for r in frame.iter_rows(named=True)}
+    z, text = [], []
+    for p in people:
+        zr, tr = [], []
+        for s in skills:
+            r = lookup.get((p, s))
+            zr.append(None if r is None else r["level"] - r["required_level"])
+            tr.append("" if r is None else f"{r['level']}/{r['required_level']}")
+        z.append(zr)
+        text.append(tr)
+    fig = go.Figure(go.Heatmap(
+        z=z, x=skills, y=people, text=text, texttemplate="%{text}", colorscale=DIVERGING, zmid=0, zmin=-5, zmax=5,
+        xgap=1, ygap=1, colorbar={"title": {"text": "Level − required"}},
+        hovertemplate="<b>%{y}</b> · %{x}<br>level/required %{text}<extra></extra>"))
+    _layout(fig, "People × required skills (level / required level)", "Skill", "Person",
+            max(320, 26 * len(people) + 160))
+    fig.update_xaxes(tickangle=-45)
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def year_end(d: date) -> date:
+    return date(d.year, 12, 31)

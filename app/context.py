@@ -1,0 +1,104 @@
+"""The frame's state that every page reads: the viewer, their scope and the global filters.
+
+dashboard.py builds it once per run (sidebar widgets bound to the URL's query
+parameters, so a filtered view is a link) and the pages read it with ``get()``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+from app import data
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking. role: 'ld' (everyone, by name), 'lead' (own reporting tree), 'exec' (aggregates only)."""
+
+    email: str
+    name: str
+    role: str
+    employee_id: str | None = None
+
+    @property
+    def root(self) -> str | None:
+        return self.employee_id if self.role == "lead" else None
+
+    @property
+    def sees_names(self) -> bool:
+        return self.role in ("ld", "lead")
+
+
+@dataclass(frozen=True)
+class Context:
+    viewer: Viewer
+    as_of: date
+    unit: str | None
+    category: str | None
+    currency: str
+    latest_record: date | None
+    last_load: object = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def scope(self) -> dict:
+        """Keyword arguments for every scoped query: the viewer's tree and the org-unit filter."""
+        return {"root": self.viewer.root, "unit": self.unit}
+
+
+_KEY = "_upskill_context"
+
+
+def default_as_of(latest: date | None, today: date | None = None) -> date:
+    """Today, or the latest data date when the data is older."""
+    today = today or date.today()
+    return latest if latest and latest < today else today
+
+
+def unit_options(units: pl.DataFrame) -> tuple[list[str], dict[str, str]]:
+    """'company', then each department followed by its teams; labels show the tree."""
+    options, labels = ["company"], {"company": "Whole company"}
+    for dept in units["department"].unique(maintain_order=True).to_list():
+        options.append(dept)
+        labels[dept] = dept
+        for team in units.filter(pl.col("department") == dept)["team"].to_list():
+            if team not in labels:
+                options.append(team)
+                labels[team] = f"    └ {team}"
+    return options, labels
+
+
+def build(viewer: Viewer) -> Context:
+    """Render the sidebar filters and remember the context for the pages of this run."""
+    meta = data.q("meta").row(0, named=True)
+    latest = meta["latest_record"]
+    units = data.q("org_units", root=viewer.root)
+    options, labels = unit_options(units)
+    categories = ["all"] + data.q("skill_categories")["category"].to_list()
+    with st.sidebar:
+        st.subheader("Filters")
+        as_of = st.date_input("As of", value=default_as_of(latest), key="as_of", bind="query-params",
+                              format="YYYY-MM-DD", help="Every number is replayed as it stood on this date.")
+        unit = st.selectbox("Org unit", options, format_func=lambda o: labels.get(o, o), key="unit",
+                            bind="query-params", help="Company, a department, or one of its teams.")
+        category = st.selectbox("Skill category", categories, key="category", bind="query-params",
+                                format_func=lambda c: "All categories" if c == "all" else c)
+        last_load = meta["last_load"]
+        st.caption(f"Learning records up to {latest:%-d %b %Y}" if latest else "No learning records yet")
+        if last_load:
+            st.caption(f"Last import {last_load:%-d %b %Y %H:%M} UTC")
+    ctx = Context(viewer=viewer, as_of=as_of, unit=None if unit == "company" else unit,
+                  category=None if category == "all" else category, currency=meta["currency"] or "USD",
+                  latest_record=latest, last_load=meta["last_load"])
+    st.session_state[_KEY] = ctx
+    return ctx
+
+
+def get() -> Context:
+    ctx = st.session_state.get(_KEY)
+    if ctx is None:  # a page run on its own (tests): build the frame's context first
+        ctx = build(Viewer("", "", "ld"))
+    return ctx

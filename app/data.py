@@ -1,0 +1,93 @@
+"""The cached data layer between the pages and the warehouse.
+
+Every query result is cached under the warehouse's version (its file's size and
+modification time), so a click that changes no data reads nothing twice, and the
+first interaction after a load sees the new data. Connections are short-lived and
+read-only: the app never holds the file while the ETL writes it.
+"""
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import polars as pl
+import streamlit as st
+
+from app import queries
+from etl import warehouse
+
+
+def db_file() -> Path:
+    return warehouse.db_path()
+
+
+def version() -> str:
+    """Changes whenever the warehouse file changes (a load, an upgrade, an erasure)."""
+    path = db_file()
+    parts = [str(path)]
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            st_ = p.stat()
+            parts.append(f"{st_.st_size}:{st_.st_mtime_ns}")
+        except FileNotFoundError:
+            parts.append("-")
+    return "|".join(parts)
+
+
+def exists() -> bool:
+    return db_file().exists()
+
+
+@contextmanager
+def read_connection(retries: int = 40, wait: float = 0.25):
+    """A read-only connection, retried while a loader holds the file for a moment."""
+    last: Exception | None = None
+    for _ in range(retries):
+        try:
+            con = warehouse.connect(db_file(), read_only=True)
+            break
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:  # a writer holds the file
+            last = exc
+            time.sleep(wait)
+    else:
+        raise warehouse.WarehouseError("The warehouse is busy with a load; try again in a moment.") from last
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)
+def _cached(version_key: str, name: str, kwargs: dict) -> pl.DataFrame:
+    with read_connection() as con:
+        return getattr(queries, name)(con, **kwargs)
+
+
+def q(name: str, **kwargs) -> pl.DataFrame:
+    """Run app.queries.<name>(con, **kwargs), cached on the warehouse version."""
+    return _cached(version(), name, kwargs)
+
+
+def has_data() -> bool:
+    if not exists():
+        return False
+    try:
+        return q("meta")["employees"][0] > 0
+    except (duckdb.Error, warehouse.WarehouseError):
+        return False
+
+
+def write_connection(retries: int = 40, wait: float = 0.25):
+    """A writable connection for uploads; waits while others read for a moment."""
+    last: Exception | None = None
+    for _ in range(retries):
+        try:
+            return warehouse.connect(db_file())
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            last = exc
+            time.sleep(wait)
+    raise warehouse.WarehouseError("The warehouse is busy; try the upload again in a moment.") from last
+
+

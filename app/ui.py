@@ -1,0 +1,96 @@
+"""Small pieces every page uses: metric definitions, formatting, safe CSV downloads."""
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import polars as pl
+import streamlit as st
+
+#: One-line definitions shown next to every metric (PRODUCT.md; the SQL in sql/models).
+DEFINITIONS = {
+    "readiness": "Over every (employee, required skill) pair in the unit on the date, the weighted share that is met "
+                 "(level on the date at least the role's required level; weights = criticality).",
+    "coverage": "Among active employees of the team whose role requires the skill, the share whose level on the date "
+                "is at least the required level. Blank: nobody in the team needs it.",
+    "level": "The highest level among the employee's evidence for the skill valid on the date "
+             "(valid_from <= date < valid_until).",
+    "goal_share": "Share of the goal's population (active employees in its scope and roles) at or above its level.",
+    "goal_status": "achieved: share >= target. on track: the share projected linearly from the last 90 days reaches "
+                   "the target by the deadline. at risk: projected within 10 points. off track: further off.",
+    "budget_utilisation": "Actual spend from the budget period's start up to the date over the budget, in the "
+                          "reporting currency (FX of each spend's month).",
+    "active_learners": "Distinct active employees with any learning activity in the 90 days up to the date.",
+    "expiring": "Certificates and badges whose validity ends within the next 90 days.",
+    "cost_per_completion": "Spend with the vendor in the period / distinct (employee, course) completions of its "
+                           "courses in the period.",
+    "licence_utilisation": "Distinct employees active on the vendor's platform in the last 30 days / seats bought.",
+    "projection": "Year-end projection: spend so far this year / days elapsed x days in the year (run rate).",
+}
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def pct(value, digits: int = 0) -> str:
+    return "–" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def money(value, currency: str = "USD") -> str:
+    if value is None:
+        return "–"
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, currency + " ")
+    if abs(value) >= 1_000_000:
+        return f"{symbol}{value / 1_000_000:.2f}M"
+    if abs(value) >= 10_000:
+        return f"{symbol}{value / 1000:.0f}k"
+    return f"{symbol}{value:,.0f}"
+
+
+def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
+    """Make text cells that a spreadsheet would run as a formula inert (a leading apostrophe)."""
+    exprs = []
+    for name, dtype in frame.schema.items():
+        if dtype == pl.Utf8:
+            col = pl.col(name)
+            exprs.append(pl.when(col.str.starts_with("=") | col.str.starts_with("+") | col.str.starts_with("-")
+                                 | col.str.starts_with("@") | col.str.starts_with("\t") | col.str.starts_with("\r"))
+                         .then(pl.lit("'") + col).otherwise(col).alias(name))
+    return frame.with_columns(exprs) if exprs else frame
+
+
+def csv_bytes(frame: pl.DataFrame) -> bytes:
+    flat = frame.with_columns(
+        [pl.col(n).cast(pl.Utf8) if isinstance(t, (pl.List, pl.Struct)) or t == pl.Object else pl.col(n)
+         for n, t in frame.schema.items()])
+    buf = io.BytesIO()
+    neutralise(flat.with_columns([pl.col(n).cast(pl.Utf8) for n, t in flat.schema.items()
+                                  if t not in (pl.Utf8,) and not t.is_numeric()])).write_csv(buf)
+    return buf.getvalue()
+
+
+def download(frame: pl.DataFrame, name: str, label: str = "Download CSV", key: str | None = None) -> None:
+    st.download_button(label, csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",
+                       key=key or f"dl-{name}", icon=":material/download:")
+
+
+def table(frame: pl.DataFrame, name: str, *, column_config: dict | None = None, height: int | None = None,
+          key: str | None = None) -> None:
+    """A table with its CSV download underneath. Cells are shown as text, never as HTML."""
+    st.dataframe(frame, hide_index=True, column_config=column_config, height=height or "auto")
+    download(frame, name, key=key)
+
+
+def day(d: date | None) -> str:
+    return d.strftime("%-d %b %Y") if d else "–"
+
+
+def delta_points(now, before) -> str | None:
+    if now is None or before is None:
+        return None
+    return f"{(now - before) * 100:+.1f} pts vs 90 days earlier"
+
+
+def delta_count(now, before) -> str | None:
+    if now is None or before is None:
+        return None
+    return f"{now - before:+,} vs 90 days earlier"

@@ -1,0 +1,55 @@
+"""Skill coverage (team leads, L&D): team x skill heatmap, drill-down, concentration risk, trend."""
+import streamlit as st
+
+from app import charts, context, data, ui
+
+ctx = context.get()
+
+st.title("Skill coverage")
+st.caption(f"As of {ui.day(ctx.as_of)} · {ctx.unit or 'whole company'} · {ctx.category or 'all skill categories'}")
+
+matrix = data.q("coverage_matrix", as_of=ctx.as_of, category=ctx.category, **ctx.scope)
+needed = data.q("coverage_order", as_of=ctx.as_of, category=ctx.category, **ctx.scope)
+if needed.is_empty():
+    st.info("Nobody in this selection has a role that requires skills in this category.")
+    st.stop()
+
+order = st.radio("Order", ["Largest gap first", "Alphabetical"], horizontal=True, key="coverage_order")
+by_gap = order == "Largest gap first"
+teams = needed.filter(needed["axis"] == "team").sort("gap" if by_gap else "name", descending=by_gap)["name"].to_list()
+skills = needed.filter(needed["axis"] == "skill").sort("gap" if by_gap else "name", descending=by_gap)["name"].to_list()
+
+event = st.plotly_chart(charts.coverage_heatmap(matrix, teams, skills), key="coverage_heatmap",
+                        on_select="rerun", selection_mode="points")
+st.caption(ui.DEFINITIONS["coverage"] + " Click a cell to see the people behind it.")
+
+points = (event.selection.points if event and event.selection else []) or []
+cell = (points[0]["y"], points[0]["x"]) if points else None
+c1, c2 = st.columns(2)
+team = c1.selectbox("Team", teams, index=teams.index(cell[0]) if cell and cell[0] in teams else 0, key="drill_team")
+skill = c2.selectbox("Skill", skills, index=skills.index(cell[1]) if cell and cell[1] in skills else 0,
+                     key="drill_skill")
+
+st.subheader(f"People behind {team} · {skill}")
+if ctx.viewer.sees_names:
+    people = data.q("requirement_people", as_of=ctx.as_of, team=team, skill=skill, **ctx.scope)
+    if people.is_empty():
+        st.info(f"Nobody in {team} has a role that requires {skill}.")
+    else:
+        ui.table(people.select("full_name", "role", "level", "required_level", "gap", "met"), "coverage_people")
+else:
+    st.info("Names are not shown to executives; see the aggregate numbers above.")
+
+st.subheader("Concentration risk")
+st.caption("Skills that only one person in a team holds at the required level: if they leave, the team has none.")
+risk = data.q("concentration_risk", as_of=ctx.as_of, category=ctx.category, **ctx.scope)
+if risk.is_empty():
+    st.success("No team depends on a single person for a required skill.")
+else:
+    ui.table(risk, "concentration_risk")
+
+st.subheader("Coverage trend")
+trend_skill = st.selectbox("Skill", skills, key="trend_skill")
+trend = data.q("coverage_trend", as_of=ctx.as_of, skill=trend_skill, months=24, **ctx.scope)
+st.plotly_chart(charts.line_trend(trend, "as_of", "coverage", f"Coverage of {trend_skill} by month",
+                                  "Coverage (%)"), key="coverage_trend")

@@ -1,0 +1,46 @@
+"""Data (L&D): import history, rejected rows, freshness per source, uploads."""
+import streamlit as st
+
+from app import data, ui, uploads
+
+st.title("Data")
+
+st.subheader("Upload exports")
+st.caption("Roster, catalog and other company files; Moodle, xAPI, Open Badges, SCORM Cloud and provider CSVs. "
+           "Each file is loaded in one step: a file that cannot be read changes nothing.")
+with st.form("upload", clear_on_submit=True):
+    files = st.file_uploader("Export files", type=uploads.ACCEPTED, accept_multiple_files=True,
+                             max_upload_size=uploads.MAX_UPLOAD_MB, key="upload_files")
+    submitted = st.form_submit_button("Load files", icon=":material/upload:")
+if submitted and files:
+    with st.spinner("Loading…"):
+        results = uploads.load_uploads([(f.name, f.getvalue()) for f in files])
+    st.session_state["upload_results"] = [(s.status, s.line()) for s in results]
+for status, line in st.session_state.get("upload_results", []):
+    (st.error if status == "failed" else st.success)(line, icon=":material/description:")
+
+if not data.exists():
+    st.stop()
+
+st.subheader("Freshness per source")
+ui.table(data.q("freshness"), "freshness")
+
+st.subheader("Import history")
+history = data.q("import_history")
+ui.table(history, "import_history", height=300)
+
+st.subheader("Rejected rows")
+reasons = data.q("rejected_reasons")
+if reasons.height:
+    st.caption("Most common reasons (values replaced by …):")
+    st.dataframe(reasons, hide_index=True)
+c1, c2 = st.columns([1, 2])
+batches = history.filter(history["rows_rejected"] > 0)
+options = [None] + batches["batch_id"].to_list()
+names = dict(zip(batches["batch_id"].to_list(), batches["file_name"].to_list()))
+batch = c1.selectbox("File", options, format_func=lambda b: "All files" if b is None else f"#{b} {names[b]}",
+                     key="rejected_batch")
+text = c2.text_input("Reason or record contains", key="rejected_text")
+rejected = data.q("rejected_rows", batch_id=batch, text=text or None)
+st.caption(f"{rejected.height:,} rejected row(s) shown (at most 5,000; the download holds the same).")
+ui.table(rejected, "rejected_rows", height=400)

@@ -1,0 +1,36 @@
+"""Strategic goals (executives): one card per goal with trajectory, projection and status."""
+import streamlit as st
+
+from app import charts, context, data, ui
+
+ctx = context.get()
+
+st.title("Strategic goals")
+st.caption(f"As of {ui.day(ctx.as_of)} · {ctx.unit or 'whole company'} · " + ui.DEFINITIONS["goal_status"])
+goals = data.q("goal_status", as_of=ctx.as_of, **ctx.scope)
+if goals.is_empty():
+    st.info("No strategic goals loaded yet: load a goals.csv (goal_id, name, skill, min_level, scope, roles, "
+            "target_share, deadline, owner).")
+    st.stop()
+
+for goal in goals.iter_rows(named=True):
+    with st.container(border=True):
+        head, badge = st.columns([4, 1])
+        head.subheader(goal["name"] or goal["goal_id"])
+        status = goal["status"]
+        badge.markdown(f"### :{ {'achieved': 'green', 'on_track': 'blue', 'at_risk': 'orange', 'off_track': 'red'}.get(status, 'gray')}[{charts.STATUS_LABELS.get(status, 'No population')}]")
+        c1, c2, c3, c4 = st.columns(4)
+        c1.metric("Share now", ui.pct(goal["share"], 1), help=ui.DEFINITIONS["goal_share"])
+        c2.metric("Target", ui.pct(goal["target_share"]))
+        c3.metric("Deadline", ui.day(goal["deadline"]))
+        c4.metric("Projected at deadline", ui.pct(goal["projected_share"], 1),
+                  help=f"Method: {goal['projection_method']}. " + ui.DEFINITIONS["goal_status"])
+        st.caption(f"{goal['skill']} at level {goal['min_level']}+ · scope {goal['scope']}"
+                   + (f" · roles {', '.join(goal['roles'])}" if goal["roles"] else "")
+                   + f" · {goal['meeting']:,} of {goal['population']:,} people · projection: {goal['projection_method']}")
+        history = data.q("goal_trajectory", goal_id=goal["goal_id"], as_of=ctx.as_of, months=18, **ctx.scope)
+        st.plotly_chart(charts.goal_trajectory(history, goal), key=f"trajectory_{goal['goal_id']}")
+        if ctx.viewer.sees_names and status != "achieved":
+            with st.expander("Who is not there yet"):
+                missing = data.q("goal_people_missing", goal_id=goal["goal_id"], as_of=ctx.as_of, **ctx.scope)
+                ui.table(missing, f"goal_{goal['goal_id']}_not_yet", key=f"dl_missing_{goal['goal_id']}")

@@ -1,0 +1,59 @@
+"""Overview (executives): readiness, goals, spend vs budget, learners, expiring credentials."""
+import streamlit as st
+
+from app import charts, context, data, ui
+
+ctx = context.get()
+D = ui.DEFINITIONS
+
+st.title("Overview")
+st.caption(f"As of {ui.day(ctx.as_of)} · {ctx.unit or 'whole company'} · changes against 90 days earlier")
+
+readiness = data.q("readiness_at", as_of=ctx.as_of, **ctx.scope)
+goals = data.q("goal_status", as_of=ctx.as_of, **ctx.scope)
+counts = {r["status"]: r for r in data.q("goal_counts", as_of=ctx.as_of, **ctx.scope).iter_rows(named=True)}
+budgets = data.q("budgets", as_of=ctx.as_of, unit=ctx.unit)
+learners = data.q("active_learners", as_of=ctx.as_of, **ctx.scope)["active_learners"].to_list()
+expiring = data.q("expiring_count", as_of=ctx.as_of, **ctx.scope)["expiring"].to_list()
+
+c1, c2, c3, c4, c5 = st.columns(5)
+r = readiness["readiness"].to_list()
+c1.metric("Readiness", ui.pct(r[-1], 1) if r else "–", ui.delta_points(r[-1], r[0]) if len(r) == 2 else None,
+          help=D["readiness"], border=True)
+good_now = counts["achieved"]["now"] + counts["on_track"]["now"]
+good_before = counts["achieved"]["before"] + counts["on_track"]["before"]
+c2.metric("Goals achieved or on track", f"{good_now} of {goals.height}", ui.delta_count(good_now, good_before),
+          help=D["goal_status"], border=True)
+own = [b for b in budgets.iter_rows(named=True) if b["unit"] == (ctx.unit or "company")]
+if own:
+    b = own[0]
+    c3.metric("Spend vs budget", ui.pct(b["utilisation"]), help=D["budget_utilisation"], border=True,
+              delta=f"{ui.money(b['actual'], ctx.currency)} of {ui.money(b['budget'], ctx.currency)}", delta_color="off",
+              delta_arrow="off")
+else:
+    c3.metric("Spend vs budget", "–", help=D["budget_utilisation"] + " No budget for this unit and date.", border=True)
+c4.metric("Active learners", f"{learners[-1]:,}", ui.delta_count(learners[-1], learners[0]),
+          help=D["active_learners"], border=True)
+c5.metric("Credentials expiring (90 days)", f"{expiring[-1]:,}", ui.delta_count(expiring[-1], expiring[0]),
+          delta_color="inverse", help=D["expiring"], border=True)
+st.caption(" · ".join(f"{charts.STATUS_LABELS[s]}: {counts[s]['now']}" for s in charts.STATUS_LABELS))
+
+left, right = st.columns([3, 2])
+with left:
+    trend = data.q("readiness_trend", as_of=ctx.as_of, months=36, **ctx.scope)
+    st.plotly_chart(charts.line_trend(trend, "as_of", "readiness", "Readiness by month (replayed from the evidence)",
+                                      "Readiness (%)"), key="readiness_trend")
+    st.caption(D["readiness"])
+with right:
+    if goals.height:
+        st.plotly_chart(charts.goal_gaps(goals), key="goal_gaps")
+        st.caption(D["goal_share"])
+    else:
+        st.info("No strategic goals loaded yet (goals.csv).")
+
+st.subheader("Largest gaps against strategic goals")
+ui.table(goals.sort("gap", descending=True, nulls_last=True).select(
+    "name", "skill", "min_level", "scope", "population", "meeting", "share", "target_share", "gap", "deadline", "status"),
+    "goal_gaps", column_config={"share": st.column_config.NumberColumn("Share", format="percent"),
+                                "target_share": st.column_config.NumberColumn("Target", format="percent"),
+                                "gap": st.column_config.NumberColumn("Gap", format="percent")})

@@ -1,0 +1,52 @@
+"""People (team leads): person x skill matrix, credentials, learning history, expiring certificates."""
+import streamlit as st
+
+from app import charts, context, data, ui
+
+ctx = context.get()
+
+st.title("People")
+if not ctx.viewer.sees_names:
+    st.info("This page lists people by name, which executives do not see. Coverage and goals show the aggregates.")
+    st.stop()
+
+units = data.q("org_units", root=ctx.viewer.root)
+teams = [t for d, t in zip(units["department"].to_list(), units["team"].to_list())
+         if ctx.unit in (None, d, t)]
+if not teams:
+    st.info("No teams in this selection.")
+    st.stop()
+team = st.selectbox("Team", teams, key="people_team")
+st.caption(f"As of {ui.day(ctx.as_of)} · {team}")
+
+matrix = data.q("requirement_people", as_of=ctx.as_of, root=ctx.viewer.root, unit=ctx.unit, team=team)
+if matrix.is_empty():
+    st.info(f"Nobody active in {team} on {ui.day(ctx.as_of)} has a role with skill requirements.")
+else:
+    st.plotly_chart(charts.person_matrix(matrix), key="person_matrix")
+    st.caption(ui.DEFINITIONS["level"] + " Red: below the required level; blue: at or above it.")
+    with st.expander("The matrix as a table"):
+        ui.table(matrix.select("full_name", "role", "skill", "level", "required_level", "gap", "met"), f"skills_{team}")
+
+    st.subheader("One person")
+    names = matrix.select("employee_id", "full_name").unique(maintain_order=True)
+    pick = st.selectbox("Person", names["employee_id"].to_list(), key="person",
+                        format_func=dict(zip(names["employee_id"].to_list(), names["full_name"].to_list())).get)
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Credentials and evidence**")
+        creds = data.q("person_credentials", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root)
+        ui.table(creds, f"credentials_{pick}")
+    with right:
+        st.markdown("**Learning history**")
+        ui.table(data.q("learning_history", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root),
+                 f"history_{pick}")
+
+st.subheader("Certificates expiring")
+window = st.segmented_control("Within", ["30 days", "60 days", "90 days"], default="90 days", key="expiry_window")
+days = int((window or "90 days").split()[0])
+expiring = data.q("expiring", as_of=ctx.as_of, days=days, root=ctx.viewer.root, unit=ctx.unit)
+if expiring.is_empty():
+    st.success(f"Nothing expires in the next {days} days.")
+else:
+    ui.table(expiring, f"expiring_{days}_days")
