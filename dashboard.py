@@ -1,4 +1,9 @@
-"""The frame around every page: who is looking, navigation, global filters."""
+"""The frame around every page: who is looking, navigation, global filters.
+
+Every page runs inside this frame. Streamlit also registers the files of pages/ as
+pages of their own; their URL paths (the file names) differ from the ones given
+here, and a page reached that way finds no context and refuses to show data.
+"""
 from __future__ import annotations
 
 import streamlit as st
@@ -9,29 +14,33 @@ from app import context, data  # noqa: E402
 
 PAGES = {
     "Insights": [
-        st.Page("pages/overview.py", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/coverage.py", title="Skill coverage", icon=":material/grid_view:"),
-        st.Page("pages/people.py", title="People", icon=":material/group:"),
-        st.Page("pages/goals.py", title="Strategic goals", icon=":material/flag:"),
+        st.Page("pages/overview_page.py", url_path="overview", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("pages/coverage_page.py", url_path="coverage", title="Skill coverage", icon=":material/grid_view:"),
+        st.Page("pages/people_page.py", url_path="people", title="People", icon=":material/group:"),
+        st.Page("pages/goals_page.py", url_path="goals", title="Strategic goals", icon=":material/flag:"),
     ],
     "Money": [
-        st.Page("pages/spend.py", title="Training spend", icon=":material/payments:"),
+        st.Page("pages/spend_page.py", url_path="spend", title="Training spend", icon=":material/payments:"),
     ],
     "Admin": [
-        st.Page("pages/data.py", title="Data", icon=":material/database:"),
+        st.Page("pages/data_page.py", url_path="data", title="Data", icon=":material/database:"),
     ],
 }
-GET_STARTED = st.Page("pages/get_started.py", title="Get started", icon=":material/rocket_launch:", default=True)
+GET_STARTED = st.Page("pages/get_started_page.py", url_path="get-started", title="Get started", icon=":material/rocket_launch:", default=True)
 
 
 def main() -> None:
     viewer = context.Viewer(email="ld@demo.local", name="L&D (demo)", role="ld")
     if not data.has_data():
         pages = {"Start": [GET_STARTED], "Admin": [PAGES["Admin"][0]]}
-        st.navigation(pages).run()
+        page = st.navigation(pages)
+        with context.active(empty=True):
+            page.run()
         return
+    page = st.navigation(PAGES)
     context.build(viewer)
-    st.navigation(PAGES).run()
+    with context.active():
+        page.run()
 
 
 main()

@@ -5,6 +5,7 @@ parameters, so a filtered view is a link) and the pages read it with ``get()``.
 """
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -50,6 +51,7 @@ class Context:
 
 
 _KEY = "_upskill_context"
+_FRAME = "_upskill_frame"
 
 
 def default_as_of(latest: date | None, today: date | None = None) -> date:
@@ -58,17 +60,20 @@ def default_as_of(latest: date | None, today: date | None = None) -> date:
     return latest if latest and latest < today else today
 
 
-def unit_options(units: pl.DataFrame) -> tuple[list[str], dict[str, str]]:
-    """'company', then each department followed by its teams; labels show the tree."""
-    options, labels = ["company"], {"company": "Whole company"}
+COMPANY = "Whole company"
+ALL_CATEGORIES = "All categories"
+
+
+def unit_options(units: pl.DataFrame) -> list[str]:
+    """The whole company, then each department followed by its teams (the org tree, in order).
+
+    The names themselves are the options: they are what a shared link carries (?unit=Platform).
+    """
+    options = [COMPANY]
     for dept in units["department"].unique(maintain_order=True).to_list():
         options.append(dept)
-        labels[dept] = dept
-        for team in units.filter(pl.col("department") == dept)["team"].to_list():
-            if team not in labels:
-                options.append(team)
-                labels[team] = f"    └ {team}"
-    return options, labels
+        options.extend(t for t in units.filter(pl.col("department") == dept)["team"].to_list() if t not in options)
+    return options
 
 
 def build(viewer: Viewer) -> Context:
@@ -76,29 +81,50 @@ def build(viewer: Viewer) -> Context:
     meta = data.q("meta").row(0, named=True)
     latest = meta["latest_record"]
     units = data.q("org_units", root=viewer.root)
-    options, labels = unit_options(units)
-    categories = ["all"] + data.q("skill_categories")["category"].to_list()
+    options = unit_options(units)
+    categories = [ALL_CATEGORIES] + data.q("skill_categories")["category"].to_list()
     with st.sidebar:
         st.subheader("Filters")
         as_of = st.date_input("As of", value=default_as_of(latest), key="as_of", bind="query-params",
                               format="YYYY-MM-DD", help="Every number is replayed as it stood on this date.")
-        unit = st.selectbox("Org unit", options, format_func=lambda o: labels.get(o, o), key="unit",
-                            bind="query-params", help="Company, a department, or one of its teams.")
-        category = st.selectbox("Skill category", categories, key="category", bind="query-params",
-                                format_func=lambda c: "All categories" if c == "all" else c)
+        unit = st.selectbox("Org unit", options, key="unit", bind="query-params",
+                            help="The whole company, a department, or a team (each department is followed by its teams).")
+        category = st.selectbox("Skill category", categories, key="category", bind="query-params")
         last_load = meta["last_load"]
         st.caption(f"Learning records up to {latest:%-d %b %Y}" if latest else "No learning records yet")
         if last_load:
             st.caption(f"Last import {last_load:%-d %b %Y %H:%M} UTC")
-    ctx = Context(viewer=viewer, as_of=as_of, unit=None if unit == "company" else unit,
-                  category=None if category == "all" else category, currency=meta["currency"] or "USD",
+    ctx = Context(viewer=viewer, as_of=as_of, unit=None if unit == COMPANY else unit,
+                  category=None if category == ALL_CATEGORIES else category, currency=meta["currency"] or "USD",
                   latest_record=latest, last_load=meta["last_load"])
     st.session_state[_KEY] = ctx
     return ctx
 
 
+@contextmanager
+def active(empty: bool = False):
+    """Mark this run as going through the frame; the context is gone once the page has run."""
+    st.session_state[_FRAME] = True
+    try:
+        yield
+    finally:
+        st.session_state.pop(_FRAME, None)
+        st.session_state.pop(_KEY, None)
+
+
+def require_frame() -> None:
+    """Stop a page that was reached without the frame (sign-in, scope and filters live there)."""
+    if not st.session_state.get(_FRAME):
+        st.warning("Open this page from the dashboard's navigation.")
+        st.page_link("dashboard.py", label="Go to the dashboard", icon=":material/home:")
+        st.stop()
+
+
 def get() -> Context:
+    """The context of this run, built by the frame; a page reached any other way stops here."""
+    require_frame()
     ctx = st.session_state.get(_KEY)
-    if ctx is None:  # a page run on its own (tests): build the frame's context first
-        ctx = build(Viewer("", "", "ld"))
+    if ctx is None:
+        require_frame()
+        st.stop()
     return ctx

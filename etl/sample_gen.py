@@ -567,6 +567,8 @@ class Course:
     training_type: str = ""  # Cornerstone
     issuer: str = ""
     activity: str = ""      # Moodle activity name
+    #: further ids naming the same course (an issuer's Open Badges 2.0 BadgeClass URL)
+    extra_aliases: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -615,6 +617,12 @@ class Company:
     assessments: list[tuple[int, str, int, date, str]] = field(default_factory=list)
     goals: list[dict] = field(default_factory=list)
     planted: list[str] = field(default_factory=list)
+    #: currency -> month (first day) -> USD per unit
+    fx: dict[str, dict[date, float]] = field(default_factory=dict)
+    licences: list[dict] = field(default_factory=list)
+    spend: list[list[str]] = field(default_factory=list)
+    budgets: list[list[str]] = field(default_factory=list)
+    leaver_after: int = -1
 
     def team_name(self, e: Employee) -> str:
         return EXEC_TEAM if e.team < 0 else self.teams[e.team].name
@@ -741,16 +749,18 @@ def build_catalog(seed: int, today: date = DEFAULT_TODAY) -> list[Course]:
         domain, _ = ISSUERS[issuer]
         path = "achievements" if ISSUERS[issuer][1] != "2" else "badgeclasses"
         alias = f"https://{domain}/{path}/{_slug(title)}"
+        extra = [f"https://{domain}/badgeclasses/{_slug(title)}"] if ISSUERS[issuer][1] == "2to3" else []
         courses.append(Course("", title, issuer, "badge", float(hours), price, "USD", ctype, validity, list(skills),
                               alias, True, math.exp(rng.gauss(0, .5)) * .6, SKILL_CATEGORY[skills[0][0]],
-                              issuer=issuer))
+                              issuer=issuer, extra_aliases=extra))
 
     skill_order = {s: i for i, (s, _, _) in enumerate(SKILLS)}
     courses.sort(key=lambda c: (skill_order[c.skills[0][0]], c.skills[0][1], c.channel, c.title))
     for n, c in enumerate(courses, 1):
         c.course_id = f"CRS{n:04d}"
     assert len(courses) == 150, len(courses)
-    assert len({c.alias.lower() for c in courses}) == len(courses)
+    all_aliases = [a.lower() for c in courses for a in [c.alias, *c.extra_aliases]]
+    assert len(set(all_aliases)) == len(all_aliases)
     return courses
 
 
@@ -862,3 +872,1211 @@ def build_org(seed: int, scale: float, today: date) -> tuple[list[Team], list[Em
 
 def _cost_center(company: Company, e: Employee) -> str:
     return "CC-EXE-001" if e.team < 0 else company.teams[e.team].cost_center
+
+
+# --------------------------------------------------------------------------------------
+# Learning history
+# --------------------------------------------------------------------------------------
+
+
+def _poisson(rng: random.Random, lam: float) -> int:
+    limit, k, p = math.exp(-lam), 0, 1.0
+    while True:
+        p *= rng.random()
+        if p < limit:
+            return k
+        k += 1
+
+
+def _in_scope(company: Company, e: Employee, scope: str, roles: list[str]) -> bool:
+    """Is the employee in a goal's population (org unit and optional roles)?"""
+    if roles and e.role not in roles:
+        return False
+    if scope == "company":
+        return True
+    return company.department(e) == scope or company.team_name(e) == scope
+
+
+class _Simulator:
+    """Month-by-month learning of every employee, driven by role requirements, team
+    culture (propensity), strategic-goal pushes and personal interest."""
+
+    def __init__(self, company: Company):
+        self.c = company
+        self.rng = _rng(company.seed, "learning")
+        self.h0 = _secs(company.start)
+        self.span = _secs(company.today) - self.h0
+        self.seen: dict[tuple[int, int], int] = {}
+        cat = company.catalog
+        self.by_skill: dict[tuple[str, int], list[tuple[int, float]]] = {}
+        self.exact: dict[tuple[str, int], list[int]] = {}
+        for ci, c in enumerate(cat):
+            if c.special:
+                continue
+            factor = .6 if c.credential_type in ("certificate", "badge") else .8 if c.credential_type == "assessment" \
+                else 1.0
+            for s, lvl in c.skills:
+                self.exact.setdefault((s, lvl), []).append(ci)
+                for L in range(1, lvl + 1):
+                    w = (3 if lvl == L else 1 if lvl == L + 1 else .3) * math.sqrt(c.popularity) * factor
+                    self.by_skill.setdefault((s, L), []).append((ci, w))
+        self.extras_cache: dict[tuple[str, str], tuple[list[int], list[float]]] = {}
+
+    # -- choosing -------------------------------------------------------------------
+
+    @staticmethod
+    def avail(e: Employee, c: Course) -> float:
+        if c.channel in LICENSED:
+            return 1.0 if e.platform == c.channel else .02
+        return 1.0
+
+    def choose(self, e: Employee, options: list[tuple[int, float]]) -> int | None:
+        weighted = [(ci, w * self.avail(e, self.c.catalog[ci])) for ci, w in options]
+        if not weighted:
+            return None
+        return _pick(self.rng, weighted)
+
+    def extras_table(self, e: Employee) -> tuple[list[int], list[float]]:
+        key = (e.role, e.platform)
+        if key not in self.extras_cache:
+            req = {s for s, _, _ in ROLE_REQUIREMENTS[e.role]}
+            cats = {SKILL_CATEGORY[s] for s in req}
+            ids, cum, total = [], [], 0.0
+            for ci, c in enumerate(self.c.catalog):
+                if c.special:
+                    continue
+                skills = {s for s, _ in c.skills}
+                rel = 3.0 if skills & req else 1.5 if c.category in cats else .35
+                kind = .3 if c.channel == "badge" else .5 if c.credential_type == "assessment" else 1.0
+                total += c.popularity * rel * kind * self.avail(e, c)
+                ids.append(ci)
+                cum.append(total)
+            self.extras_cache[key] = (ids, cum)
+        return self.extras_cache[key]
+
+    # -- timing ---------------------------------------------------------------------
+
+    def when(self, a: int, b: int, growth: float) -> int:
+        """A moment in [a, b] whose density rises (growth > 0) or falls over the history."""
+        rng = self.rng
+        top = 1 + max(growth, 0)
+        while True:
+            t = a + rng.random() * (b - a)
+            x = (t - self.h0) / self.span
+            if rng.random() * top < 1 + growth * x:
+                break
+        day = int(t) // _DAY
+        if (day + 3) % 7 >= 5 and rng.random() < .8:  # weekend -> the Friday before
+            day -= (day + 3) % 7 - 4
+        ts = day * _DAY + rng.randrange(7 * 3600, 19 * 3600)
+        return min(max(ts, a), b)
+
+    def elapsed(self, c: Course) -> int:
+        """Calendar time from enrolment to the outcome, in seconds."""
+        days = max(.02, c.hours * self.rng.uniform(.25, 1.6))
+        return int(days * _DAY * self.rng.uniform(.3, 1.0))
+
+    # -- recording ------------------------------------------------------------------
+
+    def score(self, passed: bool) -> float:
+        return round(self.rng.triangular(70, 100, 87) if passed else self.rng.triangular(25, 69, 58), 1)
+
+    def add(self, e: Employee, ci: int, end: int, status: str, a: int, *, start: int | None = None) -> bool:
+        c = self.c.catalog[ci]
+        key = (e.idx, ci)
+        if c.channel in SINGLE_ROW and key in self.seen:
+            return False
+        if start is None:
+            start = end if status == "enrolled" else max(a, end - self.elapsed(c))
+        score = None
+        if c.graded and status in ("passed", "failed"):
+            score = self.score(status == "passed")
+        self.c.events.append([e.idx, ci, start, end, status, score])
+        self.seen[key] = len(self.c.events) - 1
+        return True
+
+    def success(self, c: Course) -> str:
+        return "passed" if c.graded else "completed"
+
+    def acquire(self, e: Employee, skill: str, level: int, a: int, b: int, growth: float) -> None:
+        """The employee reaches skill at level through a course (maybe after a lower one or a failed try)."""
+        rng = self.rng
+        ci = self.choose(e, self.by_skill.get((skill, level), []))
+        if ci is None:
+            return
+        c = self.c.catalog[ci]
+        if (e.idx, ci) in self.seen and c.channel in SINGLE_ROW:
+            return
+        t = self.when(a, b, growth)
+        lower = [x for x in self.exact.get((skill, level - 1), [])]
+        if lower and rng.random() < .35 and t - a > 30 * _DAY:
+            li = self.choose(e, [(x, 1.0) for x in lower])
+            if li is not None:
+                self.add(e, li, self.when(a, t - 14 * _DAY, 0.5), self.success(self.c.catalog[li]), a)
+        if c.graded and c.channel not in SINGLE_ROW and rng.random() < .15 and t - a > 60 * _DAY:
+            self.add(e, ci, t - rng.randrange(14, 60) * _DAY, "failed", a)
+        self.add(e, ci, t, self.success(c), a)
+        if c.validity_months:
+            self.renew(e, ci, t, b)
+
+    def renew(self, e: Employee, ci: int, t: int, b: int) -> None:
+        """Certificates are renewed (or not) around their expiry."""
+        c = self.c.catalog[ci]
+        while True:
+            due = _secs(_add_months(_day(t), c.validity_months)) + t % _DAY
+            if due - 45 * _DAY > b or self.rng.random() > .55:
+                return
+            t = min(b, due - self.rng.randrange(0, 45) * _DAY)
+            self.add(e, ci, t, "passed" if c.graded else "completed", t - 7 * _DAY)
+
+    def partial(self, e: Employee, skill: str, level: int, a: int, b: int) -> None:
+        """A gap that is being worked on: a course started, a lower level done, or a failed try."""
+        rng = self.rng
+        r = rng.random()
+        if r < .35 and self.exact.get((skill, level - 1)):
+            li = self.choose(e, [(x, 1.0) for x in self.exact[(skill, level - 1)]])
+            if li is not None:
+                self.add(e, li, self.when(a, b, 1.0), self.success(self.c.catalog[li]), a)
+            return
+        ci = self.choose(e, self.by_skill.get((skill, level), []))
+        if ci is None:
+            return
+        c = self.c.catalog[ci]
+        r = rng.random()
+        status = "failed" if c.graded and r < .3 else "enrolled" if r < .5 else "in_progress"
+        self.add(e, ci, self.when(a, b, 2.0), status, a)
+
+    # -- the whole history ----------------------------------------------------------
+
+    def run(self) -> None:
+        c, rng = self.c, self.rng
+        today = c.today
+        last = _secs(today - timedelta(days=1)) + 18 * 3600
+        goals = [(skill, lvl, scope, roles, p, g) for skill, lvl, scope, roles, _, _, p, g in GOAL_SPECS]
+        onboarding = next(ci for ci, course in enumerate(c.catalog) if course.special == "onboarding")
+        for e in c.employees:
+            a = max(_secs(max(e.hire, c.start)) + 8 * 3600, self.h0)
+            b = min(last, _secs(e.leave) + 17 * 3600) if e.leave else last
+            if a >= b:
+                continue
+            team = c.teams[e.team] if e.team >= 0 else None
+            p = team.propensity if team else .7
+            tenure = min(1.0, .35 + .65 * (b - a) / (540 * _DAY))
+            for skill, level, _ in ROLE_REQUIREMENTS[e.role]:
+                pe = p * tenure * DAMPED_SKILLS.get(skill, 1.0)
+                r = rng.random()
+                if r < pe:
+                    self.acquire(e, skill, level, a, b, 1.2)
+                elif r < pe + (1 - pe) * .45:
+                    self.partial(e, skill, level, a, b)
+            for skill, level, scope, roles, push, growth in goals:
+                if push and _in_scope(c, e, scope, roles) and rng.random() < push * tenure:
+                    self.acquire(e, skill, level, a, b, growth)
+            ids, cum = self.extras_table(e)
+            for _ in range(_poisson(rng, 5.5 * (b - a) / self.span)):
+                ci = ids[bisect.bisect_right(cum, rng.random() * cum[-1])]
+                course = c.catalog[ci]
+                r = rng.random()
+                if course.graded:
+                    status = "passed" if r < .6 else "failed" if r < .68 else "in_progress" if r < .9 else "enrolled"
+                else:
+                    status = "completed" if r < .66 else "in_progress" if r < .9 else "enrolled"
+                t = self.when(a, b, 1.2)
+                if self.add(e, ci, t, status, a) and status == "passed" and course.validity_months:
+                    self.renew(e, ci, t, b)
+            if e.hire >= c.start:
+                done = _secs(e.hire) + rng.randrange(2, 20) * _DAY + rng.randrange(8 * 3600, 17 * 3600)
+                if done < b:
+                    self.add(e, onboarding, done, "completed" if rng.random() < .88 else "in_progress", a,
+                             start=_secs(e.hire) + 9 * 3600)
+        self.compliance(last)
+        self.plant_leaver(last)
+
+    def compliance(self, last: int) -> None:
+        """Yearly security-awareness campaigns (January to April), rising participation."""
+        c, rng = self.c, self.rng
+        for ci, course in enumerate(c.catalog):
+            if not course.special.startswith("compliance"):
+                continue
+            k = int(course.special[-1])
+            year = c.today.year - 2 + k
+            opened = _secs(date(year, 1, 6)) + 9 * 3600
+            close = _secs(date(year, 4, 30)) + 17 * 3600
+            share = (.55, .7, .8)[k]
+            for e in c.employees:
+                on = date(year, 2, 1)
+                if e.hire > on or (e.leave and e.leave <= on):
+                    continue
+                a = max(opened, _secs(e.hire) + 9 * 3600)
+                b = min(close, last, _secs(e.leave) + 17 * 3600 if e.leave else close)
+                if a >= b:
+                    continue
+                r = rng.random()
+                if r < share:
+                    self.add(e, ci, self.when(a, b, -0.5), "completed", a, start=a)
+                elif r < share + (1 - share) * .45:
+                    self.add(e, ci, self.when(a, b, 0.0), "in_progress" if rng.random() < .5 else "enrolled", a,
+                             start=a)
+
+    def plant_leaver(self, last: int) -> None:
+        """A leaver whose LinkedIn Learning seat was not revoked keeps learning after leaving."""
+        c, rng = self.c, self.rng
+        leavers = [e for e in c.employees if e.leave and e.leave <= c.today - timedelta(days=60)
+                   and e.leave >= c.start + timedelta(days=60)]
+        if not leavers:
+            return
+        e = next((x for x in leavers if x.platform == "linkedin"), leavers[0])
+        linked = [ci for ci, course in enumerate(c.catalog) if course.channel == "linkedin"
+                  and (e.idx, ci) not in self.seen]
+        t1 = _secs(e.leave) + 23 * _DAY + 10 * 3600 + 1260
+        t2 = t1 + 9 * _DAY + 3 * 3600
+        self.add(e, linked[0], t1, "completed", t1 - 3 * _DAY, start=t1 - 3 * _DAY)
+        self.add(e, linked[1], t2, "in_progress", t2 - _DAY, start=t2 - _DAY)
+        c.planted.append(f"Leaver with records after the leave date: {e.employee_id} ({e.email}) left on "
+                         f"{e.leave.isoformat()} but has LinkedIn Learning activity on {_day(t1).isoformat()} and "
+                         f"{_day(t2).isoformat()} (providers/ LinkedIn CSV).")
+        c.leaver_after = e.idx
+
+
+def _assessments(company: Company) -> None:
+    """Baseline survey at the start of the history, hiring assessments, one mid-history manager review."""
+    c = company
+    rng = _rng(c.seed, "assessments")
+    out = c.assessments
+    review_year = c.today.year - 1
+    for e in c.employees:
+        team = c.teams[e.team] if e.team >= 0 else None
+        p = team.propensity if team else .7
+        reqs = ROLE_REQUIREMENTS[e.role]
+        if e.hire < c.start and (e.leave is None or e.leave > c.start):
+            q = .1 + .3 * p
+            day = c.start + timedelta(days=rng.randrange(3, 20))
+            for skill, level, _ in reqs:
+                if rng.random() < q * DAMPED_SKILLS.get(skill, 1.0):
+                    r = rng.random()
+                    lvl = level if r < .65 else level - 1 if r < .9 else level + 1
+                    out.append((e.idx, skill, min(5, max(1, lvl)), day, f"Skills baseline survey {c.start.year}"))
+        elif e.hire >= c.start:
+            for skill, level, _ in reqs[:3]:
+                if rng.random() < .4:
+                    out.append((e.idx, skill, max(1, level - (rng.random() < .5)), e.hire, "Hiring assessment"))
+        review = date(review_year, 6, 1) + timedelta(days=rng.randrange(0, 25))
+        if e.hire < review and (e.leave is None or e.leave > review) and rng.random() < .15:
+            for skill, level, _ in rng.sample(reqs, 1 + (rng.random() < .4)):
+                lvl = level if rng.random() < p * DAMPED_SKILLS.get(skill, 1.0) else level - 1
+                out.append((e.idx, skill, max(1, lvl), review, f"Manager review {review_year}"))
+    out.sort(key=lambda a: (a[3], a[0], a[1]))
+
+
+# --------------------------------------------------------------------------------------
+# Strategic goals (targets set from the simulated history)
+# --------------------------------------------------------------------------------------
+
+
+def _goal_share(c: Company, skill: str, level: int, scope: str, roles: list[str], day: date,
+                evidence: dict[int, list[tuple[int, int, int | None]]]) -> tuple[float, int]:
+    """Share of the population active on day whose valid evidence for skill reaches level."""
+    ts = _secs(day)
+    pop = met = 0
+    for e in c.employees:
+        if e.hire > day or (e.leave and e.leave <= day) or not _in_scope(c, e, scope, roles):
+            continue
+        pop += 1
+        best = 0
+        for lvl, frm, until in evidence.get(e.idx, ()):
+            if frm <= ts and (until is None or ts < until):
+                best = max(best, lvl)
+        met += best >= level
+    return (met / pop if pop else 0.0), pop
+
+
+def _goal_evidence(c: Company, skill: str) -> dict[int, list[tuple[int, int, int | None]]]:
+    ev: dict[int, list[tuple[int, int, int | None]]] = {}
+    for emp, ci, _, end, status, _ in c.events:
+        if status not in ("completed", "passed"):
+            continue
+        course = c.catalog[ci]
+        for s, lvl in course.skills:
+            if s == skill:
+                until = _secs(_add_months(_day(end), course.validity_months)) if course.validity_months else None
+                ev.setdefault(emp, []).append((lvl, end, until))
+    for emp, s, lvl, day, _ in c.assessments:
+        if s == skill:
+            ev.setdefault(emp, []).append((lvl, _secs(day), None))
+    return ev
+
+
+def _build_goals(c: Company) -> None:
+    """Targets chosen so that each goal's intended status holds with a wide margin."""
+    year_ago = c.today - timedelta(days=365)
+    owners = {}
+    for e in c.employees:
+        if e.role == "Chief Executive Officer":
+            owners["company"] = e.employee_id
+    heads = [e for e in c.employees if e.role == "Department Head"]
+    for (dept, _, _), head in zip(DEPARTMENTS, sorted(heads, key=lambda h: h.idx)):
+        owners[dept] = head.employee_id
+    for n, (skill, level, scope, roles, (m, d), intent, _, _) in enumerate(GOAL_SPECS, 1):
+        evidence = _goal_evidence(c, skill)
+        now, pop = _goal_share(c, skill, level, scope, roles, c.today, evidence)
+        before, _ = _goal_share(c, skill, level, scope, roles, year_ago, evidence)
+        deadline = date(c.today.year + 1, m, d)
+        months = (deadline - c.today).days / 30.44
+        slope = (now - before) / 12
+        projected = now + slope * months
+        if intent == "achieved":
+            target = max(.05, math.floor((now - .05) * 20) / 20)
+        elif intent == "on track":
+            target = math.floor((now + .55 * max(0.0, projected - now)) * 20) / 20
+            if target <= now:
+                target = min(.95, math.ceil(now * 20 + 1e-9) / 20)
+        else:
+            target = min(.95, math.ceil((projected + .15) * 20) / 20)
+        pct = round(target * 100)
+        who = " and ".join(f"{r}s" for r in roles) if roles else "the company" if scope == "company" else scope
+        if roles and scope != "company":
+            who += f" in {scope}"
+        c.goals.append({
+            "goal_id": f"G{n}", "name": f"{pct}% of {who} at {skill} level {level} by {deadline.isoformat()}",
+            "skill": skill, "min_level": level, "scope": scope, "roles": ";".join(roles),
+            "target_share": f"{target:.2f}", "deadline": deadline.isoformat(),
+            "owner": owners.get(scope, owners.get("company", "")),
+            "intent": intent, "share_now": now, "share_year_ago": before, "projected": projected,
+            "population": pop,
+        })
+
+
+# --------------------------------------------------------------------------------------
+# Money: FX, licences, spend, budgets
+# --------------------------------------------------------------------------------------
+
+LICENCE_TERMS = {  # channel -> (vendor, price per seat and year, currency, invoices per year, seat headroom)
+    "linkedin": ("LinkedIn Learning", 379.0, "USD", 4, 1.1),
+    "udemy": ("Udemy Business", 330.0, "EUR", 1, 1.5),
+    "coursera": ("Coursera", 399.0, "USD", 1, 1.25),
+}
+CONFERENCES = {
+    "Engineering": ["CloudNorth Summit", "DevCraft Europe", "API Days Midwest"],
+    "Data": ["DataWorks Europe", "Modern Analytics Forum"],
+    "Security": ["SecureOps Con", "Threat Intel Summit"],
+    "Product": ["Product Compass Conference", "UX Harbour"],
+    "Sales": ["SaaS Revenue Forum", "Enterprise Selling Live"],
+    "People and Finance": ["People Analytics Days", "CFO Horizons"],
+    EXEC_DEPARTMENT: ["Leaders Retreat Europe"],
+}
+TRAINING_VENDORS = ["Northgate Training", "Meridian Leadership Institute", "Brightpath Coaching",
+                    "Keystone Professional Education"]
+CONTENT_VENDORS = ["Quantive Content", "Brightlane eLearning", "Harbor Compliance Media"]
+
+
+def _months(first: date, last: date) -> list[date]:
+    out, m = [], first.replace(day=1)
+    while m <= last:
+        out.append(m)
+        m = _add_months(m, 1)
+    return out
+
+
+def _build_fx(c: Company) -> None:
+    """Monthly USD rates for EUR and GBP: a gentle random walk."""
+    rng = _rng(c.seed, "fx")
+    for cur, start, lo, hi in (("EUR", 1.085, 1.02, 1.20), ("GBP", 1.265, 1.18, 1.38)):
+        rate, series = start, {}
+        for m in _months(c.start, c.today):
+            series[m] = round(rate, 4)
+            rate = min(hi, max(lo, rate + rng.gauss(0.0015, .011)))
+        c.fx[cur] = series
+
+
+def _to_usd(c: Company, amount: float, currency: str, day: date) -> float:
+    if currency == "USD":
+        return amount
+    return amount * c.fx[currency][day.replace(day=1)]
+
+
+def _from_usd(c: Company, amount: float, currency: str, day: date) -> float:
+    if currency == "USD":
+        return amount
+    return amount / c.fx[currency][day.replace(day=1)]
+
+
+def _build_money(c: Company) -> None:
+    """Licences sized from actual use, invoices, exam vouchers, paid workshops, packages,
+    conferences and coaching; budgets set so utilisation differs by department."""
+    rng = _rng(c.seed, "money")
+    cat, emps = c.catalog, c.employees
+    spend: list[tuple] = []  # (date, amount, currency, vendor, category, team, employee_id, course_id, desc, ref)
+    counters: dict[str, int] = {}
+
+    def ref(prefix: str, day: date) -> str:
+        key = f"{prefix}-{day.year % 100:02d}"
+        counters[key] = counters.get(key, 0) + 1
+        return f"{key}{counters[key]:04d}"
+
+    # Licences: one row per vendor and contract year; the year after today is the renewal.
+    periods = [(_add_months(c.start, 12 * k), _add_months(c.start, 12 * (k + 1)) - timedelta(days=1))
+               for k in range(4)]
+    users: dict[tuple[str, int], set[int]] = {}
+    for emp, ci, start, end, status, _ in c.events:
+        ch = cat[ci].channel
+        if ch in LICENSED:
+            for k, (ps, pe) in enumerate(periods):
+                if _secs(ps) <= end < _secs(pe) + _DAY:
+                    users.setdefault((ch, k), set()).add(emp)
+    for ch, (vendor, price, currency, invoices, headroom) in LICENCE_TERMS.items():
+        seats = 0
+        for k, (ps, pe) in enumerate(periods):
+            if k < 3 or seats == 0:
+                n = len(users.get((ch, min(k, 2)), ()))
+                seats = max(25, math.ceil(n * headroom / 25) * 25)
+            cost = seats * price
+            c.licences.append({"vendor": vendor, "seats": seats, "start_date": ps.isoformat(),
+                               "end_date": pe.isoformat(), "cost": _money(cost), "currency": currency})
+            for q in range(invoices):
+                day = _add_months(ps, 12 // invoices * q)
+                if k == 3:
+                    day = min(ps - timedelta(days=16), c.today - timedelta(days=1))
+                if day > c.today or (k == 3 and q > 0):
+                    continue
+                what = f"{seats} seats {ps.isoformat()} to {pe.isoformat()}"
+                if invoices > 1:
+                    what += f", instalment {q + 1} of {invoices}"
+                spend.append((day, cost / invoices, currency, vendor, "licence", "", "", "",
+                              f"{vendor} licence: {what}", ref("INV", day)))
+
+    # Platforms: Moodle hosting (monthly), LRS (monthly), SCORM Cloud and Cornerstone (yearly).
+    size = max(c.scale, .2) ** .6
+    for m in _months(c.start, c.today):
+        spend.append((m + timedelta(days=4), round(1450 * size, 2), "EUR", "Kestrel Moodle Hosting", "platform", "",
+                      "", "", f"Moodle hosting {m:%B %Y}", ref("KMH", m)))
+        spend.append((m + timedelta(days=9), round(620 * size, 2), "USD", "Lumen LRS", "platform", "", "", "",
+                      f"Learning record store subscription {m:%B %Y}", ref("LRS", m)))
+    for ps, _ in periods[:3]:
+        spend.append((ps + timedelta(days=14), round(42000 * size, 2), "USD", "Cornerstone", "platform", "", "", "",
+                      f"Cornerstone learning suite, year from {ps.isoformat()}", ref("CSOD", ps)))
+        spend.append((ps + timedelta(days=20), round(7800 * size, 2), "USD", "SCORM Cloud", "platform", "", "", "",
+                      f"SCORM Cloud subscription, year from {ps.isoformat()}", ref("SCC", ps)))
+
+    # Per-learner purchases: exam vouchers and paid workshops, in the team's currency.
+    first_use: dict[int, int] = {}
+    vendor_of = {ci: TRAINING_VENDORS[rng.randrange(len(TRAINING_VENDORS))] for ci in range(len(cat))}
+    content_vendor = {ci: CONTENT_VENDORS[rng.randrange(len(CONTENT_VENDORS))] for ci in range(len(cat))}
+    for emp, ci, start, end, status, _ in c.events:
+        course = cat[ci]
+        e = emps[emp]
+        if course.channel == "scorm":
+            first_use[ci] = min(first_use.get(ci, start), start)
+        if not course.price:
+            continue
+        cur = c.currency(e)
+        if course.channel == "badge":
+            day = max(c.start, _day(end) - timedelta(days=rng.randrange(5, 30)))
+            amount = _from_usd(c, _to_usd(c, course.price, course.currency, day), cur, day)
+            spend.append((day, amount, cur, course.issuer, "certification", c.team_name(e), e.employee_id,
+                          course.course_id, f"Exam voucher: {course.title}", ref("PO", day)))
+        elif course.channel == "cornerstone":
+            day = max(c.start, _day(start) - timedelta(days=rng.randrange(3, 21)))
+            amount = _from_usd(c, _to_usd(c, course.price, course.currency, day), cur, day)
+            spend.append((day, amount, cur, vendor_of[ci], "course", c.team_name(e), e.employee_id,
+                          course.course_id, f"Registration: {course.title}", ref("PO", day)))
+    for ci in sorted(first_use):
+        course = cat[ci]
+        day = max(c.start, _day(first_use[ci]) - timedelta(days=20))
+        spend.append((day, course.price, course.currency, content_vendor[ci], "course", "", "", course.course_id,
+                       f"SCORM package licence: {course.title}", ref("PO", day)))
+
+    # Conferences and coaching, per team and department.
+    active_by_team: dict[int, list[Employee]] = {}
+    for e in emps:
+        active_by_team.setdefault(e.team, []).append(e)
+    units = [(ti, t.department, t.location) for ti, t in enumerate(c.teams)] + [(-1, EXEC_DEPARTMENT, "Boston")]
+    days_total = (c.today - c.start).days
+    for ti, dept, loc in units:
+        members = active_by_team.get(ti, [])
+        if not members:
+            continue
+        cur = LOCATIONS[loc]
+        team_name = EXEC_TEAM if ti < 0 else c.teams[ti].name
+        for _ in range(_poisson(rng, 3.6 * len(members) / 37)):
+            day = c.start + timedelta(days=rng.randrange(days_total))
+            who = [e for e in members if e.hire <= day and (e.leave is None or e.leave > day)]
+            if not who:
+                continue
+            e = who[rng.randrange(len(who))]
+            conf = rng.choice(CONFERENCES[dept])
+            amount = _from_usd(c, rng.uniform(600, 2400), cur, day)
+            spend.append((day, amount, cur, conf, "conference", team_name, e.employee_id, "",
+                          f"{conf} {day.year} ticket", ref("EXP", day)))
+        for _ in range(_poisson(rng, 1.5)):
+            day = c.start + timedelta(days=rng.randrange(days_total))
+            if rng.random() < .6:
+                vendor, amount, what = "Brightpath Coaching", rng.uniform(1500, 6000), "Leadership coaching sessions"
+            else:
+                vendor, amount, what = "Pagewise Books", rng.uniform(80, 450), "Technical books"
+            spend.append((day, _from_usd(c, amount, cur, day), cur, vendor, "other", team_name, "", "", what,
+                          ref("EXP", day)))
+
+    spend.sort(key=lambda r: (r[0], r[9]))
+    c.spend = [[d.isoformat(), _money(a), cur, v, cat_, t, e, co, desc, r]
+               for d, a, cur, v, cat_, t, e, co, desc, r in spend]
+
+    # Budgets (USD, calendar years): departments and the company.
+    dept_of_team = {t.name: t.department for t in c.teams}
+    dept_of_team[EXEC_TEAM] = EXEC_DEPARTMENT
+    factors = {"Engineering": .93, "Data": 1.12, "Security": 1.3, "Product": 1.05, "Sales": .86,
+               "People and Finance": 1.2, EXEC_DEPARTMENT: 1.1}
+    for year in (c.today.year - 1, c.today.year):
+        first, last = date(year, 1, 1), date(year, 12, 31)
+        elapsed = (min(last, c.today) - first).days + 1
+        annualise = 365 / elapsed
+        by_unit: dict[str, float] = {}
+        central = 0.0
+        for d, a, cur, *_rest in spend:
+            if first <= d <= last:
+                team = _rest[2]
+                usd = _to_usd(c, a, cur, d)
+                if team:
+                    dept = dept_of_team[team]
+                    by_unit[dept] = by_unit.get(dept, 0.0) + usd
+                else:
+                    central += usd
+        total = 0.0
+        for dept in [d for d, _, _ in DEPARTMENTS] + [EXEC_DEPARTMENT]:
+            amount = round(by_unit.get(dept, 0.0) * annualise * (factors[dept] + (.05 if year < c.today.year else 0))
+                           / 1000) * 1000
+            amount = max(amount, 1000)
+            total += amount
+            c.budgets.append([dept, first.isoformat(), last.isoformat(), _money(amount), "USD"])
+        company = round((total + central * annualise * 1.04) / 1000) * 1000
+        c.budgets.append(["company", first.isoformat(), last.isoformat(), _money(company), "USD"])
+
+
+# --------------------------------------------------------------------------------------
+# Writers: company files
+# --------------------------------------------------------------------------------------
+
+COMPANY_HEADERS = {
+    "roster.csv": ["employee_id", "full_name", "email", "role", "team", "department", "manager_id", "location",
+                   "cost_center", "hire_date", "leave_date"],
+    "skills.csv": ["skill", "category", "description"],
+    "catalog.csv": ["course_id", "title", "provider", "hours", "price", "currency", "credential_type",
+                    "validity_months", "skills", "aliases"],
+    "requirements.csv": ["role", "skill", "required_level", "weight"],
+    "goals.csv": ["goal_id", "name", "skill", "min_level", "scope", "roles", "target_share", "deadline", "owner"],
+    "spend.csv": ["date", "amount", "currency", "vendor", "category", "team", "employee_id", "course_id",
+                  "description", "reference"],
+    "budgets.csv": ["unit", "period_start", "period_end", "amount", "currency"],
+    "licences.csv": ["vendor", "seats", "start_date", "end_date", "cost", "currency"],
+    "fx.csv": ["currency", "month", "rate"],
+    "assessments.csv": ["employee_id", "skill", "level", "assessed_at", "source"],
+}
+
+
+def _write_company(c: Company, out: Path, counts: dict[str, int]) -> None:
+    d = out / "company"
+    emps = c.employees
+    rows = {
+        "roster.csv": [[e.employee_id, e.full_name, e.email, e.role, c.team_name(e), c.department(e),
+                        emps[e.manager].employee_id if e.manager >= 0 else "", e.location, _cost_center(c, e),
+                        e.hire.isoformat(), e.leave.isoformat() if e.leave else ""] for e in emps],
+        "skills.csv": [list(s) for s in SKILLS],
+        "catalog.csv": [[x.course_id, x.title, x.provider, f"{x.hours:g}",
+                         "" if x.price is None else _money(x.price), x.currency, x.credential_type,
+                         x.validity_months or "", "; ".join(f"{s}:{lvl}" for s, lvl in x.skills),
+                         ";".join([x.alias, *x.extra_aliases])] for x in c.catalog],
+        "requirements.csv": [[role, s, lvl, w] for role, reqs in ROLE_REQUIREMENTS.items() for s, lvl, w in reqs],
+        "goals.csv": [[g[k] for k in COMPANY_HEADERS["goals.csv"]] for g in c.goals],
+        "spend.csv": c.spend,
+        "budgets.csv": c.budgets,
+        "licences.csv": [[x[k] for k in COMPANY_HEADERS["licences.csv"]] for x in c.licences],
+        "fx.csv": [[cur, m.isoformat(), f"{r:.4f}"] for cur, series in c.fx.items() for m, r in series.items()],
+        "assessments.csv": [[emps[i].employee_id, s, lvl, day.isoformat(), src] for i, s, lvl, day, src in
+                            c.assessments],
+    }
+    for name, header in COMPANY_HEADERS.items():
+        counts[f"company/{name}"] = _write_csv(d / name, header, rows[name])
+
+
+# --------------------------------------------------------------------------------------
+# Writers: Moodle
+# --------------------------------------------------------------------------------------
+
+
+def _php_csv(rows: list[list[str]]) -> str:
+    """CSV as PHP's fputcsv writes it (Moodle's csv_export_writer and Spout): a field is
+    quoted when it holds a comma, quote, space, tab or line break; lines end with \\n."""
+    out = []
+    for row in rows:
+        cells = []
+        for v in row:
+            v = str(v)
+            if any(ch in v for ch in ',"\n\r\t '):
+                v = '"' + v.replace('"', '""') + '"'
+            cells.append(v)
+        out.append(",".join(cells) + "\n")
+    return "".join(out)
+
+
+def _short_date(ts: int, us: bool = False) -> str:
+    """Moodle strftimedatetimeshort with the day's leading zero removed (en: d/mm/yy, en_us: mm/d/yy)."""
+    t = _dublin(ts)
+    if us:
+        return f"{t.month:02d}/{t.day}/{t.year % 100:02d}, {t.hour:02d}:{t.minute:02d}"
+    return f"{t.day}/{t.month:02d}/{t.year % 100:02d}, {t.hour:02d}:{t.minute:02d}"
+
+
+def _day_date(ts: int) -> str:
+    """Moodle strftimedaydatetime (en): 'Thursday, 14 March 2024, 9:05 AM'."""
+    t = _dublin(ts)
+    return (f"{WEEKDAYS[t.weekday()]}, {t.day} {MONTHS[t.month - 1]} {t.year}, {t.hour % 12 or 12}:{t.minute:02d} "
+            f"{'AM' if t.hour < 12 else 'PM'}")
+
+
+def _stable_offset(emp: int, ci: int, span: int) -> int:
+    """A per-record offset that is the same in every export of the record (overlapping exports agree)."""
+    return (emp * 7919 + ci * 104729) % span
+
+
+def _events_by_course(c: Company) -> dict[int, list[list]]:
+    out: dict[int, list[list]] = {}
+    for ev in c.events:
+        out.setdefault(ev[1], []).append(ev)
+    return out
+
+
+def _write_moodle(c: Company, out: Path, counts: dict[str, int]) -> None:
+    """Per-course legacy completion reports (one exported twice, one in en_us, one with a broken
+    date, one with two activities) plus one report-builder file for the other Moodle courses."""
+    rng = _rng(c.seed, "moodle")
+    cat, emps = c.catalog, c.employees
+    d = out / "moodle"
+    d.mkdir(parents=True, exist_ok=True)
+    by_course = _events_by_course(c)
+    moodle = [ci for ci, x in enumerate(cat) if x.channel == "moodle"]
+    ranked = sorted(moodle, key=lambda ci: (-len(by_course.get(ci, [])), cat[ci].course_id))
+    legacy, builder = ranked[:8], sorted(ranked[8:], key=lambda ci: cat[ci].title)
+    last_export = _secs(c.today - timedelta(days=1)) + 8 * 3600 + 30 * 60
+
+    def export_at(days_back: int) -> int:
+        return _secs(c.today - timedelta(days=days_back)) + rng.randrange(8 * 3600, 17 * 3600) // 60 * 60
+
+    def state(ev: list, at: int) -> str:
+        _, _, start, end, status, _ = ev
+        if end > at:
+            return "open"
+        return {"completed": "done", "passed": "done", "failed": "failed"}.get(status, "open")
+
+    def legacy_file(ci: int, at: int, *, us: bool = False, two: bool = False, unknown: bool = False,
+                    broken: bool = False) -> str:
+        course = cat[ci]
+        act = course.activity
+        header = ["ID", "Name", "Email address"]
+        if two:
+            header += ["Module 1 video", "Module 1 video - Completion date"]
+        header += [act, f"{act} - Completion date", "Course complete"]
+        rows = []
+        for ev in sorted(by_course.get(ci, []), key=lambda v: (emps[v[0]].last, emps[v[0]].first, v[0])):
+            emp, _, start, end, status, _ = ev
+            if start > at:
+                continue
+            e = emps[emp]
+            st = state(ev, at)
+            act_ts = end - 60 - _stable_offset(emp, ci, 2400)
+            row = [str(e.moodle_id), e.full_name, e.email]
+            if two:
+                video_ts = start + (end - start) // 3 + 600
+                seen = st != "open" or (status in ("in_progress", "failed") and video_ts <= at)
+                row += ["Completed", _short_date(video_ts, us)] if seen else ["Not completed", ""]
+            if st == "done":
+                word = "Completed (achieved pass grade)" if course.graded else "Completed"
+                row += [word, _short_date(act_ts, us), _short_date(end, us)]
+            elif st == "failed":
+                row += ["Completed (did not achieve pass grade)", _short_date(act_ts, us), ""]
+            else:
+                row += ["Not completed", "", ""]
+            rows.append(row)
+        if unknown:
+            ts = at - 20 * _DAY
+            rows.append(["9001", "Robin Achterberg", UNKNOWN_EMAILS[0],
+                         "Completed (achieved pass grade)" if course.graded else "Completed",
+                         _short_date(ts - 900, us), _short_date(ts, us)])
+            c.planted.append(f"Unknown learner in Moodle: {UNKNOWN_EMAILS[0]} (Moodle ID 9001) in "
+                             f"completion-{course.alias}-*.csv is not in the roster.")
+        if broken:
+            done = [r for r in rows if r[-1]]
+            if done:
+                bad = done[len(done) // 2]
+                yy = bad[-1].split(",")[0].split("/")[-1]
+                bad[-1] = f"30/02/{yy}, {bad[-1].split(', ')[1]}"
+                c.planted.append(f"Malformed row: 'Course complete' is '{bad[-1]}' (30 February) for Moodle ID "
+                                 f"{bad[0]} ({bad[2]}) in completion-{course.alias}-*.csv.")
+        name = f"completion-{course.alias}-{_dt(at):%Y%m%d_%H%M}-comma_separated.csv"
+        (d / name).write_text(_php_csv([header] + rows), encoding="utf-8")
+        counts[f"moodle/{name}"] = len(rows)
+        return name
+
+    for n, ci in enumerate(legacy):
+        if n == 0:
+            early = _secs(_add_months(c.start, 15) + timedelta(days=13)) + 9 * 3600 + 12 * 60
+            first = legacy_file(ci, early)
+            second = legacy_file(ci, export_at(6))
+            c.planted.append(f"Overlapping Moodle exports of the same course: {first} and {second} (the later one "
+                             "is a superset; some rows were completed in between).")
+        elif n == 1:
+            name = legacy_file(ci, export_at(3), us=True)
+            c.planted.append(f"{name} was exported by a user with the en_us language pack: dates are m/d/yy.")
+        else:
+            legacy_file(ci, export_at(1 + n % 5), two=(n == 3), broken=(n == 2), unknown=(n == 4))
+
+    header = ["Course full name with link", "Full name with link", "Email address", "Completed", "Time completed",
+              "Progress"]
+    rows = []
+    for ci in builder:
+        course = cat[ci]
+        for ev in sorted(by_course.get(ci, []), key=lambda v: (emps[v[0]].full_name, v[0])):
+            emp, _, start, end, status, _ = ev
+            if start > last_export:
+                continue
+            e = emps[emp]
+            st = state(ev, last_export)
+            if st == "done":
+                rows.append([course.title, e.full_name, e.email, "Yes", _day_date(end), "100.0%"])
+            else:
+                pct = 0 if status == "enrolled" else (25, 50, 75)[_stable_offset(emp, ci, 3)]
+                rows.append([course.title, e.full_name, e.email, "No", "", f"{pct:.1f}%"])
+    name = "course_completion_status.csv"
+    (d / name).write_text("\ufeff" + _php_csv([header] + rows), encoding="utf-8")
+    counts[f"moodle/{name}"] = len(rows)
+
+
+# --------------------------------------------------------------------------------------
+# Writers: LRS (xAPI)
+# --------------------------------------------------------------------------------------
+
+
+def _verb(word: str) -> dict:
+    return {"id": VERB_IRI[word], "display": {"en-US": word}}
+
+
+def _write_lrs(c: Company, out: Path, counts: dict[str, int]) -> None:
+    """An LRS dump in two overlapping pieces: a StatementResult JSON and a JSON-lines file."""
+    rng = _rng(c.seed, "lrs")
+    cat, emps = c.catalog, c.employees
+    switch = _secs(_add_months(c.start, 15))  # the Coursera connector started hashing e-mails
+    stmts: list[tuple[float, dict]] = []  # (stored, statement)
+
+    def actor(e: Employee | None, course: Course, start: int, email: str | None = None) -> dict:
+        if course.channel == "cmi5" and e is not None:
+            return {"objectType": "Agent", "account": {"homePage": ACADEMY_HOME, "name": e.employee_id}}
+        email = email or e.email
+        if start < switch:
+            return {"objectType": "Agent", "name": e.full_name if e else "Guest Learner", "mbox": f"mailto:{email}"}
+        return {"objectType": "Agent", "mbox_sha1sum": hashlib.sha1(f"mailto:{email}".encode()).hexdigest()}
+
+    def obj(course_id: str, title: str) -> dict:
+        return {"objectType": "Activity", "id": course_id,
+                "definition": {"name": {"en-US": title}, "type": "http://adlnet.gov/expapi/activities/course"}}
+
+    def emit(ts: float, act: dict, word: str, course: Course | None, result: dict | None, reg: str,
+             *, object_id: str | None = None, title: str | None = None) -> dict:
+        stored = ts + rng.uniform(.2, 90)
+        s = {"id": _uuid(rng), "actor": act, "verb": _verb(word),
+             "object": obj(object_id or course.alias, title or course.title)}
+        if result is not None:
+            s["result"] = result
+        ctx = {"registration": reg, "platform": "Alderbrook Academy" if course and course.channel == "cmi5"
+               else "Coursera"}
+        if course is not None and course.channel == "cmi5":
+            ctx["contextActivities"] = {"category": [{"id": CMI5_CATEGORY}]}
+        s["context"] = ctx
+        s["timestamp"] = _iso_ms(ts)
+        s["stored"] = _iso_ms(stored)
+        s["version"] = "1.0.3"
+        stmts.append((stored, s))
+        return s
+
+    def scored(score: float, success: bool, seconds: float) -> dict:
+        return {"score": {"scaled": round(score / 100, 2), "raw": round(score), "min": 0, "max": 100},
+                "success": success, "completion": True, "duration": _duration(seconds)}
+
+    passed_list: list[dict] = []
+    for ev in c.events:
+        emp, ci, start, end, status, score = ev
+        course = cat[ci]
+        if course.channel not in ("coursera", "cmi5"):
+            continue
+        e = emps[emp]
+        act = actor(e, course, start)
+        reg = _uuid(rng)
+        t0 = start + rng.random()
+        emit(t0, act, "attempted", course, None, reg)
+        spent = max(300.0, course.hours * 3600 * rng.uniform(.6, 1.2))
+        if status in ("in_progress", "enrolled"):
+            if status == "in_progress" and end > start:
+                pct = rng.randrange(10, 95, 5)
+                emit(end + rng.random(), act, "progressed", course,
+                     {"completion": False, "duration": _duration(spent * pct / 100),
+                      "extensions": {CMI5_PROGRESS: pct}}, reg)
+            continue
+        if status == "completed":
+            emit(end + rng.random(), act, "completed", course,
+                 {"completion": True, "duration": _duration(spent)}, reg)
+            continue
+        if status == "passed" or rng.random() < .3:
+            emit(end - rng.randrange(60, 600) + rng.random(), act, "completed", course,
+                 {"completion": True, "duration": _duration(spent)}, reg)
+        s = emit(end + rng.random(), act, status, course, scored(score, status == "passed", spent), reg)
+        if status == "passed":
+            passed_list.append(s)
+            if course.channel == "cmi5":
+                emit(end + 1 + rng.random(), act, "satisfied", course, None, reg)
+
+    cut_a = _secs(_add_months(c.today.replace(day=1), -6))  # JSON-lines piece starts here
+    cut_b = _secs(_add_months(c.today.replace(day=1), -4))  # StatementResult piece ends here
+    last = _secs(c.today - timedelta(days=1)) + 18 * 3600
+
+    # Planted: unknown learner, unknown course, a voided 'passed', a score of 1.5.
+    coursera = [ci for ci, x in enumerate(cat) if x.channel == "coursera"]
+    if coursera:
+        course = cat[coursera[0]]
+        t = cut_a - 40 * _DAY + 10 * 3600
+        reg = _uuid(rng)
+        who = {"objectType": "Agent", "name": "Guest Learner", "mbox": f"mailto:{UNKNOWN_EMAILS[1]}"}
+        emit(t, who, "attempted", course, None, reg)
+        emit(t + 5 * 3600, who, "completed", course, {"completion": True, "duration": "PT4H12M5S"}, reg)
+        c.planted.append(f"Unknown learner in the LRS: mbox mailto:{UNKNOWN_EMAILS[1]} (attempted and completed "
+                         f"'{course.title}').")
+        holder = next((e for e in emps if e.platform == "coursera" and e.leave is None), emps[0])
+        t = cut_b + 20 * _DAY + 14 * 3600
+        reg = _uuid(rng)
+        who = {"objectType": "Agent", "mbox_sha1sum": hashlib.sha1(f"mailto:{holder.email}".encode()).hexdigest()}
+        emit(t, who, "attempted", course, None, reg, object_id=UNKNOWN_XAPI_COURSE, title="Quantum Computing Primer")
+        emit(t + 3 * 3600, who, "completed", course, {"completion": True, "duration": "PT2H51M0S"}, reg,
+             object_id=UNKNOWN_XAPI_COURSE, title="Quantum Computing Primer")
+        c.planted.append(f"Unknown course: xAPI object {UNKNOWN_XAPI_COURSE} (completed by {holder.employee_id}) "
+                         "is not in the catalog.")
+    early = [s for s in passed_list if s["stored"] < _iso_ms(cut_a)]
+    if early:
+        target = early[len(early) // 2]
+        t = cut_b + 35 * _DAY + 11 * 3600
+        voider = {"objectType": "Agent", "account": {"homePage": LRS_HOME, "name": "lrs-admin"}}
+        s = {"id": _uuid(rng), "actor": voider, "verb": _verb("voided"),
+             "object": {"objectType": "StatementRef", "id": target["id"]},
+             "timestamp": _iso_ms(t), "stored": _iso_ms(t + 1.5), "version": "1.0.3"}
+        stmts.append((t + 1.5, s))
+        c.planted.append(f"Voided statement: {s['id']} (in the JSON-lines file) voids the 'passed' statement "
+                         f"{target['id']} (in the StatementResult file).")
+    late = [s for s in passed_list if s["stored"] >= _iso_ms(cut_b)]
+    if late:
+        target = late[len(late) // 3]
+        target["result"]["score"] = {"scaled": 1.5}
+        c.planted.append(f"Out-of-range score: statement {target['id']} has result.score.scaled 1.5.")
+
+    stmts = [(st, s) for st, s in stmts if st <= last]
+    stmts.sort(key=lambda x: (x[0], x[1]["id"]))
+    d = out / "lrs"
+    d.mkdir(parents=True, exist_ok=True)
+    dump = lambda s: json.dumps(s, ensure_ascii=False, separators=(",", ":"))  # noqa: E731
+    first = [s for st, s in stmts if st < cut_b]
+    second = [s for st, s in stmts if st >= cut_a]
+    n1 = f"statements_{c.start.isoformat()}_to_{_day(cut_b - 1).isoformat()}.json"
+    n2 = f"statements_{_day(cut_a).isoformat()}_to_{c.today.isoformat()}.jsonl"
+    # An LRS answers newest first; the JSON-lines dump is in stored order.
+    (d / n1).write_text('{"statements":[' + ",".join(dump(s) for s in reversed(first)) + '],"more":""}',
+                        encoding="utf-8")
+    (d / n2).write_text("".join(dump(s) + "\n" for s in second), encoding="utf-8")
+    counts[f"lrs/{n1}"] = len(first)
+    counts[f"lrs/{n2}"] = len(second)
+    overlap = len(first) + len(second) - len(stmts)
+    c.planted.append(f"Overlapping LRS exports: {overlap} statements stored between {_day(cut_a).isoformat()} and "
+                     f"{_day(cut_b - 1).isoformat()} are in both {n1} and {n2}.")
+
+
+# --------------------------------------------------------------------------------------
+# Writers: Open Badges
+# --------------------------------------------------------------------------------------
+
+_B58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
+
+
+def _badge_json(c: Company, course: Course, email: str, issued: int, rng: random.Random) -> tuple[str, dict]:
+    """One Open Badges 2.0 assertion or 3.0 OpenBadgeCredential, with a hashed, salted recipient."""
+    domain, version = ISSUERS[course.issuer]
+    salt = f"{rng.getrandbits(64):016x}"
+    identity = "sha256$" + hashlib.sha256((email.lower() + salt).encode()).hexdigest()
+    expires = _secs(_add_months(_day(issued), course.validity_months)) + issued % _DAY if course.validity_months \
+        else None
+    uid = _uuid(rng)
+    narrative = (f"Awarded to holders of the {course.title} credential after passing the proctored exam."
+                 if course.credential_type == "certificate" else
+                 f"Awarded by {course.issuer} for completing the {course.title} programme and its capstone.")
+    if version == "2" or (version == "2to3" and issued < _secs(_add_months(c.start, 19))):
+        badge_id = course.extra_aliases[0] if course.extra_aliases else course.alias
+        doc = {"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",
+               "id": f"https://{domain}/assertions/{uid}",
+               "recipient": {"type": "email", "hashed": True, "salt": salt, "identity": identity}}
+        if rng.random() < .5:
+            doc["badge"] = badge_id
+        else:
+            doc["badge"] = {"type": "BadgeClass", "id": badge_id, "name": course.title,
+                            "description": f"{course.title}, issued by {course.issuer}.",
+                            "image": f"https://{domain}/images/{_slug(course.title)}.png",
+                            "criteria": {"narrative": narrative},
+                            "issuer": {"type": "Profile", "id": f"https://{domain}/issuer",
+                                       "name": course.issuer, "url": f"https://{domain}"}}
+        doc["issuedOn"] = _iso_z(issued)
+        if expires:
+            doc["expires"] = _iso_z(expires)
+        doc["verification"] = {"type": "hosted"}
+        return uid, doc
+    doc = {"@context": ["https://www.w3.org/ns/credentials/v2",
+                        "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],
+           "id": f"urn:uuid:{uid}", "type": ["VerifiableCredential", "OpenBadgeCredential"],
+           "issuer": {"id": f"https://{domain}/issuers/1", "type": ["Profile"], "name": course.issuer},
+           "validFrom": _iso_z(issued)}
+    if expires:
+        doc["validUntil"] = _iso_z(expires)
+    doc["name"] = course.title
+    doc["credentialSubject"] = {
+        "type": ["AchievementSubject"],
+        "identifier": [{"type": "IdentityObject", "identityHash": identity, "identityType": "emailAddress",
+                        "hashed": True, "salt": salt}],
+        "achievement": {"id": course.alias, "type": ["Achievement"],
+                        "achievementType": "Certification" if course.credential_type == "certificate" else "Badge",
+                        "name": course.title, "description": f"{course.title}, issued by {course.issuer}.",
+                        "criteria": {"narrative": narrative}},
+    }
+    doc["proof"] = {"type": "DataIntegrityProof", "cryptosuite": "eddsa-rdfc-2022", "created": _iso_z(issued + 2),
+                    "verificationMethod": f"https://{domain}/issuers/1#key-1", "proofPurpose": "assertionMethod",
+                    "proofValue": "z" + "".join(rng.choice(_B58) for _ in range(86))}
+    return uid, doc
+
+
+def _write_badges(c: Company, out: Path, counts: dict[str, int]) -> None:
+    rng = _rng(c.seed, "badges")
+    d = out / "badges"
+    d.mkdir(parents=True, exist_ok=True)
+    items = [(ev[3], ev[0], ev[1]) for ev in c.events
+             if c.catalog[ev[1]].channel == "badge" and ev[4] == "passed"]
+    items.sort()
+    docs: list[tuple[str, dict, int]] = []
+    for issued, emp, ci in items:
+        uid, doc = _badge_json(c, c.catalog[ci], c.employees[emp].email, issued, rng)
+        docs.append((f"{_slug(c.catalog[ci].title)}-{uid[:8]}.json", doc, issued))
+    badge_courses = [ci for ci, x in enumerate(c.catalog) if x.channel == "badge" and ISSUERS[x.issuer][1] == "3"]
+    if badge_courses:
+        course = c.catalog[badge_courses[0]]
+        issued = _secs(c.today - timedelta(days=75)) + 11 * 3600
+        uid, doc = _badge_json(c, course, UNKNOWN_EMAILS[2], issued, rng)
+        name = f"{_slug(course.title)}-{uid[:8]}.json"
+        docs.append((name, doc, issued))
+        c.planted.append(f"Unknown learner in badges: {name} is issued to {UNKNOWN_EMAILS[2]} (hashed), who is "
+                         "not in the roster.")
+    today_ts = _secs(c.today)
+    expired = 0
+    for name, doc, _ in docs:
+        until = doc.get("validUntil") or doc.get("expires")
+        if until and until < _iso_z(today_ts):
+            expired += 1
+        (d / name).write_text(json.dumps(doc, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    counts["badges/*.json"] = len(docs)
+    c.planted.append(f"Expired credentials: {expired} of the {len(docs)} badge files have expires/validUntil before "
+                     f"{c.today.isoformat()}.")
+
+
+# --------------------------------------------------------------------------------------
+# Writers: SCORM Cloud
+# --------------------------------------------------------------------------------------
+
+
+def _write_scorm(c: Company, out: Path, counts: dict[str, int]) -> None:
+    """A SCORM Cloud registrations export (API v2 RegistrationSchema)."""
+    rng = _rng(c.seed, "scorm")
+    cat, emps = c.catalog, c.employees
+    by_email_until = _secs(_add_months(c.start, 9))  # the first integration used e-mails as learner ids
+    regs: list[tuple[int, dict]] = []
+    exported = _secs(c.today - timedelta(days=1)) + 7 * 3600
+
+    def registration(e_id: str, first: str, last: str, course_id: str, title: str, start: int, end: int,
+                     status: str, score: float | None, hours: float) -> dict:
+        created = start - rng.randrange(0, 3 * _DAY)
+        r = {"id": _uuid(rng), "instance": 0, "xapiRegistrationId": _uuid(rng), "updated": _iso_ms(end + 30)}
+        launched = status != "enrolled"
+        if status in ("completed", "passed") or (status == "failed" and rng.random() < .7):
+            completion, amount = "COMPLETED", 1.0
+        elif launched:
+            completion, amount = "INCOMPLETE", round(rng.uniform(.1, .9), 2)
+        else:
+            completion, amount = "UNKNOWN", 0.0
+        success = {"passed": "PASSED", "failed": "FAILED"}.get(status, "UNKNOWN")
+        r["registrationCompletion"] = completion
+        r["registrationCompletionAmount"] = amount
+        r["registrationSuccess"] = success
+        if score is not None:
+            r["score"] = {"scaled": float(score)}
+        r["totalSecondsTracked"] = round(hours * 3600 * amount * rng.uniform(.7, 1.3), 1) if launched else 0.0
+        if launched:
+            r["firstAccessDate"] = _iso_ms(start + rng.random())
+            r["lastAccessDate"] = _iso_ms(end + rng.random())
+        if completion == "COMPLETED":
+            r["completedDate"] = _iso_ms(end + rng.random())
+        r["createdDate"] = _iso_ms(created + rng.random())
+        r["course"] = {"id": course_id, "title": title, "version": 0}
+        r["learner"] = {"id": e_id, "firstName": first, "lastName": last}
+        return r
+
+    for emp, ci, start, end, status, score in c.events:
+        course = cat[ci]
+        if course.channel != "scorm":
+            continue
+        e = emps[emp]
+        learner = e.email if start < by_email_until else e.employee_id
+        regs.append((start, registration(learner, e.first, e.last, course.alias, course.title, start, end, status,
+                                         score, course.hours)))
+    e = next((x for x in emps if x.leave is None and x.hire < c.start), emps[0])
+    t = _secs(c.today - timedelta(days=150)) + 9 * 3600
+    regs.append((t, registration(e.employee_id, e.first, e.last, UNKNOWN_SCORM_COURSE, "Legacy Onboarding (retired)",
+                                 t, t + 2 * 3600, "completed", None, 1.0)))
+    c.planted.append(f"Unknown course: SCORM Cloud course id {UNKNOWN_SCORM_COURSE} (registration of "
+                     f"{e.employee_id}) is not in the catalog.")
+    regs = [(t, r) for t, r in regs if t <= exported]
+    regs.sort(key=lambda x: (x[0], x[1]["id"]))
+    d = out / "scorm"
+    d.mkdir(parents=True, exist_ok=True)
+    name = f"registrations_export_{(c.today - timedelta(days=1)).isoformat()}.json"
+    body = ",".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for _, r in regs)
+    (d / name).write_text('{"registrations":[' + body + "]}", encoding="utf-8")
+    counts[f"scorm/{name}"] = len(regs)
+    n_cf = sum(1 for _, r in regs if r["registrationCompletion"] == "COMPLETED" and r["registrationSuccess"] == "FAILED")
+    c.planted.append(f"SCORM registrations that are COMPLETED but FAILED: {n_cf} (their outcome is failed).")
+
+
+# --------------------------------------------------------------------------------------
+# Writers: provider CSVs
+# --------------------------------------------------------------------------------------
+
+LINKEDIN_HEADER = ["First Name", "Last Name", "Email", "Unique User ID", "Group", "Content Title", "Content ID",
+                   "Content Type", "Content Provider", "Percent Completed", "Completion Date (PST/PDT)",
+                   "Last Viewed (PST/PDT)", "Hours Viewed"]
+UDEMY_HEADER = ["User Email", "User Name", "User Surname", "User External ID", "Course ID", "Course Title",
+                "Course Category", "% Completed", "Course First Accessed Date", "Course Last Accessed Date",
+                "Completion Date", "Assigned"]
+CORNERSTONE_HEADER = ["User ID", "User Full Name", "User Email", "Training Title", "Training Type", "LO ID",
+                      "Transcript Status", "Registered Date", "Completion Date", "Score"]
+
+
+def _pt(ts: int) -> str:
+    return _pacific(ts).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _write_providers(c: Company, out: Path, counts: dict[str, int]) -> None:
+    rng = _rng(c.seed, "providers")
+    cat, emps = c.catalog, c.employees
+    d = out / "providers"
+    stamp = (c.today - timedelta(days=1))
+    cutoff = _secs(stamp) + 6 * 3600
+
+    # LinkedIn Learning learner detail
+    li_rows: list[list[str]] = []
+    for emp, ci, start, end, status, _ in c.events:
+        course = cat[ci]
+        if course.channel != "linkedin" or start > cutoff:
+            continue
+        e = emps[emp]
+        if status == "completed" and end <= cutoff:
+            pct, done = 100, _pt(end)
+            viewed = min(cutoff, end + rng.randrange(0, 20) * _DAY * (rng.random() < .3))
+            last, hours = _pt(viewed), course.hours * 3600 * rng.uniform(.8, 1.1)
+        elif status == "enrolled":
+            pct, done, last, hours = 0, "", "", 0.0
+        else:
+            pct = rng.randrange(3, 97)
+            done, last, hours = "", _pt(min(end, cutoff)), course.hours * 3600 * pct / 100 * rng.uniform(.8, 1.2)
+        li_rows.append([e.first, e.last, e.email, e.employee_id, c.team_name(e), course.title, course.alias, "Course",
+                        "LinkedIn", str(pct), done, last, _hms(hours)])
+    li_courses = [x for x in cat if x.channel == "linkedin"]
+    if li_courses:
+        x = li_courses[3 % len(li_courses)]
+        t = cutoff - 41 * _DAY + 3 * 3600
+        li_rows.append(["Jamie", "Whitfield", UNKNOWN_EMAILS[2], "", "", x.title, x.alias, "Course", "LinkedIn", "100",
+                        _pt(t), _pt(t), _hms(x.hours * 3600)])
+        c.planted.append(f"Unknown learner in LinkedIn Learning: {UNKNOWN_EMAILS[2]} is not in the roster.")
+    done_rows = [r for r in li_rows if r[10] and r[2] not in UNKNOWN_EMAILS]
+    if done_rows:
+        bad = done_rows[len(done_rows) // 2]
+        bad[10] = f"{bad[10][:4]}-02-30 {bad[10][11:]}"
+        c.planted.append(f"Malformed row: 'Completion Date (PST/PDT)' is '{bad[10]}' for {bad[2]} / {bad[6]} in the "
+                         "LinkedIn Learning CSV.")
+    li_rows.sort(key=lambda r: (r[2], r[6]))
+    name = f"linkedin_learning_learner_detail_{stamp:%Y%m%d}.csv"
+    counts[f"providers/{name}"] = _write_csv(d / name, LINKEDIN_HEADER, li_rows)
+
+    # Udemy Business course activity
+    ud_rows: list[list[str]] = []
+    for emp, ci, start, end, status, _ in c.events:
+        course = cat[ci]
+        if course.channel != "udemy" or start > cutoff:
+            continue
+        e = emps[emp]
+        assigned = "true" if rng.random() < .25 else "false"
+        if status == "enrolled":
+            row = ["0", "", "", ""]
+        elif status == "completed" and end <= cutoff:
+            row = ["100", _iso_z(start), _iso_z(min(cutoff, end + rng.randrange(0, 3) * 3600)), _iso_z(end)]
+        else:
+            row = [str(rng.randrange(2, 98)), _iso_z(start), _iso_z(min(end, cutoff)), ""]
+        ud_rows.append([e.email, e.first, e.last, e.employee_id, course.alias, course.title,
+                        UDEMY_CATEGORIES[course.category], *row, assigned])
+    ud_courses = [x for x in cat if x.channel == "udemy"]
+    if ud_courses:
+        x = ud_courses[0]
+        t = cutoff - 33 * _DAY
+        ud_rows.append(["temp.contractor07@example.com", "Casey", "Morgan", UNKNOWN_EXTERNAL_ID, x.alias, x.title,
+                        UDEMY_CATEGORIES[x.category], "64", _iso_z(t), _iso_z(t + 5 * _DAY), "", "false"])
+        c.planted.append(f"Unknown learner in Udemy Business: User External ID {UNKNOWN_EXTERNAL_ID} is not in the "
+                         "roster.")
+    ud_rows.sort(key=lambda r: (r[3], r[4]))
+    name = f"udemy_business_course_activity_{stamp:%Y%m%d}.csv"
+    counts[f"providers/{name}"] = _write_csv(d / name, UDEMY_HEADER, ud_rows)
+
+    # Cornerstone transcript
+    us = lambda ts: _dt(ts).strftime("%m/%d/%Y")  # noqa: E731
+    cs_rows: list[list[str]] = []
+    taken = set()
+    for emp, ci, start, end, status, score in c.events:
+        course = cat[ci]
+        if course.channel != "cornerstone" or start > cutoff:
+            continue
+        e = emps[emp]
+        taken.add((emp, ci))
+        compliance = course.special.startswith("compliance")
+        done = ""
+        if status in ("completed", "passed"):
+            word = "Completed Equivalent" if rng.random() < .02 else "Completed"
+            done = us(end)
+        elif status == "failed":
+            word, done = "Failed", us(end)
+        elif status == "in_progress":
+            word = ("In Progress / Past Due" if compliance else "In Progress") if rng.random() < .7 else \
+                ("Past Due" if compliance else "Incomplete")
+        else:
+            word = "Registered / Past Due" if compliance else _pick(rng, [("Registered", .6), ("Approved", .25),
+                                                                          ("Pending", .15)])
+        cs_rows.append([e.employee_id, e.full_name, e.email, course.title, course.training_type, course.alias, word,
+                        us(start), done, "" if score is None or course.training_type != "Test" else f"{score:.0f}"])
+    events_ilt = [ci for ci, x in enumerate(cat) if x.channel == "cornerstone" and x.training_type == "Event"]
+    if events_ilt:
+        withdrawn = 0
+        for e in emps[len(emps) // 3:]:
+            if e.leave is None and (e.idx, events_ilt[0]) not in taken:
+                x = cat[events_ilt[0]]
+                t = cutoff - (60 + 30 * withdrawn) * _DAY
+                cs_rows.append([e.employee_id, e.full_name, e.email, x.title, x.training_type, x.alias, "Withdrawn",
+                                us(t), "", ""])
+                c.planted.append(f"Cornerstone row with status 'Withdrawn': {e.employee_id} / '{x.title}'.")
+                withdrawn += 1
+                if withdrawn == 2:
+                    break
+    cs_rows.sort(key=lambda r: (r[0], r[5]))
+    name = f"cornerstone_transcript_{stamp:%Y%m%d}.csv"
+    counts[f"providers/{name}"] = _write_csv(d / name, CORNERSTONE_HEADER, cs_rows, newline="\r\n")

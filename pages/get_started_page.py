@@ -1,7 +1,9 @@
 """The empty warehouse: what to load and how."""
 import streamlit as st
 
-from app import data
+from app import context, data
+
+context.require_frame()
 
 st.title("Welcome: the warehouse is empty")
 st.write(

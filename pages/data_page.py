@@ -1,7 +1,9 @@
 """Data (L&D): import history, rejected rows, freshness per source, uploads."""
 import streamlit as st
 
-from app import data, ui, uploads
+from app import context, data, ui, uploads
+
+context.require_frame()
 
 st.title("Data")
 

@@ -1,0 +1,142 @@
+"""The pages through Streamlit's AppTest on the tiny organisation: no exception, the key
+numbers equal to the metrics queried directly, filters that change what they should."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import ui
+from etl import warehouse
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+PAGES = ["pages/overview_page.py", "pages/coverage_page.py", "pages/people_page.py", "pages/goals_page.py",
+         "pages/spend_page.py", "pages/data_page.py"]
+
+
+@pytest.fixture
+def app(tiny_db, monkeypatch):
+    monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
+
+    def make(**params) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        for k, v in params.items():
+            at.query_params[k] = v
+        return at.run()
+    return make
+
+
+def metric(at: AppTest, label: str) -> str:
+    found = [m for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r}; have {[m.label for m in at.metric]}"
+    return found[0].value
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs(app, page):
+    at = app(as_of="2025-06-30")
+    at.switch_page(page).run()
+    no_errors(at)
+    assert at.title, "every page has a title"
+
+
+def test_overview_numbers_equal_the_metrics(app, tiny_db):
+    at = app(as_of="2025-06-30")
+    no_errors(at)
+    con = warehouse.connect(tiny_db, read_only=True)
+    readiness = con.sql("select readiness from org_readiness(DATE '2025-06-30') where unit = 'company'").fetchall()[0][0]
+    con.close()
+    assert readiness == pytest.approx(0.5)
+    assert metric(at, "Readiness") == "50.0%"
+    assert [m.delta for m in at.metric if m.label == "Readiness"] == ["-25.0 pts vs 90 days earlier"]  # 75% on 1 Apr
+    assert metric(at, "Goals achieved or on track") == "1 of 2"
+    assert metric(at, "Active learners") == "0"
+    assert metric(at, "Spend vs budget") == "4%"  # 3,700 of 100,000 USD
+
+
+def test_as_of_filter_replays_the_past(app):
+    at = app(as_of="2025-01-01")
+    assert metric(at, "Readiness") == "75.0%"
+    assert metric(at, "Goals achieved or on track") == "2 of 2"
+    at.query_params.clear()
+    at.date_input(key="as_of").set_value(date(2025, 6, 30)).run()
+    assert metric(at, "Readiness") == "50.0%"
+
+
+def test_unit_filter_narrows_every_number(app):
+    at = app(as_of="2025-01-01", unit="Insights")
+    no_errors(at)
+    assert metric(at, "Readiness") == "100.0%"
+    at = app(as_of="2025-01-01", unit="Platform")
+    assert metric(at, "Readiness") == "71.4%"  # 5 of 7 weighted
+
+
+def test_coverage_page_drills_into_people(app):
+    at = app(as_of="2025-06-30")
+    at.switch_page("pages/coverage_page.py").run()
+    no_errors(at)
+    at.selectbox(key="drill_team").set_value("Platform").run()
+    at.selectbox(key="drill_skill").set_value("Cloud").run()
+    people = at.dataframe[0].value
+    assert sorted(people["full_name"].to_list()) == ["Bob Baker", "Dan Diaz"]
+    assert dict(zip(people["full_name"].to_list(), people["met"].to_list())) == {"Bob Baker": False, "Dan Diaz": True}
+
+
+def test_people_page_lists_expiring_certificates(app):
+    at = app(as_of="2025-05-01")
+    at.switch_page("pages/people_page.py").run()
+    no_errors(at)
+    at.selectbox(key="people_team").set_value("Platform").run()
+    tables = [d.value for d in at.dataframe]
+    expiring = [t for t in tables if "days_left" in t.columns]
+    assert expiring and expiring[0]["full_name"].to_list() == ["Bob Baker"]
+    assert expiring[0]["days_left"].to_list() == [45]
+
+
+def test_spend_page_numbers(app):
+    at = app(as_of="2025-03-31")
+    at.switch_page("pages/spend_page.py").run()
+    no_errors(at)
+    assert metric(at, "Spent this year") == "$3,700"
+    # run rate: 3,700 over 90 days of 365
+    assert metric(at, "Projected at year end") == ui.money(3700 / 90 * 365)
+
+
+def test_goals_page_shows_status_and_method(app):
+    at = app(as_of="2025-06-30")
+    at.switch_page("pages/goals_page.py").run()
+    no_errors(at)
+    text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
+    assert "Off track" in text and "Achieved" in text
+    assert "linear, last 90 days" in text
+
+
+def test_data_page_lists_rejected_rows_with_reasons(app):
+    at = app()
+    at.switch_page("pages/data_page.py").run()
+    no_errors(at)
+    frames = [d.value for d in at.dataframe]
+    rejected = [f for f in frames if "reason" in f.columns and "raw" in f.columns][0]
+    assert rejected["reason"].to_list() == ["no employee with e-mail ghost@tiny.test in the roster"]
+
+
+def test_empty_warehouse_shows_what_to_load(tmp_path, monkeypatch):
+    monkeypatch.setenv("UPSKILL_DB", str(tmp_path / "none.duckdb"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    no_errors(at)
+    assert at.title[0].value.startswith("Welcome")
+    assert any("python -m etl load" in c.value for c in at.code)
+
+
+def test_csv_downloads_neutralise_formulas():
+    frame = pl.DataFrame({"name": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "Ana"], "n": [1, 2, 3, 4, -5]})
+    text = ui.csv_bytes(frame).decode()
+    assert text.splitlines() == ["name,n", "\"'=HYPERLINK(\"\"x\"\")\",1", "'+1,2", "'-2,3", "'@SUM(A1),4", "Ana,-5"]
