@@ -1,0 +1,182 @@
+"""The loader: identity resolution, duplicates across loads and sources, voiding, updates,
+one transaction per file, unreadable files, the command line and migrations."""
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from etl import load as loader
+from etl import warehouse
+from etl.load import load_paths
+
+from .conftest import FIXTURES, TINY, TINY_RECORDS
+
+MORE = FIXTURES / "tiny_more"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def one(con, sql, params=None):
+    return con.execute(sql, params or []).fetchall()
+
+
+def counts(con) -> dict:
+    tables = ["employees", "courses", "completion_records", "rejected_rows", "voided_statements", "spend"]
+    return {t: one(con, f"select count(*) from {t}")[0][0] for t in tables}
+
+
+@pytest.fixture
+def con(tiny_db):
+    c = warehouse.connect(tiny_db)
+    yield c
+    c.close()
+
+
+def summary(con, path, **kw):
+    [s] = load_paths(con, [path], **kw)
+    return s
+
+
+def test_tiny_load_summary(tmp_path):
+    c = warehouse.connect(tmp_path / "w.duckdb")
+    s = {x.file: x for x in load_paths(c, [TINY, TINY_RECORDS])}
+    assert (s["lrs-export.json"].rows_read, s["lrs-export.json"].rows_loaded, s["lrs-export.json"].rows_rejected) == (8, 7, 1)
+    assert s["lrs-voids.jsonl"].message == "1 voiding statement(s) applied"
+    # company files first, whatever the order on disk
+    assert [x.kind for x in load_paths(c, [TINY_RECORDS / "lrs-export.json", TINY / "roster.csv"])] == ["roster", "xapi"]
+    c.close()
+
+
+def test_loading_the_same_files_twice_adds_nothing(con):
+    before = counts(con)
+    again = load_paths(con, [TINY, TINY_RECORDS])
+    assert sum(s.rows_loaded for s in again) == 0
+    xapi = [s for s in again if s.file == "lrs-export.json"][0]
+    assert (xapi.rows_duplicate, xapi.rows_rejected) == (7, 1)
+    after = counts(con)
+    assert after["completion_records"] == before["completion_records"]
+    assert after["rejected_rows"] == before["rejected_rows"] + 1  # the rejected row is recorded for this load too
+
+
+def test_overlapping_export_adds_only_what_is_new(con):
+    s = summary(con, MORE / "lrs-overlap.jsonl")
+    assert (s.rows_read, s.rows_loaded, s.rows_duplicate, s.rows_rejected) == (2, 1, 1, 0)
+
+
+def test_same_achievement_from_another_source_counts_once_and_updates_move_forward(con):
+    s = summary(con, MORE / "udemy.csv")
+    # Bob's Python completion was already reported by the LRS the same day; Dan is in progress; E99 is unknown
+    assert (s.rows_read, s.rows_loaded, s.rows_duplicate, s.rows_rejected) == (3, 1, 1, 1)
+    assert one(con, "select reason from rejected_rows where batch_id = ?", [s.batch_id]) == [
+        ("no employee with id 'E99' in the roster",)]
+    assert one(con, "select status, vendor from completion_records where source_record_id = 'udemy:E4:C-PY'") == [
+        ("in_progress", "Udemy Business")]
+    later = summary(con, MORE / "udemy-later.csv")
+    assert (later.rows_loaded, later.rows_duplicate) == (1, 0)  # the same record, now completed
+    assert one(con, "select status from completion_records where source_record_id = 'udemy:E4:C-PY'") == [("completed",)]
+    cov = dict(((t, s), c) for t, s, c in one(con, "select team, skill, coverage from skill_coverage(DATE '2025-06-30')"))
+    assert cov[("Platform", "Python")] == 1.0  # Bob and now Dan
+    # re-loading the older export does not move Dan back to in progress
+    summary(con, MORE / "udemy.csv")
+    assert one(con, "select status from completion_records where source_record_id = 'udemy:E4:C-PY'") == [("completed",)]
+
+
+def test_hashed_badge_recipient_resolves_and_badge_expiry_wins(con):
+    s = summary(con, MORE / "alice-badge.json")
+    assert (s.kind, s.rows_loaded) == ("badge", 1)
+    lead = lambda d: one(con, f"select covered_headcount from skill_coverage(DATE '{d}') "  # noqa: E731
+                              "where team = 'Platform' and skill = 'Leadership'")[0][0]
+    assert (lead("2025-06-30"), lead("2025-08-01"), lead("2025-12-30"), lead("2025-12-31")) == (0, 1, 1, 0)
+
+
+def test_voiding_before_the_statement_arrives_still_cancels_it(tmp_path):
+    c = warehouse.connect(tmp_path / "w.duckdb")
+    load_paths(c, [TINY])
+    load_paths(c, [TINY_RECORDS / "lrs-voids.jsonl"])
+    load_paths(c, [TINY_RECORDS / "lrs-export.json"])
+    assert one(c, "select count(*) from completions where employee_id = 'E1'") == [(0,)]
+    assert one(c, "select count(*) from completion_records where employee_id = 'E1'") == [(1,)]  # kept, cancelled
+    c.close()
+
+
+def test_a_file_failing_half_way_changes_nothing(con, monkeypatch):
+    before = counts(con)
+    real = loader._write_learning
+
+    def fail_after_writing(*args, **kwargs):
+        real(*args, **kwargs)
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(loader, "_write_learning", fail_after_writing)
+    s = summary(con, MORE / "lrs-overlap.jsonl")
+    assert s.status == "failed"
+    assert s.message == "lrs-overlap.jsonl could not be loaded (disk full)."
+    assert counts(con) == before
+    assert one(con, "select status, message from import_batches where batch_id = ?", [s.batch_id]) == [
+        ("failed", s.message)]
+
+
+def test_an_unreadable_file_changes_nothing_and_says_why(con, tmp_path):
+    before = counts(con)
+    junk = tmp_path / "notes.csv"
+    junk.write_text("hello,world\n1,2\n")
+    s = summary(con, junk)
+    assert s.status == "failed"
+    assert s.message.startswith("notes.csv is not an export this product recognises")
+    assert ". " not in s.message and s.message.endswith(".")  # one sentence
+    broken = tmp_path / "broken.json"
+    broken.write_text('{"statements": [')
+    s = summary(con, broken)
+    assert s.status == "failed" and "\n" not in s.message
+    assert counts(con) == before
+
+
+def test_forced_kind_that_does_not_fit_is_a_one_sentence_failure(con):
+    s = summary(con, TINY / "roster.csv", kind="xapi")
+    assert s.status == "failed" and "Traceback" not in s.message
+
+
+def run_cli(*args, db):
+    return subprocess.run([sys.executable, "-m", "etl", "--db", str(db), *map(str, args)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_exit_codes_and_summary(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    ok = run_cli("load", TINY, TINY_RECORDS, db=db)
+    assert ok.returncode == 0, ok.stderr
+    assert "lrs-export.json (xapi): 8 read, 7 loaded, 0 duplicate, 1 rejected" in ok.stdout
+    bad = tmp_path / "bad.json"
+    bad.write_text("not json at all")
+    failed = run_cli("load", bad, db=db)
+    assert failed.returncode == 1
+    assert "bad.json: not loaded." in failed.stdout and "Traceback" not in failed.stdout + failed.stderr
+    status = run_cli("status", db=db)
+    assert status.returncode == 0 and "xapi" in status.stdout and "not loaded" in status.stdout
+
+
+def test_migrations_upgrade_in_place(tmp_path, monkeypatch):
+    db = tmp_path / "old.duckdb"
+    c = warehouse.connect(db)
+    load_paths(c, [TINY])
+    c.close()
+    sql = tmp_path / "sql"
+    shutil.copytree(warehouse.SQL_DIR, sql)
+    (sql / "migrations" / "999_test_column.sql").write_text("alter table employees add column nickname varchar;")
+    monkeypatch.setattr(warehouse, "SQL_DIR", sql)
+    c = warehouse.connect(db)
+    assert warehouse.schema_version(c) == 999
+    assert one(c, "select count(*), count(nickname) from employees") == [(5, 0)]  # data kept, column added
+    c.close()
+
+
+def test_a_newer_warehouse_is_refused_not_rebuilt(tmp_path):
+    db = tmp_path / "new.duckdb"
+    c = warehouse.connect(db)
+    c.execute("insert into schema_migrations values (5000, 'future', now())")
+    c.close()
+    with pytest.raises(warehouse.WarehouseError, match="newer than this version"):
+        warehouse.connect(db)
