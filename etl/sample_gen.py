@@ -254,6 +254,12 @@ SINGLE_ROW = ("moodle", "linkedin", "udemy", "cornerstone")
 
 #: Generated (non-special) courses per channel.
 CHANNEL_SLOTS = {"moodle": 28, "linkedin": 34, "udemy": 22, "coursera": 14, "cmi5": 6, "cornerstone": 11, "scorm": 13}
+#: The internal academy built open courses for the skills of its on-track strategic goals;
+#: off-track goal skills are only taught on licensed platforms (one reason they lag).
+FORCED_CHANNELS = {("Cloud Computing", 3): "cmi5", ("Secure Coding", 3): "moodle", ("Incident Response", 3): "scorm",
+                   ("People Management", 3): "cornerstone", ("Data Visualization", 3): "moodle",
+                   ("Machine Learning", 3): "coursera", ("Kubernetes", 3): "udemy",
+                   ("Consultative Selling", 3): "linkedin"}
 #: category -> channel affinity used when placing generated courses.
 CHANNEL_AFFINITY = {
     "Cloud": {"moodle": .5, "linkedin": 1, "udemy": 1.5, "coursera": 1, "cmi5": 1.2, "cornerstone": .3, "scorm": .5},
@@ -338,7 +344,7 @@ EXTRA_LEVELS = [("Python", 5), ("SQL", 4), ("Statistics", 4), ("Hiring and Inter
 #: intended status holds under a linear projection of the last twelve months.
 GOAL_SPECS = [
     ("Cloud Computing", 3, "Engineering", [], (6, 30), "on track", .45, 4.0),
-    ("Secure Coding", 3, "Engineering", ["Software Engineer", "Senior Software Engineer"], (3, 31), "on track",
+    ("Secure Coding", 3, "Engineering", ["Software Engineer", "Senior Software Engineer"], (6, 30), "on track",
      .50, 4.0),
     ("Machine Learning", 3, "Data", ["Data Scientist", "Data Engineer"], (12, 31), "off track", .04, 0.0),
     ("Kubernetes", 4, "company", ["Cloud Engineer", "Site Reliability Engineer"], (6, 30), "off track", .03, 0.0),
@@ -649,7 +655,13 @@ def build_catalog(seed: int, today: date = DEFAULT_TODAY) -> list[Course]:
     remaining = dict(CHANNEL_SLOTS)
     assert sum(remaining.values()) == len(specs)
     channel_of: dict[int, str] = {}
+    for i, spec in enumerate(specs):
+        if spec in FORCED_CHANNELS:
+            channel_of[i] = FORCED_CHANNELS[spec]
+            remaining[channel_of[i]] -= 1
     for i in order:
+        if i in channel_of:
+            continue
         cat = SKILL_CATEGORY[specs[i][0]]
         options = [(ch, CHANNEL_AFFINITY[cat][ch] * n) for ch, n in remaining.items() if n > 0]
         ch = _pick(rng, options)
@@ -913,7 +925,7 @@ class _Simulator:
         for ci, c in enumerate(cat):
             if c.special:
                 continue
-            factor = .2 if c.credential_type in ("certificate", "badge") else .8 if c.credential_type == "assessment" \
+            factor = .08 if c.credential_type in ("certificate", "badge") else .8 if c.credential_type == "assessment" \
                 else 1.0
             for s, lvl in c.skills:
                 self.exact.setdefault((s, lvl), []).append(ci)
@@ -927,7 +939,7 @@ class _Simulator:
     @staticmethod
     def avail(e: Employee, c: Course) -> float:
         if c.channel in LICENSED:
-            return 1.0 if e.platform == c.channel else .02
+            return 1.0 if e.platform == c.channel else .04
         return 1.0
 
     def choose(self, e: Employee, options: list[tuple[int, float]]) -> int | None:
@@ -1226,12 +1238,12 @@ def _build_goals(c: Company) -> None:
         projected = now + slope * months
         if intent == "achieved":
             target = max(.05, math.floor((now - .05) * 20) / 20)
-        elif intent == "on track":
-            target = math.floor((now + .55 * max(0.0, projected - now)) * 20) / 20
-            if target <= now:
-                target = min(.95, math.ceil(now * 20 + 1e-9) / 20)
+        elif intent == "on track":  # halfway between today's share and the projection
+            target = min(.95, round((now + projected) / 2 * 20) / 20)
+            if target < now + .03:
+                target = min(.95, math.ceil((now + .03) * 20) / 20)
         else:
-            target = min(.95, math.ceil((projected + .15) * 20) / 20)
+            target = min(.95, math.ceil((projected + .15) * 20 - 1e-9) / 20)
         pct = round(target * 100)
         who = " and ".join(f"{r}s" for r in roles) if roles else "the company" if scope == "company" else scope
         if roles and scope != "company":
@@ -2143,7 +2155,7 @@ def _readme(c: Company, counts: dict[str, int]) -> str:
     ]
     for g in c.goals:
         lines.append(f"- {g['goal_id']} {g['name']}: **{g['intent']}** (share today {g['share_now']:.0%}, "
-                     f"a year ago {g['share_year_ago']:.0%}, projected {min(g['projected'], 9.99):.0%}; "
+                     f"a year ago {g['share_year_ago']:.0%}, projected {min(g['projected'], 1.0):.0%}; "
                      f"{g['population']} people).")
     lines += ["", "## Planted imperfections", ""]
     lines += [f"- {p}" for p in c.planted]
