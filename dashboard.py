@@ -10,7 +10,7 @@ import streamlit as st
 
 st.set_page_config(page_title="Upskilling dashboard", page_icon=":material/school:", layout="wide")
 
-from app import context, data  # noqa: E402
+from app import auth, context, data  # noqa: E402
 
 PAGES = {
     "Insights": [
@@ -29,16 +29,30 @@ PAGES = {
 GET_STARTED = st.Page("pages/get_started_page.py", url_path="get-started", title="Get started", icon=":material/rocket_launch:", default=True)
 
 
+#: What each role's navigation lists (PRODUCT.md: who uses what).
+ROLE_PAGES = {
+    "ld": ["Overview", "Skill coverage", "People", "Strategic goals", "Training spend", "Data"],
+    "lead": ["Overview", "Skill coverage", "People", "Strategic goals"],
+    "exec": ["Overview", "Skill coverage", "Strategic goals", "Training spend"],
+}
+
+
+def pages_for(role: str) -> dict:
+    allowed = ROLE_PAGES[role]
+    listed = {section: [p for p in pages if p.title in allowed] for section, pages in PAGES.items()}
+    return {section: pages for section, pages in listed.items() if pages}
+
+
 def main() -> None:
-    viewer = context.Viewer(email="ld@demo.local", name="L&D (demo)", role="ld")
+    context.reset()
+    viewer = auth.current_viewer()
+    context.set_viewer(viewer)
     if not data.has_data():
-        pages = {"Start": [GET_STARTED], "Admin": [PAGES["Admin"][0]]}
+        pages = {"Start": [GET_STARTED]} | ({"Admin": [PAGES["Admin"][0]]} if viewer.role == "ld" else {})
         page = st.navigation(pages)
-        with context.active(empty=True):
-            page.run()
-        return
-    page = st.navigation(PAGES)
-    context.build(viewer)
+    else:
+        page = st.navigation(pages_for(viewer.role))
+        context.build(viewer)
     with context.active():
         page.run()
 

@@ -37,9 +37,11 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str]) 
         for skill in skills:
             r = lookup.get((team, skill))
             cov = r["coverage"] if r else None
+            hidden = bool(r and r.get("suppressed"))
             zr.append(None if cov is None else cov * 100)
-            tr.append("" if cov is None else f"{cov * 100:.0f}")
-            cr.append([r["covered_headcount"] if r else 0, r["required_headcount"] if r else 0])
+            tr.append("<5" if hidden else "" if cov is None else f"{cov * 100:.0f}")
+            cr.append(["fewer than 5", "?"] if hidden else
+                      [r["covered_headcount"] if r else 0, r["required_headcount"] if r else 0])
         z.append(zr)
         text.append(tr)
         custom.append(cr)

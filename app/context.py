@@ -101,15 +101,43 @@ def build(viewer: Viewer) -> Context:
     return ctx
 
 
+_VIEWER = "_upskill_viewer"
+
+
+def reset() -> None:
+    """Forget whatever an earlier run left behind (a run that stopped before its page)."""
+    for key in (_FRAME, _KEY, _VIEWER):
+        st.session_state.pop(key, None)
+
+
+def set_viewer(viewer: Viewer) -> None:
+    """Remember who is looking for this run only (the data layer enforces their scope)."""
+    st.session_state[_VIEWER] = viewer
+
+
+def current_viewer() -> Viewer | None:
+    return st.session_state.get(_VIEWER)
+
+
 @contextmanager
-def active(empty: bool = False):
-    """Mark this run as going through the frame; the context is gone once the page has run."""
+def active():
+    """Mark this run as going through the frame; viewer and context are gone once the page has run."""
     st.session_state[_FRAME] = True
     try:
         yield
     finally:
-        st.session_state.pop(_FRAME, None)
-        st.session_state.pop(_KEY, None)
+        for key in (_FRAME, _KEY, _VIEWER):
+            st.session_state.pop(key, None)
+
+
+def require_role(*roles: str) -> Viewer:
+    """Stop a page the viewer's role may not see (the navigation does not list it either)."""
+    require_frame()
+    viewer = current_viewer()
+    if viewer is None or viewer.role not in roles:
+        st.info("This page is not part of your view of the dashboard.")
+        st.stop()
+    return viewer
 
 
 def require_frame() -> None:

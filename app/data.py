@@ -66,8 +66,22 @@ def _cached(version_key: str, name: str, kwargs: dict) -> pl.DataFrame:
 
 
 def q(name: str, **kwargs) -> pl.DataFrame:
-    """Run app.queries.<name>(con, **kwargs), cached on the warehouse version."""
-    return _cached(version(), name, kwargs)
+    """Run app.queries.<name>(con, **kwargs), cached on the warehouse version.
+
+    The privacy rules apply here, to every query of a run that has a viewer: a lead's
+    scope is forced into the arguments, named or L&D-only queries are refused to
+    those who may not see them, and executives get small groups suppressed.
+    """
+    from app import privacy
+    from app.context import current_viewer
+
+    viewer = current_viewer()
+    privacy.check(name, viewer)
+    kwargs = privacy.scoped_kwargs(getattr(queries, name), viewer, kwargs)
+    frame = _cached(version(), name, kwargs)
+    if viewer is not None and viewer.role == "exec":
+        frame = privacy.for_executive(name, frame)
+    return frame
 
 
 def has_data() -> bool:

@@ -351,3 +351,33 @@ def spend_projection(con, as_of: date, unit=None) -> pl.DataFrame:
                make_date(year(cast($as_of as date)), 12, 31) as year_end_date
         from ytd as y, days as d
     """, as_of=as_of, unit=unit)
+
+
+# ------------------------------------------------------------------ sign-in
+
+def person_by_email(con, email: str) -> pl.DataFrame:
+    """The roster entry for a signed-in e-mail, with how many people report to them."""
+    return _q(con, """
+        select e.employee_id, e.full_name,
+               (select count(*) from employees r where r.manager_id = e.employee_id and r.leave_date is null) as reports
+        from employees as e
+        where lower(trim(e.email)) = lower(trim($email)) and (e.leave_date is null or e.leave_date >= current_date)
+        order by e.hire_date desc nulls last
+        limit 1
+    """, email=email)
+
+
+def demo_leads(con, limit: int = 6) -> pl.DataFrame:
+    """Managers to offer as demo personas: the top of the tree, a department head, team leads."""
+    return _q(con, """
+        with managers as (
+            select m.employee_id, m.full_name, m.email, m.manager_id,
+                   count(r.employee_id) as reports
+            from employees as m join employees as r on r.manager_id = m.employee_id and r.leave_date is null
+            where m.leave_date is null
+            group by all
+        )
+        select employee_id, full_name, email, reports from managers
+        order by (manager_id is null) desc, reports desc, full_name
+        limit $limit
+    """, limit=limit)

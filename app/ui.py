@@ -31,8 +31,25 @@ DEFINITIONS = {
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
-def pct(value, digits: int = 0) -> str:
+#: What a suppressed small group shows instead of its number (executives' view).
+HIDDEN = "fewer than 5"
+
+
+def is_hidden(frame: pl.DataFrame, row: int = -1) -> bool:
+    """Whether a row of a query result was suppressed by the small-group rule."""
+    return "suppressed" in frame.columns and frame.height > 0 and bool(frame["suppressed"][row])
+
+
+def pct(value, digits: int = 0, hidden: bool = False) -> str:
+    if hidden:
+        return HIDDEN
     return "–" if value is None else f"{value * 100:.{digits}f}%"
+
+
+def count(value, hidden: bool = False) -> str:
+    if hidden:
+        return HIDDEN
+    return "–" if value is None else f"{value:,}"
 
 
 def money(value, currency: str = "USD") -> str:
@@ -85,6 +102,7 @@ def day(d: date | None) -> str:
 
 
 def delta_points(now, before) -> str | None:
+    """Change in percentage points (None when either side is unknown or suppressed)."""
     if now is None or before is None:
         return None
     return f"{(now - before) * 100:+.1f} pts vs 90 days earlier"

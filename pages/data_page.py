@@ -3,7 +3,7 @@ import streamlit as st
 
 from app import context, data, ui, uploads
 
-context.require_frame()
+context.require_role("ld")
 
 st.title("Data")
 

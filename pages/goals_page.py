@@ -18,16 +18,21 @@ for goal in goals.iter_rows(named=True):
         head, badge = st.columns([4, 1])
         head.subheader(goal["name"] or goal["goal_id"])
         status = goal["status"]
-        badge.markdown(f"### :{ {'achieved': 'green', 'on_track': 'blue', 'at_risk': 'orange', 'off_track': 'red'}.get(status, 'gray')}[{charts.STATUS_LABELS.get(status, 'No population')}]")
+        colour = {"achieved": "green", "on_track": "blue", "at_risk": "orange", "off_track": "red"}.get(status, "gray")
+        label = ui.HIDDEN if goal.get("suppressed") else charts.STATUS_LABELS.get(status, "No population")
+        badge.markdown(f"### :{colour}[{label}]")
         c1, c2, c3, c4 = st.columns(4)
-        c1.metric("Share now", ui.pct(goal["share"], 1), help=ui.DEFINITIONS["goal_share"])
+        hidden = bool(goal.get("suppressed"))
+        c1.metric("Share now", ui.pct(goal["share"], 1, hidden), help=ui.DEFINITIONS["goal_share"])
         c2.metric("Target", ui.pct(goal["target_share"]))
         c3.metric("Deadline", ui.day(goal["deadline"]))
-        c4.metric("Projected at deadline", ui.pct(goal["projected_share"], 1),
+        c4.metric("Projected at deadline", ui.pct(goal["projected_share"], 1, hidden),
                   help=f"Method: {goal['projection_method']}. " + ui.DEFINITIONS["goal_status"])
         st.caption(f"{goal['skill']} at level {goal['min_level']}+ · scope {goal['scope']}"
                    + (f" · roles {', '.join(goal['roles'])}" if goal["roles"] else "")
-                   + f" · {goal['meeting']:,} of {goal['population']:,} people · projection: {goal['projection_method']}")
+                   + (f" · population {ui.HIDDEN} people" if hidden else
+                      f" · {goal['meeting']:,} of {goal['population']:,} people")
+                   + f" · projection: {goal['projection_method']}")
         history = data.q("goal_trajectory", goal_id=goal["goal_id"], as_of=ctx.as_of, months=18, **ctx.scope)
         st.plotly_chart(charts.goal_trajectory(history, goal), key=f"trajectory_{goal['goal_id']}")
         if ctx.viewer.sees_names and status != "achieved":

@@ -13,12 +13,15 @@ readiness = data.q("readiness_at", as_of=ctx.as_of, **ctx.scope)
 goals = data.q("goal_status", as_of=ctx.as_of, **ctx.scope)
 counts = {r["status"]: r for r in data.q("goal_counts", as_of=ctx.as_of, **ctx.scope).iter_rows(named=True)}
 budgets = data.q("budgets", as_of=ctx.as_of, unit=ctx.unit)
-learners = data.q("active_learners", as_of=ctx.as_of, **ctx.scope)["active_learners"].to_list()
-expiring = data.q("expiring_count", as_of=ctx.as_of, **ctx.scope)["expiring"].to_list()
+learners_frame = data.q("active_learners", as_of=ctx.as_of, **ctx.scope)
+expiring_frame = data.q("expiring_count", as_of=ctx.as_of, **ctx.scope)
+learners = learners_frame["active_learners"].to_list()
+expiring = expiring_frame["expiring"].to_list()
 
 c1, c2, c3, c4, c5 = st.columns(5)
 r = readiness["readiness"].to_list()
-c1.metric("Readiness", ui.pct(r[-1], 1) if r else "–", ui.delta_points(r[-1], r[0]) if len(r) == 2 else None,
+c1.metric("Readiness", ui.pct(r[-1], 1, ui.is_hidden(readiness)) if r else "–",
+          ui.delta_points(r[-1], r[0]) if len(r) == 2 else None,
           help=D["readiness"], border=True)
 good_now = counts["achieved"]["now"] + counts["on_track"]["now"]
 good_before = counts["achieved"]["before"] + counts["on_track"]["before"]
@@ -32,9 +35,11 @@ if own:
               delta_arrow="off")
 else:
     c3.metric("Spend vs budget", "–", help=D["budget_utilisation"] + " No budget for this unit and date.", border=True)
-c4.metric("Active learners", f"{learners[-1]:,}", ui.delta_count(learners[-1], learners[0]),
+c4.metric("Active learners", ui.count(learners[-1], ui.is_hidden(learners_frame)),
+          ui.delta_count(learners[-1], learners[0]),
           help=D["active_learners"], border=True)
-c5.metric("Credentials expiring (90 days)", f"{expiring[-1]:,}", ui.delta_count(expiring[-1], expiring[0]),
+c5.metric("Credentials expiring (90 days)", ui.count(expiring[-1], ui.is_hidden(expiring_frame)),
+          ui.delta_count(expiring[-1], expiring[0]),
           delta_color="inverse", help=D["expiring"], border=True)
 st.caption(" · ".join(f"{charts.STATUS_LABELS[s]}: {counts[s]['now']}" for s in charts.STATUS_LABELS))
 

@@ -4,7 +4,7 @@ The tiny organisation (tests/fixtures/tiny, tiny_records):
   E1 Alice  Team Lead  Platform/Engineering                         needs Leadership 2 (w1)
   E2 Bob    Engineer   Platform/Engineering                         needs Cloud 3 (w2), Python 2 (w1)
   E3 Carol  Engineer   Platform/Engineering  leaves 2025-03-31
-  E4 Dan    Engineer   Platform/Engineering  hired 2025-02-01
+  E4 Dan    Engineer   Platform/Engineering  hired 2025-02-01, reports to Bob
   E5 Eve    Analyst    Insights/Data                                needs SQL 2 (w1)
 Evidence: E2 Cloud 3 from 2024-06-15 (certificate valid 12 months -> until 2025-06-15),
 E2 Python 2 from 2024-01-10, E3 Cloud 3 from 2024-09-01, E4 Cloud 3 from 2025-03-01,

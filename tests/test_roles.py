@@ -1,0 +1,181 @@
+"""Sign-in, roles and privacy through AppTest: each role sees exactly what it should.
+
+The tiny organisation: Alice (E1) leads everyone; Bob (E2) leads Dan (E4); Eve (E5) leads
+nobody. ld@tiny.test is L&D and ceo@tiny.test an executive (tests/fixtures/tiny_access.toml).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import privacy
+
+from .conftest import FIXTURES
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                 "client_id": "dashboard", "client_secret": "secret",
+                 "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}}
+NAMES = ["Alice Archer", "Bob Baker", "Carol Chen", "Dan Diaz", "Eve Evans"]
+
+
+@pytest.fixture
+def signed_in(tiny_db, monkeypatch):
+    monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
+    monkeypatch.setenv("UPSKILL_ACCESS", str(FIXTURES / "tiny_access.toml"))
+
+    def make(email: str | None, page: str | None = None, **params) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        at.secrets = dict(AUTH)
+        at.user = {"is_logged_in": email is not None, "email": email} if email else {"is_logged_in": False}
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+        if page:
+            at.switch_page(page).run()
+        return at
+    return make
+
+
+def everything(at: AppTest) -> str:
+    """All text the run shows: markdown, captions, metrics, titles, and every table cell."""
+    parts = [e.value for kind in (at.markdown, at.caption, at.title, at.subheader, at.info, at.warning, at.success)
+             for e in kind]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [df.value.to_csv() for df in at.dataframe]
+    parts += [str(s.options) for s in at.selectbox]
+    return "\n".join(str(p) for p in parts)
+
+
+def nav_titles(at: AppTest) -> list[str]:
+    return [p["page_name"] for p in at._registered_pages.values() if p.get("url_pathname") in
+            {"overview", "coverage", "people", "goals", "spend", "data", "get-started", "planner"}]
+
+
+def test_signed_out_sees_only_the_sign_in_page(signed_in):
+    at = signed_in(None)
+    assert not at.exception
+    assert [b.label for b in at.button] == ["Sign in"]
+    assert not any(n in everything(at) for n in NAMES)
+    assert not at.metric
+
+
+def test_someone_without_a_role_sees_a_polite_page_and_no_data(signed_in):
+    at = signed_in("eve@tiny.test")  # in the roster, but manages nobody
+    assert not at.exception
+    assert at.title[0].value == "No access yet"
+    assert not at.metric and not at.dataframe
+    at = signed_in("stranger@elsewhere.test")
+    assert at.title[0].value == "No access yet"
+
+
+def test_lead_sees_their_tree_only(signed_in):
+    at = signed_in("bob@tiny.test", as_of="2025-06-30")
+    assert not at.exception
+    # Bob's e-mail in the roster is Bob.Baker@tiny.test: sign-in e-mails match case-insensitively
+    at = signed_in("bob.baker@tiny.test", "pages/people_page.py", as_of="2025-06-30")
+    assert not at.exception, [e.value for e in at.exception]
+    text = everything(at)
+    assert "Bob Baker" in text and "Dan Diaz" in text
+    assert "Eve Evans" not in text and "Alice Archer" not in text
+    assert at.selectbox(key="unit").options == ["Whole company", "Engineering", "Platform"]
+
+
+def test_lead_cannot_reach_other_teams_through_the_url(signed_in):
+    at = signed_in("bob.baker@tiny.test", "pages/coverage_page.py", as_of="2025-06-30", unit="Insights",
+                   **{"as": "ld@tiny.test"})
+    assert not at.exception
+    text = everything(at)
+    assert "Eve Evans" not in text and "Insights" not in text.replace("unit=Insights", "")
+    at = signed_in("bob.baker@tiny.test", "pages/coverage_page.py", as_of="2025-06-30")
+    at.selectbox(key="drill_team").set_value("Platform").run()
+    at.selectbox(key="drill_skill").set_value("Cloud").run()
+    people = [d.value for d in at.dataframe if "full_name" in d.value.columns][0]
+    assert sorted(people["full_name"].to_list()) == ["Bob Baker", "Dan Diaz"]
+
+
+def test_lead_has_no_data_or_spend_pages(signed_in):
+    at = signed_in("bob.baker@tiny.test")
+    for page in ("pages/data_page.py", "pages/spend_page.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)
+
+
+def test_alice_leads_everyone_below_her(signed_in):
+    at = signed_in("alice@tiny.test", "pages/people_page.py", as_of="2025-06-30")
+    text = everything(at)
+    assert at.selectbox(key="people_team").options == ["Insights", "Platform"]
+
+
+def test_ld_sees_everyone_and_the_data_page(signed_in):
+    at = signed_in("ld@tiny.test", "pages/data_page.py")
+    assert not at.exception
+    assert "ghost@tiny.test" in everything(at)
+
+
+def test_executive_sees_no_names_and_small_groups_suppressed(signed_in):
+    for page in ("pages/people_page.py", "pages/data_page.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            signed_in("ceo@tiny.test", page)
+    for page in ["pages/overview_page.py", "pages/coverage_page.py", "pages/goals_page.py", "pages/spend_page.py"]:
+        at = signed_in("ceo@tiny.test", page, as_of="2025-06-30")
+        assert not at.exception, (page, [e.value for e in at.exception])
+        text = everything(at)
+        assert not any(n in text for n in NAMES), page
+        assert "ghost@tiny.test" not in text
+    at = signed_in("ceo@tiny.test", "pages/overview_page.py", as_of="2025-06-30")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Readiness"] == "fewer than 5"  # 4 people active on that date
+    assert metrics["Active learners"] in ("fewer than 5", "0")
+    at = signed_in("ceo@tiny.test", "pages/goals_page.py", as_of="2025-06-30")
+    assert "fewer than 5" in everything(at)
+    assert "50.0%" not in everything(at)
+
+
+def test_demo_mode_starts_as_ld_and_follows_as(tiny_db, monkeypatch):
+    monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
+    monkeypatch.setenv("UPSKILL_ACCESS", str(FIXTURES / "tiny_access.toml"))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert "Demo mode" in at.warning[0].value
+    assert at.selectbox(key="as").value == "ld@tiny.test"
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["as"] = "bob.baker@tiny.test"
+    at.query_params["as_of"] = "2025-06-30"
+    at.run()
+    at.switch_page("pages/people_page.py").run()
+    text = everything(at)
+    assert "Dan Diaz" in text and "Eve Evans" not in text
+
+
+def test_demo_mode_refuses_a_non_local_address(tiny_db, monkeypatch):
+    from streamlit import config
+
+    monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
+    old = config.get_option("server.address")
+    config.set_option("server.address", "0.0.0.0")
+    try:
+        at = AppTest.from_file(APP, default_timeout=60).run()
+    finally:
+        config.set_option("server.address", old)
+    assert not at.exception
+    assert "Demo mode serves only on this computer" in at.error[0].value
+    assert not at.metric
+
+
+def test_complementary_suppression_protects_a_single_small_cell():
+    frame = pl.DataFrame({
+        "team": ["A", "A", "B", "B"], "skill": ["x", "y", "x", "y"],
+        "required_headcount": [3, 10, 12, 9], "covered_headcount": [1, 5, 6, 3],
+        "coverage": [1 / 3, 0.5, 0.5, 1 / 3], "department": ["D"] * 4, "category": ["c"] * 4})
+    out = privacy.for_executive("coverage_matrix", frame)
+    hidden = dict(zip(zip(out["team"], out["skill"]), out["suppressed"]))
+    # A/x is small (3 people); A/y (same row) and B/x (same column) are suppressed with it, then B/y
+    # would be the only cell left visible in its row and column, so the rows stay safe when totals are known
+    assert hidden[("A", "x")] and hidden[("A", "y")] and hidden[("B", "x")]
+    assert out.filter(pl.col("suppressed"))["coverage"].null_count() == out["suppressed"].sum()
+    assert privacy.for_executive("active_learners", pl.DataFrame({"as_of": [1, 2], "active_learners": [3, 12]}))[
+        "active_learners"].to_list() == [None, 12]
