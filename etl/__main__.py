@@ -84,6 +84,22 @@ def cmd_status(args) -> int:
     return 0
 
 
+def cmd_forget(args) -> int:
+    from etl.forget import UnknownEmployee, forget
+
+    con = warehouse.connect(args.db)
+    try:
+        n = forget(con, args.employee)
+    except UnknownEmployee as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    finally:
+        con.close()
+    print(f"Erased the personal data of one employee ({n} rows removed or unlinked). The erasure is recorded without "
+          "saying whose.")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m etl", description="Load learning exports into the warehouse.")
     p.add_argument("--db", help="warehouse file (default: $UPSKILL_DB or data/warehouse.duckdb)")
@@ -104,6 +120,10 @@ def parser() -> argparse.ArgumentParser:
     status = sub.add_parser("status", help="what was loaded when, freshness per source, rejected rows")
     status.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
     status.set_defaults(func=cmd_status)
+    forget = sub.add_parser("forget", help="erase one person's personal data everywhere it is stored")
+    forget.add_argument("--employee", required=True, help="the employee id")
+    forget.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+    forget.set_defaults(func=cmd_forget)
     return p
 
 

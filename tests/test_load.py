@@ -180,3 +180,28 @@ def test_a_newer_warehouse_is_refused_not_rebuilt(tmp_path):
     c.close()
     with pytest.raises(warehouse.WarehouseError, match="newer than this version"):
         warehouse.connect(db)
+
+
+def test_forget_erases_a_person_everywhere(con, tmp_path):
+    from etl.forget import forget
+
+    summary(con, MORE / "udemy.csv")
+    con.execute("insert into rejected_rows values (99, 1, 'no course in the catalog with id ''X''', "
+                "'{\"actor\":{\"mbox\":\"mailto:Dan@tiny.test\"}}')")
+    con.execute("update spend set employee_id = 'E4' where reference = 'INV-2'")
+    before = one(con, "select count(*) from completion_records")[0][0]
+    removed = forget(con, "E4")
+    assert one(con, "select count(*) from employees where employee_id = 'E4'") == [(0,)]
+    assert one(con, "select count(*) from completion_records where employee_id = 'E4'") == [(0,)]
+    assert one(con, "select count(*) from completion_records")[0][0] == before - 3  # cloud, failed python, udemy
+    assert one(con, "select count(*) from rejected_rows where lower(raw) like '%dan@tiny.test%'") == [(0,)]
+    assert one(con, "select employee_id, amount from spend where reference = 'INV-2'") == [(None, 500)]
+    assert one(con, "select rows_removed from erasures") == [(removed,)]
+    assert "E4" not in str(one(con, "select * from erasures"))
+    assert one(con, "select count(*) from rejected_rows where reason like '%ghost%'") == [(1,)]  # others stay
+
+
+def test_forget_cli(tiny_db):
+    out = run_cli("forget", "--employee", "E3", db=tiny_db)
+    assert out.returncode == 0 and "E3" not in out.stdout
+    assert run_cli("forget", "--employee", "NOPE", db=tiny_db).returncode == 1
