@@ -55,7 +55,8 @@ def build_sample(db: str | Path | None, scale: float = 1.0, seed: int = 7, quiet
         sample_gen.generate(tmp, scale=scale, seed=seed)
         source = tmp
     try:
-        summaries = load_paths(con, [source])
+        # the demo Moodle site exports in Irish time (sample_data/README.md)
+        summaries = load_paths(con, [source], tz="Europe/Dublin")
     finally:
         con.close()
         if tmp:

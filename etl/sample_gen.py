@@ -753,9 +753,9 @@ def build_catalog(seed: int, today: date = DEFAULT_TODAY) -> list[Course]:
                           "assessment", None, [("Negotiation", 3)], _uuid(rng), True, 1.0, "Business",
                           training_type="Test"))
     for k in range(3):
-        courses.append(Course("", f"Information Security Awareness {today.year - 2 + k}", "Cornerstone", "cornerstone", 1.0,
-                              0.0, "USD", "course", 12, [("Security Compliance", 1)], _uuid(rng), False, 0.0,
-                              "Security", special=f"compliance{k}", training_type="Online Class"))
+        courses.append(Course("", f"Information Security Awareness {today.year - 2 + k}", "Cornerstone",
+                              "cornerstone", 1.0, 0.0, "USD", "course", 12, [("Security Compliance", 1)], _uuid(rng),
+                              False, 0.0, "Security", special=f"compliance{k}", training_type="Online Class"))
 
     for title, issuer, ctype, skills, validity, price, hours in CREDENTIALS:
         domain, _ = ISSUERS[issuer]
@@ -999,7 +999,9 @@ class _Simulator:
         if c.channel in SINGLE_ROW and key in self.seen:
             return False
         if start is None:
-            start = end if status == "enrolled" else max(a, end - self.elapsed(c))
+            start = end if status == "enrolled" else end - self.elapsed(c)
+            if start < a:  # enrolled before the history or the hire: spread, don't pile up at the edge
+                start = a + int(self.rng.random() * (end - a))
         score = None
         if c.graded and status in ("passed", "failed"):
             score = self.score(status == "passed")
@@ -1020,7 +1022,7 @@ class _Simulator:
         if (e.idx, ci) in self.seen and c.channel in SINGLE_ROW:
             return
         t = self.when(a, b, growth)
-        lower = [x for x in self.exact.get((skill, level - 1), [])]
+        lower = self.exact.get((skill, level - 1), [])
         if lower and rng.random() < .35 and t - a > 30 * _DAY:
             li = self.choose(e, [(x, 1.0) for x in lower])
             if li is not None:
@@ -1225,24 +1227,27 @@ def _build_goals(c: Company) -> None:
     for e in c.employees:
         if e.role == "Chief Executive Officer":
             owners["company"] = e.employee_id
-    heads = [e for e in c.employees if e.role == "Department Head"]
-    for (dept, _, _), head in zip(DEPARTMENTS, sorted(heads, key=lambda h: h.idx)):
-        owners[dept] = head.employee_id
+    for t in c.teams:  # a department's head is whoever its team leads report to
+        owners.setdefault(t.department, c.employees[c.employees[t.lead].manager].employee_id)
     for n, (skill, level, scope, roles, (m, d), intent, _, _) in enumerate(GOAL_SPECS, 1):
         evidence = _goal_evidence(c, skill)
         now, pop = _goal_share(c, skill, level, scope, roles, c.today, evidence)
         before, _ = _goal_share(c, skill, level, scope, roles, year_ago, evidence)
+        quarter, _ = _goal_share(c, skill, level, scope, roles, c.today - timedelta(days=90), evidence)
         deadline = date(c.today.year + 1, m, d)
-        months = (deadline - c.today).days / 30.44
-        slope = (now - before) / 12
-        projected = now + slope * months
+        days = (deadline - c.today).days
+        # Straight lines through the last year and the last 90 days; the target must hold for both.
+        paths = [min(1.0, now + (now - before) / 365 * days), min(1.0, now + (now - quarter) / 90 * days)]
         if intent == "achieved":
+            projected = max(paths)
             target = max(.05, math.floor((now - .05) * 20) / 20)
-        elif intent == "on track":  # halfway between today's share and the projection
+        elif intent == "on track":  # halfway between today's share and the lower projection
+            projected = min(paths)
             target = min(.95, round((now + projected) / 2 * 20) / 20)
             if target < now + .03:
                 target = min(.95, math.ceil((now + .03) * 20) / 20)
         else:
+            projected = max(paths)
             target = min(.95, math.ceil((projected + .15) * 20 - 1e-9) / 20)
         pct = round(target * 100)
         who = " and ".join(f"{r}s" for r in roles) if roles else "the company" if scope == "company" else scope
@@ -1596,7 +1601,7 @@ def _write_moodle(c: Company, out: Path, counts: dict[str, int]) -> None:
             act_ts = end - 60 - _stable_offset(emp, ci, 2400)
             row = [str(e.moodle_id), e.full_name, e.email]
             if two:
-                video_ts = start + (end - start) // 3 + 600
+                video_ts = min(end - 300, start + 900 + _stable_offset(emp, ci, 5400))
                 seen = st != "open" or (status in ("in_progress", "failed") and video_ts <= at)
                 row += ["Completed", _short_date(video_ts, us)] if seen else ["Not completed", ""]
             if st == "done":
@@ -1677,13 +1682,12 @@ def _write_lrs(c: Company, out: Path, counts: dict[str, int]) -> None:
     switch = _secs(_add_months(c.start, 15))  # the Coursera connector started hashing e-mails
     stmts: list[tuple[float, dict]] = []  # (stored, statement)
 
-    def actor(e: Employee | None, course: Course, start: int, email: str | None = None) -> dict:
-        if course.channel == "cmi5" and e is not None:
+    def actor(e: Employee, course: Course, start: int) -> dict:
+        if course.channel == "cmi5":
             return {"objectType": "Agent", "account": {"homePage": ACADEMY_HOME, "name": e.employee_id}}
-        email = email or e.email
         if start < switch:
-            return {"objectType": "Agent", "name": e.full_name if e else "Guest Learner", "mbox": f"mailto:{email}"}
-        return {"objectType": "Agent", "mbox_sha1sum": hashlib.sha1(f"mailto:{email}".encode()).hexdigest()}
+            return {"objectType": "Agent", "name": e.full_name, "mbox": f"mailto:{e.email}"}
+        return {"objectType": "Agent", "mbox_sha1sum": hashlib.sha1(f"mailto:{e.email}".encode()).hexdigest()}
 
     def obj(course_id: str, title: str) -> dict:
         return {"objectType": "Activity", "id": course_id,
@@ -1959,7 +1963,8 @@ def _write_scorm(c: Company, out: Path, counts: dict[str, int]) -> None:
     body = ",".join(json.dumps(r, ensure_ascii=False, separators=(",", ":")) for _, r in regs)
     (d / name).write_text('{"registrations":[' + body + "]}", encoding="utf-8")
     counts[f"scorm/{name}"] = len(regs)
-    n_cf = sum(1 for _, r in regs if r["registrationCompletion"] == "COMPLETED" and r["registrationSuccess"] == "FAILED")
+    n_cf = sum(1 for _, r in regs
+               if r["registrationCompletion"] == "COMPLETED" and r["registrationSuccess"] == "FAILED")
     c.planted.append(f"SCORM registrations that are COMPLETED but FAILED: {n_cf} (their outcome is failed).")
 
 
@@ -2064,7 +2069,7 @@ def _write_providers(c: Company, out: Path, counts: dict[str, int]) -> None:
         compliance = course.special.startswith("compliance")
         done = ""
         if status in ("completed", "passed"):
-            word = "Completed Equivalent" if rng.random() < .02 else "Completed"
+            word = "Completed Equivalent" if rng.random() < .01 else "Completed"
             done = us(end)
         elif status == "failed":
             word, done = "Failed", us(end)
@@ -2126,7 +2131,7 @@ def _readme(c: Company, counts: dict[str, int]) -> str:
         "of the internal academy via the LRS, Cornerstone, SCORM Cloud, and certificates/badges from invented "
         "certification bodies).",
         f"- History from {c.start.isoformat()} to {c.today.isoformat()}: {sum(learning.values())} learning "
-        f"records across {len(learning)} export files, plus {len(c.assessments)} assessments. Teams differ a lot "
+        f"records in the exports below, plus {len(c.assessments)} assessments. Teams differ a lot "
         "in how well they cover their role requirements, and learning on strategic-goal skills speeds up "
         "in the last year.",
         "",
@@ -2149,8 +2154,9 @@ def _readme(c: Company, counts: dict[str, int]) -> str:
         "",
         "## Strategic goals (status intended by the generator)",
         "",
-        "Targets are set from the generated history, judged by a straight-line projection of the last twelve "
-        "months to the deadline:",
+        "Targets are set from the generated history so that the status holds for a straight-line projection "
+        "of either the last twelve months or the last 90 days to the deadline (the projection quoted is the "
+        "less favourable one for the status):",
         "",
     ]
     for g in c.goals:
@@ -2307,39 +2313,43 @@ def write_xapi_jsonl(path: Path, n_rows: int, seed: int = 1, employees: int = 50
                                                    "type": "http://adlnet.gov/expapi/activities/course"}})
                for x in courses]
     verbs = {w: dump(_verb(w)) for w in ("attempted", "progressed", "completed", "passed", "failed")}
+    # Verb + result and timestamp + stored fragments are drawn once into tables; a row picks
+    # one entry of each, so the loop does three random draws and one string join.
+    verb_part, result_part = [], []
+    for _ in range(8192):
+        r = rng.random()
+        dur = _duration(60 + rng.randrange(6 * 3600))
+        if r < .3:
+            verb, result = "attempted", ""
+        elif r < .45:
+            verb = "progressed"
+            result = (f',"result":{{"completion":false,"extensions":{{"{CMI5_PROGRESS}":{rng.randrange(5, 100, 5)}}},'
+                      f'"duration":"{dur}"}}')
+        elif r < .75:
+            verb, result = "completed", f',"result":{{"completion":true,"duration":"{dur}"}}'
+        else:
+            ok = r < .93
+            sc = rng.randrange(70, 101) if ok else rng.randrange(20, 70)
+            verb = "passed" if ok else "failed"
+            result = (f',"result":{{"score":{{"scaled":{sc / 100:.2f},"raw":{sc},"min":0,"max":100}},'
+                      f'"success":{"true" if ok else "false"},"completion":true,"duration":"{dur}"}}')
+        verb_part.append(verbs[verb])
+        result_part.append(result)
     stamps = [_iso_ms(t + rng.random()) for t in _time_table(rng, 8192)]
-    durations = [_duration(s) for s in range(60, 6 * 3600, 53)]
-    passed = [f',"result":{{"score":{{"scaled":{s / 100:.2f},"raw":{s},"min":0,"max":100}},"success":true,'
-              f'"completion":true,"duration":"' for s in range(70, 101)]
-    failed = [f',"result":{{"score":{{"scaled":{s / 100:.2f},"raw":{s},"min":0,"max":100}},"success":false,'
-              f'"completion":true,"duration":"' for s in range(20, 70)]
-    progressed = [f',"result":{{"completion":false,"extensions":{{"{CMI5_PROGRESS}":{p}}},"duration":"'
-                  for p in range(5, 100, 5)]
+    tails = [f',"timestamp":"{stamps[k]}","stored":"{stamps[min(len(stamps) - 1, k + 1)]}","version":"1.0.3"}}\n'
+             for k in range(len(stamps))]
     head = "%08x-%04x-4%03x-%04x-" % (rng.getrandbits(32), rng.getrandbits(16), rng.getrandbits(12),
                                         0x8000 | rng.getrandbits(14))
-    n_e, n_c, n_t, n_d = len(actors), len(objects), len(stamps), len(durations)
-    n_p, n_f, n_g = len(passed), len(failed), len(progressed)
+    n_e, n_c, n_t, n_v = len(actors), len(objects), len(tails), len(verb_part)
     rnd = rng.random
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding="utf-8", newline="") as f:
         buf: list[str] = []
         for i in range(n_rows):
-            r = rnd()
-            t = int(rnd() * n_t)
-            dur = durations[int(rnd() * n_d)]
-            if r < .3:
-                verb, result = verbs["attempted"], ""
-            elif r < .45:
-                verb, result = verbs["progressed"], progressed[int(rnd() * n_g)] + dur + '"}'
-            elif r < .75:
-                verb, result = verbs["completed"], ',"result":{"completion":true,"duration":"' + dur + '"}'
-            elif r < .93:
-                verb, result = verbs["passed"], passed[int(rnd() * n_p)] + dur + '"}'
-            else:
-                verb, result = verbs["failed"], failed[int(rnd() * n_f)] + dur + '"}'
-            buf.append(f'{{"id":"{head}{i:012x}",{actors[i % n_e]}{verb}{objects[int(rnd() * n_c)]}{result},'
-                       f'"timestamp":"{stamps[t]}","stored":"{stamps[min(n_t - 1, t + 1)]}","version":"1.0.3"}}\n')
+            v = int(rnd() * n_v)
+            buf.append(f'{{"id":"{head}{i:012x}",{actors[i % n_e]}{verb_part[v]}{objects[int(rnd() * n_c)]}'
+                       f'{result_part[v]}{tails[int(rnd() * n_t)]}')
             if len(buf) >= _CHUNK:
                 f.write("".join(buf))
                 buf.clear()
