@@ -24,8 +24,8 @@ def db_file() -> Path:
 
 
 def version() -> str:
-    """Changes whenever the warehouse file changes (a load, an upgrade, an erasure)."""
-    path = db_file()
+    """Changes whenever readers should see new data: a published snapshot, or a changed file."""
+    path = warehouse.read_path(db_file())
     parts = [str(path)]
     for p in (path, path.with_name(path.name + ".wal")):
         try:
@@ -40,9 +40,24 @@ def exists() -> bool:
     return db_file().exists()
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _snapshot_reader(path: str) -> duckdb.DuckDBPyConnection:
+    """One read-only connection per published snapshot (snapshots never change)."""
+    return warehouse.connect(path, read_only=True)
+
+
 @contextmanager
 def read_connection(retries: int = 40, wait: float = 0.25):
-    """A read-only connection, retried while a loader holds the file for a moment."""
+    """A read-only cursor on the current snapshot; without one, a short-lived connection
+    to the warehouse file, retried while a loader holds it for a moment."""
+    path = warehouse.read_path(db_file())
+    if path != db_file():
+        cursor = _snapshot_reader(str(path)).cursor()
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+        return
     last: Exception | None = None
     for _ in range(retries):
         try:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from app import data
 from etl.load import DATA_SUFFIXES, FileSummary, load_paths
+from etl.warehouse import publish
 
 #: Largest file accepted through the browser (the CLI has no limit).
 MAX_UPLOAD_MB = 200
@@ -43,8 +44,11 @@ def load_uploads(files: list[tuple[str, bytes]]) -> list[FileSummary]:
             return rejected
         con = data.write_connection()
         try:
-            return rejected + load_paths(con, paths, display_names=names)
+            summaries = load_paths(con, paths, display_names=names)
         finally:
             con.close()
+        if any(s.status == "loaded" for s in summaries):
+            publish(data.db_file())
+        return rejected + summaries
     finally:
         shutil.rmtree(folder, ignore_errors=True)

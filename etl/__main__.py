@@ -6,6 +6,7 @@ file could not be read at all, 2 when the command itself was used wrongly.
 from __future__ import annotations
 
 import argparse
+import os
 import shutil
 import sys
 import tempfile
@@ -34,18 +35,18 @@ def cmd_load(args) -> int:
     progress = main_progress() if big and sys.stderr.isatty() or big and args.progress else None
     summaries = load_paths(con, args.paths, kind=args.kind, profile=args.profile, tz=args.tz, progress=progress)
     con.close()
+    if any(s.status == "loaded" for s in summaries):
+        warehouse.publish(args.db)
     return _print_summaries(summaries)
 
 
 def build_sample(db: str | Path | None, scale: float = 1.0, seed: int = 7, quiet: bool = False) -> int:
     """Build a demo warehouse: the committed sample at scale 1, a generated organisation otherwise."""
     target = warehouse.db_path(db)
-    if target.exists():
-        target.unlink()
-    wal = target.with_name(target.name + ".wal")
-    if wal.exists():
-        wal.unlink()
-    con = warehouse.connect(target)
+    building = target.with_name(target.name + ".building")
+    for stale in (building, building.with_name(building.name + ".wal")):
+        stale.unlink(missing_ok=True)
+    con = warehouse.connect(building)
     tmp = None
     source = SAMPLE_DIR
     if scale != 1.0 or not SAMPLE_DIR.exists():
@@ -61,6 +62,10 @@ def build_sample(db: str | Path | None, scale: float = 1.0, seed: int = 7, quiet
         con.close()
         if tmp:
             shutil.rmtree(tmp, ignore_errors=True)
+    # the demo replaces the warehouse whole: built aside, then moved in and published
+    target.with_name(target.name + ".wal").unlink(missing_ok=True)
+    os.replace(building, target)
+    warehouse.publish(target)
     if quiet:
         return 1 if any(s.status == "failed" for s in summaries) else 0
     code = _print_summaries(summaries)
@@ -96,6 +101,7 @@ def cmd_forget(args) -> int:
         return 1
     finally:
         con.close()
+    warehouse.publish(args.db)
     print(f"Erased the personal data of one employee ({n} rows removed or unlinked). The erasure is recorded without "
           "saying whose.")
     return 0

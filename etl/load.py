@@ -18,7 +18,7 @@ import polars as pl
 
 from etl import company
 from etl.records import Parsed, UnreadableFile
-from etl.warehouse import now_utc, scalar
+from etl.warehouse import now_utc, refresh_evidence, scalar
 
 #: Learning-record readers, in the order their sniffers are asked.
 LEARNING_KINDS = ("scorm", "badge", "xapi", "moodle", "provider")
@@ -259,9 +259,12 @@ def _write_company(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]:
                    .with_columns(pl.col("aliases").str.strip_chars().str.to_lowercase().alias("alias"))
                    .select("alias", "course_id").unique("alias", keep="first"))
         _upsert(con, "course_aliases", aliases, ["alias", "course_id"])
+        refresh_evidence(con)  # what a course teaches changed: every holder's evidence may change
         return loaded, duplicate, rejected
     if kind == "assessments":
-        return (*_upsert(con, "assessments", frame, [c for c in frame.columns], {"batch_id": batch_id}), rejected)
+        result = _upsert(con, "assessments", frame, [c for c in frame.columns], {"batch_id": batch_id})
+        refresh_evidence(con, frame["employee_id"].unique().to_list())
+        return (*result, rejected)
     table = company.SPECS[kind].table
     if kind == "spend":
         return (*_upsert(con, table, frame, list(frame.columns), {"batch_id": batch_id}), rejected)
@@ -409,9 +412,14 @@ def _write_learning(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]
                vendor, {int(batch_id)}, row_number
         from _fresh
     """)
+    touched = [r[0] for r in con.execute("select distinct employee_id from _fresh").fetchall()]
     if parsed.voided_ids:
         voided_ids = pl.DataFrame({"statement_id": [v.lower() for v in parsed.voided_ids]})  # noqa: F841
         con.execute(f"insert or ignore into voided_statements select distinct statement_id, {int(batch_id)} from voided_ids")
+        touched += [r[0] for r in con.execute(
+            "select distinct employee_id from completion_records where source_kind = 'xapi' "
+            "and source_record_id in (select statement_id from voided_ids)").fetchall()]
+    refresh_evidence(con, touched)
     for t in ("_incoming", "_resolved", "_candidates", "_fresh"):
         con.execute(f"drop table if exists {t}")
     return fresh, candidates - fresh, [(r[0], r[1], r[2]) for r in rejected]

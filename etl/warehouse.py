@@ -79,6 +79,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             f"The warehouse has schema version {current}, newer than this version of the product knows ({latest}); upgrade the product."
         )
     changed = False
+    refresh = False
     for version, path in known:
         if version <= current:
             continue
@@ -91,9 +92,33 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             con.execute("rollback")
             raise
         changed = True
+        refresh = refresh or path.name.startswith("002_")
     if changed or not _models_current(con):
         apply_models(con)
+    if refresh:
+        refresh_evidence(con)
     return max(current, latest)
+
+
+def refresh_evidence(con: duckdb.DuckDBPyConnection, employees: list[str] | None = None) -> None:
+    """Recompute the materialised evidence, for some employees or (None) for everyone.
+
+    Runs inside the caller's transaction when there is one, so a load and its evidence
+    become visible together.
+    """
+    if employees is None:
+        con.execute("delete from evidence")
+        con.execute("insert into evidence select * from evidence_source")
+        return
+    if not employees:
+        return
+    touched = [e for e in set(employees) if e is not None]  # noqa: F841  (read by DuckDB)
+    import polars as pl
+
+    touched_employees = pl.DataFrame({"employee_id": touched}, schema={"employee_id": pl.Utf8})  # noqa: F841
+    con.execute("delete from evidence where employee_id in (select employee_id from touched_employees)")
+    con.execute("insert into evidence select * from evidence_source "
+                "where employee_id in (select employee_id from touched_employees)")
 
 
 def _models_fingerprint() -> str:
@@ -138,6 +163,65 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -
         migrate(con)
     con.execute("set TimeZone = 'UTC'")
     return con
+
+
+# ---------------------------------------------------------------- snapshots
+#
+# One process may write a DuckDB file or many may read it, never both. So the ETL
+# writes the warehouse file itself, and after each successful load publishes a copy
+# (a snapshot) that readers open read-only: the copy is written under a temporary
+# name, then renamed, then the CURRENT pointer is replaced by a rename, so a reader
+# sees the old snapshot or the new one, never half of a load. A load killed at any
+# moment leaves CURRENT on the previous snapshot.
+
+def snapshot_dir(path: str | os.PathLike) -> Path:
+    p = Path(path)
+    return p.with_name(p.name + ".snapshots")
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def publish(path: str | os.PathLike | None = None) -> Path:
+    """Publish the (closed, checkpointed) warehouse file as the snapshot readers open."""
+    import shutil
+    import time
+
+    source = db_path(path)
+    folder = snapshot_dir(source)
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{time.time_ns()}.duckdb"
+    tmp = folder / (name + ".tmp")
+    shutil.copyfile(source, tmp)
+    _fsync(tmp)
+    os.replace(tmp, folder / name)
+    pointer = folder / "CURRENT.tmp"
+    pointer.write_text(name)
+    _fsync(pointer)
+    os.replace(pointer, folder / "CURRENT")
+    _fsync(folder)
+    # Older snapshots go at once (an erased person must not linger in them); a reader
+    # that still has one open keeps reading it until it closes.
+    for old in folder.glob("*.duckdb*"):
+        if old.name != name:
+            old.unlink(missing_ok=True)
+    return folder / name
+
+
+def read_path(path: str | os.PathLike | None = None) -> Path:
+    """The file readers should open: the current snapshot, else the warehouse itself."""
+    source = db_path(path)
+    pointer = snapshot_dir(source) / "CURRENT"
+    try:
+        target = snapshot_dir(source) / pointer.read_text().strip()
+    except FileNotFoundError:
+        return source
+    return target if target.exists() else source
 
 
 def reporting_currency(con: duckdb.DuckDBPyConnection) -> str:
