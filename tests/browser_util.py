@@ -1,0 +1,188 @@
+"""What the browser tests need around Playwright: a warehouse, a Streamlit server, Chromium, and a wait.
+
+The wait follows Streamlit's own e2e suite: the app is done when the websocket is
+connected, the script is not running, the running indicator is gone and no element
+is stale any more. A rerun can start a moment after a click, so the state has to
+hold for a few polls in a row before it counts.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+SAMPLE_ROSTER = ROOT / "sample_data" / "company" / "roster.csv"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+SCREENSHOTS = ARTIFACTS / "screenshots"
+
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+]
+VIEWPORT = {"width": 1400, "height": 1000}
+
+#: True once the app has finished a run and shows its result (evaluated in the page).
+_SETTLED_JS = """() => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return false;
+  return app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !!document.querySelector('[data-testid="stMain"] [data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]')
+    && !document.querySelector('[data-testid="stMain"] [data-stale="true"]');
+}"""
+
+
+def chromium_path() -> str:
+    """Debian's chromium; the test fails (never skips) without it, since `make test` installs it."""
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        pytest.fail("Chromium is not installed, so the browser tests cannot run: install Debian's chromium "
+                    "(`make browser`, or `apt-get install chromium`) and run them again.", pytrace=False)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_warehouse(path: Path) -> str:
+    """The demo company when sample_data/ holds it, else the tiny fixtures. Returns which one it used."""
+    if SAMPLE_ROSTER.exists():
+        source, args = "sample", ["sample"]
+    else:
+        source, args = "tiny", ["load", str(FIXTURES / "tiny"), str(FIXTURES / "tiny_records")]
+    done = subprocess.run([sys.executable, "-m", "etl", "--db", str(path), *args], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and path.exists(), (
+        f"building the {source} warehouse failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+    return source
+
+
+class StreamlitServer:
+    """`streamlit run dashboard.py` on a free port, reading the warehouse at `db`."""
+
+    def __init__(self, db: Path, log: Path, startup_timeout: float = 60.0):
+        self.db, self.log_path, self.port = Path(db), Path(log), free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        env = dict(os.environ, UPSKILL_DB=str(self.db), PYTHONUNBUFFERED="1")
+        self._log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+             "--server.port", str(self.port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        try:
+            self._wait_healthy(startup_timeout)
+        except BaseException:
+            self.stop()
+            raise
+
+    def output(self, last: int = 4000) -> str:
+        """The tail of the server's output, for failure messages."""
+        self._log.flush()
+        text = self.log_path.read_text(errors="replace")
+        return text[-last:]
+
+    def _wait_healthy(self, timeout: float) -> None:
+        deadline, last = time.monotonic() + timeout, "no answer"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                pytest.fail(f"streamlit exited with {self.process.returncode} before it was healthy:\n{self.output()}",
+                            pytrace=False)
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    body = r.read().decode(errors="replace").strip()
+                    if r.status == 200 and body == "ok":
+                        return
+                    last = f"{r.status} {body!r}"
+            except (urllib.error.URLError, OSError) as exc:
+                last = repr(exc)
+            time.sleep(0.25)
+        pytest.fail(f"{self.url}/_stcore/health did not answer ok within {timeout:.0f} s (last: {last}). "
+                    f"Server output:\n{self.output()}", pytrace=False)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._log.close()
+
+
+def wait_for_app(page, timeout: float = 30.0, settle_polls: int = 3, server: StreamlitServer | None = None) -> None:
+    """Block until the app has finished running and shows its result, or fail after `timeout` seconds."""
+    page.wait_for_timeout(200)  # a click's rerun, and widget debounces, start a moment later
+    deadline, streak = time.monotonic() + timeout, 0
+    while time.monotonic() < deadline:
+        streak = streak + 1 if page.evaluate(_SETTLED_JS) else 0
+        if streak >= settle_polls:
+            return
+        page.wait_for_timeout(150)
+    state = page.evaluate("""() => {
+      const app = document.querySelector('[data-testid="stApp"]');
+      return {connection: app && app.getAttribute('data-test-connection-state'),
+              script: app && app.getAttribute('data-test-script-state'),
+              running: !!document.querySelector('[data-testid="stStatusWidget"]'),
+              stale: document.querySelectorAll('[data-stale="true"]').length};
+    }""")
+    detail = f"\nServer output:\n{server.output()}" if server else ""
+    pytest.fail(f"{page.url}: the app did not finish running within {timeout:.0f} s ({state}).{detail}",
+                pytrace=False)
+
+
+def wait_for_charts(page, timeout: float = 15.0) -> None:
+    """Plotly draws after the run ends: wait until every chart on the page holds its svg."""
+    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+        .every(c => c.querySelector('.js-plotly-plot svg.main-svg'))""", timeout=timeout * 1000)
+
+
+def charts(page) -> list[dict]:
+    """Each Plotly chart on the page: its title, whether it drew an svg, its size and how many traces it drew."""
+    return page.evaluate("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].map(c => {
+      const svg = c.querySelector('.js-plotly-plot svg.main-svg');
+      const box = svg ? svg.getBoundingClientRect() : {width: 0, height: 0};
+      const title = c.querySelector('.gtitle');
+      return {title: title ? title.textContent : '', svg: !!svg, width: box.width, height: box.height,
+              traces: c.querySelectorAll('.trace, .hm').length};
+    })""")
+
+
+def problems(page) -> list[str]:
+    """Exceptions and error alerts shown on the page, as text."""
+    found = [f"exception: {t}" for t in page.locator('[data-testid="stException"]').all_inner_texts()]
+    found += [f"error: {t}" for t in page.locator(
+        '[data-testid="stAlertContainer"]:has([data-testid="stAlertContentError"])').all_inner_texts()]
+    return found
+
+
+def full_page_screenshot(page, path: Path, max_height: int = 12000) -> None:
+    """Streamlit scrolls inside its main section, so grow the viewport to the content before the shot."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    size = page.viewport_size
+    height = page.evaluate("""() => {
+      const els = [document.scrollingElement, ...document.querySelectorAll(
+        '[data-testid="stMain"], [data-testid="stAppViewContainer"], [data-testid="stSidebarContent"]')];
+      return Math.max(...els.filter(Boolean).map(e => e.scrollHeight));
+    }""")
+    try:
+        if height > size["height"]:
+            page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, max_height)})
+            page.wait_for_timeout(400)  # charts re-measure on resize
+        page.screenshot(path=str(path), full_page=True)
+    finally:
+        page.set_viewport_size(size)

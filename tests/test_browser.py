@@ -1,0 +1,159 @@
+"""The dashboard in a real browser: `streamlit run` on a free port, driven by headless Chromium.
+
+Like Streamlit's own e2e suite: start the server, poll /_stcore/health, open pages,
+wait for the app to finish running, then assert on what a person sees. Each page's
+full-page screenshot lands in tests/artifacts/screenshots/ for a human look.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from app import queries
+from etl import warehouse
+from tests.browser_util import (
+    CHROMIUM_ARGS, FIXTURES, SCREENSHOTS, VIEWPORT, StreamlitServer, build_warehouse, charts, chromium_path,
+    full_page_screenshot, problems, wait_for_app, wait_for_charts,
+)
+
+#: (URL path, navigation label, heading, screenshot name) of every page of the navigation, in order.
+PAGES = [
+    ("/", "Overview", "Overview", "overview"),
+    ("/coverage", "Skill coverage", "Skill coverage", "coverage"),
+    ("/people", "People", "People", "people"),
+    ("/goals", "Strategic goals", "Strategic goals", "goals"),
+    ("/spend", "Training spend", "Training spend", "spend"),
+    ("/data", "Data", "Data", "data"),
+]
+PAGES_WITHOUT_CHARTS = {"data"}
+
+
+@pytest.fixture(scope="module")
+def warehouse_db(tmp_path_factory):
+    """A warehouse built once for the module: the demo company if present, else the tiny fixtures."""
+    path = tmp_path_factory.mktemp("browser") / "warehouse.duckdb"
+    source = build_warehouse(path)
+    con = warehouse.connect(path, read_only=True)
+    try:
+        departments = queries.org_units(con)["department"].unique(maintain_order=True).to_list()
+    finally:
+        con.close()
+    assert departments, "the warehouse has no departments"
+    return {"path": path, "source": source, "department": departments[0]}
+
+
+@pytest.fixture(scope="module")
+def server(warehouse_db, tmp_path_factory):
+    srv = StreamlitServer(warehouse_db["path"], tmp_path_factory.mktemp("server") / "streamlit.log")
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(20_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def open_page(page, server, path: str):
+    page.goto(server.url + path, wait_until="domcontentloaded")
+    wait_for_app(page, server=server)
+
+
+def nav_labels(page) -> list[str]:
+    return [t.strip() for t in page.locator('[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"]')
+            .all_inner_texts()]
+
+
+@pytest.mark.parametrize(("path", "label", "heading", "name"), PAGES, ids=[p[3] for p in PAGES])
+def test_page_renders_without_errors(page, server, path, label, heading, name):
+    open_page(page, server, path)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+    wait_for_charts(page)
+    full_page_screenshot(page, SCREENSHOTS / f"{name}.png")
+
+    assert problems(page) == [], f"{label} shows errors"
+    drawn = charts(page)
+    assert all(c["svg"] and c["width"] > 0 and c["height"] > 0 for c in drawn), f"{label}: a chart did not draw: {drawn}"
+    assert all(c["traces"] > 0 for c in drawn), f"{label}: a chart has no data drawn: {drawn}"
+    if name not in PAGES_WITHOUT_CHARTS:
+        assert len(drawn) >= 1, f"{label} shows no chart"
+
+
+def test_sidebar_navigation_reaches_every_page(page, server):
+    open_page(page, server, "/")
+    assert nav_labels(page) == [p[1] for p in PAGES]
+    for path, label, heading, _ in PAGES[1:] + PAGES[:1]:
+        page.locator('[data-testid="stSidebarNavLink"]', has_text=label).click()
+        wait_for_app(page, server=server)
+        expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
+        assert page.url.split("?")[0].rstrip("/") == (server.url + path).rstrip("/")
+        assert problems(page) == [], f"{label} shows errors after navigating to it"
+
+
+def test_shared_link_restores_the_filters(page, server, warehouse_db):
+    unit = warehouse_db["department"]
+    page.goto(f"{server.url}/coverage?as_of=2025-06-30&unit={unit}", wait_until="domcontentloaded")
+    wait_for_app(page, server=server)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Skill coverage")
+
+    date_input = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"]')
+    expect(date_input.locator('[data-testid="hidden-dateinput-container"] input')).to_have_value("2025-06-30")
+    shown = re.sub(r"\s+", "", date_input.locator('[data-testid="stDateInputField"]').inner_text())
+    assert shown == "2025-06-30"
+    expect(page.get_by_role("combobox", name="Org unit")).to_have_value(re.compile(re.escape(unit)))
+    expect(page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first).to_contain_text(
+        f"As of 30 Jun 2025 · {unit}")
+    assert "as_of=2025-06-30" in page.url and f"unit={unit}" in page.url
+    assert problems(page) == []
+    full_page_screenshot(page, SCREENSHOTS / "coverage_shared_link.png")
+
+
+def test_upload_on_the_data_page_reports_each_file(page, server, warehouse_db, tmp_path):
+    export = tmp_path / "lrs-export.json"
+    shutil.copyfile(FIXTURES / "tiny_records" / "lrs-export.json", export)
+    open_page(page, server, "/data")
+
+    uploader = page.locator('[data-testid="stFileUploader"]')
+    uploader.locator("input[type=file]").set_input_files(export)
+    expect(uploader).to_contain_text("lrs-export.json")
+    page.get_by_role("button", name="Load files").click()
+    wait_for_app(page, timeout=60, server=server)
+
+    summary = page.locator('[data-testid="stAlertContainer"]', has_text="lrs-export.json")
+    expect(summary).to_have_count(1)
+    expect(summary).to_contain_text(
+        re.compile(r"lrs-export\.json \(xapi\): 8 read, \d+ loaded, \d+ duplicate, \d+ rejected"))
+    expect(summary.locator('[data-testid="stAlertContentSuccess"]')).to_have_count(1)
+    if warehouse_db["source"] == "tiny":
+        # The tiny warehouse already holds this file: nothing new, the void and the bad statement as before.
+        expect(summary).to_contain_text("8 read, 0 loaded, 7 duplicate, 1 rejected")
+    assert problems(page) == []
+    full_page_screenshot(page, SCREENSHOTS / "data_upload.png")
+
+
+def test_empty_warehouse_shows_get_started(page, tmp_path):
+    empty = StreamlitServer(tmp_path / "none-yet.duckdb", tmp_path / "streamlit.log")
+    try:
+        open_page(page, empty, "/")
+        expect(page.get_by_role("heading", level=1)).to_contain_text("the warehouse is empty")
+        assert nav_labels(page) == ["Get started", "Data"]
+        assert problems(page) == []
+        full_page_screenshot(page, SCREENSHOTS / "get_started.png")
+    finally:
+        empty.stop()
