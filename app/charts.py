@@ -45,8 +45,9 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str]) 
         z.append(zr)
         text.append(tr)
         custom.append(cr)
+    dense = len(skills) > 24  # numbers no longer fit in the cells: colour and hover say it
     fig = go.Figure(go.Heatmap(
-        z=z, x=skills, y=teams, text=text, texttemplate="%{text}", textfont={"size": 10},
+        z=z, x=skills, y=teams, text=text, texttemplate="" if dense else "%{text}", textfont={"size": 10},
         customdata=custom, colorscale=SEQUENTIAL, zmin=0, zmax=100, xgap=1, ygap=1,
         colorbar={"title": {"text": "Coverage (%)"}, "ticksuffix": "%"},
         hovertemplate="<b>%{y}</b> · %{x}<br>Coverage %{z:.0f}%<br>%{customdata[0]} of %{customdata[1]} "
@@ -54,7 +55,8 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str]) 
     ))
     height = max(360, 26 * len(teams) + 160)
     _layout(fig, "Skill coverage by team (% of people who need the skill and have it)", "Skill", "Team", height)
-    fig.update_xaxes(tickangle=-45, side="bottom")
+    fig.update_xaxes(tickangle=-60, side="bottom", dtick=1, tickfont={"size": 10 if dense else 12})
+    fig.update_yaxes(dtick=1)
     fig.update_yaxes(autorange="reversed")
     return fig
 
@@ -77,20 +79,20 @@ def line_trend(frame: pl.DataFrame, x: str, y: str, title: str, y_title: str, *,
 def goal_gaps(goals: pl.DataFrame) -> go.Figure:
     """Distance of each goal's share from its target, in points (diverging: red short, blue ahead)."""
     g = goals.filter(pl.col("share").is_not_null()).with_columns(
-        ((pl.col("share") - pl.col("target_share")) * 100).alias("gap")).sort("gap")
-    labels = [f"{n} ({s})" for n, s in zip(g["name"].to_list(), g["skill"].to_list())]
-    gaps = g["gap"].to_list()
-    limit = max([abs(v) for v in gaps] + [10])
+        ((pl.col("share") - pl.col("target_share")) * 100).alias("points")).sort("points", descending=True)
+    labels = [f"{i} · {s} L{lv}+ · {sc}" for i, s, lv, sc in
+              zip(g["goal_id"].to_list(), g["skill"].to_list(), g["min_level"].to_list(), g["scope"].to_list())]
+    points = g["points"].to_list()
+    limit = max([abs(v) for v in points] + [10])
     fig = go.Figure(go.Bar(
-        x=gaps, y=labels, orientation="h",
-        marker={"color": gaps, "colorscale": DIVERGING, "cmin": -limit, "cmax": limit,
-                "colorbar": {"title": {"text": "Points vs target"}}},
-        text=[f"{v:+.0f} pts" for v in gaps], textposition="auto",
-        hovertemplate="%{y}<br>%{x:+.1f} points vs target<extra></extra>",
+        x=points, y=labels, orientation="h", customdata=g["name"].to_list(),
+        marker={"color": points, "colorscale": DIVERGING, "cmin": -limit, "cmax": limit},
+        text=[f"{v:+.0f} pts" for v in points], textposition="outside", cliponaxis=False,
+        hovertemplate="%{customdata}<br>%{x:+.1f} points vs target<extra></extra>",
     ))
-    _layout(fig, "Strategic goals: share now minus target (points)", "Percentage points vs target", None,
-            max(300, 40 * len(labels) + 120))
-    fig.add_vline(x=0, line_color="#57606a")
+    _layout(fig, "Strategic goals: share now minus target", "Percentage points vs target (negative: short)",
+            None, max(280, 34 * len(labels) + 120))
+    fig.update_xaxes(range=[-limit * 1.25, limit * 1.25], zeroline=True, zerolinecolor="#57606a")
     return fig
 
 
@@ -126,16 +128,28 @@ def monthly_spend(frame: pl.DataFrame, projection: dict, currency: str) -> go.Fi
     return fig
 
 
+#: Categories are not good or bad: a calm qualitative palette (no alarm red).
+QUALITATIVE = ["#4c78a8", "#72b7b2", "#f2cf5b", "#9d755d", "#b279a2", "#bab0ac", "#54a24b", "#ff9da6"]
+
+
 def stacked_bars(frame: pl.DataFrame, x: str, colour: str, y: str, title: str, x_title: str, y_title: str) -> go.Figure:
     fig = go.Figure()
-    for key in frame[colour].unique().sort().to_list():
+    order = frame.group_by(x).agg(pl.col(y).sum()).sort(y, descending=True)[x].to_list()
+    for i, key in enumerate(frame[colour].unique().sort().to_list()):
         part = frame.filter(pl.col(colour) == key)
         fig.add_trace(go.Bar(name=str(key), x=part[x].to_list(), y=part[y].to_list(),
+                             marker_color=QUALITATIVE[i % len(QUALITATIVE)],
                              hovertemplate=f"%{{x}} · {key}<br>%{{y:,.0f}}<extra></extra>"))
-    fig.update_layout(barmode="stack")
-    _layout(fig, title, x_title, y_title)
-    fig.update_xaxes(tickangle=-30)
+    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.45, "yanchor": "top", "x": 0,
+                                               "xanchor": "left", "title": {"text": label_of(colour)}})
+    _layout(fig, title, x_title, y_title, 460)
+    fig.update_layout(legend={"y": -0.45, "yanchor": "top", "x": 0, "xanchor": "left"})
+    fig.update_xaxes(tickangle=-45, categoryorder="array", categoryarray=order, dtick=1)
     return fig
+
+
+def label_of(column: str) -> str:
+    return column.replace("_", " ").capitalize()
 
 
 def simple_bars(x: list, y: list, title: str, x_title: str, y_title: str, *, text: list | None = None,

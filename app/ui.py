@@ -90,10 +90,46 @@ def download(frame: pl.DataFrame, name: str, label: str = "Download CSV", key: s
                        key=key or f"dl-{name}", icon=":material/download:")
 
 
+_PERCENT_WORDS = ("share", "coverage", "utilisation", "readiness", "gap")
+_MONEY_WORDS = ("spend", "budget", "actual", "cost", "amount", "price")
+
+
+def label(column: str) -> str:
+    """A column name as a person reads it: 'required_level' -> 'Required level'."""
+    text = column.replace("_", " ").strip()
+    return text[:1].upper() + text[1:]
+
+
+def columns_for(frame: pl.DataFrame, overrides: dict | None = None) -> dict:
+    """Readable headers and formats for every column: percentages, amounts, plain dates."""
+    config: dict = {}
+    for name, dtype in frame.schema.items():
+        title = label(name)
+        if dtype == pl.Date:
+            config[name] = st.column_config.DateColumn(title, format="YYYY-MM-DD")
+        elif isinstance(dtype, pl.Datetime):
+            config[name] = st.column_config.DatetimeColumn(title, format="YYYY-MM-DD HH:mm")
+        elif dtype.is_float() and any(w in name for w in _PERCENT_WORDS):
+            config[name] = st.column_config.NumberColumn(title, format="percent")
+        elif dtype.is_float() and any(w in name for w in _MONEY_WORDS):
+            config[name] = st.column_config.NumberColumn(title, format="%,.0f")
+        elif dtype.is_float():
+            config[name] = st.column_config.NumberColumn(title, format="%,.2f")
+        elif dtype.is_integer():
+            config[name] = st.column_config.NumberColumn(title, format="%d" if name.endswith("_id") or name in (
+                "batch_id", "row_number", "level", "required_level", "min_level") else "%,d")
+        else:
+            config[name] = st.column_config.Column(title)
+    config.update(overrides or {})
+    return config
+
+
 def table(frame: pl.DataFrame, name: str, *, column_config: dict | None = None, height: int | None = None,
           key: str | None = None) -> None:
     """A table with its CSV download underneath. Cells are shown as text, never as HTML."""
-    st.dataframe(frame, hide_index=True, column_config=column_config, height=height or "auto")
+    rows_height = 38 + 35 * min(max(frame.height, 1), 12)
+    st.dataframe(frame, hide_index=True, column_config=columns_for(frame, column_config),
+                 height=min(height, rows_height) if height else "auto")
     download(frame, name, key=key)
 
 
@@ -105,10 +141,10 @@ def delta_points(now, before) -> str | None:
     """Change in percentage points (None when either side is unknown or suppressed)."""
     if now is None or before is None:
         return None
-    return f"{(now - before) * 100:+.1f} pts vs 90 days earlier"
+    return f"{(now - before) * 100:+.1f} pts"
 
 
 def delta_count(now, before) -> str | None:
     if now is None or before is None:
         return None
-    return f"{now - before:+,} vs 90 days earlier"
+    return f"{now - before:+,}"

@@ -25,7 +25,7 @@ c1.metric("Readiness", ui.pct(r[-1], 1, ui.is_hidden(readiness)) if r else "–"
           help=D["readiness"], border=True)
 good_now = counts["achieved"]["now"] + counts["on_track"]["now"]
 good_before = counts["achieved"]["before"] + counts["on_track"]["before"]
-c2.metric("Goals achieved or on track", f"{good_now} of {goals.height}", ui.delta_count(good_now, good_before),
+c2.metric("Goals on course", f"{good_now} of {goals.height}", ui.delta_count(good_now, good_before),
           help=D["goal_status"], border=True)
 own = [b for b in budgets.iter_rows(named=True) if b["unit"] == (ctx.unit or "company")]
 if own:
@@ -38,27 +38,24 @@ else:
 c4.metric("Active learners", ui.count(learners[-1], ui.is_hidden(learners_frame)),
           ui.delta_count(learners[-1], learners[0]),
           help=D["active_learners"], border=True)
-c5.metric("Credentials expiring (90 days)", ui.count(expiring[-1], ui.is_hidden(expiring_frame)),
+c5.metric("Expiring in 90 days", ui.count(expiring[-1], ui.is_hidden(expiring_frame)),
           ui.delta_count(expiring[-1], expiring[0]),
           delta_color="inverse", help=D["expiring"], border=True)
 st.caption(" · ".join(f"{charts.STATUS_LABELS[s]}: {counts[s]['now']}" for s in charts.STATUS_LABELS))
 
-left, right = st.columns([3, 2])
-with left:
-    trend = data.q("readiness_trend", as_of=ctx.as_of, months=36, **ctx.scope)
-    st.plotly_chart(charts.line_trend(trend, "as_of", "readiness", "Readiness by month (replayed from the evidence)",
-                                      "Readiness (%)"), key="readiness_trend")
-    st.caption(D["readiness"])
-with right:
-    if goals.height:
-        st.plotly_chart(charts.goal_gaps(goals), key="goal_gaps")
-        st.caption(D["goal_share"])
-    else:
-        st.info("No strategic goals loaded yet (goals.csv).")
+trend = data.q("readiness_trend", as_of=ctx.as_of, months=36, **ctx.scope)
+st.plotly_chart(charts.line_trend(trend, "as_of", "readiness", "Readiness by month (replayed from the evidence)",
+                                  "Readiness (%)"), key="readiness_trend")
+st.caption(D["readiness"] + " Each point is a month's last day; the last point is the as-of date.")
 
 st.subheader("Largest gaps against strategic goals")
-ui.table(goals.sort("gap", descending=True, nulls_last=True).select(
-    "name", "skill", "min_level", "scope", "population", "meeting", "share", "target_share", "gap", "deadline", "status"),
-    "goal_gaps", column_config={"share": st.column_config.NumberColumn("Share", format="percent"),
-                                "target_share": st.column_config.NumberColumn("Target", format="percent"),
-                                "gap": st.column_config.NumberColumn("Gap", format="percent")})
+if goals.height:
+    st.plotly_chart(charts.goal_gaps(goals), key="goal_gaps")
+    st.caption(D["goal_share"] + " Bars: share now minus target, in percentage points (red: short of it).")
+    ui.table(goals.sort("gap", descending=True, nulls_last=True).select(
+        "goal_id", "name", "status", "share", "target_share", "gap", "deadline", "population", "meeting"),
+        "goal_gaps", column_config={"target_share": st.column_config.NumberColumn("Target", format="percent"),
+                                    "gap": st.column_config.NumberColumn("Gap to target", format="percent",
+                                                                         help="Target minus share now")})
+else:
+    st.info("No strategic goals loaded yet (goals.csv).")
