@@ -13,12 +13,14 @@ with records as (
     from completions group by source_kind
 ),
 loads as (
-    select kind, max(finished_at) as last_loaded, sum(rows_rejected) as rejected, count(*) as files
+    select kind, max(finished_at) as last_loaded, sum(rows_loaded) as rows_loaded,
+           sum(rows_rejected) as rejected, count(*) as files
     from import_batches where status = 'loaded' group by kind
 )
-select l.kind as source, l.files, coalesce(r.records, 0) as records, r.latest_record, l.last_loaded, l.rejected
+select l.kind as source, l.files, coalesce(r.records, l.rows_loaded) as records,
+       r.latest_record, l.last_loaded, l.rejected
 from loads l left join records r on r.source_kind = l.kind
-order by l.kind
+order by r.latest_record is null, l.kind
 """
 
 HISTORY_SQL = """
