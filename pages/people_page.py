@@ -32,13 +32,11 @@ else:
     names = matrix.select("employee_id", "full_name").unique(maintain_order=True)
     pick = st.selectbox("Person", names["employee_id"].to_list(), key="person",
                         format_func=dict(zip(names["employee_id"].to_list(), names["full_name"].to_list())).get)
-    left, right = st.columns(2)
-    with left:
-        st.markdown("**Credentials and evidence**")
+    credentials, history = st.tabs(["Credentials and evidence", "Learning history"])
+    with credentials:
         creds = data.q("person_credentials", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root)
         ui.table(creds, f"credentials_{pick}")
-    with right:
-        st.markdown("**Learning history**")
+    with history:
         ui.table(data.q("learning_history", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root),
                  f"history_{pick}")
 
