@@ -16,9 +16,27 @@ STATUS_COLOURS = {"achieved": "#1a7f37", "on_track": "#2f81f7", "at_risk": "#d4a
 STATUS_LABELS = {"achieved": "Achieved", "on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
 
 
+def _inert(value):
+    """Plotly renders a little HTML in labels; names from files must stay text."""
+    if isinstance(value, str):
+        return value.replace("<", "‹").replace(">", "›")
+    if isinstance(value, (list, tuple)):
+        return [_inert(v) for v in value]
+    return value
+
+
+def _sanitise(fig: go.Figure) -> None:
+    for trace in fig.data:
+        for attr in ("x", "y", "text", "customdata", "name"):
+            value = getattr(trace, attr, None)
+            if value is not None and not (attr == "text" and trace.type == "heatmap"):
+                trace[attr] = _inert(list(value) if isinstance(value, tuple) else value)
+
+
 def _layout(fig: go.Figure, title: str, x: str | None, y: str | None, height: int = 380) -> go.Figure:
+    _sanitise(fig)
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": _inert(title), "x": 0, "xanchor": "left"},
         height=height,
         margin={"l": 10, "r": 10, "t": 60, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},

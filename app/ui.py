@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 from datetime import date
 
 import polars as pl
@@ -38,6 +39,15 @@ HIDDEN = "fewer than 5"
 def is_hidden(frame: pl.DataFrame, row: int = -1) -> bool:
     """Whether a row of a query result was suppressed by the small-group rule."""
     return "suppressed" in frame.columns and frame.height > 0 and bool(frame["suppressed"][row])
+
+
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def plain(text) -> str:
+    """Text from a file (a name, a title) made inert in Streamlit's markdown: no links,
+    no emphasis, no colour or icon directives, shown exactly as written."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
 
 
 def pct(value, digits: int = 0, hidden: bool = False) -> str:

@@ -6,7 +6,8 @@ from app import charts, context, data, ui
 ctx = context.get()
 
 st.title("Skill coverage")
-st.caption(f"As of {ui.day(ctx.as_of)} · {ctx.unit or 'whole company'} · {ctx.category or 'all skill categories'}")
+st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.unit or 'whole company')} · "
+           f"{ui.plain(ctx.category or 'all skill categories')}")
 
 matrix = data.q("coverage_matrix", as_of=ctx.as_of, category=ctx.category, **ctx.scope)
 needed = data.q("coverage_order", as_of=ctx.as_of, category=ctx.category, **ctx.scope)
@@ -30,11 +31,11 @@ team = c1.selectbox("Team", teams, index=teams.index(cell[0]) if cell and cell[0
 skill = c2.selectbox("Skill", skills, index=skills.index(cell[1]) if cell and cell[1] in skills else 0,
                      key="drill_skill")
 
-st.subheader(f"People behind {team} · {skill}")
+st.subheader(f"People behind {ui.plain(team)} · {ui.plain(skill)}")
 if ctx.viewer.sees_names:
     people = data.q("requirement_people", as_of=ctx.as_of, team=team, skill=skill, **ctx.scope)
     if people.is_empty():
-        st.info(f"Nobody in {team} has a role that requires {skill}.")
+        st.info(f"Nobody in {ui.plain(team)} has a role that requires {ui.plain(skill)}.")
     else:
         ui.table(people.select("full_name", "role", "level", "required_level", "gap", "met"), "coverage_people")
 else:

@@ -19,7 +19,7 @@ if submitted and files:
         results = uploads.load_uploads([(f.name, f.getvalue()) for f in files])
     st.session_state["upload_results"] = [(s.status, s.line()) for s in results]
 for status, line in st.session_state.get("upload_results", []):
-    (st.error if status == "failed" else st.success)(line, icon=":material/description:")
+    (st.error if status == "failed" else st.success)(ui.plain(line), icon=":material/description:")
 
 if not data.exists():
     st.stop()

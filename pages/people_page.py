@@ -17,11 +17,11 @@ if not teams:
     st.info("No teams in this selection.")
     st.stop()
 team = st.selectbox("Team", teams, key="people_team")
-st.caption(f"As of {ui.day(ctx.as_of)} · {team}")
+st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(team)}")
 
 matrix = data.q("requirement_people", as_of=ctx.as_of, root=ctx.viewer.root, unit=ctx.unit, team=team)
 if matrix.is_empty():
-    st.info(f"Nobody active in {team} on {ui.day(ctx.as_of)} has a role with skill requirements.")
+    st.info(f"Nobody active in {ui.plain(team)} on {ui.day(ctx.as_of)} has a role with skill requirements.")
 else:
     st.plotly_chart(charts.person_matrix(matrix), key="person_matrix")
     st.caption(ui.DEFINITIONS["level"] + " Red: below the required level; blue: at or above it.")

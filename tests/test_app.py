@@ -140,3 +140,13 @@ def test_csv_downloads_neutralise_formulas():
     frame = pl.DataFrame({"name": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "Ana"], "n": [1, 2, 3, 4, -5]})
     text = ui.csv_bytes(frame).decode()
     assert text.splitlines() == ["name,n", "\"'=HYPERLINK(\"\"x\"\")\",1", "'+1,2", "'-2,3", "'@SUM(A1),4", "Ana,-5"]
+
+
+def test_names_from_files_stay_text():
+    from app import charts
+
+    assert ui.plain("[x](http://evil) **b** :red[x]") == "\\[x\\]\\(http\\://evil\\) \\*\\*b\\*\\* \\:red\\[x\\]"
+    matrix = pl.DataFrame({"team": ["<a href='x'>T</a>"], "skill": ["S"], "coverage": [0.5],
+                           "covered_headcount": [1], "required_headcount": [2]})
+    fig = charts.coverage_heatmap(matrix, matrix["team"].to_list(), ["S"])
+    assert "<" not in str(fig.data[0].y) and "‹a href='x'›T‹/a›" in fig.data[0].y
