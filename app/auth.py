@@ -1,7 +1,8 @@
 """Who is looking, and what they may see.
 
 - Real sign-in: Streamlit's OpenID Connect support (`st.login`, `st.user`, `st.logout`)
-  when `[auth]` is configured in `.streamlit/secrets.toml`.
+  when `[auth]` is configured in `.streamlit/secrets.toml`. The provider's `email` claim
+  says who is looking (an address the provider marks unverified counts as none).
 - Roles: L&D staff and executives are listed by e-mail in an access file (path from
   `UPSKILL_ACCESS`, default `config/access.toml`); anyone who manages people in the
   roster leads their whole reporting tree. Anyone else sees no data.
@@ -18,7 +19,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app import data
+from app import data, ui
 from app.context import Viewer
 from etl.warehouse import ROOT
 
@@ -120,15 +121,32 @@ def demo_viewer(access: Access) -> Viewer:
     return viewer
 
 
+def signed_in_email() -> str | None:
+    """The e-mail address the identity provider vouches for, or None.
+
+    Only the `email` claim counts (never the subject or a display name), and not when the
+    provider says outright that it did not verify it (`email_verified` false): anyone could
+    otherwise register an unverified account under someone else's address.
+    """
+    email = st.user.get("email")
+    if not isinstance(email, str) or not email.strip():
+        return None
+    if st.user.get("email_verified") in (False, "false", "False"):
+        return None
+    return email.strip()
+
+
 def current_viewer() -> Viewer | None:
     """Resolve who is looking; stops the run with the right page when nobody may see data."""
     try:
         access = load_access()
     except ValueError as exc:
+        _stop_page()
         st.error(str(exc))
         st.stop()
     if not auth_configured():
         if not server_is_local():
+            _stop_page()
             st.error("Demo mode serves only on this computer (server address localhost or 127.0.0.1). "
                      "Configure sign-in under [auth] in .streamlit/secrets.toml to serve others.")
             st.stop()
@@ -136,26 +154,63 @@ def current_viewer() -> Viewer | None:
                    icon=":material/science:")
         return demo_viewer(access)
     if not st.user.is_logged_in:
+        _stop_page()
         st.title("Upskilling dashboard")
         st.write("Sign in with your company account to see your teams' skills, training spend and goals.")
-        if st.button("Sign in", icon=":material/login:", type="primary"):
-            st.login(_provider())
+        providers = _providers()
+        for provider in providers:
+            label = "Sign in" if len(providers) == 1 else f"Sign in with {provider[:1].upper()}{provider[1:]}"
+            # A callback, not `if st.button(...)`: it acts on the click even when the
+            # button's identity changed between runs (see _stop_page).
+            st.button(label, icon=":material/login:", type="primary", key=f"sign_in_{provider or 'default'}",
+                      on_click=st.login, args=(provider,))
         st.stop()
-    viewer = viewer_for(st.user.get("email"), access)
+    email = signed_in_email()
+    viewer = viewer_for(email, access)
     with st.sidebar:
-        st.caption(f"Signed in as {st.user.get('email')}")
-        if st.button("Sign out", icon=":material/logout:"):
-            st.logout()
+        st.caption(f"Signed in as {ui.plain(email)}" if email else "Signed in")
+        st.button("Sign out", icon=":material/logout:", key="sign_out", on_click=st.logout)
     if viewer is None:
+        _stop_page()
         st.title("No access yet")
-        st.write(f"You are signed in as **{st.user.get('email')}**, but this dashboard shows data only to "
-                 "L&D staff, executives and people who lead a team. If you should have access, ask your "
-                 "L&D team to add you.")
+        if email:
+            st.write(f"You are signed in as **{ui.plain(email)}**, but this dashboard shows data only to "
+                     "L&D staff, executives and people who lead a team. If you should have access, ask your "
+                     "L&D team to add you.")
+        else:
+            st.write("You are signed in, but your sign-in provider did not send a verified e-mail address, and "
+                     "this dashboard finds people by their work e-mail. Ask your IT team to release the `email` "
+                     "claim to this application.")
         st.stop()
     return viewer
 
 
+def _stop_page() -> None:
+    """Declare a navigation for a run that stops before the dashboard's own (hidden: nothing to navigate).
+
+    Without it, Streamlit falls back to listing the files of pages/ by file name in the
+    sidebar, and runs the entry script as a page of that list; widgets drawn before the
+    dashboard's navigation (the sign-out button) then change identity on the next run.
+    """
+    st.navigation([st.Page(_nothing, title="Upskilling dashboard", url_path="welcome", default=True)],
+                  position="hidden")
+
+
+def _nothing() -> None:
+    """The body of the stop pages' navigation entry: their content is drawn around it."""
+
+
+def _providers() -> list[str | None]:
+    """The providers to offer: the default one ([auth] holds client_id), else each [auth.<name>] section."""
+    section = st.secrets["auth"]
+    if "client_id" in section:
+        return [None]
+    named = [k for k, v in section.items()
+             if (isinstance(v, dict) or hasattr(v, "keys")) and k != "client_kwargs"
+             and any(key in v for key in ("client_id", "server_metadata_url"))]
+    return named or [None]
+
+
 def _provider() -> str | None:
-    """The named provider when [auth] has exactly one sub-section (e.g. [auth.okta]), else the default."""
-    named = [k for k, v in st.secrets["auth"].items() if isinstance(v, dict) or hasattr(v, "keys")]
-    return named[0] if len(named) == 1 and "client_id" not in st.secrets["auth"] else None
+    """The provider of the first sign-in button (the default one, or the first named section)."""
+    return _providers()[0]

@@ -191,10 +191,18 @@ def licence_bars(frame: pl.DataFrame) -> go.Figure:
 
 
 def goal_trajectory(history: pl.DataFrame, goal: dict) -> go.Figure:
-    """History of a goal's share, its projection to the deadline and the target."""
+    """History of a goal's share, its projection to the deadline with the band around it, and the target."""
     fig = go.Figure(go.Scatter(x=history["as_of"].to_list(), y=[None if v is None else v * 100 for v in history["share"].to_list()],
                                mode="lines+markers", name="Share", line={"color": "#2f81f7"},
                                hovertemplate="%{x|%d %b %Y}: %{y:.1f}%<extra></extra>"))
+    last = history["share"][-1] if history.height else None
+    if goal.get("projected_low") is not None and goal.get("projected_high") is not None and last is not None:
+        start = history["as_of"][-1]
+        fig.add_trace(go.Scatter(
+            x=[start, goal["deadline"], goal["deadline"], start],
+            y=[last * 100, goal["projected_high"] * 100, goal["projected_low"] * 100, last * 100],
+            fill="toself", mode="lines", line={"width": 0}, name="80% band",
+            fillcolor="rgba(87, 96, 106, 0.18)", hoverinfo="skip"))
     if goal.get("projected_share") is not None and history.height:
         fig.add_trace(go.Scatter(x=[history["as_of"][-1], goal["deadline"]],
                                  y=[history["share"][-1] * 100 if history["share"][-1] is not None else None,
@@ -235,3 +243,46 @@ def person_matrix(frame: pl.DataFrame) -> go.Figure:
 
 def year_end(d: date) -> date:
     return date(d.year, 12, 31)
+
+
+def plan_goals(goals: pl.DataFrame) -> go.Figure:
+    """Each goal's share today and once the training plan is done, against its target."""
+    labels = [f"{i} · {s} L{lv}+" for i, s, lv in
+              zip(goals["goal_id"].to_list(), goals["skill"].to_list(), goals["min_level"].to_list())]
+    now = [None if v is None else v * 100 for v in goals["share_now"].to_list()]
+    after = [None if v is None else v * 100 for v in goals["share_after"].to_list()]
+    fig = go.Figure([
+        go.Bar(name="Now", y=labels, x=now, orientation="h", marker_color="#afb8c1",
+               hovertemplate="%{y}<br>now %{x:.1f}%<extra></extra>"),
+        go.Bar(name="After the plan", y=labels, x=after, orientation="h", marker_color="#2f81f7",
+               hovertemplate="%{y}<br>after the plan %{x:.1f}%<extra></extra>"),
+        go.Scatter(name="Target", y=labels, x=[v * 100 for v in goals["target_share"].to_list()], mode="markers",
+                   marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#1f2328"}},
+                   hovertemplate="%{y}<br>target %{x:.0f}%<extra></extra>"),
+    ])
+    fig.update_layout(barmode="group")
+    _layout(fig, "Strategic goals: share now and after the plan", "Share of the goal's population (%)", None,
+            max(280, 52 * len(labels) + 120))
+    fig.update_xaxes(range=[0, 100], ticksuffix="%")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
+    """Coverage now and after the plan for the skills the plan moves most (people whose gap it closes)."""
+    shown = skills.filter(pl.col("closed_pairs") > 0).sort(["closed_pairs", "skill"], descending=[True, False]).head(top)
+    labels = shown["skill"].to_list()
+    fig = go.Figure([
+        go.Bar(name="Now", y=labels, x=[v * 100 for v in shown["coverage_now"].to_list()], orientation="h",
+               marker_color="#afb8c1", hovertemplate="%{y}<br>now %{x:.1f}%<extra></extra>"),
+        go.Bar(name="After the plan", y=labels, x=[v * 100 for v in shown["coverage_after"].to_list()],
+               orientation="h", marker_color="#2f81f7", customdata=shown["closed_pairs"].to_list(),
+               hovertemplate="%{y}<br>after the plan %{x:.1f}% (+%{customdata} people)<extra></extra>"),
+    ])
+    fig.update_layout(barmode="group")
+    _layout(fig, f"Coverage of required skills now and after the plan (the {len(labels)} skills it moves most)",
+            "People at the required level among those who need it (%)", None, max(280, 44 * len(labels) + 120))
+    fig.update_xaxes(range=[0, 100], ticksuffix="%")
+    fig.update_yaxes(autorange="reversed")
+    return fig
+

@@ -87,7 +87,9 @@ def build(viewer: Viewer) -> Context:
         st.subheader("Filters")
         as_of = st.date_input("As of", value=default_as_of(latest), key="as_of", bind="query-params",
                               format="YYYY-MM-DD", help="Every number is replayed as it stood on this date.")
+        whole = "Everyone I lead" if viewer.role == "lead" else COMPANY
         unit = st.selectbox("Org unit", options, key="unit", bind="query-params",
+                            format_func=lambda o: whole if o == COMPANY else o,
                             help="The whole company, a department, or a team (each department is followed by its teams).")
         category = st.selectbox("Skill category", categories, key="category", bind="query-params")
         last_load = meta["last_load"]

@@ -99,6 +99,14 @@ def q(name: str, **kwargs) -> pl.DataFrame:
     return frame
 
 
+def may(name: str) -> bool:
+    """Whether this run's viewer may run the query (a page leaves out what is not theirs)."""
+    from app import privacy
+    from app.context import current_viewer
+
+    return privacy.may(name, current_viewer())
+
+
 def has_data() -> bool:
     if not exists():
         return False

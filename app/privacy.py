@@ -23,6 +23,9 @@ NAMED = {"requirement_people", "person_credentials", "learning_history", "expiri
          "person_learning_path", "plan_people"}
 #: Queries of the Data page: L&D only.
 LD_ONLY = {"import_history", "freshness", "rejected_rows", "rejected_reasons"}
+#: Money: L&D and executives (team leads review skills, not budgets).
+MONEY = {"budgets", "monthly_spend", "spend_breakdown", "cost_per_completion", "licences", "spend_projection",
+         "unconverted_spend", "planner_defaults"}
 
 
 class Forbidden(Exception):
@@ -36,6 +39,8 @@ def scoped_kwargs(query, viewer, kwargs: dict) -> dict:
     params = inspect.signature(query).parameters
     if "root" in params:
         kwargs = {**kwargs, "root": viewer.root}
+    if "min_population" in params and viewer.role == "exec":
+        kwargs = {**kwargs, "min_population": MIN_GROUP}
     return kwargs
 
 
@@ -46,6 +51,17 @@ def check(name: str, viewer) -> None:
         raise Forbidden("Import history and rejected rows are for L&D staff only.")
     if name in NAMED and not viewer.sees_names:
         raise Forbidden("Executives see aggregates only, never individual people.")
+    if name in MONEY and viewer.role == "lead":
+        raise Forbidden("Budgets and spend are for L&D staff and executives.")
+
+
+def may(name: str, viewer) -> bool:
+    """Whether the viewer may run a query (pages use it to leave out what is not theirs)."""
+    try:
+        check(name, viewer)
+    except Forbidden:
+        return False
+    return True
 
 
 def _suppress_where(frame: pl.DataFrame, small: pl.Expr, columns: list[str]) -> pl.DataFrame:

@@ -12,6 +12,9 @@ from datetime import date, timedelta
 import duckdb
 import polars as pl
 
+from planner import model as plan_model
+from planner import plan as planning
+
 SCOPE = "root := $root, org_unit := $unit"
 
 
@@ -89,17 +92,18 @@ def goal_status(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
               as_of=as_of, root=root, unit=unit)
 
 
-def goal_counts(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
-    """Goals per status now and 90 days earlier (one row per status, both dates)."""
+def goal_counts(con, as_of: date, root=None, unit=None, min_population: int = 0) -> pl.DataFrame:
+    """Goals per status now and 90 days earlier (one row per status, both dates); goals whose
+    population is smaller than min_population are not counted (the executives' small-group rule)."""
     return _q(con, f"""
-        with now as (select status from goal_readiness($as_of, {SCOPE})),
-        before as (select status from goal_readiness($before, {SCOPE})),
+        with now as (select status from goal_readiness($as_of, {SCOPE}) where population >= $min_population),
+        before as (select status from goal_readiness($before, {SCOPE}) where population >= $min_population),
         statuses as (select unnest(['achieved', 'on_track', 'at_risk', 'off_track']) as status)
         select s.status,
                (select count(*) from now where now.status = s.status) as now,
                (select count(*) from before where before.status = s.status) as before
         from statuses as s
-    """, as_of=as_of, before=as_of - timedelta(days=90), root=root, unit=unit)
+    """, as_of=as_of, before=as_of - timedelta(days=90), root=root, unit=unit, min_population=min_population)
 
 
 def active_learners(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
@@ -381,3 +385,38 @@ def demo_leads(con, limit: int = 6) -> pl.DataFrame:
         order by (manager_id is null) desc, reports desc, full_name
         limit $limit
     """, limit=limit)
+
+
+# ------------------------------------------------------------------ planner
+
+def open_goals(con, as_of: date) -> pl.DataFrame:
+    """Goals whose deadline has not passed: the ones the planner can serve."""
+    return plan_model.open_goals(con, as_of)
+
+
+def required_skills(con) -> pl.DataFrame:
+    """Skills some role requires (the planner's choice of requirements to serve)."""
+    return pl.DataFrame({"skill": plan_model.required_skills(con)}, schema={"skill": pl.Utf8})
+
+
+def planner_defaults(con, as_of: date, unit=None) -> pl.DataFrame:
+    """The planner's starting inputs: the window end (nearest open deadline) and what is left of the budget."""
+    return pl.DataFrame({"window_end": [plan_model.default_window_end(con, as_of)],
+                         "remaining_budget": [plan_model.remaining_budget(con, as_of, unit)]},
+                        schema={"window_end": pl.Date, "remaining_budget": pl.Float64})
+
+
+def plan_people(con, as_of: date, budget: float, root=None, unit=None, goal_ids: tuple | None = None,
+                requirement_skills: tuple | None = None, hours_cap: float | None = planning.DEFAULT_HOURS_CAP,
+                window_end: date | None = None,
+                time_limit: float = planning.DEFAULT_TIME_LIMIT) -> planning.PlanOutcome:
+    """The optimal training plan for the request (people by name): the plan, shares now vs after, the catalog's gaps."""
+    return planning.make_plan(con, planning.PlanRequest(
+        as_of=as_of, budget=budget, root=root, unit=unit, goal_ids=goal_ids, requirement_skills=requirement_skills,
+        hours_cap=hours_cap, window_end=window_end, time_limit=time_limit))
+
+
+def person_learning_path(con, as_of: date, employee_id: str, root=None, days: int = 90) -> pl.DataFrame:
+    """A person's gaps with the next courses that close them (cheapest, then shortest, first), then the
+    credentials lapsing within `days` with the course that renews each (column `kind`)."""
+    return plan_model.person_learning_path(con, as_of, employee_id, root, days)

@@ -17,8 +17,21 @@ DEFINITIONS = {
     "level": "The highest level among the employee's evidence for the skill valid on the date "
              "(valid_from <= date < valid_until).",
     "goal_share": "Share of the goal's population (active employees in its scope and roles) at or above its level.",
-    "goal_status": "achieved: share >= target. on track: the share projected linearly from the last 90 days reaches "
-                   "the target by the deadline. at risk: projected within 10 points. off track: further off.",
+    "goal_status": "Projected to the deadline from the pace of the last 180 days (people reaching the level), "
+                   "the open enrolments (at the courses' recent pass rate) and the credentials lapsing before it, "
+                   "with an 80% band. achieved: share >= target. on track: even the band's low end reaches the "
+                   "target. at risk: the target is inside the band. off track: even the high end misses it, or "
+                   "the deadline has passed.",
+    "goal_pace": "Pace achieved: people reaching the goal's level per month over the last 180 days. Pace needed: "
+                 "people per month from now to the deadline for the share to reach the target, after the "
+                 "expected enrolments and the lapsing credentials.",
+    "planner": "The plan with the most goal progress (people brought to a goal's level, counted up to each goal's "
+               "target), then the most weighted role-requirement gaps closed, then the lowest cost, within the "
+               "budget and the hours cap per person. A course costs its price in the reporting currency; an idle "
+               "licence seat of its vendor makes it free until the vendor's idle seats are used up. Solved exactly "
+               "as an integer program (HiGHS); a plan that is not proven optimal says so.",
+    "learning_path": "For each gap (role requirement or strategic goal), the courses that teach the skill at the "
+                     "level needed: cheapest first (free with an idle licence seat of the vendor), then shortest.",
     "budget_utilisation": "Actual spend from the budget period's start up to the date over the budget, in the "
                           "reporting currency (FX of each spend's month).",
     "active_learners": "Distinct active employees with any learning activity in the 90 days up to the date.",
@@ -134,9 +147,31 @@ def columns_for(frame: pl.DataFrame, overrides: dict | None = None) -> dict:
     return config
 
 
+def show_suppressed(frame: pl.DataFrame) -> pl.DataFrame:
+    """Replace the numbers the small-group rule removed by the words that say so."""
+    if "suppressed" not in frame.columns or not frame["suppressed"].any():
+        return frame
+    hidden = pl.col("suppressed")
+    emptied = [n for n in frame.columns if n != "suppressed"
+               and frame.filter(hidden)[n].null_count() == frame["suppressed"].sum()
+               and frame.filter(~hidden)[n].null_count() < frame.filter(~hidden).height + (frame.filter(~hidden).height == 0)]
+    def text(n: str) -> pl.Expr:
+        if frame.schema[n].is_float() and any(w in n for w in _PERCENT_WORDS):
+            return ((pl.col(n) * 100).round(1).cast(pl.Utf8) + "%")
+        return pl.col(n).cast(pl.Utf8)
+
+    return frame.with_columns([
+        pl.when(hidden).then(pl.lit(HIDDEN)).otherwise(text(n)).alias(n) for n in emptied
+    ]).drop("suppressed")
+
+
 def table(frame: pl.DataFrame, name: str, *, column_config: dict | None = None, height: int | None = None,
           key: str | None = None) -> None:
-    """A table with its CSV download underneath. Cells are shown as text, never as HTML."""
+    """A table with its CSV download underneath. Cells are shown as text, never as HTML.
+
+    Suppressed small groups (executives' view) read "fewer than 5" in every cell the rule emptied.
+    """
+    frame = show_suppressed(frame)
     rows_height = 38 + 35 * min(max(frame.height, 1), 12)
     st.dataframe(frame, hide_index=True, column_config=columns_for(frame, column_config),
                  height=min(height, rows_height) if height else "auto")

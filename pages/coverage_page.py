@@ -20,6 +20,9 @@ by_gap = order == "Largest gap first"
 teams = needed.filter(needed["axis"] == "team").sort("gap" if by_gap else "name", descending=by_gap)["name"].to_list()
 skills = needed.filter(needed["axis"] == "skill").sort("gap" if by_gap else "name", descending=by_gap)["name"].to_list()
 
+if "suppressed" in matrix.columns and matrix["suppressed"].any():
+    st.info(f"Cells marked <5 cover fewer than 5 people and are hidden from executives (with a neighbour where "
+            "needed, so totals cannot reveal them).", icon=":material/visibility_off:")
 event = st.plotly_chart(charts.coverage_heatmap(matrix, teams, skills), key="coverage_heatmap",
                         on_select="rerun", selection_mode="points")
 st.caption(ui.DEFINITIONS["coverage"] + " Click a cell to see the people behind it.")

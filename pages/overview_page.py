@@ -12,35 +12,37 @@ st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.unit or 'whole company')
 readiness = data.q("readiness_at", as_of=ctx.as_of, **ctx.scope)
 goals = data.q("goal_status", as_of=ctx.as_of, **ctx.scope)
 counts = {r["status"]: r for r in data.q("goal_counts", as_of=ctx.as_of, **ctx.scope).iter_rows(named=True)}
-budgets = data.q("budgets", as_of=ctx.as_of, unit=ctx.unit)
+money = data.may("budgets")
+budgets = data.q("budgets", as_of=ctx.as_of, unit=ctx.unit) if money else None
 learners_frame = data.q("active_learners", as_of=ctx.as_of, **ctx.scope)
 expiring_frame = data.q("expiring_count", as_of=ctx.as_of, **ctx.scope)
 learners = learners_frame["active_learners"].to_list()
 expiring = expiring_frame["expiring"].to_list()
 
-c1, c2, c3, c4, c5 = st.columns(5)
+slots = iter(st.columns(3) + st.columns(3))
 r = readiness["readiness"].to_list()
-c1.metric("Readiness", ui.pct(r[-1], 1, ui.is_hidden(readiness)) if r else "–",
-          ui.delta_points(r[-1], r[0]) if len(r) == 2 else None,
-          help=D["readiness"], border=True)
+next(slots).metric("Readiness", ui.pct(r[-1], 1, ui.is_hidden(readiness)) if r else "–",
+                   ui.delta_points(r[-1], r[0]) if len(r) == 2 else None, help=D["readiness"], border=True)
 good_now = counts["achieved"]["now"] + counts["on_track"]["now"]
 good_before = counts["achieved"]["before"] + counts["on_track"]["before"]
-c2.metric("Goals on course", f"{good_now} of {goals.height}", ui.delta_count(good_now, good_before),
-          help=D["goal_status"], border=True)
-own = [b for b in budgets.iter_rows(named=True) if b["unit"] == (ctx.unit or "company")]
-if own:
-    b = own[0]
-    c3.metric("Spend vs budget", ui.pct(b["utilisation"]), help=D["budget_utilisation"], border=True,
-              delta=f"{ui.money(b['actual'], ctx.currency)} of {ui.money(b['budget'], ctx.currency)}", delta_color="off",
-              delta_arrow="off")
-else:
-    c3.metric("Spend vs budget", "–", help=D["budget_utilisation"] + " No budget for this unit and date.", border=True)
-c4.metric("Active learners", ui.count(learners[-1], ui.is_hidden(learners_frame)),
-          ui.delta_count(learners[-1], learners[0]),
-          help=D["active_learners"], border=True)
-c5.metric("Expiring in 90 days", ui.count(expiring[-1], ui.is_hidden(expiring_frame)),
-          ui.delta_count(expiring[-1], expiring[0]),
-          delta_color="inverse", help=D["expiring"], border=True)
+counted = sum(c["now"] for c in counts.values())
+next(slots).metric("Goals on course", f"{good_now} of {counted}", ui.delta_count(good_now, good_before),
+                   help=D["goal_status"] + " Goals whose population is too small to show are not counted.",
+                   border=True)
+if money:
+    own = [b for b in budgets.iter_rows(named=True) if b["unit"] == (ctx.unit or "company")]
+    if own:
+        b = own[0]
+        next(slots).metric("Spend vs budget", ui.pct(b["utilisation"]), help=D["budget_utilisation"], border=True,
+                           delta=f"{ui.money(b['actual'], ctx.currency)} of {ui.money(b['budget'], ctx.currency)}",
+                           delta_color="off", delta_arrow="off")
+    else:
+        next(slots).metric("Spend vs budget", "–", help=D["budget_utilisation"] + " No budget for this unit and date.",
+                           border=True)
+next(slots).metric("Active learners", ui.count(learners[-1], ui.is_hidden(learners_frame)),
+                   ui.delta_count(learners[-1], learners[0]), help=D["active_learners"], border=True)
+next(slots).metric("Expiring in 90 days", ui.count(expiring[-1], ui.is_hidden(expiring_frame)),
+                   ui.delta_count(expiring[-1], expiring[0]), delta_color="inverse", help=D["expiring"], border=True)
 st.caption(" · ".join(f"{charts.STATUS_LABELS[s]}: {counts[s]['now']}" for s in charts.STATUS_LABELS))
 
 trend = data.q("readiness_trend", as_of=ctx.as_of, months=36, **ctx.scope)

@@ -15,6 +15,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
@@ -72,17 +73,24 @@ def build_warehouse(path: Path) -> str:
 
 
 class StreamlitServer:
-    """`streamlit run dashboard.py` on a free port, reading the warehouse at `db`."""
+    """`streamlit run dashboard.py` on a free port, reading the warehouse at `db`.
 
-    def __init__(self, db: Path, log: Path, startup_timeout: float = 60.0):
-        self.db, self.log_path, self.port = Path(db), Path(log), free_port()
+    Optional: `address` to bind (the tests always connect through 127.0.0.1), `port` chosen
+    beforehand (e.g. when a secrets file must name it), `extra_args` for more command-line
+    options (e.g. `--secrets.files`), and `env` for more environment variables.
+    """
+
+    def __init__(self, db: Path, log: Path, startup_timeout: float = 60.0, *, address: str = "127.0.0.1",
+                 port: int | None = None, extra_args: Sequence[str] = (), env: Mapping[str, str] | None = None):
+        self.db, self.log_path, self.port = Path(db), Path(log), port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        env = dict(os.environ, UPSKILL_DB=str(self.db), PYTHONUNBUFFERED="1")
+        environ = dict(os.environ, UPSKILL_DB=str(self.db), PYTHONUNBUFFERED="1", **(env or {}))
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1", "--browser.gatherUsageStats", "false"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+             "--server.port", str(self.port), "--server.address", address, "--browser.gatherUsageStats", "false",
+             *extra_args],
+            cwd=ROOT, env=environ, stdout=self._log, stderr=subprocess.STDOUT)
         try:
             self._wait_healthy(startup_timeout)
         except BaseException:
@@ -90,8 +98,9 @@ class StreamlitServer:
             raise
 
     def output(self, last: int = 4000) -> str:
-        """The tail of the server's output, for failure messages."""
-        self._log.flush()
+        """The tail of the server's output, for failure messages (also after stop())."""
+        if not self._log.closed:
+            self._log.flush()
         text = self.log_path.read_text(errors="replace")
         return text[-last:]
 

@@ -81,7 +81,7 @@ def test_lead_sees_their_tree_only(signed_in):
     text = everything(at)
     assert "Bob Baker" in text and "Dan Diaz" in text
     assert "Eve Evans" not in text and "Alice Archer" not in text
-    assert at.selectbox(key="unit").options == ["Whole company", "Engineering", "Platform"]
+    assert at.selectbox(key="unit").options == ["Everyone I lead", "Engineering", "Platform"]
 
 
 def test_lead_cannot_reach_other_teams_through_the_url(signed_in):
@@ -179,3 +179,10 @@ def test_complementary_suppression_protects_a_single_small_cell():
     assert out.filter(pl.col("suppressed"))["coverage"].null_count() == out["suppressed"].sum()
     assert privacy.for_executive("active_learners", pl.DataFrame({"as_of": [1, 2], "active_learners": [3, 12]}))[
         "active_learners"].to_list() == [None, 12]
+
+
+def test_lead_sees_no_budget_and_counts_hide_small_goals(signed_in):
+    at = signed_in("bob.baker@tiny.test", as_of="2025-06-30")
+    assert "Spend vs budget" not in [m.label for m in at.metric]
+    at = signed_in("ceo@tiny.test", as_of="2025-06-30")
+    assert {m.label: m.value for m in at.metric}["Goals on course"] == "0 of 0"  # both goals cover < 5 people

@@ -1,0 +1,308 @@
+"""Signing in for real: the dashboard behind an OpenID Connect provider, in a real browser.
+
+The provider is `oidc-provider-mock`, run as a subprocess on a free port: it accepts any
+client id and secret, and its authorization form asks for a subject (the e-mail claim is
+the subject, unless the user was predefined with claims of its own). Streamlit reads an
+[auth] section from a secrets file in a temporary folder (`--secrets.files`), never from
+the repository's .streamlit folder. Plain http on 127.0.0.1 is enough for both sides.
+
+The tiny organisation: Alice (E1) leads everyone; Bob (E2, Bob.Baker@tiny.test) leads Dan
+(E4); Eve (E5) leads nobody. ld@tiny.test is L&D and ceo@tiny.test an executive.
+"""
+from __future__ import annotations
+
+import json
+import re
+import secrets
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+from tests.browser_util import (
+    CHROMIUM_ARGS, FIXTURES, ROOT, SCREENSHOTS, VIEWPORT, StreamlitServer, chromium_path, free_port,
+    full_page_screenshot, problems, wait_for_app, wait_for_charts,
+)
+
+ACCESS = FIXTURES / "tiny_access.toml"
+NAMES = ["Alice Archer", "Bob Baker", "Carol Chen", "Dan Diaz", "Eve Evans"]
+AS_OF = "as_of=2025-06-30"
+#: Bob signs in under a subject that is not his e-mail: the app must go by the e-mail claim.
+BOB = {"sub": "bob-0002", "email": "Bob.Baker@tiny.test", "name": "Bob Baker"}
+#: The CEO's address, but the provider says it never verified it.
+UNVERIFIED_CEO = {"sub": "ceo-unverified", "email": "ceo@tiny.test", "email_verified": False}
+
+
+class OidcProvider:
+    """`python -m oidc_provider_mock` on a free port of 127.0.0.1, with some predefined users."""
+
+    def __init__(self, log: Path, users: list[dict], startup_timeout: float = 30.0):
+        self.port = free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.metadata_url = f"{self.url}/.well-known/openid-configuration"
+        self.log_path = log
+        self._log = open(log, "wb")
+        args = [a for user in users for a in ("--user-claims", json.dumps(user))]
+        self.process = subprocess.Popen([sys.executable, "-m", "oidc_provider_mock", "--port", str(self.port), *args],
+                                        stdout=self._log, stderr=subprocess.STDOUT)
+        deadline, last = time.monotonic() + startup_timeout, "no answer"
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                self.stop()
+                pytest.fail(f"oidc-provider-mock exited with {self.process.returncode}:\n{self.output()}",
+                            pytrace=False)
+            try:
+                with urllib.request.urlopen(self.metadata_url, timeout=2) as r:
+                    if r.status == 200 and "authorization_endpoint" in json.loads(r.read()):
+                        return
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                last = repr(exc)
+            time.sleep(0.2)
+        self.stop()
+        pytest.fail(f"{self.metadata_url} did not answer within {startup_timeout:.0f} s (last: {last}):\n"
+                    f"{self.output()}", pytrace=False)
+
+    def output(self) -> str:
+        if not self._log.closed:
+            self._log.flush()
+        return self.log_path.read_text(errors="replace")[-4000:]
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._log.close()
+
+
+@pytest.fixture(scope="module")
+def tiny_warehouse(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("signin") / "tiny.duckdb"
+    done = subprocess.run([sys.executable, "-m", "etl", "--db", str(path), "load", str(FIXTURES / "tiny"),
+                           str(FIXTURES / "tiny_records")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0 and path.exists(), f"building the tiny warehouse failed:\n{done.stdout}\n{done.stderr}"
+    return path
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()  # fails (never skips) when chromium is missing
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture(scope="module")
+def provider(tmp_path_factory):
+    idp = OidcProvider(tmp_path_factory.mktemp("oidc") / "provider.log", users=[BOB, UNVERIFIED_CEO])
+    yield idp
+    idp.stop()
+
+
+@pytest.fixture(scope="module")
+def server(tiny_warehouse, provider, tmp_path_factory):
+    """The dashboard with sign-in configured: [auth] in a secrets file outside the repository."""
+    folder = tmp_path_factory.mktemp("auth-server")
+    port = free_port()
+    secrets_file = folder / "secrets.toml"
+    secrets_file.write_text(
+        "[auth]\n"
+        f'redirect_uri = "http://127.0.0.1:{port}/oauth2callback"\n'
+        f'cookie_secret = "{secrets.token_hex(32)}"\n'
+        'client_id = "dashboard"\n'
+        'client_secret = "secret"\n'
+        f'server_metadata_url = "{provider.metadata_url}"\n', encoding="utf-8")
+    srv = StreamlitServer(tiny_warehouse, folder / "streamlit.log", port=port,
+                          extra_args=["--secrets.files", str(secrets_file)], env={"UPSKILL_ACCESS": str(ACCESS)})
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh browser profile per test: no cookie of an earlier sign-in."""
+    context = browser.new_context(viewport=VIEWPORT)
+    context.set_default_timeout(20_000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+def open_app(page, server, path: str = "/") -> None:
+    page.goto(server.url + path, wait_until="domcontentloaded")
+    wait_for_app(page, server=server)
+
+
+def sign_in(page, server, provider, subject: str, screenshot: str | None = None) -> None:
+    """Through the sign-in page and the provider's authorization form, back to the dashboard."""
+    open_app(page, server, "/")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url(f"{provider.url}/oauth2/authorize?**")
+    page.locator("input[name=sub]").fill(subject)
+    if screenshot:
+        full_page_screenshot(page, SCREENSHOTS / screenshot)
+    page.get_by_role("button", name="Authorize").click()
+    page.wait_for_url(re.compile(re.escape(server.url) + r"/(\?.*)?$"))
+    wait_for_app(page, server=server)
+    assert problems(page) == [], f"signing in as {subject} shows errors:\n{server.output()}"
+
+
+def app_text(page) -> str:
+    """Everything the app holds as text, hidden parts included (expanders, chart labels, the sidebar)."""
+    return page.locator('[data-testid="stApp"]').text_content() or ""
+
+
+def nav_labels(page) -> list[str]:
+    return [t.strip() for t in page.locator('[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"]')
+            .all_inner_texts()]
+
+
+def assert_no_data(page, where: str) -> None:
+    """No numbers, charts, tables, names or page list: nothing of the warehouse reached the page."""
+    for testid in ("stMetric", "stPlotlyChart", "stDataFrame", "stTable", "stSidebarNavLink"):
+        assert page.locator(f'[data-testid="{testid}"]').count() == 0, f"{where}: the page shows a {testid}"
+    text = app_text(page)
+    leaked = [n for n in NAMES + ["Platform", "Engineering", "Insights"] if n in text]
+    assert not leaked, f"{where}: the page shows {leaked}"
+
+
+def assert_sign_in_page(page, where: str) -> None:
+    expect(page.get_by_role("heading", level=1)).to_have_text("Upskilling dashboard")
+    expect(page.get_by_role("button", name="Sign in")).to_be_visible()
+    assert_no_data(page, where)
+
+
+def test_signed_out_sees_only_the_sign_in_page(page, server):
+    # /people_page: the file name under which Streamlit would serve pages/people_page.py on its own
+    for path in ["/", f"/coverage?{AS_OF}&unit=Platform", "/people_page"]:
+        open_app(page, server, path)
+        assert_sign_in_page(page, f"signed out, {path}")
+        assert page.locator('[data-testid="stException"]').count() == 0, path
+        if path == "/":
+            full_page_screenshot(page, SCREENSHOTS / "signin_signed_out.png")
+    assert "_streamlit_user" not in {c["name"] for c in page.context.cookies()}
+
+
+def test_sign_out_takes_one_click_and_ends_the_session(page, server, provider):
+    # Right after the sign-in page, as the first signed-in visit of this server: the button's
+    # first click must count (it is drawn before the dashboard's navigation).
+    sign_in(page, server, provider, "bob.baker@tiny.test")  # lower case: the roster has Bob.Baker@
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Signed in as bob.baker@tiny.test")
+    expect(page.locator('[data-testid="stMetric"]').first).to_be_visible()
+    assert "_streamlit_user" in {c["name"] for c in page.context.cookies()}
+
+    page.get_by_role("button", name="Sign out").click()
+    page.wait_for_url(f"{provider.url}/oauth2/end_session?**", timeout=10_000)
+    full_page_screenshot(page, SCREENSHOTS / "signin_provider_end_session.png")
+    page.get_by_role("button", name="End session").click()
+    page.wait_for_url(re.compile(re.escape(server.url) + r"/(\?.*)?$"))
+    wait_for_app(page, server=server)
+    assert_sign_in_page(page, "after signing out")
+    full_page_screenshot(page, SCREENSHOTS / "signin_signed_out_again.png")
+    assert "_streamlit_user" not in {c["name"] for c in page.context.cookies()}
+    open_app(page, server, f"/people?{AS_OF}")
+    assert_sign_in_page(page, "after signing out, /people")
+
+
+def test_lead_sees_only_their_tree(page, server, provider):
+    # The subject is not an e-mail address: the dashboard goes by the e-mail claim (mixed case here).
+    sign_in(page, server, provider, BOB["sub"], screenshot="signin_provider_form.png")
+    expect(page.locator('[data-testid="stSidebar"]')).to_contain_text("Signed in as Bob.Baker@tiny.test")
+    assert nav_labels(page) == ["Overview", "Skill coverage", "People", "Strategic goals"]
+
+    open_app(page, server, f"/people?{AS_OF}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("People")
+    wait_for_charts(page)
+    assert problems(page) == []
+    text = app_text(page)
+    assert "Bob Baker" in text and "Dan Diaz" in text
+    for other in ("Eve Evans", "Alice Archer", "Carol Chen"):
+        assert other not in text, f"the lead Bob sees {other}"
+    main = page.locator('[data-testid="stMain"]').text_content()
+    assert "Insights" not in main, "the lead Bob sees Eve's team"  # (the navigation has a section "Insights")
+    full_page_screenshot(page, SCREENSHOTS / "signin_lead_people.png")
+
+    page.get_by_role("combobox", name="Org unit").click()
+    options = page.locator('[role="listbox"] [role="option"]')
+    expect(options.first).to_be_visible()
+    assert [o.strip() for o in options.all_inner_texts()] == ["Whole company", "Engineering", "Platform"]
+    page.keyboard.press("Escape")
+
+    # A link to someone else's team falls back to Bob's own tree.
+    open_app(page, server, f"/coverage?{AS_OF}&unit=Insights")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Skill coverage")
+    wait_for_charts(page)
+    assert problems(page) == []
+    main = page.locator('[data-testid="stMain"]').text_content()
+    assert "Eve Evans" not in main and "Alice Archer" not in main and "Insights" not in main
+    full_page_screenshot(page, SCREENSHOTS / "signin_lead_coverage_other_team.png")
+
+
+def test_executive_sees_aggregates_only(page, server, provider):
+    sign_in(page, server, provider, "ceo@tiny.test")
+    assert nav_labels(page) == ["Overview", "Skill coverage", "Strategic goals", "Training spend"]
+    for path, heading, name in [("/", "Overview", "overview"), ("/coverage", "Skill coverage", "coverage"),
+                                ("/goals", "Strategic goals", "goals")]:
+        open_app(page, server, f"{path}?{AS_OF}")
+        expect(page.get_by_role("heading", level=1)).to_have_text(heading)
+        wait_for_charts(page)
+        assert problems(page) == [], heading
+        text = app_text(page)
+        named = [n for n in NAMES if n in text] + re.findall(r"[\w.]+@tiny\.test", text.replace("ceo@tiny.test", ""))
+        assert not named, f"the executive sees {named} on {heading}"
+        full_page_screenshot(page, SCREENSHOTS / f"signin_exec_{name}.png")
+        if name == "overview":
+            readiness = page.locator('[data-testid="stMetric"]', has_text="Readiness")
+            expect(readiness.locator('[data-testid="stMetricValue"]')).to_have_text("fewer than 5")
+        if name == "goals":
+            assert "fewer than 5" in text and "50.0%" not in text
+    open_app(page, server, f"/people?{AS_OF}")  # not in the executive's navigation
+    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
+    assert not any(n in app_text(page) for n in NAMES)
+
+
+def test_signed_in_without_a_role_sees_no_access_yet(page, server, provider):
+    sign_in(page, server, provider, "eve@tiny.test")
+    expect(page.get_by_role("heading", level=1)).to_have_text("No access yet")
+    expect(page.locator('[data-testid="stMain"]')).to_contain_text("You are signed in as eve@tiny.test")
+    expect(page.get_by_role("button", name="Sign out")).to_be_visible()
+    assert_no_data(page, "no access yet")
+    full_page_screenshot(page, SCREENSHOTS / "signin_no_access.png")
+    open_app(page, server, f"/people?{AS_OF}")
+    expect(page.get_by_role("heading", level=1)).to_have_text("No access yet")
+    assert_no_data(page, "no access yet, /people")
+
+
+def test_an_unverified_email_gets_no_access(page, server, provider):
+    sign_in(page, server, provider, UNVERIFIED_CEO["sub"])  # ceo@tiny.test, but email_verified is false
+    expect(page.get_by_role("heading", level=1)).to_have_text("No access yet")
+    expect(page.locator('[data-testid="stMain"]')).to_contain_text("did not send a verified e-mail address")
+    assert_no_data(page, "unverified e-mail")
+    full_page_screenshot(page, SCREENSHOTS / "signin_unverified_email.png")
+
+
+def test_demo_mode_refuses_a_non_local_server_address(page, tiny_warehouse, tmp_path):
+    no_auth = tmp_path / "secrets.toml"
+    no_auth.write_text("# no [auth]: demo mode\n", encoding="utf-8")
+    srv = StreamlitServer(tiny_warehouse, tmp_path / "streamlit.log", address="0.0.0.0",
+                          extra_args=["--secrets.files", str(no_auth)], env={"UPSKILL_ACCESS": str(ACCESS)})
+    try:
+        for path in ["/", f"/people?{AS_OF}&as=ld@tiny.test"]:
+            open_app(page, srv, path)
+            refusal = page.locator('[data-testid="stAlertContentError"]')
+            expect(refusal).to_contain_text("Demo mode serves only on this computer")
+            expect(page.get_by_role("combobox", name="Demo persona")).to_have_count(0)
+            assert_no_data(page, f"demo mode on 0.0.0.0, {path}")
+            if path == "/":
+                full_page_screenshot(page, SCREENSHOTS / "signin_demo_refused.png")
+    finally:
+        srv.stop()
