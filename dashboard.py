@@ -21,6 +21,7 @@ PAGES = {
     ],
     "Money": [
         st.Page("pages/spend_page.py", url_path="spend", title="Training spend", icon=":material/payments:"),
+        st.Page("pages/planner_page.py", url_path="planner", title="Training planner", icon=":material/model_training:"),
     ],
     "Admin": [
         st.Page("pages/data_page.py", url_path="data", title="Data", icon=":material/database:"),
@@ -31,7 +32,7 @@ GET_STARTED = st.Page("pages/get_started_page.py", url_path="get-started", title
 
 #: What each role's navigation lists (PRODUCT.md: who uses what).
 ROLE_PAGES = {
-    "ld": ["Overview", "Skill coverage", "People", "Strategic goals", "Training spend", "Data"],
+    "ld": ["Overview", "Skill coverage", "People", "Strategic goals", "Training spend", "Training planner", "Data"],
     "lead": ["Overview", "Skill coverage", "People", "Strategic goals"],
     "exec": ["Overview", "Skill coverage", "Strategic goals", "Training spend"],
 }

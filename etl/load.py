@@ -273,56 +273,89 @@ def _write_company(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]:
 
 # ---------------------------------------------------------------- learning records
 
-_RESOLVE_SQL = """
-create or replace temp table _resolved as
-with emp as (
+def _resolve_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
+    """The query that resolves each incoming record to an employee and a course (table _staged).
+
+    Only the identity keys this file can use are computed, and only for the values it
+    holds: an Open Badges file with one salted sha256 recipient costs one hash per
+    e-mail address, not every kind of key for every employee. Among the resolved
+    records, ``copy_no`` numbers the copies of one source record (1 = the one to keep).
+    """
+    plain_branches = {
+        "employee_id": ["select 'employee_id' as kind, id_key as key, employee_id, 1 as prio from emp"],
+        "email": ["select 'email' as kind, email_key as key, employee_id, 1 as prio from emp where email_key is not null"],
+        "mbox_sha1": ["select 'mbox_sha1' as kind, sha1('mailto:' || email_key) as key, employee_id, 1 as prio from emp "
+                      "where email_key is not null",
+                      "select 'mbox_sha1', sha1('mailto:' || email_raw), employee_id, 2 from emp where email_raw is not null"],
+        "account": ["select 'account' as kind, id_key as key, employee_id, 1 as prio from emp",
+                    "select 'account', email_key, employee_id, 2 from emp where email_key is not null"],
+    }
+    plain_keys = [q for kind in sorted(kinds) for q in plain_branches.get(kind, [])]
+    hash_branches = {
+        "sha256": "select s.salt, 'sha256$' || sha256(e.email || s.salt) as key, e.employee_id from emails e, salts s",
+        "md5": "select s.salt, 'md5$' || md5(e.email || s.salt) as key, e.employee_id from emails e, salts s",
+    }
+    hashed_keys = [hash_branches[a] for a in sorted(hash_algorithms)]
+    ctes = ["""emp as (
     select employee_id, lower(trim(employee_id)) as id_key, trim(email) as email_raw,
            lower(trim(email)) as email_key
     from employees
-),
-plain_keys as (
-    select 'employee_id' as kind, id_key as key, employee_id, 1 as prio from emp
-    union all select 'email', email_key, employee_id, 1 from emp where email_key is not null
-    union all select 'mbox_sha1', sha1('mailto:' || email_key), employee_id, 1 from emp where email_key is not null
-    union all select 'mbox_sha1', sha1('mailto:' || email_raw), employee_id, 2 from emp where email_raw is not null
-    union all select 'account', id_key, employee_id, 1 from emp
-    union all select 'account', email_key, employee_id, 2 from emp where email_key is not null
-),
-plain as (
-    select kind, key, arg_min(employee_id, prio) as employee_id from plain_keys group by kind, key
-),
-salts as (
-    select distinct coalesce(learner_salt, '') as salt from _incoming where learner_kind = 'hashed'
-),
-hashed_keys as (
-    select s.salt, 'sha256$' || sha256(e.email_raw || s.salt) as key, e.employee_id from emp e, salts s where e.email_raw is not null
-    union all select s.salt, 'sha256$' || sha256(e.email_key || s.salt), e.employee_id from emp e, salts s where e.email_key is not null
-    union all select s.salt, 'md5$' || md5(e.email_raw || s.salt), e.employee_id from emp e, salts s where e.email_raw is not null
-    union all select s.salt, 'md5$' || md5(e.email_key || s.salt), e.employee_id from emp e, salts s where e.email_key is not null
-),
-hashed as (
-    select salt, key, min(employee_id) as employee_id from hashed_keys group by salt, key
-),
-course_keys as (
+)""", """course_keys as (
     select lower(trim(course_id)) as key, course_id, 1 as prio from courses
     union all select alias, course_id, 2 from course_aliases
     union all select lower(trim(title)), course_id, 3 from courses where title is not null
-),
-course_lookup as (
-    select key, arg_min(course_id, prio) as course_id from course_keys group by key
+)""", """course_lookup as (
+    select k.key, arg_min(k.course_id, k.prio) as course_id
+    from course_keys as k semi join (select distinct course_key_norm as key from _incoming) as w on w.key = k.key
+    group by k.key
+)"""]
+    learner = "cast(null as varchar)"
+    joins = ["left join course_lookup as c on c.key = i.course_key_norm"]
+    if plain_keys:
+        ctes.append("plain_keys as (\n    " + "\n    union all ".join(plain_keys) + "\n)")
+        ctes.append("""plain as (
+    select k.kind, k.key, arg_min(k.employee_id, k.prio) as employee_id
+    from plain_keys as k
+    semi join (select distinct learner_kind as kind, learner_key as key from _incoming where learner_kind <> 'hashed') as w
+      on w.kind = k.kind and w.key = k.key
+    group by k.kind, k.key
+)""")
+        joins.append("left join plain as p on p.kind = i.learner_kind and p.key = i.learner_key")
+        learner = "p.employee_id"
+    if hashed_keys:
+        ctes.append("""wanted_hashes as (
+    select distinct coalesce(learner_salt, '') as salt, learner_key as key from _incoming where learner_kind = 'hashed'
+)""")
+        ctes.append("salts as (select distinct salt from wanted_hashes)")
+        ctes.append("""emails as (
+    select distinct employee_id, email from (
+        select employee_id, email_raw as email from emp union all select employee_id, email_key from emp
+    ) where email is not null
+)""")
+        ctes.append("hashed_keys as (\n    " + "\n    union all ".join(hashed_keys) + "\n)")
+        ctes.append("""hashed as (
+    select h.salt, h.key, min(h.employee_id) as employee_id
+    from hashed_keys as h semi join wanted_hashes as w on w.salt = h.salt and w.key = h.key
+    group by h.salt, h.key
+)""")
+        joins.append("left join hashed as h on i.learner_kind = 'hashed' and h.salt = coalesce(i.learner_salt, '') "
+                     "and h.key = i.learner_key")
+        learner = f"coalesce({learner}, h.employee_id)"
+    rank = STATUS_RANK.format(col="i.status")
+    return f"""
+create or replace temp table _staged as
+with {", ".join(ctes)},
+resolved as (
+    select i.* exclude (learner_key, course_key_norm), {learner} as employee_id, c.course_id
+    from _incoming as i
+    {chr(10).join(joins)}
 )
-select
-    i.*,
-    coalesce(p.employee_id, h.employee_id) as employee_id,
-    c.course_id
-from _incoming as i
-left join plain as p
-  on i.learner_kind <> 'hashed' and p.kind = i.learner_kind and p.key = lower(trim(i.learner_value))
-left join hashed as h
-  on i.learner_kind = 'hashed' and h.salt = coalesce(i.learner_salt, '') and h.key = lower(trim(i.learner_value))
-left join course_lookup as c
-  on c.key = lower(trim(i.course_key))
+select i.*, {rank} as rank,
+       row_number() over (partition by i.employee_id is not null and i.course_id is not null, i.source_record_id
+                          order by {rank} desc, i.completed_at desc nulls last, i.row_number) as copy_no
+from resolved as i
 """
+
 
 _LEARNER_REASON = """
 case
@@ -347,31 +380,39 @@ end
 
 
 def _write_learning(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]:
-    """Resolve, de-duplicate and store learning records; returns (loaded, duplicate, rejected)."""
+    """Resolve, de-duplicate and store learning records; returns (loaded, duplicate, rejected).
+
+    The verbatim records stay in Polars: only the few rows that are rejected need them,
+    and a million of them would otherwise be copied through every step below.
+    """
     vendor = getattr(getattr(parsed, "profile", None), "vendor", None)
-    frame = parsed.records.with_columns(
+    frame = parsed.records.with_row_index("_i").with_columns(
         pl.col("completed_at").dt.convert_time_zone("UTC").dt.replace_time_zone(None),
         pl.col("expires_at").dt.convert_time_zone("UTC").dt.replace_time_zone(None),
         pl.lit(vendor, dtype=pl.Utf8).alias("vendor"),
+        pl.col("learner_value").str.strip_chars().str.to_lowercase().alias("learner_key"),
+        pl.col("course_key").str.strip_chars().str.to_lowercase().alias("course_key_norm"),
     )
-    incoming_records = frame  # noqa: F841  (read by DuckDB)
+    incoming_records = frame.drop("raw")  # noqa: F841  (read by DuckDB)
     con.execute("create or replace temp table _incoming as select * from incoming_records")
-    con.execute(_RESOLVE_SQL)
-    rejected = con.execute(
-        f"select row_number, concat_ws('; ', {_LEARNER_REASON}, {_COURSE_REASON}) as reason, raw "
-        "from _resolved where employee_id is null or course_id is null order by row_number").fetchall()
+    del incoming_records
+    kinds = set(frame["learner_kind"].drop_nulls().unique().to_list())
+    algorithms = set()
+    if "hashed" in kinds:
+        hashed = frame.filter(pl.col("learner_kind") == "hashed")["learner_key"]
+        algorithms = {a for a in ("sha256", "md5") if hashed.str.starts_with(a + "$").any()}
+    con.execute(_resolve_sql(kinds, algorithms))
+    unresolved = con.execute(
+        f"select _i, row_number, concat_ws('; ', {_LEARNER_REASON}, {_COURSE_REASON}) as reason "
+        "from _staged where employee_id is null or course_id is null order by row_number").fetchall()
+    raws = frame["raw"].gather([r[0] for r in unresolved]).to_list() if unresolved else []
+    rejected = [(r[1], r[2], raw) for r, raw in zip(unresolved, raws)]
+    del frame
     kind = parsed.kind
-    rank_new = STATUS_RANK.format(col="status")
-    con.execute(f"""
-        create or replace temp table _candidates as
-        select *, {rank_new} as rank,
-               row_number() over (partition by source_record_id order by {rank_new} desc, completed_at desc nulls last, row_number) as copy_no
-        from _resolved where employee_id is not null and course_id is not null
-    """)
     rank_old = STATUS_RANK.format(col="t.status")
     con.execute(f"""
         create or replace temp table _fresh as
-        with firsts as (select * from _candidates where copy_no = 1),
+        with firsts as (select * from _staged where employee_id is not null and course_id is not null and copy_no = 1),
         vs_stored as (
             select f.*, t.source_record_id is not null as stored,
                    t.source_record_id is null
@@ -384,6 +425,7 @@ def _write_learning(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]
             select employee_id, course_id, cast(completed_at as date) as day
             from completion_records c
             where status in ('completed', 'passed') and completed_at is not null
+              and c.employee_id in (select employee_id from firsts)
               and not (c.source_kind = 'xapi' and c.source_record_id in (select statement_id from voided_statements))
         ),
         same_day as (
@@ -403,15 +445,16 @@ def _write_learning(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]
           and (evidence_no = 1 or status not in ('completed', 'passed') or completed_at is null)
     """)
     fresh = scalar(con, "select count(*) from _fresh")
-    candidates = scalar(con, "select count(*) from _candidates")
-    con.execute(f"""
-        insert or replace into completion_records
-            (source_kind, source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
-             vendor, batch_id, row_number)
-        select '{kind}', source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
-               vendor, {int(batch_id)}, row_number
-        from _fresh
-    """)
+    candidates = scalar(con, "select count(*) from _staged where employee_id is not null and course_id is not null")
+    for verb, stored in (("insert", "not stored"), ("insert or replace", "stored")):  # new records need no conflict check
+        con.execute(f"""
+            {verb} into completion_records
+                (source_kind, source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
+                 vendor, batch_id, row_number)
+            select '{kind}', source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
+                   vendor, {int(batch_id)}, row_number
+            from _fresh where {stored}
+        """)
     touched = [r[0] for r in con.execute("select distinct employee_id from _fresh").fetchall()]
     if parsed.voided_ids:
         voided_ids = pl.DataFrame({"statement_id": [v.lower() for v in parsed.voided_ids]})  # noqa: F841
@@ -420,9 +463,9 @@ def _write_learning(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]
             "select distinct employee_id from completion_records where source_kind = 'xapi' "
             "and source_record_id in (select statement_id from voided_ids)").fetchall()]
     refresh_evidence(con, touched)
-    for t in ("_incoming", "_resolved", "_candidates", "_fresh"):
+    for t in ("_incoming", "_staged", "_fresh"):
         con.execute(f"drop table if exists {t}")
-    return fresh, candidates - fresh, [(r[0], r[1], r[2]) for r in rejected]
+    return fresh, candidates - fresh, rejected
 
 
 def main_progress(stream=sys.stderr):

@@ -109,6 +109,7 @@ def refresh_evidence(con: duckdb.DuckDBPyConnection, employees: list[str] | None
     if employees is None:
         con.execute("delete from evidence")
         con.execute("insert into evidence select * from evidence_source")
+        refresh_skill_level_spans(con)
         return
     if not employees:
         return
@@ -119,6 +120,27 @@ def refresh_evidence(con: duckdb.DuckDBPyConnection, employees: list[str] | None
     con.execute("delete from evidence where employee_id in (select employee_id from touched_employees)")
     con.execute("insert into evidence select * from evidence_source "
                 "where employee_id in (select employee_id from touched_employees)")
+    refresh_skill_level_spans(con, touched)
+
+
+def refresh_skill_level_spans(con: duckdb.DuckDBPyConnection, employees: list[str] | None = None) -> None:
+    """Recompute skill_level_spans (each level as date ranges) from evidence, for some employees or everyone.
+
+    Part of refresh_evidence, so it runs in the same transaction: the metrics read levels
+    from this table, and must never see a load's evidence without its levels.
+    """
+    if employees is None:
+        con.execute("delete from skill_level_spans")
+        con.execute("insert into skill_level_spans select * from skill_level_spans_source")
+        return
+    touched = sorted({e for e in employees if e is not None})
+    if not touched:
+        return
+    import polars as pl
+
+    touched_employees = pl.DataFrame({"employee_id": touched}, schema={"employee_id": pl.Utf8})  # noqa: F841
+    con.execute("delete from skill_level_spans where employee_id in (select employee_id from touched_employees)")
+    con.execute("insert into skill_level_spans select * from skill_level_spans_of(?)", [touched])
 
 
 def _models_fingerprint() -> str:

@@ -17,15 +17,22 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import os
+import pickle
 import re
+import subprocess
+import sys
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from etl import records
-from etl.records import Parsed, Rejected, UnreadableFile
+from etl.records import LEARNING_SCHEMA, Parsed, Rejected, UnreadableFile
 
 try:  # orjson is several times faster on 1M-statement exports; json is the fallback.
     import orjson as _orjson
@@ -33,6 +40,13 @@ except ImportError:  # pragma: no cover - depends on the environment
     _orjson = None
 
 KIND = "xapi"
+
+#: The columns a statement fills (learner_salt and expires_at are always empty in xAPI).
+_RECORD_COLUMNS = ("row_number", "learner_kind", "learner_value", "course_key", "status", "completed_at", "score",
+                   "source_record_id", "raw")
+_RECORD_SCHEMA = {k: LEARNING_SCHEMA[k] for k in _RECORD_COLUMNS}
+#: Rows per frame chunk while a file is read.
+_CHUNK_ROWS = 100_000
 
 #: The reserved verb whose statements cancel other statements.
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
@@ -192,6 +206,14 @@ def read(path: Path, **options: Any) -> Parsed:
             second_line = next(lines, None)
             if second_line is None:  # a one-line file is one JSON document
                 return _from_document(name, first_value)
+            if text is None:
+                source.close()
+                parsed = _from_lines_parallel(name, path)
+                if parsed is not None:
+                    return parsed
+                source = _utf8_lines(path)
+                lines = _numbered_nonblank(source)
+                return _from_lines(name, lines, None)
             return _from_lines(name, _chain_first(first_line, second_line, lines), None)
     finally:
         if hasattr(source, "close"):
@@ -252,9 +274,17 @@ def _reject_constant(value: str) -> Any:
 
 
 def _loads(text: str | bytes) -> Any:
-    """Decode JSON strictly (NaN and Infinity are not JSON), with orjson when it is installed."""
+    """Decode JSON strictly (NaN and Infinity are not JSON), with orjson when it is installed.
+
+    When orjson refuses a text, the standard parser decides: it gives the error
+    message managers see (with line and column), and it reads the few valid
+    documents orjson does not (integers beyond 64 bits).
+    """
     if _orjson is not None:
-        return _orjson.loads(text)
+        try:
+            return _orjson.loads(text)
+        except _orjson.JSONDecodeError:
+            pass
     return json.loads(text, parse_constant=_reject_constant)
 
 
@@ -307,6 +337,33 @@ def _from_lines(name: str, lines: Iterator[tuple[int, str]], doc_error: ValueErr
     the better explanation when no line turns out to be a statement.
     """
     collector = _Collector()
+    scan = _scan_lines(lines, collector)
+    return _lines_result(name, collector, scan, doc_error)
+
+
+@dataclass
+class _LineScan:
+    """Counts from reading JSON lines: statement numbers used, statement-like objects, broken lines."""
+
+    number: int = 0
+    statement_like: int = 0
+    broken: int = 0
+    first_error: str = ""
+
+
+def _lines_result(name: str, collector: _Collector, scan: _LineScan, doc_error: ValueError | None) -> Parsed:
+    """The Parsed of a JSON lines file, or UnreadableFile when no line was a statement."""
+    if scan.statement_like == 0:
+        if doc_error is not None:
+            raise UnreadableFile(f"{name} is not valid JSON ({_json_error(doc_error)}).")
+        if scan.broken == scan.number:
+            raise UnreadableFile(f"{name} is not valid JSON lines ({scan.first_error}).")
+        raise UnreadableFile(_not_xapi(name))
+    return collector.parsed()
+
+
+def _scan_lines(lines: Iterator[tuple[int, str]], collector: _Collector) -> _LineScan:
+    """Feed numbered JSON lines to the collector; statements are numbered from 1 in reading order."""
     number = 0
     statement_like = 0
     broken = 0
@@ -337,13 +394,172 @@ def _from_lines(name: str, lines: Iterator[tuple[int, str]], doc_error: ValueErr
             continue
         statement_like += _is_statement_like(value)
         collector.add(number, value, text)
-    if statement_like == 0:
-        if doc_error is not None:
-            raise UnreadableFile(f"{name} is not valid JSON ({_json_error(doc_error)}).")
-        if broken == number:
-            raise UnreadableFile(f"{name} is not valid JSON lines ({first_error}).")
-        raise UnreadableFile(_not_xapi(name))
-    return collector.parsed()
+    return _LineScan(number, statement_like, broken, first_error)
+
+
+# --------------------------------------------------------------------------- large JSON lines files in parallel
+#
+# Decoding and checking a statement costs microseconds of Python each, so a file of
+# millions of statements is cut at line ends into one part per processor; each part is
+# read by a worker process with exactly the code above, numbering its statements from 1.
+# The parts are then put back in file order: statement numbers are shifted by the
+# statements before the part, and an id already seen in an earlier part makes the
+# statement a duplicate, as it would be when read in one go.
+
+#: Files from this size on are read in parallel (smaller ones are faster read in one go).
+PARALLEL_MIN_BYTES = 32 << 20
+
+
+def _workers() -> int:
+    """Processors this process may use (at most 4: the merge, not the reading, bounds the gain beyond)."""
+    try:
+        available = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        available = os.cpu_count() or 1
+    return max(1, min(available, 4))
+
+
+def _part_bounds(path: Path, parts: int) -> list[tuple[int, int, int]]:
+    """(start byte, end byte, physical number of the first line) of each part, cut after a newline."""
+    size = path.stat().st_size
+    with path.open("rb") as fh:
+        cuts = [0]
+        for k in range(1, parts):
+            fh.seek(max(cuts[-1], size * k // parts))
+            rest = fh.tell()
+            while True:
+                block = fh.read(1 << 16)
+                if not block:
+                    rest = -1
+                    break
+                found = block.find(b"\n")
+                if found >= 0:
+                    rest += found + 1
+                    break
+                rest += len(block)
+            if rest < 0:
+                break
+            cuts.append(rest)
+        cuts.append(size)
+        bounds, line_no = [], 1
+        for start, end in zip(cuts, cuts[1:]):
+            if end > start:
+                bounds.append((start, end, line_no))
+            fh.seek(start)
+            left = end - start
+            while left > 0:
+                block = fh.read(min(left, 1 << 24))
+                line_no += block.count(b"\n")
+                left -= len(block)
+    return bounds
+
+
+def _part_lines(path: str, start: int, end: int, first_line_no: int) -> Iterator[tuple[int, str]]:
+    """Numbered non-blank lines of one part, decoded as _utf8_lines does (BOM only at the file start)."""
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        position, line_no = start, first_line_no
+        while position < end:
+            line = fh.readline()
+            if not line:
+                break
+            position += len(line)
+            if position == len(line) and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            try:
+                text = line.decode("utf-8")
+            except UnicodeDecodeError:
+                text = line.decode("cp1252", errors="replace")
+            text = text.strip()
+            if text:
+                yield line_no, text
+            line_no += 1
+
+
+def _read_part(path: str, start: int, end: int, first_line_no: int) -> tuple:
+    """Worker: read one part of a JSON lines file; what it found, numbered from 1 within the part."""
+    collector = _Collector()
+    scan = _scan_lines(_part_lines(path, start, end, first_line_no), collector)
+    collector._flush()
+    frame = pl.concat(collector.chunks, rechunk=True) if collector.chunks else pl.DataFrame(schema=_RECORD_SCHEMA)
+    return (frame, collector.rejected, collector.voidings, collector.duplicates, collector.seen_ids,
+            collector.rows_read, scan)
+
+
+def _from_lines_parallel(name: str, path: Path) -> Parsed | None:
+    """Read a large JSON lines file in parts, in worker processes; None when it is better read in one go.
+
+    The workers are fresh interpreters (``python -c``), not forks: the caller may run
+    threads (a web server, Polars, DuckDB), and a fork of a threaded process can hang.
+    """
+    workers = _workers()
+    if workers < 2 or path.stat().st_size < PARALLEL_MIN_BYTES:
+        return None
+    bounds = _part_bounds(path, workers)
+    if len(bounds) < 2:
+        return None
+    root = str(Path(__file__).resolve().parent.parent)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+    with tempfile.TemporaryDirectory(prefix="xapi-parts-") as tmp:
+        outputs = [Path(tmp) / f"part-{k}.pickle" for k in range(len(bounds))]
+        procs = [subprocess.Popen([sys.executable, "-c", "from etl.xapi import _part_main; _part_main()",
+                                   str(path), str(start), str(end), str(line_no), str(out)],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                 for (start, end, line_no), out in zip(bounds, outputs)]
+        failed = [(p.communicate()[1], p.returncode) for p in procs]
+        if any(code != 0 for _, code in failed):
+            return None  # a worker could not run here (e.g. no memory): read the file in one go instead
+        results = [_part_result(out) for out in outputs]
+    return _merge_parts(name, results)
+
+
+def _part_main() -> None:
+    """Entry point of a worker process: argv = path, start, end, first line number, output file.
+
+    The records go to an Arrow file beside the output (no pickled copy of a large frame).
+    """
+    path, start, end, first_line_no, out = sys.argv[1:6]
+    frame, *rest = _read_part(path, int(start), int(end), int(first_line_no))
+    frame.write_ipc(out + ".arrow")
+    del frame
+    Path(out).write_bytes(pickle.dumps(rest, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def _part_result(out: Path) -> tuple:
+    """What a worker wrote: the records frame and the rest of _read_part's result."""
+    rest = pickle.loads(out.read_bytes())
+    return (pl.read_ipc(str(out) + ".arrow"), *rest)
+
+
+def _merge_parts(name: str, results: list[tuple]) -> Parsed:
+    """Put the parts back in file order, as if the file had been read in one go."""
+    collector = _Collector()
+    total = _LineScan()
+    offset = 0
+    for frame, rejected, voidings, duplicates, seen, rows_read, scan in results:
+        later = seen.keys() & collector.seen_ids.keys()  # ids that an earlier part already had
+        if later:
+            dropped = [(i, n) for i, n in seen.items() if i in later]
+            raws = dict(frame.filter(pl.col("source_record_id").is_in(list(later)))
+                        .select("source_record_id", "raw").iter_rows())
+            raws.update({v.statement_id: v.raw for v in voidings if v.statement_id in later})
+            collector.duplicates.extend((n + offset, i, raws[i]) for i, n in dropped)
+            frame = frame.filter(~pl.col("source_record_id").is_in(list(later)))
+            voidings = [v for v in voidings if v.statement_id not in later]
+        collector.chunks.append(frame.with_columns(pl.col("row_number") + offset))
+        collector.rejected.extend(Rejected(r.row_number + offset, r.reason, r.raw) for r in rejected)
+        collector.voidings.extend(Voiding(v.row_number + offset, v.statement_id, v.target_id, v.raw) for v in voidings)
+        collector.duplicates.extend((n + offset, i, raw) for n, i, raw in duplicates)
+        for i, n in seen.items():
+            collector.seen_ids.setdefault(i, n + offset)
+        collector.rows_read += rows_read
+        total.number += scan.number
+        total.statement_like += scan.statement_like
+        total.broken += scan.broken
+        total.first_error = total.first_error or scan.first_error
+        offset += scan.number
+    collector.duplicates.sort()
+    return _lines_result(name, collector, total, None)
 
 
 def _json_error_short(exc: ValueError) -> str:
@@ -378,10 +594,22 @@ class _Collector:
 
     def __init__(self) -> None:
         self.rows_read = 0
-        self.records: list[dict] = []
+        #: Records gathered column by column, turned into a frame every _CHUNK_ROWS rows: a
+        #: million statements as Python dicts would take several GB, as frames a few hundred MB.
+        self.columns: dict[str, list] = {k: [] for k in _RECORD_COLUMNS}
+        self.chunks: list[pl.DataFrame] = []
         self.rejected: list[Rejected] = []
         self.voidings: list[Voiding] = []
         self.seen_ids: dict[str, int] = {}
+        #: (row number, statement id, raw) of statements whose id came earlier in the file; the reason
+        #: is written in parsed(), once the first statement's number is final.
+        self.duplicates: list[tuple[int, str, str]] = []
+
+    def _flush(self) -> None:
+        """Move the gathered rows into a frame chunk."""
+        if self.columns["row_number"]:
+            self.chunks.append(pl.DataFrame(self.columns, schema=_RECORD_SCHEMA))
+            self.columns = {k: [] for k in _RECORD_COLUMNS}
 
     def reject(self, number: int, reason: str, raw: str) -> None:
         self.rows_read += 1
@@ -391,22 +619,30 @@ class _Collector:
         self.rows_read += 1
         try:
             outcome = statement_outcome(stmt, number, raw)
-            stmt_id = outcome.statement_id if isinstance(outcome, Voiding) else outcome["source_record_id"]
-            if stmt_id in self.seen_ids:
-                raise InvalidStatement(
-                    f"statement id {stmt_id} already appeared in statement {self.seen_ids[stmt_id]} of this file."
-                )
         except InvalidStatement as exc:
             self.rejected.append(Rejected(number, str(exc), raw))
+            return
+        stmt_id = outcome.statement_id if isinstance(outcome, Voiding) else outcome["source_record_id"]
+        if stmt_id in self.seen_ids:
+            self.duplicates.append((number, stmt_id, raw))
             return
         self.seen_ids[stmt_id] = number
         if isinstance(outcome, Voiding):
             self.voidings.append(outcome)
-        else:
-            self.records.append(outcome)
+            return
+        columns = self.columns
+        for key in _RECORD_COLUMNS:
+            columns[key].append(outcome[key])
+        if len(columns["row_number"]) >= _CHUNK_ROWS:
+            self._flush()
 
     def parsed(self) -> Parsed:
         """Apply voiding within the file and build the result."""
+        self.rejected.extend(
+            Rejected(number, f"statement id {stmt_id} already appeared in statement {self.seen_ids[stmt_id]} of this file.",
+                     raw)
+            for number, stmt_id, raw in self.duplicates)
+        self.duplicates = []
         voiding_ids = {v.statement_id for v in self.voidings}
         voided: dict[str, None] = {}
         for v in self.voidings:
@@ -419,12 +655,19 @@ class _Collector:
                 ))
             else:
                 voided[v.target_id] = None
-        kept = [r for r in self.records if r["source_record_id"] not in voided] if voided else self.records
+        self._flush()
+        frame = pl.concat(self.chunks, rechunk=True) if self.chunks else pl.DataFrame(schema=_RECORD_SCHEMA)
+        self.chunks = []
+        if voided:
+            frame = frame.filter(~pl.col("source_record_id").is_in(list(voided)))
+        frame = frame.with_columns(
+            pl.lit(None, dtype=pl.Utf8).alias("learner_salt"), pl.lit(None, dtype=LEARNING_SCHEMA["expires_at"]).alias("expires_at"),
+        ).select(list(LEARNING_SCHEMA))
         self.rejected.sort(key=lambda r: r.row_number)
         return Parsed(
             kind=KIND,
             rows_read=self.rows_read,
-            records=records.learning_frame(kept),
+            records=frame,
             rejected=self.rejected,
             voided_ids=list(voided),
         )

@@ -1,4 +1,4 @@
-"""People (team leads): person x skill matrix, credentials, learning history, expiring certificates."""
+"""People (team leads): person x skill matrix, credentials, learning history, learning path, expiring certificates."""
 import streamlit as st
 
 from app import charts, context, data, ui
@@ -32,13 +32,26 @@ else:
     names = matrix.select("employee_id", "full_name").unique(maintain_order=True)
     pick = st.selectbox("Person", names["employee_id"].to_list(), key="person",
                         format_func=dict(zip(names["employee_id"].to_list(), names["full_name"].to_list())).get)
-    credentials, history = st.tabs(["Credentials and evidence", "Learning history"])
+    credentials, history, path = st.tabs(["Credentials and evidence", "Learning history", "Learning path"])
     with credentials:
         creds = data.q("person_credentials", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root)
         ui.table(creds, f"credentials_{pick}")
     with history:
         ui.table(data.q("learning_history", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root),
                  f"history_{pick}")
+    with path:
+        steps = data.q("person_learning_path", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root)
+        st.caption(ui.DEFINITIONS["learning_path"])
+        gaps, renewals = (steps.filter(steps["kind"] == k).drop("kind") for k in ("gap", "recertification"))
+        if gaps.is_empty():
+            st.success("No gaps: this person meets their role's requirements and every goal still short of its target.")
+        else:
+            ui.table(gaps.drop("due"), f"learning_path_{pick}", key=f"dl_path_{pick}")
+        st.markdown("**Recertifications due in the next 90 days**")
+        if renewals.is_empty():
+            st.caption("Nothing lapses in the next 90 days.")
+        else:
+            ui.table(renewals.drop("option"), f"recertifications_{pick}", key=f"dl_renew_{pick}")
 
 st.subheader("Certificates expiring")
 window = st.segmented_control("Within", ["30 days", "60 days", "90 days"], default="90 days", key="expiry_window")

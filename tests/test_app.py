@@ -115,8 +115,11 @@ def test_goals_page_shows_status_and_method(app):
     at.switch_page("pages/goals_page.py").run()
     no_errors(at)
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
-    assert "Off track" in text and "Achieved" in text
-    assert "linear, last 90 days" in text
+    # G1 (1 of 2, target 80%): the 80% band runs from 9% to 100% (tests/test_metrics.py): at risk
+    assert "At risk" in text and "Achieved" in text
+    assert "pace of the last 180 days + enrolments - expiries, 80% band" in text
+    assert metric(at, "80% band at deadline") == "9% – 100%"
+    assert metric(at, "Pace achieved a month") == "0.17" and metric(at, "Pace needed a month") == "0.10"
 
 
 def test_data_page_lists_rejected_rows_with_reasons(app):

@@ -80,28 +80,83 @@ def test_goal_readiness(tiny):
                                          "from goal_readiness(DATE '2025-01-01')")}
     assert g["G1"] == (2, 2, 1.0, 0.8, "achieved")
     assert g["G2"] == (4, 1, 0.25, 0.2, "achieved")
-    g = {r[0]: r[1:] for r in rows(tiny, "select goal_id, population, meeting, share, status, share_90_days_before, "
-                                         "projected_share from goal_readiness(DATE '2025-06-30')")}
-    # G1 fell from 2/2 on 2025-04-01 to 1/2: the linear projection reaches 0 before the deadline.
-    assert g["G1"] == (2, 1, 0.5, "off_track", 1.0, 0.0)
-    assert g["G2"][:4] == (4, 1, 0.25, "achieved")
 
 
-def test_goal_on_track_and_at_risk(tiny_db):
+def test_goal_forecast_by_hand(tiny):
+    # The projection (sql/models/100_goal_readiness.sql): m = M - E + p*I + k*h/L with L = 180 days,
+    # sd = sqrt(k*(h/L)*(1 + h/L) + I*p*(1 - p)), band m -/+ 1.2816 sd, all clamped to 0..P, over P.
+    g = {r[0]: r[1:] for r in rows(tiny, """
+        select goal_id, population, meeting, share, share_90_days_before, days_left, arrivals_180_days,
+               expiring_before_deadline, enrolled_in_progress, projected_share, projected_low, projected_high,
+               pace_per_month, pace_needed_per_month, status, projection_method
+        from goal_readiness(DATE '2025-06-30')""")}
+    # G1 (Cloud 3 among Engineering's engineers) on 2025-06-30: P = 2 (E2, E4; E3 left on 2025-03-31),
+    # M = 1 (E4; E2's certificate lapsed on 2025-06-15); 90 days earlier, on 2025-04-01, 2 of 2.
+    # h = 2025-12-31 - 2025-06-30 = 184 days. k = 1: E4 reached Cloud 3 on 2025-03-01, inside
+    # (2025-01-01, 2025-06-30] and after being hired; E2's arrival (2024-06-15) is older.
+    # E = 0: E4's certificate runs to 2026-03-01, after the deadline. I = 0: no open enrolments.
+    # m = 1 + 1 * 184/180 = 2.0222 -> clamped to 2 -> projected 2/2 = 1.0
+    # sd = sqrt(1 * 1.02222 * 2.02222) = 1.43776; 1.2816 sd = 1.84263
+    # low = (2.02222 - 1.84263) / 2 = 0.08979; high = min(3.86485, 2) / 2 = 1.0
+    # the target 0.8 lies inside the band: at_risk (the old linear projection said off_track).
+    # pace = 1/180 * 30.4375 = 0.16910 people a month; needed = (0.8 * 2 - 1) / 184 * 30.4375 = 0.09925
+    got = g["G1"]
+    assert got[:8] == (2, 1, 0.5, 1.0, 184, 1, 0, 0)
+    assert got[8:13] == pytest.approx((1.0, 0.0897930, 1.0, 0.1690972, 0.0992527), abs=1e-6)
+    assert got[13:] == ("at_risk", "pace of the last 180 days + enrolments - expiries, 80% band")
+    # G2 (SQL 2, company): 1 of 4 and the target is 20%: achieved; nobody arrived in 180 days, so the
+    # projection stays at the share with no band: 0.25.
+    assert g["G2"][:3] == (4, 1, 0.25) and g["G2"][-2] == "achieved"
+    assert g["G2"][8:11] == pytest.approx((0.25, 0.25, 0.25))
+
+
+def test_goal_forecast_counts_credentials_lapsing_before_the_deadline(tiny):
+    # G1 on 2025-05-01: P = 2 (E2, E4), M = 2, share 1.0 >= 0.8: achieved. E = 1: E2's certificate
+    # lapses on 2025-06-15, before the deadline; E4's (2026-03-01) does not. k = 1 (E4, 2025-03-01).
+    # h = 244: m = 2 - 1 + 244/180 = 2.35556 -> 2 -> 1.0; sd = sqrt(1.35556 * 2.35556) = 1.78692,
+    # low = (2.35556 - 2.29011) / 2 = 0.03272. Needed: (1.6 - 1) / 244 * 30.4375 = 0.07485 a month.
+    got = rows(tiny, "select expiring_before_deadline, projected_share, projected_low, pace_needed_per_month, status "
+                     "from goal_readiness(DATE '2025-05-01') where goal_id = 'G1'")[0]
+    assert got[0] == 1 and got[-1] == "achieved"
+    assert got[1:4] == pytest.approx((1.0, 0.0327188, 0.0748463), abs=1e-6)
+
+
+def test_goal_on_track_at_risk_and_off_track(tiny_db):
     from etl import warehouse
 
     con = warehouse.connect(tiny_db)
-    # G3: Python 2 among Engineering's engineers, 2024-03-01 share: E2 yes (from 2024-01-10), E3 no -> 0.5;
-    # 90 days earlier (2023-12-02) 0/2 = 0. Pace 0.5 per 90 days.
+    # Python 2 among Engineering's engineers on 2024-03-01: P = 2 (E2, E3; E4 not hired yet), M = 1
+    # (E2 from 2024-01-10), k = 1 (that arrival is inside (2023-09-03, 2024-03-01]), E = 0 (Python
+    # Basics never expires), I = 0.
     con.execute("insert into goals values ('G3', 'py', 'Python', 2, 'Engineering', ['Engineer'], 0.9, DATE '2024-04-30', null),"
                 " ('G4', 'py late', 'Python', 2, 'Engineering', ['Engineer'], 0.9, DATE '2024-03-31', null),"
                 " ('G5', 'py far', 'Python', 2, 'Engineering', ['Engineer'], 1.0, DATE '2024-03-05', null)")
     g = dict(rows(con, "select goal_id, status from goal_readiness(DATE '2024-03-01') where goal_id in ('G3','G4','G5')"))
-    # G3: 60 days left -> 0.5 + 0.5/90*60 = 0.833 -> within 10 points of 0.9: at_risk
-    # G4: 30 days left -> 0.667 -> off_track; G5: 4 days -> 0.522 -> off_track
+    # G3: h = 60: m = 1 + 60/180 = 1.33333, sd = sqrt((1/3) * (4/3)) = 0.66667, 1.2816 sd = 0.85440:
+    #     band (0.47893 .. 2.18773 -> 2) / 2 = 0.23947 .. 1.0, and 0.9 is inside it: at_risk
+    # G4: h = 30: m = 1.16667, sd = sqrt((1/6) * (7/6)) = 0.44096, high = (1.16667 + 0.56514) / 2 = 0.86590 < 0.9: off_track
+    # G5: h = 4: m = 1.02222, sd = sqrt((4/180) * (184/180)) = 0.15072, high = 0.60769 < 1.0: off_track
     assert g == {"G3": "at_risk", "G4": "off_track", "G5": "off_track"}
-    con.execute("update goals set target_share = 0.8 where goal_id = 'G3'")
-    assert rows(con, "select status from goal_readiness(DATE '2024-03-01') where goal_id = 'G3'") == [("on_track",)]
+
+    # A steadier history: eight more engineers, six of whom reached Python 2 (assessments) inside the
+    # 180 days before 2024-03-01. P = 10, M = 7 (E2 and six), k = 7.
+    con.execute("insert into employees (employee_id, full_name, role, team, department, manager_id, hire_date) "
+                "select 'X' || i, 'Extra ' || i, 'Engineer', 'Platform', 'Engineering', 'E1', DATE '2020-01-01' "
+                "from range(1, 9) as t(i)")
+    con.execute("insert into assessments (employee_id, skill, level, assessed_at, source) "
+                "select 'X' || i, 'Python', 2, DATE '2023-09-15' + cast(20 * i as integer), 'test' from range(1, 7) as t(i)")
+    warehouse.refresh_evidence(con)
+    con.execute("insert into goals values ('G6', 'py wide', 'Python', 2, 'Engineering', ['Engineer'], 0.75, DATE '2024-05-30', null)")
+    # G6: h = 90 (h/L = 0.5): m = 7 + 7 * 0.5 = 10.5 -> 10 -> projected 1.0; sd = sqrt(7 * 0.5 * 1.5) = 2.29129,
+    # 1.2816 sd = 2.93652, low = (10.5 - 2.93652) / 10 = 0.75635 >= 0.75: on_track.
+    # pace = 7/180 * 30.4375 = 1.18368 a month; needed = (0.75 * 10 - 7) / 90 * 30.4375 = 0.16910.
+    got = rows(con, "select population, meeting, arrivals_180_days, projected_share, projected_low, pace_per_month, "
+                    "pace_needed_per_month, status from goal_readiness(DATE '2024-03-01') where goal_id = 'G6'")[0]
+    assert got[:3] == (10, 7, 7) and got[-1] == "on_track"
+    assert got[3:7] == pytest.approx((1.0, 0.7563485, 1.1836806, 0.1690972), abs=1e-6)
+    # With a target of 0.8 the low end (0.75635) misses it and the high end (1.0) reaches it: at_risk.
+    con.execute("update goals set target_share = 0.8 where goal_id = 'G6'")
+    assert rows(con, "select status from goal_readiness(DATE '2024-03-01') where goal_id = 'G6'") == [("at_risk",)]
     con.close()
 
 

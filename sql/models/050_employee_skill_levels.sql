@@ -1,17 +1,18 @@
 -- Level of employee e in skill s on date D: the highest level among e's evidence
 -- for s valid on D (valid_from <= D < valid_until). Inactive employees have no rows.
+-- Read from skill_level_spans (that highest level as date ranges, materialised from
+-- evidence): one row per person, skill and date, however much evidence they have.
 create or replace macro employee_skill_levels_on(dates, root := null, org_unit := null) as table
 with people as (
     select as_of, employee_id from active_employees_on(dates, root := root, org_unit := org_unit)
 ),
 final as (
-    select p.as_of, v.employee_id, v.skill, max(v.level) as level
+    select p.as_of, s.employee_id, s.skill, s.level
     from people as p
-    join evidence as v
-      on v.employee_id = p.employee_id
-     and v.valid_from <= p.as_of
-     and (v.valid_until is null or p.as_of < v.valid_until)
-    group by p.as_of, v.employee_id, v.skill
+    join skill_level_spans as s
+      on s.employee_id = p.employee_id
+     and s.valid_from <= p.as_of
+     and (s.valid_until is null or p.as_of < s.valid_until)
 )
 select * from final;
 

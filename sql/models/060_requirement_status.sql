@@ -1,12 +1,10 @@
 -- Every (active employee, required skill) pair on each date: required level,
 -- held level, met or not. The base of coverage and readiness.
+-- The held level is employee_skill_levels_on's, read for the required skills only.
 create or replace macro requirement_status_on(dates, root := null, org_unit := null) as table
 with people as (
     select as_of, employee_id, full_name, role, team, department
     from active_employees_on(dates, root := root, org_unit := org_unit)
-),
-levels as (
-    select * from employee_skill_levels_on(dates, root := root, org_unit := org_unit)
 ),
 final as (
     select
@@ -19,11 +17,15 @@ final as (
         r.skill,
         r.required_level,
         r.weight,
-        coalesce(l.level, 0) as level,
-        coalesce(l.level, 0) >= r.required_level as met
+        coalesce(s.level, 0) as level,
+        coalesce(s.level, 0) >= r.required_level as met
     from people as p
     join requirements as r on r.role = p.role
-    left join levels as l on l.as_of = p.as_of and l.employee_id = p.employee_id and l.skill = r.skill
+    left join skill_level_spans as s
+      on s.employee_id = p.employee_id
+     and s.skill = r.skill
+     and s.valid_from <= p.as_of
+     and (s.valid_until is null or p.as_of < s.valid_until)
 )
 select * from final;
 

@@ -1,0 +1,127 @@
+"""``python -m benchmarks [--quick] [--only etl|pages|metrics|concurrent] [--scale 1M]``: measure and print.
+
+Prints one table per section and merges the same figures into benchmarks/results.json.
+The organisation (generated exports and warehouses) is kept in benchmarks/out/ and
+reused by later runs with the same size and seed.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from benchmarks import common
+from benchmarks.common import human, log, parse_count, table
+
+SECTIONS = ("etl", "pages", "metrics", "concurrent")
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    p.add_argument("--quick", action="store_true",
+                   help="a small organisation and few runs: checks that everything works, figures are not comparable")
+    p.add_argument("--only", choices=SECTIONS, action="append", help="run only this section (repeatable)")
+    p.add_argument("--scale", type=parse_count, default=None,
+                   help="learning records in the organisation for pages/metrics/concurrent (default 1M; e.g. 10M)")
+    p.add_argument("--employees", type=parse_count, default=None, help="people in the organisation (default 50k)")
+    p.add_argument("--etl-rows", type=parse_count, default=None, help="rows of each file the etl section loads (default 1M)")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--repeats", type=int, default=None, help="runs per etl file (default 3)")
+    p.add_argument("--sessions", type=int, default=None, help="concurrent browser sessions (default 20)")
+    p.add_argument("--page", default=None,
+                   help="URL path of the page for the concurrent section (default: the page slowest cold)")
+    p.add_argument("--rebuild", action="store_true", help="build the organisation warehouse again even when cached")
+    return p
+
+
+def _defaults(args) -> dict:
+    quick = args.quick
+    return {
+        "employees": args.employees or (3_000 if quick else 50_000),
+        "completions": args.scale or (100_000 if quick else 1_000_000),
+        "etl_rows": args.etl_rows or (100_000 if quick else 1_000_000),
+        "repeats": args.repeats or (1 if quick else 3),
+        "cold": 2 if quick else 5,
+        "warm": 5 if quick else 20,
+        "metric_repeats": 2 if quick else 5,
+        "sessions": args.sessions or (4 if quick else 20),
+        "changes": 2 if quick else 3,
+        "badge_files": 20 if quick else 200,
+        "org_badge_files": 100 if quick else 1000,
+    }
+
+
+#: Pages left out when choosing the heaviest page for the concurrent section: the planner's
+#: run time is its solver's time limit, not data access (measure it with --page planner).
+NOT_HEAVIEST = ("pages/planner_page.py",)
+
+
+def _slowest_page(results: dict) -> str:
+    """The URL path of the page with the largest cold p50 (the Overview when pages were not measured)."""
+    import re
+
+    pages = {p: r for p, r in ((results.get("pages") or {}).get("pages") or {}).items() if p not in NOT_HEAVIEST}
+    if not pages:
+        return "overview"
+    slowest = max(pages, key=lambda p: pages[p]["cold_p50"] or 0)
+    text = (common.ROOT / "dashboard.py").read_text()
+    m = re.search(rf'st\.Page\(\s*"{re.escape(slowest)}"\s*,\s*url_path="([^"]+)"', text)
+    return m.group(1) if m else "overview"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    cfg = _defaults(args)
+    chosen = args.only or list(SECTIONS)
+    started = time.perf_counter()
+    measured: dict = {}
+    org_db = None
+    org_info: dict = {}
+    if {"pages", "metrics", "concurrent"} & set(chosen):
+        from benchmarks import org
+
+        org_db, org_info = org.org_warehouse(cfg["employees"], cfg["completions"], args.seed, rebuild=args.rebuild,
+                                             badge_files=cfg["org_badge_files"])
+
+    if "etl" in chosen:
+        from benchmarks import etl_bench
+
+        measured["etl"] = etl_bench.run(cfg["etl_rows"], cfg["employees"], args.seed, cfg["repeats"], cfg["badge_files"])
+    if "metrics" in chosen:
+        from benchmarks import metrics_bench
+
+        measured["metrics"] = metrics_bench.run(org_db, cfg["metric_repeats"]) | {"organisation": org_info}
+    if "pages" in chosen:
+        from benchmarks import pages_bench
+
+        measured["pages"] = pages_bench.run(org_db, cfg["cold"], cfg["warm"]) | {"organisation": org_info}
+    if "concurrent" in chosen:
+        from benchmarks import concurrent_bench
+
+        known = common.save_results({}) if "pages" not in measured else measured
+        page = args.page or _slowest_page(known)
+        measured["concurrent"] = concurrent_bench.run(org_db, page, cfg["sessions"], cfg["changes"])
+
+    results = common.save_results(measured)
+    print(f"Benchmarks ({'quick' if args.quick else 'full'}): {cfg['employees']:,} employees, "
+          f"{human(cfg['completions'])} learning records, seed {args.seed}; "
+          f"machine: {results['machine']['cpus']} CPUs, load average {results['machine']['load_average_at_start']:.1f}")
+    if org_info:
+        print(f"Organisation: {org_info.get('completion_records', 0):,} learning records, "
+              f"{org_info.get('evidence_rows', 0):,} evidence rows, built in {org_info.get('build_seconds')} s "
+              f"(reused from benchmarks/out/ when present)")
+    for name in SECTIONS:
+        if name not in measured:
+            continue
+        module = __import__(f"benchmarks.{ 'concurrent_bench' if name == 'concurrent' else name + '_bench'}",
+                            fromlist=["rows_for_table"])
+        headers, rows = module.rows_for_table(measured[name])
+        print(f"\n{name}")
+        print(table(headers, rows))
+    print(f"\nWritten to benchmarks/results.json ({time.perf_counter() - started:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    log("starting")
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""Timed work run in a fresh process, so its peak memory is its own: ``python -m benchmarks._child TASK ...``.
+
+Prints one JSON line: the seconds of the timed part (imports and setup excluded) and
+what was done; ``self_maxrss_kb`` is the process's own peak resident memory.
+"""
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def load(db: str, *files: str) -> dict:
+    """The product's loader: each file in its own transaction, as ``python -m etl load`` does."""
+    from etl import warehouse
+    from etl.load import load_file
+
+    con = warehouse.connect(db)
+    started = time.perf_counter()
+    summaries = [load_file(con, Path(f)) for f in files]
+    con.close()  # the data is on disk (checkpointed), as in the baseline
+    seconds = time.perf_counter() - started
+    failed = [s.line() for s in summaries if s.status != "loaded"]
+    if failed:
+        raise SystemExit("not loaded: " + "; ".join(failed))
+    return {"seconds": seconds, "files": len(files), "rows_read": sum(s.rows_read for s in summaries),
+            "rows_loaded": sum(s.rows_loaded for s in summaries),
+            "rows_duplicate": sum(s.rows_duplicate for s in summaries),
+            "rows_rejected": sum(s.rows_rejected for s in summaries)}
+
+
+def duckdb_table(db: str, kind: str, path: str) -> dict:
+    """The baseline: plain DuckDB reading the same file into a table of a fresh database file."""
+    import duckdb
+
+    con = duckdb.connect(db)
+    reader = ("read_csv(?)" if kind == "csv" else "read_json(?, format = 'newline_delimited')")
+    started = time.perf_counter()
+    con.execute(f"create table t as select * from {reader}", [path])
+    rows = con.execute("select count(*) from t").fetchall()[0][0]
+    con.close()  # the data is on disk (checkpointed), as for the loader
+    seconds = time.perf_counter() - started
+    return {"seconds": seconds, "rows": rows}
+
+
+TASKS = {"load": load, "duckdb": duckdb_table}
+
+
+def main() -> None:
+    task, *args = sys.argv[1:]
+    answer = TASKS[task](*args)
+    answer["self_maxrss_kb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(json.dumps(answer))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,203 @@
+"""Several people at once: N browser sessions on one page of a real ``streamlit run`` server.
+
+One Chromium (Debian's) holds N browser contexts, each a separate Streamlit session. All
+open the page at the same moment, then each changes the org-unit filter a few times (each
+session its own sequence of departments and teams, so their queries are not answered from
+each other's cache), all at the same moments. Measured per action: the wall time from the
+navigation or the filter change until the app is done (connected, script not running, no
+running indicator, nothing stale, and a run has started since the change). That is the
+server's run time plus a websocket round trip on 127.0.0.1; it is reported as p50/p95 over
+every action of every session.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+from benchmarks.common import OUT, ROOT, log, median, percentile
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+#: True once the app is done: connected, not running, no running indicator, nothing stale, content shown;
+#: after a filter change also only once a run has started since (window.__benchRan, set by _WATCH_JS).
+_SETTLED_JS = """(afterChange) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app) return false;
+  if (afterChange && !window.__benchRan) return false;
+  return app.getAttribute('data-test-connection-state') === 'CONNECTED'
+    && app.getAttribute('data-test-script-state') === 'notRunning'
+    && !document.querySelector('[data-testid="stStatusWidget"]')
+    && !document.querySelector('[data-testid="stMain"] [data-stale="true"]')
+    && !!document.querySelector('[data-testid="stMain"] [data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]');
+}"""
+
+#: Notes in window.__benchRan that a script run started (an attribute change seen as it happens,
+#: so that a run shorter than a poll is not missed).
+_WATCH_JS = """() => {
+  window.__benchRan = false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!window.__benchWatch) {
+    window.__benchWatch = new MutationObserver(() => {
+      if (app.getAttribute('data-test-script-state') === 'running') window.__benchRan = true;
+    });
+    window.__benchWatch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+}"""
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``streamlit run dashboard.py`` on 127.0.0.1 and a free port, reading the given warehouse."""
+
+    def __init__(self, db: Path, log_file: Path):
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self._log = open(log_file, "wb")
+        env = dict(os.environ, UPSKILL_DB=str(db), PYTHONUNBUFFERED="1")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
+             "--server.port", str(self.port), "--server.address", "127.0.0.1",
+             "--browser.gatherUsageStats", "false"],
+            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"streamlit exited with {self.process.returncode}; see {log_file}")
+            try:
+                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        return
+            except OSError:
+                pass
+            time.sleep(0.25)
+        self.stop()
+        raise RuntimeError(f"streamlit did not become healthy; see {log_file}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self._log.close()
+
+
+def units(db: Path, count: int) -> list[str]:
+    """Departments and teams to pick in the org-unit filter (largest first)."""
+    from etl import warehouse
+
+    con = warehouse.connect(warehouse.read_path(db), read_only=True)
+    try:
+        rows = con.execute("""
+            select unit from (
+                select department as unit, count(*) as n from employees where leave_date is null and department is not null
+                group by 1
+                union all
+                select team, count(*) from employees where leave_date is null and team is not null group by 1
+            ) order by n desc, unit limit ?""", [count]).fetchall()
+    finally:
+        con.close()
+    return [r[0] for r in rows]
+
+
+async def _settle(page, after_change: bool, started: float, timeout: float) -> float:
+    """Seconds from `started` until the app is done (checked every 50 ms, twice in a row)."""
+    deadline, streak, first = started + timeout, 0, None
+    while time.perf_counter() < deadline:
+        if await page.evaluate(_SETTLED_JS, after_change):
+            first = first or time.perf_counter()
+            streak += 1
+            if streak >= 2:
+                return first - started
+        else:
+            streak, first = 0, None
+        await page.wait_for_timeout(50)
+    raise TimeoutError(f"the app did not finish within {timeout:.0f} s")
+
+
+async def _pick_unit(page, unit: str) -> None:
+    box = page.get_by_role("combobox", name="Org unit")
+    await box.click()
+    await box.fill(unit)
+    await page.keyboard.press("Enter")
+
+
+async def _session(browser, url: str, my_units: list[str], barrier: asyncio.Barrier, timeout: float) -> list[dict]:
+    context = await browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = await context.new_page()
+    page.set_default_timeout(timeout * 1000)
+    actions = []
+    try:
+        await barrier.wait()
+        started = time.perf_counter()
+        await page.goto(url, wait_until="domcontentloaded")
+        actions.append({"action": "open", "seconds": await _settle(page, False, started, timeout)})
+        for unit in my_units:
+            await page.evaluate(_WATCH_JS)
+            await barrier.wait()
+            started = time.perf_counter()
+            await _pick_unit(page, unit)
+            actions.append({"action": f"unit={unit}", "seconds": await _settle(page, True, started, timeout)})
+    finally:
+        await context.close()
+    return actions
+
+
+async def _drive(url: str, sessions: int, unit_list: list[str], changes: int, timeout: float) -> list[list[dict]]:
+    from playwright.async_api import async_playwright
+
+    chromium = shutil.which("chromium") or "/usr/bin/chromium"
+    async with async_playwright() as pw:
+        browser = await pw.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS, headless=True)
+        try:
+            barrier = asyncio.Barrier(sessions)
+            plans = [[unit_list[(i + k * sessions) % len(unit_list)] for k in range(changes)] for i in range(sessions)]
+            return await asyncio.gather(*(_session(browser, url, plans[i], barrier, timeout) for i in range(sessions)))
+        finally:
+            await browser.close()
+
+
+def run(db: Path, page_path: str, sessions: int, changes: int, timeout: float = 180) -> dict:
+    """The concurrent section: `sessions` browsers on `page_path`, each changing the filter `changes` times."""
+    unit_list = units(db, sessions * changes)
+    log_file = OUT / "concurrent-streamlit.log"
+    server = Server(db, log_file)
+    url = f"{server.url}/{page_path}"
+    try:
+        # one session first, alone: the server's imports and the snapshot connection are not what is measured
+        asyncio.run(_drive(url, 1, unit_list, 0, timeout))
+        log(f"{sessions} sessions on /{page_path}, {changes} filter changes each")
+        started = time.perf_counter()
+        results = asyncio.run(_drive(url, sessions, unit_list, changes, timeout))
+        wall = time.perf_counter() - started
+    finally:
+        server.stop()
+    opens = [a["seconds"] for s in results for a in s if a["action"] == "open"]
+    changes_s = [a["seconds"] for s in results for a in s if a["action"] != "open"]
+    every = opens + changes_s
+    return {"page": page_path, "sessions": sessions, "filter_changes_per_session": changes,
+            "actions": len(every), "wall_seconds": round(wall, 1),
+            "p50": median(every), "p95": percentile(every, 95),
+            "open_p50": median(opens), "open_p95": percentile(opens, 95),
+            "filter_change_p50": median(changes_s), "filter_change_p95": percentile(changes_s, 95)}
+
+
+def rows_for_table(section: dict) -> tuple[list[str], list[list]]:
+    headers = ["page", "sessions", "actions", "p50 s", "p95 s", "open p95 s", "filter change p95 s"]
+    return headers, [[section["page"], section["sessions"], section["actions"], section["p50"], section["p95"],
+                      section["open_p95"], section["filter_change_p95"]]]

@@ -1,0 +1,119 @@
+"""The training planner page through AppTest on the tiny organisation: the plan, the numbers
+around it equal to the planner's own, the inputs that change it, and who may open it."""
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from etl import warehouse
+from planner.plan import PlanRequest, make_plan
+
+from .conftest import FIXTURES
+
+APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
+PAGE = "pages/planner_page.py"
+
+
+@pytest.fixture
+def planner(tiny_db, monkeypatch):
+    monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
+
+    def make(**params) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=120)
+        for k, v in params.items():
+            at.query_params[k] = v
+        at.run()
+        return at.switch_page(PAGE).run()
+    return make
+
+
+def metric(at: AppTest, label: str):
+    found = [m for m in at.metric if m.label == label]
+    assert found, f"no metric {label!r}; have {[m.label for m in at.metric]}"
+    return found[0]
+
+
+def no_errors(at: AppTest) -> None:
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+
+
+def plan_table(at: AppTest):
+    return [d.value for d in at.dataframe if "reason" in d.value.columns][0]
+
+
+def test_the_default_plan_closes_every_gap(planner, tiny_db):
+    at = planner(as_of="2025-06-30")
+    no_errors(at)
+    assert at.title[0].value == "Training planner"
+    # the budget starts at what is left of the company's: 100,000 - 3,700 spent
+    assert at.number_input(key="plan_budget").value == 96_300
+    assert at.date_input(key="plan_window").value == date(2025, 12, 31)  # G1's deadline
+    assert any("Optimal plan" in s.value for s in at.success)
+    plan = plan_table(at)
+    assert sorted(zip(plan["full_name"], plan["course_id"])) == [
+        ("Alice Archer", "C-LEAD"), ("Bob Baker", "C-CLOUD"), ("Dan Diaz", "C-PY")]
+    con = warehouse.connect(tiny_db, read_only=True)
+    out = make_plan(con, PlanRequest(as_of=date(2025, 6, 30), budget=96_300.0))
+    con.close()
+    assert metric(at, "Budget used").value == "$960" and out.summary["cost"] == pytest.approx(960.0)
+    assert metric(at, "Readiness after").value == "100.0%"
+    assert metric(at, "Readiness after").delta == "+50.0 pts"
+    assert any("Every gap in scope has a course" in s.value for s in at.success)
+    assert len(at.get("plotly_chart")) == 2
+
+
+def test_a_smaller_budget_buys_the_goal_first(planner):
+    at = planner(as_of="2025-06-30")
+    at.number_input(key="plan_budget").set_value(600)
+    at.button[0].click().run()  # the form's Plan button
+    no_errors(at)
+    plan = plan_table(at)
+    # 600 USD: Bob's Cloud certificate (500, closes goal G1) and Dan's Python (100); Alice's
+    # Leadership (360) no longer fits.
+    assert sorted(zip(plan["employee_id"], plan["course_id"], plan["cost"])) == [
+        ("E2", "C-CLOUD", 500.0), ("E4", "C-PY", 100.0)]
+    assert metric(at, "Budget used").value == "$600"
+    assert metric(at, "Goal progress").value == "1"
+    assert metric(at, "Readiness after").value == "87.5%"  # 7 of 8 weighted pairs
+    assert metric(at, "Coverage after").delta == "+33.3 pts"  # 3 -> 5 of 6 pairs
+
+
+def test_serving_nothing_plans_nothing(planner):
+    at = planner(as_of="2025-06-30")
+    at.multiselect(key="plan_goals").set_value([])
+    at.toggle(key="plan_requirements").set_value(False)
+    at.button[0].click().run()
+    no_errors(at)
+    assert any("Nothing to assign" in i.value for i in at.info)
+    assert metric(at, "Budget used").value == "$0"
+
+
+def test_the_org_unit_filter_scopes_the_plan(planner):
+    at = planner(as_of="2025-06-30", unit="Insights")
+    no_errors(at)
+    assert any("Nothing to assign" in i.value for i in at.info)  # Eve has no gap
+
+
+def test_only_ld_reaches_the_planner(tiny_db, monkeypatch):
+    monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
+    monkeypatch.setenv("UPSKILL_ACCESS", str(FIXTURES / "tiny_access.toml"))
+    auth = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
+                     "client_id": "dashboard", "client_secret": "secret",
+                     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}}
+    for email, allowed in [("ld@tiny.test", True), ("ceo@tiny.test", False), ("bob.baker@tiny.test", False)]:
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.secrets = dict(auth)
+        at.user = {"is_logged_in": True, "email": email}
+        at.query_params["as_of"] = "2025-06-30"
+        at.run()
+        if allowed:
+            at.switch_page(PAGE).run()
+            no_errors(at)
+            assert len(plan_table(at)) == 3
+        else:
+            with pytest.raises(ValueError, match="Could not find a navigation page"):
+                at.switch_page(PAGE)

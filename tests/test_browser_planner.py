@@ -1,0 +1,60 @@
+"""The training planner in a real browser, with the server and browser of tests/test_browser.py.
+
+Open the page from the navigation, see the plan and its charts, change the budget in the
+form, and download the plan as the CSV an LMS bulk assignment takes.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+
+from playwright.sync_api import expect
+
+from tests.browser_util import SCREENSHOTS, charts, full_page_screenshot, problems, wait_for_app, wait_for_charts
+from tests.test_browser import browser, page, server, warehouse_db  # noqa: F401  (fixtures shared with the page tests)
+
+
+def open_planner(page, server) -> None:  # noqa: F811
+    page.goto(server.url + "/", wait_until="domcontentloaded")
+    wait_for_app(page, server=server)
+    page.locator('[data-testid="stSidebarNavLink"]', has_text="Training planner").click()
+    wait_for_app(page, timeout=90, server=server)
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Training planner")
+    assert page.url.split("?")[0].rstrip("/").endswith("/planner")
+
+
+def test_planner_shows_a_plan_and_exports_it(page, server):  # noqa: F811
+    open_planner(page, server)
+    solved = page.locator('[data-testid="stAlertContainer"]', has_text=re.compile("Optimal plan|not proven optimal"))
+    expect(solved).to_have_count(1)
+    wait_for_charts(page)
+    assert problems(page) == []
+    drawn = charts(page)
+    assert len(drawn) == 2 and all(c["svg"] and c["traces"] > 0 for c in drawn), drawn
+    expect(page.locator('[data-testid="stMetric"]', has_text="Budget used")).to_be_visible()
+    expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
+    full_page_screenshot(page, SCREENSHOTS / "planner.png")
+
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("Download for LMS bulk assignment")).click()
+    text = info.value.path().read_text(encoding="utf-8")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert rows, "the exported plan is empty"
+    assert {"employee_id", "course_id", "skill", "cost"} <= set(rows[0])
+    assert len({(r["employee_id"], r["course_id"]) for r in rows}) == len(rows)  # one row per assignment
+
+
+def test_a_zero_budget_plans_only_free_training(page, server):  # noqa: F811
+    open_planner(page, server)
+    budget = page.get_by_label(re.compile(r"^Budget \("))
+    budget.fill("0")
+    page.get_by_role("button", name="Plan", exact=True).click()
+    wait_for_app(page, timeout=90, server=server)
+    used = page.locator('[data-testid="stMetric"]', has_text="Budget used")
+    expect(used.locator('[data-testid="stMetricValue"]')).to_have_text(re.compile(r"^\D*0$"))
+    assert problems(page) == []
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("Download for LMS bulk assignment")).click()
+    rows = list(csv.DictReader(io.StringIO(info.value.path().read_text(encoding="utf-8"))))
+    assert all(float(r["cost"]) == 0 for r in rows)
