@@ -80,6 +80,11 @@ def _cached(version_key: str, name: str, kwargs: dict) -> pl.DataFrame:
         return getattr(queries, name)(con, **kwargs)
 
 
+#: Queries answered from a broader cached query: name -> (that query, the argument it is filtered on).
+#: The goals page asks for one trajectory per goal, and every goal's costs about as much as one.
+SHARED = {"goal_trajectory": ("goal_trajectories", "goal_id")}
+
+
 def q(name: str, **kwargs) -> pl.DataFrame:
     """Run app.queries.<name>(con, **kwargs), cached on the warehouse version.
 
@@ -93,7 +98,13 @@ def q(name: str, **kwargs) -> pl.DataFrame:
     viewer = current_viewer()
     privacy.check(name, viewer)
     kwargs = privacy.scoped_kwargs(getattr(queries, name), viewer, kwargs)
-    frame = _cached(version(), name, kwargs)
+    if name in SHARED:
+        broader, key = SHARED[name]
+        value = kwargs.pop(key)
+        frame = _cached(version(), broader, kwargs)
+        frame = frame.filter(pl.col(key) == value).drop(key)
+    else:
+        frame = _cached(version(), name, kwargs)
     if viewer is not None and viewer.role == "exec":
         frame = privacy.for_executive(name, frame)
     return frame

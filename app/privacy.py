@@ -120,7 +120,8 @@ def for_executive(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     if name == "goal_status":
         return _suppress_where(frame, _small("population"), [
             "population", "meeting", "share", "share_90_days_before", "projected_share", "projected_low",
-            "projected_high", "status", "gap", "pace_per_month", "pace_needed_per_month"])
+            "projected_high", "status", "gap", "pace_per_month", "pace_needed_per_month", "arrivals_180_days",
+            "expiring_before_deadline", "enrolled_in_progress", "pass_rate"])
     if name == "goal_counts":
         return frame
     if name == "goal_trajectory":

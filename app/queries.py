@@ -285,6 +285,15 @@ def goal_trajectory(con, goal_id: str, as_of: date, root=None, unit=None, months
     """, dates=month_ends(as_of, months), goal_id=goal_id, root=root, unit=unit)
 
 
+def goal_trajectories(con, as_of: date, root=None, unit=None, months: int = 18) -> pl.DataFrame:
+    """Every goal's trajectory at once: replaying the dates costs about the same for one goal or all,
+    so the data layer answers goal_trajectory from this (one query for a page of goal cards)."""
+    return _q(con, f"""
+        select goal_id, as_of, population, meeting, share
+        from goal_share_on($dates, {SCOPE}) order by goal_id, as_of
+    """, dates=month_ends(as_of, months), root=root, unit=unit)
+
+
 def goal_people_missing(con, goal_id: str, as_of: date, root=None, unit=None) -> pl.DataFrame:
     """Who in a goal's population is not at the goal's level yet, and how far they are."""
     return _q(con, f"""

@@ -83,26 +83,31 @@ def main(argv: list[str] | None = None) -> int:
         org_db, org_info = org.org_warehouse(cfg["employees"], cfg["completions"], args.seed, rebuild=args.rebuild,
                                              badge_files=cfg["org_badge_files"])
 
+    def keep(name: str, figures: dict) -> None:
+        """Each section is written to results.json as soon as it is measured."""
+        measured[name] = figures
+        common.save_results({name: figures})
+
     if "etl" in chosen:
         from benchmarks import etl_bench
 
-        measured["etl"] = etl_bench.run(cfg["etl_rows"], cfg["employees"], args.seed, cfg["repeats"], cfg["badge_files"])
+        keep("etl", etl_bench.run(cfg["etl_rows"], cfg["employees"], args.seed, cfg["repeats"], cfg["badge_files"]))
     if "metrics" in chosen:
         from benchmarks import metrics_bench
 
-        measured["metrics"] = metrics_bench.run(org_db, cfg["metric_repeats"]) | {"organisation": org_info}
+        keep("metrics", metrics_bench.run(org_db, cfg["metric_repeats"]) | {"organisation": org_info})
     if "pages" in chosen:
         from benchmarks import pages_bench
 
-        measured["pages"] = pages_bench.run(org_db, cfg["cold"], cfg["warm"]) | {"organisation": org_info}
+        keep("pages", pages_bench.run(org_db, cfg["cold"], cfg["warm"]) | {"organisation": org_info})
     if "concurrent" in chosen:
         from benchmarks import concurrent_bench
 
-        known = common.save_results({}) if "pages" not in measured else measured
+        known = measured if "pages" in measured else common.save_results({})
         page = args.page or _slowest_page(known)
-        measured["concurrent"] = concurrent_bench.run(org_db, page, cfg["sessions"], cfg["changes"])
+        keep("concurrent", concurrent_bench.run(org_db, page, cfg["sessions"], cfg["changes"]))
 
-    results = common.save_results(measured)
+    results = common.save_results({})
     print(f"Benchmarks ({'quick' if args.quick else 'full'}): {cfg['employees']:,} employees, "
           f"{human(cfg['completions'])} learning records, seed {args.seed}; "
           f"machine: {results['machine']['cpus']} CPUs, load average {results['machine']['load_average_at_start']:.1f}")

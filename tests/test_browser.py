@@ -26,6 +26,7 @@ PAGES = [
     ("/people", "People", "People", "people"),
     ("/goals", "Strategic goals", "Strategic goals", "goals"),
     ("/spend", "Training spend", "Training spend", "spend"),
+    ("/planner", "Training planner", "Training planner", "planner"),
     ("/data", "Data", "Data", "data"),
 ]
 PAGES_WITHOUT_CHARTS = {"data"}

@@ -1,43 +1,110 @@
 -- Readiness(org unit, D): over every (employee, required skill) pair in the unit,
 -- the weighted share that is met. One row per unit at each level of the tree.
--- The pairs are first summed per person and date, so each unit adds up people, not pairs.
+--
+-- The pairs are those of requirement_status_on (active employees of the scope, the
+-- requirements of their role, met when the level held reaches the required level),
+-- counted without listing them date by date, so that a 36-month trend costs about as
+-- much as one date: each person adds their role's pairs and weights while employed
+-- (from the hire date to the day after the leave date), and each met pair its weight
+-- while the level is held and the person employed (skill_level_spans). Running sums of
+-- those changes per unit, read on each date (a row of the date placed after the changes
+-- of that day), are the totals of that date. Weights are summed as decimals, so the
+-- totals do not depend on the order of the additions.
 create or replace macro org_readiness_on(dates, root := null, org_unit := null) as table
-with pairs as (
-    select * from requirement_status_on(dates, root := root, org_unit := org_unit)
+with days as (
+    select distinct cast(unnest(dates) as date) as as_of
+),
+scope as (
+    select employee_id from reporting_tree(root)
 ),
 people as (
     select
-        as_of,
-        employee_id,
-        any_value(team) as team,
-        any_value(department) as department,
-        count(*) as pairs,
-        count(*) filter (where met) as met_pairs,
-        sum(weight) as weight_total,
-        sum(weight) filter (where met) as weight_met
-    from pairs
-    group by as_of, employee_id
+        e.employee_id,
+        e.role,
+        e.team,
+        e.department,
+        coalesce(e.hire_date, date '0001-01-01') as active_from,
+        coalesce(e.leave_date + 1, date '9999-12-31') as active_until
+    from employees as e
+    where (root is null or e.employee_id in (select employee_id from scope))
+      and (org_unit is null or org_unit = 'company' or e.department = org_unit or e.team = org_unit)
+      and coalesce(e.leave_date + 1, date '9999-12-31') > coalesce(e.hire_date, date '0001-01-01')
+),
+role_totals as (
+    select role, count(*) as pairs, sum(cast(weight as decimal(38, 10))) as weight_total
+    from requirements
+    group by role
+),
+met as (
+    select
+        p.employee_id,
+        p.team,
+        p.department,
+        cast(r.weight as decimal(38, 10)) as weight,
+        greatest(s.valid_from, p.active_from) as met_from,
+        least(coalesce(s.valid_until, date '9999-12-31'), p.active_until) as met_until
+    from people as p
+    join requirements as r on r.role = p.role
+    join skill_level_spans as s
+      on s.employee_id = p.employee_id and s.skill = r.skill and s.level >= r.required_level
+),
+changes as (
+    select p.team, p.department, p.active_from as day, t.pairs, t.weight_total, 1 as headcount,
+           0 as met_pairs, cast(0 as decimal(38, 10)) as weight_met
+    from people as p join role_totals as t on t.role = p.role
+    union all
+    select p.team, p.department, p.active_until, -t.pairs, -t.weight_total, -1, 0, 0
+    from people as p join role_totals as t on t.role = p.role
+    union all
+    select team, department, met_from, 0, 0, 0, 1, weight from met where met_until > met_from
+    union all
+    select team, department, met_until, 0, 0, 0, -1, -weight from met where met_until > met_from
+),
+unit_changes as (
+    select 'company' as unit_type, 'company' as unit, * exclude (team, department) from changes
+    union all
+    select 'department', department, * exclude (team, department) from changes where department is not null
+    union all
+    select 'team', team, * exclude (team, department) from changes where team is not null
+),
+per_day as (
+    select unit_type, unit, day, sum(pairs) as pairs, sum(weight_total) as weight_total,
+           sum(headcount) as headcount, sum(met_pairs) as met_pairs, sum(weight_met) as weight_met
+    from unit_changes
+    group by unit_type, unit, day
 ),
 units as (
-    select 'company' as unit_type, 'company' as unit, * from people
+    select distinct unit_type, unit from per_day
+),
+series as (
+    select *, false as is_date from per_day
     union all
-    select 'department', department, * from people where department is not null
-    union all
-    select 'team', team, * from people where team is not null
+    select u.unit_type, u.unit, d.as_of, 0, 0, 0, 0, 0, true
+    from units as u cross join days as d
+),
+running as (
+    select unit_type, unit, day, is_date,
+           sum(pairs) over w as pairs,
+           sum(weight_total) over w as weight_total,
+           sum(headcount) over w as headcount,
+           sum(met_pairs) over w as met_pairs,
+           sum(weight_met) over w as weight_met
+    from series
+    window w as (partition by unit_type, unit order by day, is_date rows between unbounded preceding and current row)
 ),
 final as (
     select
-        as_of,
+        day as as_of,
         unit_type,
         unit,
-        cast(sum(pairs) as bigint) as pairs,
-        cast(sum(met_pairs) as bigint) as met_pairs,
-        count(*) as headcount,
-        sum(weight_total) as weight_total,
-        coalesce(sum(weight_met), 0) as weight_met,
-        coalesce(sum(weight_met), 0) / nullif(sum(weight_total), 0) as readiness
-    from units
-    group by as_of, unit_type, unit
+        cast(pairs as bigint) as pairs,
+        cast(met_pairs as bigint) as met_pairs,
+        cast(headcount as bigint) as headcount,
+        cast(weight_total as double) as weight_total,
+        cast(weight_met as double) as weight_met,
+        cast(weight_met as double) / nullif(cast(weight_total as double), 0) as readiness
+    from running
+    where is_date and pairs > 0
 )
 select * from final;
 
