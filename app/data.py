@@ -118,10 +118,17 @@ def may(name: str) -> bool:
     return privacy.may(name, current_viewer())
 
 
+@st.cache_resource(show_spinner="Upgrading the warehouse to this version…")
+def _upgraded(path: str) -> bool:
+    """Once per process and warehouse: migrate one made by an earlier version, then publish it."""
+    return warehouse.upgrade_and_publish(path)
+
+
 def has_data() -> bool:
     if not exists():
         return False
     try:
+        _upgraded(str(db_file()))
         return q("meta")["employees"][0] > 0
     except (duckdb.Error, warehouse.WarehouseError):
         return False

@@ -265,5 +265,37 @@ def read_path(path: str | os.PathLike | None = None) -> Path:
     return target if target.exists() else source
 
 
+def is_current(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether a warehouse has this version's schema and metric definitions."""
+    known = _migrations()
+    latest = known[-1][0] if known else 0
+    try:
+        return schema_version(con) == latest and _models_current(con)
+    except duckdb.Error:
+        return False
+
+
+def upgrade_and_publish(path: str | os.PathLike | None = None) -> bool:
+    """Bring a warehouse made by an earlier version up to date, and publish it for readers.
+
+    Returns True when something was upgraded. Readers never migrate (they are read-only),
+    so the app calls this once at start-up: the new metric definitions reach the snapshot.
+    """
+    source = db_path(path)
+    if not source.exists():
+        return False
+    reader = duckdb.connect(str(read_path(source)), read_only=True)
+    try:
+        current = is_current(reader)
+    finally:
+        reader.close()
+    if current:
+        return False
+    con = connect(source)  # migrates and re-applies the models
+    con.close()
+    publish(source)
+    return True
+
+
 def reporting_currency(con: duckdb.DuckDBPyConnection) -> str:
     return scalar(con, "select value from settings where key = 'reporting_currency'") or "USD"

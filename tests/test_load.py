@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from etl import load as loader
@@ -205,3 +206,18 @@ def test_forget_cli(tiny_db):
     out = run_cli("forget", "--employee", "E3", db=tiny_db)
     assert out.returncode == 0 and "E3" not in out.stdout
     assert run_cli("forget", "--employee", "NOPE", db=tiny_db).returncode == 1
+
+
+def test_readers_get_the_new_definitions_after_an_upgrade(tmp_path):
+    db = tmp_path / "old.duckdb"
+    c = warehouse.connect(db)
+    load_paths(c, [TINY])
+    c.execute("create or replace macro active_learners(as_of) as table select 42 as active_learners")  # an old definition
+    c.execute("update settings set value = 'old' where key = 'models_fingerprint'")
+    c.close()
+    warehouse.publish(db)
+    assert warehouse.upgrade_and_publish(db) is True
+    r = duckdb.connect(str(warehouse.read_path(db)), read_only=True)
+    assert r.execute("select * from active_learners(DATE '2025-01-01')").fetchall() == [(0,)]
+    r.close()
+    assert warehouse.upgrade_and_publish(db) is False
