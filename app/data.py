@@ -81,8 +81,10 @@ def _cached(version_key: str, name: str, kwargs: dict) -> pl.DataFrame:
 
 
 #: Queries answered from a broader cached query: name -> (that query, the argument it is filtered on).
-#: The goals page asks for one trajectory per goal, and every goal's costs about as much as one.
-SHARED = {"goal_trajectory": ("goal_trajectories", "goal_id")}
+#: The goals page asks for one trajectory and one list of people per goal, and every goal's costs
+#: about as much as one.
+SHARED = {"goal_trajectory": ("goal_trajectories", "goal_id"),
+          "goal_people_missing": ("goals_people_missing", "goal_id")}
 
 
 def q(name: str, **kwargs) -> pl.DataFrame:

@@ -311,6 +311,24 @@ def goal_people_missing(con, goal_id: str, as_of: date, root=None, unit=None) ->
     """, goal_id=goal_id, as_of=as_of, root=root, unit=unit)
 
 
+def goals_people_missing(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
+    """goal_people_missing for every goal at once (column goal_id): the levels on the date are read once
+    for all goals, so the data layer answers each goal's list from this."""
+    return _q(con, f"""
+        with g as (select * from goals),
+        people as (select * from active_employees($as_of, {SCOPE})),
+        levels as (select * from employee_skill_levels($as_of, {SCOPE}))
+        select g.goal_id, p.full_name, p.role, p.team, p.department, coalesce(l.level, 0) as level, g.min_level
+        from g
+        join people as p
+          on (g.scope = 'company' or p.department = g.scope or p.team = g.scope)
+         and (g.roles is null or len(g.roles) = 0 or list_contains(g.roles, p.role))
+        left join levels as l on l.employee_id = p.employee_id and l.skill = g.skill
+        where coalesce(l.level, 0) < g.min_level
+        order by g.goal_id, level desc, p.team, p.full_name
+    """, as_of=as_of, root=root, unit=unit)
+
+
 # ------------------------------------------------------------------ data
 
 def import_history(con) -> pl.DataFrame:

@@ -14,6 +14,8 @@ from benchmarks import common
 from benchmarks.common import human, log, parse_count, table
 
 SECTIONS = ("etl", "pages", "metrics", "concurrent")
+#: The organisation's size when --scale is not given: 1M learning records.
+DEFAULT_COMPLETIONS = 1_000_000
 
 
 def parser() -> argparse.ArgumentParser:
@@ -38,7 +40,7 @@ def _defaults(args) -> dict:
     quick = args.quick
     return {
         "employees": args.employees or (3_000 if quick else 50_000),
-        "completions": args.scale or (100_000 if quick else 1_000_000),
+        "completions": args.scale or (100_000 if quick else DEFAULT_COMPLETIONS),
         "etl_rows": args.etl_rows or (100_000 if quick else 1_000_000),
         "repeats": args.repeats or (1 if quick else 3),
         "cold": 2 if quick else 5,
@@ -84,9 +86,16 @@ def main(argv: list[str] | None = None) -> int:
                                              badge_files=cfg["org_badge_files"])
 
     def keep(name: str, figures: dict) -> None:
-        """Each section is written to results.json as soon as it is measured."""
+        """Each section is written to results.json as soon as it is measured. Quick runs and organisations
+        of another size than the default are kept apart ("pages_quick", "pages_10M"), so they never
+        replace the default figures."""
         measured[name] = figures
-        common.save_results({name: figures})
+        key = name
+        if args.quick:
+            key = f"{name}_quick"
+        elif name != "etl" and cfg["completions"] != DEFAULT_COMPLETIONS:
+            key = f"{name}_{human(cfg['completions'])}"
+        common.save_results({key: figures})
 
     if "etl" in chosen:
         from benchmarks import etl_bench

@@ -123,7 +123,7 @@ class PeakSampler:
 
 def run_child(task: str, *args: str, timeout: float = 3600) -> dict:
     """Run ``python -m benchmarks._child TASK ARGS`` in a fresh process and return its JSON answer,
-    plus ``peak_mb``: the largest of the child's own peak (getrusage) and the sampled peak of its
+    plus ``peak_mb``: the largest of the child's own peak (VmHWM) and the sampled peak of its
     process tree (the child and any workers it starts)."""
     cmd = [sys.executable, "-m", "benchmarks._child", task, *args]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,

@@ -131,10 +131,11 @@ async def _settle(page, after_change: bool, started: float, timeout: float) -> f
 
 
 async def _pick_unit(page, unit: str) -> None:
+    """Open the org-unit filter, type the unit and click its option (exactly that name)."""
     box = page.get_by_role("combobox", name="Org unit")
     await box.click()
     await box.fill(unit)
-    await page.keyboard.press("Enter")
+    await page.get_by_role("option", name=unit, exact=True).first.click()
 
 
 async def _session(browser, url: str, my_units: list[str], barrier: asyncio.Barrier, timeout: float) -> list[dict]:
@@ -151,8 +152,11 @@ async def _session(browser, url: str, my_units: list[str], barrier: asyncio.Barr
             await page.evaluate(_WATCH_JS)
             await barrier.wait()
             started = time.perf_counter()
-            await _pick_unit(page, unit)
-            actions.append({"action": f"unit={unit}", "seconds": await _settle(page, True, started, timeout)})
+            try:
+                await _pick_unit(page, unit)
+                actions.append({"action": f"unit={unit}", "seconds": await _settle(page, True, started, timeout)})
+            except Exception as exc:  # noqa: BLE001 - a failed action is counted, the others still measured
+                actions.append({"action": f"unit={unit}", "seconds": None, "error": str(exc).splitlines()[0][:200]})
     finally:
         await context.close()
     return actions
@@ -172,7 +176,7 @@ async def _drive(url: str, sessions: int, unit_list: list[str], changes: int, ti
             await browser.close()
 
 
-def run(db: Path, page_path: str, sessions: int, changes: int, timeout: float = 180) -> dict:
+def run(db: Path, page_path: str, sessions: int, changes: int, timeout: float = 600) -> dict:
     """The concurrent section: `sessions` browsers on `page_path`, each changing the filter `changes` times."""
     unit_list = units(db, sessions * changes)
     log_file = OUT / "concurrent-streamlit.log"
@@ -188,16 +192,18 @@ def run(db: Path, page_path: str, sessions: int, changes: int, timeout: float = 
     finally:
         server.stop()
     opens = [a["seconds"] for s in results for a in s if a["action"] == "open"]
-    changes_s = [a["seconds"] for s in results for a in s if a["action"] != "open"]
+    changes_s = [a["seconds"] for s in results for a in s if a["action"] != "open" and a["seconds"] is not None]
+    failed = [a for s in results for a in s if a["seconds"] is None]
     every = opens + changes_s
     return {"page": page_path, "sessions": sessions, "filter_changes_per_session": changes,
-            "actions": len(every), "wall_seconds": round(wall, 1),
+            "actions": len(every), "failed_actions": len(failed), "errors": sorted({a["error"] for a in failed})[:3],
+            "wall_seconds": round(wall, 1),
             "p50": median(every), "p95": percentile(every, 95),
             "open_p50": median(opens), "open_p95": percentile(opens, 95),
             "filter_change_p50": median(changes_s), "filter_change_p95": percentile(changes_s, 95)}
 
 
 def rows_for_table(section: dict) -> tuple[list[str], list[list]]:
-    headers = ["page", "sessions", "actions", "p50 s", "p95 s", "open p95 s", "filter change p95 s"]
-    return headers, [[section["page"], section["sessions"], section["actions"], section["p50"], section["p95"],
-                      section["open_p95"], section["filter_change_p95"]]]
+    headers = ["page", "sessions", "actions", "failed", "p50 s", "p95 s", "open p95 s", "filter change p95 s"]
+    return headers, [[section["page"], section["sessions"], section["actions"], section.get("failed_actions", 0),
+                      section["p50"], section["p95"], section["open_p95"], section["filter_change_p95"]]]

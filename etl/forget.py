@@ -45,7 +45,7 @@ def forget(con: duckdb.DuckDBPyConnection, employee_id: str) -> int:
                                    "or contains(lower(reason), lower(?))", [needle, needle])
             con.execute("delete from rejected_rows where contains(lower(raw), lower(?)) or contains(lower(reason), lower(?))",
                         [needle, needle])
-        for table in ("completion_records", "assessments", "evidence"):
+        for table in ("completion_records", "assessments", "evidence", "skill_level_spans"):
             touched += scalar(con, f"select count(*) from {table} where employee_id = ?", [emp])
             con.execute(f"delete from {table} where employee_id = ?", [emp])
         touched += scalar(con, "select count(*) from spend where employee_id = ?", [emp])

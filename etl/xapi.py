@@ -20,6 +20,7 @@ import math
 import os
 import pickle
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -208,9 +209,7 @@ def read(path: Path, **options: Any) -> Parsed:
                 return _from_document(name, first_value)
             if text is None:
                 source.close()
-                parsed = _from_lines_vectorised(name, path)
-                if parsed is None:
-                    parsed = _from_lines_parallel(name, path)
+                parsed = _from_lines_parallel(name, path)
                 if parsed is not None:
                     return parsed
                 source = _utf8_lines(path)
@@ -364,9 +363,9 @@ def _lines_result(name: str, collector: _Collector, scan: _LineScan, doc_error: 
     return collector.parsed()
 
 
-def _scan_lines(lines: Iterator[tuple[int, str]], collector: _Collector, first_number: int = 1) -> _LineScan:
-    """Feed numbered JSON lines to the collector; statements are numbered from first_number in reading order."""
-    number = first_number - 1
+def _scan_lines(lines: Iterator[tuple[int, str]], collector: _Collector) -> _LineScan:
+    """Feed numbered JSON lines to the collector; statements are numbered from 1 in reading order."""
+    number = 0
     statement_like = 0
     broken = 0
     first_error = ""
@@ -396,237 +395,7 @@ def _scan_lines(lines: Iterator[tuple[int, str]], collector: _Collector, first_n
             continue
         statement_like += _is_statement_like(value)
         collector.add(number, value, text)
-    return _LineScan(number - first_number + 1, statement_like, broken, first_error)
-
-
-# --------------------------------------------------------------------------- JSON lines, vectorised
-#
-# Most lines of a real export are plain statements: an id, an agent, an ADL verb, an
-# activity, a UTC timestamp, maybe a score. DuckDB's JSON functions check and take apart
-# all such lines at once; every line that is not plainly acceptable on every rule (or
-# that DuckDB's parser might read differently from Python's: escapes, NaN, trailing
-# commas, repeated keys, non-ASCII identifiers) is read one by one by the code above,
-# with the same numbering, so the result is the same as reading the whole file that way.
-# The file falls back to being read one by one when a line holds several statements or
-# when an id read one by one repeats an id read at once.
-
-#: Lines that go to the one-by-one reader without being looked at by DuckDB.
-_SLOW_LINE = r"\\|NaN|Infinity|\x{FEFF}|,\s*[\]}]"
-_UUID_RE = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
-_IRI_ASCII = "[A-Za-z][A-Za-z0-9+.\\-]*:[!-~]+"
-_STAMP_RE = "[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}T([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](\\.[0-9]{3}|\\.[0-9]{6})?Z"
-
-_VECTOR_SQL = """
-with l as (
-    select number, text from candidate_lines where json_valid(text)
-),
-top as (
-    select number, json_keys(text) as keys,
-           json_extract(text, ['$.id', '$.actor', '$.verb', '$.object', '$.result', '$.context', '$.timestamp',
-                               '$.stored']) as f
-    from l where json_type(text) = 'OBJECT'
-),
-parts as (
-    select number, keys, f[1] as id_j, f[2] as actor_j, f[3] as verb_j, f[4] as object_j, f[5] as result_j,
-           f[6] as context_j, f[7] as ts_j, f[8] as stored_j
-    from top
-    where len(keys) = len(list_distinct(keys))
-),
-objects as (
-    select *,
-           json_type(actor_j) = 'OBJECT' and json_type(verb_j) = 'OBJECT' and json_type(object_j) = 'OBJECT'
-           and (result_j is null or json_type(result_j) in ('OBJECT', 'NULL'))
-           and (context_j is null or json_type(context_j) in ('OBJECT', 'NULL')) as shaped
-    from parts
-),
-fields as (
-    select number,
-           id_j, ts_j, stored_j,
-           json_keys(actor_j) as actor_keys,
-           json_extract(actor_j, ['$.objectType', '$.mbox', '$.mbox_sha1sum', '$.openid', '$.account']) as a,
-           json_keys(verb_j) as verb_keys, json_extract(verb_j, '$.id') as verb_id_j,
-           json_keys(object_j) as object_keys,
-           json_extract(object_j, ['$.objectType', '$.id']) as o,
-           case when json_type(result_j) = 'OBJECT' then json_keys(result_j) end as result_keys,
-           case when json_type(result_j) = 'OBJECT'
-                then json_extract(result_j, ['$.success', '$.completion', '$.duration', '$.score']) end as r,
-           case when json_type(context_j) = 'OBJECT' then json_keys(context_j) end as context_keys,
-           case when json_type(context_j) = 'OBJECT' then json_extract(context_j, '$.registration') end as registration_j
-    from objects where shaped
-),
-learner as (
-    select *,
-           list_filter(actor_keys, lambda k: k in ('mbox', 'mbox_sha1sum', 'openid', 'account')) as ifis,
-           case when a[5] is not null and json_type(a[5]) = 'OBJECT' then json_keys(a[5]) end as account_keys,
-           case when a[5] is not null and json_type(a[5]) = 'OBJECT' then json_extract(a[5], ['$.homePage', '$.name']) end as acc,
-           case when r[4] is not null and json_type(r[4]) = 'OBJECT' then json_keys(r[4]) end as score_keys,
-           case when r[4] is not null and json_type(r[4]) = 'OBJECT'
-                then json_extract(r[4], ['$.scaled', '$.raw', '$.min', '$.max']) end as sc
-    from fields
-),
-checked as (
-    select number,
-           lower(id_j ->> '$') as statement_id,
-           case ifis[1]
-               when 'mbox' then 'email'
-               when 'mbox_sha1sum' then 'mbox_sha1'
-               else 'account'
-           end as learner_kind,
-           case ifis[1]
-               when 'mbox' then substr(a[2] ->> '$', 8)
-               when 'mbox_sha1sum' then lower(a[3] ->> '$')
-               when 'openid' then a[4] ->> '$'
-               else acc[2] ->> '$'
-           end as learner_value,
-           o[2] ->> '$' as course_key,
-           v.status,
-           v.success_verb and r[1] is not null and json_type(r[1]) = 'BOOLEAN' and not cast(r[1] ->> '$' as boolean) as failed,
-           coalesce(ts_j, stored_j) ->> '$' as stamp,
-           sc is not null as has_score,
-           case when json_type(sc[1]) in ('UBIGINT', 'BIGINT', 'DOUBLE') then sc[1] ->> '$' end as scaled,
-           case when json_type(sc[2]) in ('UBIGINT', 'BIGINT', 'DOUBLE') then sc[2] ->> '$' end as raw,
-           case when json_type(sc[3]) in ('UBIGINT', 'BIGINT', 'DOUBLE') then sc[3] ->> '$' end as min,
-           case when json_type(sc[4]) in ('UBIGINT', 'BIGINT', 'DOUBLE') then sc[4] ->> '$' end as max,
-           -- every rule of statement_outcome, for the plain cases only
-           json_type(id_j) = 'VARCHAR' and regexp_full_match(id_j ->> '$', '{uuid}')
-           and len(actor_keys) = len(list_distinct(actor_keys))
-           and (a[1] is null or (json_type(a[1]) = 'VARCHAR' and a[1] ->> '$' = 'Agent'))
-           and len(ifis) = 1
-           and case ifis[1]
-                   when 'mbox' then json_type(a[2]) = 'VARCHAR'
-                        and regexp_full_match(a[2] ->> '$', 'mailto:[!-?A-~]+@[!-?A-~]+')
-                   when 'mbox_sha1sum' then json_type(a[3]) = 'VARCHAR'
-                        and regexp_full_match(a[3] ->> '$', '[0-9a-fA-F]{{40}}')
-                   when 'openid' then json_type(a[4]) = 'VARCHAR' and regexp_full_match(a[4] ->> '$', '{iri}')
-                   else account_keys is not null and len(account_keys) = len(list_distinct(account_keys))
-                        and acc[1] is not null and json_type(acc[1]) = 'VARCHAR'
-                        and regexp_full_match(acc[1] ->> '$', '{iri}')
-                        and acc[2] is not null and json_type(acc[2]) = 'VARCHAR'
-                        and regexp_full_match(acc[2] ->> '$', '[!-~]([ -~]*[!-~])?')
-               end
-           and len(verb_keys) = len(list_distinct(verb_keys)) and v.status is not null
-           and len(object_keys) = len(list_distinct(object_keys))
-           and (o[1] is null or (json_type(o[1]) = 'VARCHAR' and o[1] ->> '$' = 'Activity'))
-           and o[2] is not null and json_type(o[2]) = 'VARCHAR' and regexp_full_match(o[2] ->> '$', '{iri}')
-           and (ts_j is not null or stored_j is not null)
-           and (ts_j is null or (json_type(ts_j) = 'VARCHAR' and regexp_full_match(ts_j ->> '$', '{stamp}')))
-           and (stored_j is null or (json_type(stored_j) = 'VARCHAR' and regexp_full_match(stored_j ->> '$', '{stamp}')))
-           and (result_keys is null or (
-                   len(result_keys) = len(list_distinct(result_keys))
-                   and (r[1] is null or json_type(r[1]) = 'BOOLEAN')
-                   and (r[2] is null or json_type(r[2]) = 'BOOLEAN')
-                   and (r[3] is null or (json_type(r[3]) = 'VARCHAR'
-                        and regexp_full_match(r[3] ->> '$', 'PT([0-9]+H)?([0-9]+M)?([0-9]+(\\.[0-9]+)?S)?')
-                        and length(r[3] ->> '$') > 2))
-                   and (r[4] is null or (score_keys is not null and len(score_keys) = len(list_distinct(score_keys))
-                        and (sc[1] is null or json_type(sc[1]) in ('UBIGINT', 'BIGINT', 'DOUBLE'))
-                        and (sc[2] is null or json_type(sc[2]) in ('UBIGINT', 'BIGINT', 'DOUBLE'))
-                        and (sc[3] is null or json_type(sc[3]) in ('UBIGINT', 'BIGINT', 'DOUBLE'))
-                        and (sc[4] is null or json_type(sc[4]) in ('UBIGINT', 'BIGINT', 'DOUBLE'))))))
-           and (context_keys is null or (len(context_keys) = len(list_distinct(context_keys))
-                and (registration_j is null or (json_type(registration_j) = 'VARCHAR'
-                     and regexp_full_match(registration_j ->> '$', '{uuid}')))))
-           as plain
-    from learner
-    left join verbs as v on v.verb_id = verb_id_j ->> '$' and json_type(verb_id_j) = 'VARCHAR'
-)
-select number, statement_id, learner_kind, learner_value, course_key,
-       case when failed then 'failed' else status end as status,
-       case length(stamp)
-           when 20 then try_strptime(stamp, '%Y-%m-%dT%H:%M:%SZ')
-           when 24 then try_strptime(stamp, '%Y-%m-%dT%H:%M:%S.%gZ')
-           else try_strptime(stamp, '%Y-%m-%dT%H:%M:%S.%fZ')
-       end as completed_at,
-       has_score, scaled, raw, min, max
-from checked
-where plain
-""".format(uuid=_UUID_RE, iri=_IRI_ASCII, stamp=_STAMP_RE)
-
-
-def _vector_verbs() -> "pl.DataFrame":
-    """The verbs the vectorised reader accepts: every ADL/cmi5 verb but voided, with its status."""
-    return pl.DataFrame({"verb_id": list(VERB_STATUS), "status": list(VERB_STATUS.values()),
-                         "success_verb": [v in _SUCCESS_VERBS for v in VERB_STATUS]})
-
-
-def _fast_scores(rows: "pl.DataFrame") -> list:
-    """The score of each plain row (None without one), or False where the numbers break a rule."""
-    out: list = []
-    for has, *values in rows.select("has_score", "scaled", "raw", "min", "max").iter_rows():
-        if not has:
-            out.append(None)
-            continue
-        parts = {k: float(v) for k, v in zip(("scaled", "raw", "min", "max"), values) if v is not None}
-        if not all(math.isfinite(v) for v in parts.values()):
-            out.append(False)
-            continue
-        try:
-            out.append(_score_from_parts(parts, parts))
-        except InvalidStatement:
-            out.append(False)
-    return out
-
-
-def _from_lines_vectorised(name: str, path: Path) -> Parsed | None:
-    """Read a UTF-8 JSON lines file, the plain statements at once; None when it must be read one by one."""
-    import duckdb
-
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        lines = pl.Series("text", data.split(b"\n"), dtype=pl.Binary).cast(pl.Utf8, strict=True)
-    except pl.exceptions.PolarsError:
-        return None  # not UTF-8 throughout: lines are decoded one by one (Windows-1252 fallback)
-    del data
-    if lines.str.contains(r"[\x1c-\x1f]").any():
-        return None  # characters Python strips as space and Polars does not: numbering could differ
-    frame = (pl.DataFrame({"text": lines}).with_row_index("line_no", offset=1)
-             .with_columns(pl.col("text").str.strip_chars(), pl.col("line_no").cast(pl.Int64))
-             .filter(pl.col("text") != "")
-             .with_row_index("number", offset=1).with_columns(pl.col("number").cast(pl.Int64)))
-    del lines
-    if frame.height == 0:
-        return None
-    candidate_lines = frame.filter(~pl.col("text").str.contains(_SLOW_LINE)).select("number", "text")  # noqa: F841
-    verbs = _vector_verbs()  # noqa: F841  (read by DuckDB)
-    con = duckdb.connect()
-    try:
-        con.execute("set TimeZone = 'UTC'")
-        plain = con.sql(_VECTOR_SQL).pl()
-    finally:
-        con.close()
-    del candidate_lines
-    scores = _fast_scores(plain)
-    plain = plain.with_columns(pl.Series("score", [None if s is False else s for s in scores], dtype=pl.Float64),
-                               pl.Series("score_ok", [s is not False for s in scores], dtype=pl.Boolean))
-    plain = plain.filter(pl.col("score_ok") & pl.col("completed_at").is_not_null()
-                         & ~pl.col("statement_id").is_duplicated())
-    fast_numbers = set(plain["number"].to_list())
-    slow = frame.join(plain.select("number"), on="number", how="anti")
-
-    collector = _Collector()
-    scan = _LineScan()
-    for number, line_no, text in slow.select("number", "line_no", "text").iter_rows():
-        part = _scan_lines(iter([(line_no, text)]), collector, number)
-        if part.number != 1:
-            return None  # a line with a page of statements: numbers shift, read the file one by one
-        scan.statement_like += part.statement_like
-        scan.broken += part.broken
-        scan.first_error = scan.first_error or part.first_error
-    if collector.seen_ids.keys() & set(plain["statement_id"].to_list()):
-        return None  # an id read one by one repeats one read at once: let the file be read in order
-    records = (plain.join(frame.select("number", "text"), on="number", how="left")
-               .select(pl.col("number").alias("row_number"), "learner_kind", "learner_value", "course_key", "status",
-                       pl.col("completed_at").dt.replace_time_zone("UTC").dt.cast_time_unit("us"), "score",
-                       pl.col("statement_id").alias("source_record_id"), pl.col("text").alias("raw"))
-               .cast(_RECORD_SCHEMA))
-    collector._flush()
-    collector.chunks = [pl.concat([records, *collector.chunks]).sort("row_number")]
-    collector.rows_read += records.height
-    scan.number = frame.height
-    scan.statement_like += len(fast_numbers)
-    return _lines_result(name, collector, scan, None)
+    return _LineScan(number, statement_like, broken, first_error)
 
 
 # --------------------------------------------------------------------------- large JSON lines files in parallel
@@ -732,25 +501,54 @@ def _from_lines_parallel(name: str, path: Path) -> Parsed | None:
         return None
     root = str(Path(__file__).resolve().parent.parent)
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
-    with tempfile.TemporaryDirectory(prefix="xapi-parts-") as tmp:
+    _remove_orphaned_parts()
+    with tempfile.TemporaryDirectory(prefix=f"xapi-parts-{os.getpid()}-") as tmp:
         outputs = [Path(tmp) / f"part-{k}.pickle" for k in range(len(bounds))]
         procs = [subprocess.Popen([sys.executable, "-c", "from etl.xapi import _part_main; _part_main()",
-                                   str(path), str(start), str(end), str(line_no), str(out)],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+                                   str(path), str(start), str(end), str(line_no), str(out), str(os.getpid())],
+                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                  for (start, end, line_no), out in zip(bounds, outputs)]
-        failed = [(p.communicate()[1], p.returncode) for p in procs]
-        if any(code != 0 for _, code in failed):
+        if any([p.wait() != 0 for p in procs]):  # every worker is waited for before the folder goes
             return None  # a worker could not run here (e.g. no memory): read the file in one go instead
         results = [_part_result(out) for out in outputs]
     return _merge_parts(name, results)
 
 
+def _remove_orphaned_parts() -> None:
+    """Remove the part files of loaders that were killed: a killed process cannot clean up after itself."""
+    for folder in Path(tempfile.gettempdir()).glob("xapi-parts-*-*"):
+        try:
+            pid = int(folder.name.split("-")[2])
+        except (IndexError, ValueError):
+            continue
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            continue  # alive, under another user
+
+
+def _die_with_parent(parent: int) -> None:
+    """A worker whose loader is killed stops too (Linux), instead of reading on for nobody."""
+    try:
+        import ctypes
+        import signal
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        return
+    if os.getppid() != parent:  # the loader was gone before the line above
+        os._exit(1)
+
+
 def _part_main() -> None:
-    """Entry point of a worker process: argv = path, start, end, first line number, output file.
+    """Entry point of a worker process: argv = path, start, end, first line number, output file, loader pid.
 
     The records go to an Arrow file beside the output (no pickled copy of a large frame).
     """
-    path, start, end, first_line_no, out = sys.argv[1:6]
+    path, start, end, first_line_no, out, parent = sys.argv[1:7]
+    _die_with_parent(int(parent))
     frame, *rest = _read_part(path, int(start), int(end), int(first_line_no))
     frame.write_ipc(out + ".arrow")
     del frame
@@ -1107,15 +905,6 @@ def _score(result: Any) -> float | None:
     if not isinstance(score, dict):
         raise InvalidStatement(f"result.score {_show(score)} is not a JSON object.")
     parts = {k: _number(score[k], f"result.score.{k}") for k in ("scaled", "raw", "min", "max") if k in score}
-    return _score_from_parts(parts, score)
-
-
-def _score_from_parts(parts: dict[str, float], score: dict) -> float | None:
-    """The score on 0..100 from the numbers of result.score (checked against each other here).
-
-    ``score`` is the statement's score object, for the reasons; both readers of
-    statements (one by one, and vectorised) compute the score here.
-    """
     scaled, raw, lo, hi = (parts.get(k) for k in ("scaled", "raw", "min", "max"))
     if scaled is not None and not -1.0 <= scaled <= 1.0:
         raise InvalidStatement(f"result.score.scaled {_show(score['scaled'])} is outside -1..1.")

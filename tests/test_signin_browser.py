@@ -234,7 +234,7 @@ def test_lead_sees_only_their_tree(page, server, provider):
     page.get_by_role("combobox", name="Org unit").click()
     options = page.locator('[role="listbox"] [role="option"]')
     expect(options.first).to_be_visible()
-    assert [o.strip() for o in options.all_inner_texts()] == ["Whole company", "Engineering", "Platform"]
+    assert [o.strip() for o in options.all_inner_texts()] == ["Everyone I lead", "Engineering", "Platform"]
     page.keyboard.press("Escape")
 
     # A link to someone else's team falls back to Bob's own tree.
