@@ -53,7 +53,7 @@ def small(tmp_path_factory) -> tuple[Path, dict]:
 def folder(request, small) -> Path:
     if request.param == "committed":
         if not (SAMPLE / "company" / "roster.csv").exists():
-            pytest.skip("sample_data/ has not been generated")
+            pytest.fail("sample_data/ is missing: it is committed; regenerate it with python -m etl.sample_gen sample_data")
         return SAMPLE
     return small[0]
 
@@ -92,7 +92,7 @@ def test_another_seed_gives_another_company(small, tmp_path):
 
 def test_committed_sample_is_what_the_generator_writes(tmp_path):
     if not (SAMPLE / "company" / "roster.csv").exists():
-        pytest.skip("sample_data/ has not been generated")
+        pytest.fail("sample_data/ is missing: it is committed; regenerate it with python -m etl.sample_gen sample_data")
     sample_gen.generate(tmp_path, scale=1.0, seed=7)
     names = [p.relative_to(tmp_path) for p in all_files(tmp_path)]
     assert names == [p.relative_to(SAMPLE) for p in all_files(SAMPLE)]
@@ -101,7 +101,7 @@ def test_committed_sample_is_what_the_generator_writes(tmp_path):
 
 def test_committed_sample_size_and_volume():
     if not (SAMPLE / "company" / "roster.csv").exists():
-        pytest.skip("sample_data/ has not been generated")
+        pytest.fail("sample_data/ is missing: it is committed; regenerate it with python -m etl.sample_gen sample_data")
     total = sum(p.stat().st_size for p in all_files(SAMPLE))
     assert 3 << 20 < total < 15 << 20
     assert 1400 <= len(rows(SAMPLE / "company" / "roster.csv")) <= 1600
