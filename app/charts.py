@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import plotly.graph_objects as go
 import polars as pl
 
@@ -46,23 +47,23 @@ def _layout(fig: go.Figure, title: str, x: str | None, y: str | None, height: in
     return fig
 
 
-def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str]) -> go.Figure:
-    """Team x skill; colour = coverage (sequential), blank where nobody needs the skill."""
-    lookup = {(r["team"], r["skill"]): r for r in matrix.iter_rows(named=True)}
-    z, text, custom = [], [], []
-    for team in teams:
-        zr, tr, cr = [], [], []
-        for skill in skills:
-            r = lookup.get((team, skill))
-            cov = r["coverage"] if r else None
-            hidden = bool(r and r.get("suppressed"))
-            zr.append(None if cov is None else cov * 100)
-            tr.append("<5" if hidden else "" if cov is None else f"{cov * 100:.0f}")
-            cr.append(["fewer than 5", "?"] if hidden else
-                      [r["covered_headcount"] if r else 0, r["required_headcount"] if r else 0])
-        z.append(zr)
-        text.append(tr)
-        custom.append(cr)
+def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], row_title: str = "Team") -> go.Figure:
+    """Rows (teams or departments) x skills; colour = coverage (sequential), blank where nobody needs the skill."""
+    z = np.full((len(teams), len(skills)), np.nan)
+    text = np.full(z.shape, "", dtype=object)
+    custom = np.zeros(z.shape + (2,), dtype=object)
+    placed = (matrix.join(pl.DataFrame({"team": teams, "_r": range(len(teams))}), on="team")
+              .join(pl.DataFrame({"skill": skills, "_c": range(len(skills))}), on="skill"))
+    if placed.height:
+        hidden = (placed["suppressed"].fill_null(False) if "suppressed" in placed.columns
+                  else pl.Series([False] * placed.height)).to_numpy()
+        r, c = placed["_r"].to_numpy(), placed["_c"].to_numpy()
+        percent = (placed["coverage"].cast(pl.Float64) * 100).to_numpy()
+        z[r, c] = percent
+        labels = np.where(np.isnan(percent), "", np.char.mod("%.0f", np.nan_to_num(percent)))
+        text[r, c] = np.where(hidden, "<5", labels)
+        custom[r, c, 0] = np.where(hidden, "fewer than 5", placed["covered_headcount"].fill_null(0).to_numpy().astype(object))
+        custom[r, c, 1] = np.where(hidden, "?", placed["required_headcount"].fill_null(0).to_numpy().astype(object))
     dense = len(skills) > 24  # numbers no longer fit in the cells: colour and hover say it
     fig = go.Figure(go.Heatmap(
         z=z, x=skills, y=teams, text=text, texttemplate="" if dense else "%{text}", textfont={"size": 10},
@@ -72,7 +73,8 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str]) 
                       "people at the required level<extra></extra>",
     ))
     height = max(360, 26 * len(teams) + 160)
-    _layout(fig, "Skill coverage by team (% of people who need the skill and have it)", "Skill", "Team", height)
+    _layout(fig, f"Skill coverage by {row_title.lower()} (% of people who need the skill and have it)", "Skill",
+            row_title, height)
     fig.update_xaxes(tickangle=-60, side="bottom", dtick=1, tickfont={"size": 10 if dense else 12})
     fig.update_yaxes(dtick=1)
     fig.update_yaxes(autorange="reversed")

@@ -16,6 +16,8 @@ from planner import model as plan_model
 from planner import plan as planning
 
 SCOPE = "root := $root, org_unit := $unit"
+#: The row of a coverage matrix: the team, or its department when rows are departments.
+_ROW = "case when $by = 'department' then coalesce(c.department, 'No department') else c.team end"
 
 
 def _q(con: duckdb.DuckDBPyConnection, sql: str, **params) -> pl.DataFrame:
@@ -126,28 +128,35 @@ def expiring_count(con, as_of: date, root=None, unit=None, days: int = 90) -> pl
 
 # ------------------------------------------------------------------ coverage
 
-def coverage_matrix(con, as_of: date, root=None, unit=None, category: str | None = None) -> pl.DataFrame:
+def coverage_matrix(con, as_of: date, root=None, unit=None, category: str | None = None,
+                    by: str = "team") -> pl.DataFrame:
+    """Coverage per row x skill; rows are teams, or departments (``by="department"``) when a
+    selection holds too many teams to show one row each. The row's name is in ``team``."""
     return _q(con, f"""
-        select c.team, c.department, c.skill, coalesce(s.category, 'Uncategorised') as category,
-               c.required_headcount, c.covered_headcount, c.coverage
+        select {_ROW} as team, any_value(c.department) as department, c.skill,
+               coalesce(any_value(s.category), 'Uncategorised') as category,
+               sum(c.required_headcount) as required_headcount, sum(c.covered_headcount) as covered_headcount,
+               sum(c.covered_headcount) / nullif(sum(c.required_headcount), 0) as coverage
         from skill_coverage($as_of, {SCOPE}) as c
         left join skills as s on s.skill = c.skill
         where $category is null or coalesce(s.category, 'Uncategorised') = $category
-        order by c.team, c.skill
-    """, as_of=as_of, root=root, unit=unit, category=category)
+        group by all
+        order by team, c.skill
+    """, as_of=as_of, root=root, unit=unit, category=category, by=by)
 
 
-def coverage_order(con, as_of: date, root=None, unit=None, category: str | None = None) -> pl.DataFrame:
-    """Teams and skills that appear in the coverage matrix, with their total gap (people short)."""
+def coverage_order(con, as_of: date, root=None, unit=None, category: str | None = None,
+                   by: str = "team") -> pl.DataFrame:
+    """Rows (teams or departments) and skills of the coverage matrix, with their total gap (people short)."""
     return _q(con, f"""
         with c as (
-            select c.* from skill_coverage($as_of, {SCOPE}) as c left join skills as s on s.skill = c.skill
+            select {_ROW} as row_name, c.* from skill_coverage($as_of, {SCOPE}) as c left join skills as s on s.skill = c.skill
             where c.required_headcount > 0 and ($category is null or coalesce(s.category, 'Uncategorised') = $category)
         )
-        select 'team' as axis, team as name, sum(required_headcount - covered_headcount) as gap from c group by team
+        select 'team' as axis, row_name as name, sum(required_headcount - covered_headcount) as gap from c group by row_name
         union all
         select 'skill', skill, sum(required_headcount - covered_headcount) from c group by skill
-    """, as_of=as_of, root=root, unit=unit, category=category)
+    """, as_of=as_of, root=root, unit=unit, category=category, by=by)
 
 
 def concentration_risk(con, as_of: date, root=None, unit=None, category: str | None = None) -> pl.DataFrame:
@@ -164,15 +173,16 @@ def concentration_risk(con, as_of: date, root=None, unit=None, category: str | N
 
 
 def requirement_people(con, as_of: date, root=None, unit=None, team: str | None = None,
-                       skill: str | None = None) -> pl.DataFrame:
+                       skill: str | None = None, department: str | None = None) -> pl.DataFrame:
     """The people behind a coverage cell (or a team's whole matrix): level vs required level."""
     return _q(con, f"""
         select employee_id, full_name, role, team, skill, required_level, level,
                greatest(required_level - level, 0) as gap, met, weight
         from requirement_status($as_of, {SCOPE})
         where ($team is null or team = $team) and ($skill is null or skill = $skill)
+          and ($department is null or coalesce(department, 'No department') = $department)
         order by team, full_name, skill
-    """, as_of=as_of, root=root, unit=unit, team=team, skill=skill)
+    """, as_of=as_of, root=root, unit=unit, team=team, skill=skill, department=department)
 
 
 def coverage_trend(con, as_of: date, skill: str, root=None, unit=None, months: int = 24) -> pl.DataFrame:

@@ -4,13 +4,21 @@ import streamlit as st
 from app import charts, context, data, ui
 
 ctx = context.get()
+#: Above this many teams in the selection, the heatmap shows one row per department.
+MAX_TEAM_ROWS = 40
 
 st.title("Skill coverage")
 st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.unit or 'whole company')} · "
            f"{ui.plain(ctx.category or 'all skill categories')}")
 
-matrix = data.q("coverage_matrix", as_of=ctx.as_of, category=ctx.category, **ctx.scope)
-needed = data.q("coverage_order", as_of=ctx.as_of, category=ctx.category, **ctx.scope)
+units = data.q("org_units", root=ctx.viewer.root)
+if ctx.unit is not None:
+    units = units.filter((units["department"] == ctx.unit) | (units["team"] == ctx.unit))
+# One row per team while the teams fit on a screen; above that, one row per department.
+by = "department" if units["team"].n_unique() > MAX_TEAM_ROWS else "team"
+row_title = by.capitalize()
+matrix = data.q("coverage_matrix", as_of=ctx.as_of, category=ctx.category, by=by, **ctx.scope)
+needed = data.q("coverage_order", as_of=ctx.as_of, category=ctx.category, by=by, **ctx.scope)
 if needed.is_empty():
     st.info("Nobody in this selection has a role that requires skills in this category.")
     st.stop()
@@ -20,27 +28,33 @@ by_gap = order == "Largest gap first"
 teams = needed.filter(needed["axis"] == "team").sort("gap" if by_gap else "name", descending=by_gap)["name"].to_list()
 skills = needed.filter(needed["axis"] == "skill").sort("gap" if by_gap else "name", descending=by_gap)["name"].to_list()
 
+if by == "department":
+    st.info(f"This selection has {units['team'].n_unique():,} teams, too many to show one row each: rows are "
+            "departments. Choose a department under Org unit to see its teams.", icon=":material/account_tree:")
 if "suppressed" in matrix.columns and matrix["suppressed"].any():
     st.info(f"Cells marked <5 cover fewer than 5 people and are hidden from executives (with a neighbour where "
             "needed, so totals cannot reveal them).", icon=":material/visibility_off:")
-event = st.plotly_chart(charts.coverage_heatmap(matrix, teams, skills), key="coverage_heatmap",
+event = st.plotly_chart(charts.coverage_heatmap(matrix, teams, skills, row_title), key="coverage_heatmap",
                         on_select="rerun", selection_mode="points")
 st.caption(ui.DEFINITIONS["coverage"] + " Click a cell to see the people behind it.")
 
 points = (event.selection.points if event and event.selection else []) or []
 cell = (points[0]["y"], points[0]["x"]) if points else None
 c1, c2 = st.columns(2)
-team = c1.selectbox("Team", teams, index=teams.index(cell[0]) if cell and cell[0] in teams else 0, key="drill_team")
+team = c1.selectbox(row_title, teams, index=teams.index(cell[0]) if cell and cell[0] in teams else 0,
+                    key=f"drill_{by}")
 skill = c2.selectbox("Skill", skills, index=skills.index(cell[1]) if cell and cell[1] in skills else 0,
                      key="drill_skill")
 
 st.subheader(f"People behind {ui.plain(team)} · {ui.plain(skill)}")
 if ctx.viewer.sees_names:
-    people = data.q("requirement_people", as_of=ctx.as_of, team=team, skill=skill, **ctx.scope)
+    people = data.q("requirement_people", as_of=ctx.as_of, skill=skill, **{by: team}, **ctx.scope)
     if people.is_empty():
         st.info(f"Nobody in {ui.plain(team)} has a role that requires {ui.plain(skill)}.")
     else:
-        ui.table(people.select("full_name", "role", "level", "required_level", "gap", "met"), "coverage_people")
+        ui.table(people.select("full_name", "role", "team", "level", "required_level", "gap", "met")
+                 if by == "department" else people.select("full_name", "role", "level", "required_level", "gap", "met"),
+                 "coverage_people")
 else:
     st.info("Names are not shown to executives; see the aggregate numbers above.")
 

@@ -153,3 +153,39 @@ def test_names_from_files_stay_text():
                            "covered_headcount": [1], "required_headcount": [2]})
     fig = charts.coverage_heatmap(matrix, matrix["team"].to_list(), ["S"])
     assert "<" not in str(fig.data[0].y) and "‹a href='x'›T‹/a›" in fig.data[0].y
+
+
+def test_coverage_rows_can_be_departments(tiny):
+    """A selection with too many teams shows departments: sums of the teams' headcounts."""
+    from app import charts, queries
+
+    m = queries.coverage_matrix(tiny, as_of=date(2025, 6, 30), by="department")
+    cells = {(t, s): (r, c, v) for t, s, r, c, v in
+             m.select("team", "skill", "required_headcount", "covered_headcount", "coverage").iter_rows()}
+    assert cells[("Engineering", "Cloud")] == (2, 1, 0.5)  # Bob lapsed, Dan holds it
+    assert cells[("Engineering", "Python")] == (2, 1, 0.5)
+    assert cells[("Data", "SQL")] == (1, 1, 1.0)
+    assert cells[("Engineering", "SQL")] == (0, 0, None)
+    order = queries.coverage_order(tiny, as_of=date(2025, 6, 30), by="department")
+    gaps = dict(order.filter(pl.col("axis") == "team").select("name", "gap").iter_rows())
+    assert gaps == {"Engineering": 3, "Data": 0}  # Cloud 1 + Python 1 + Leadership 1
+    people = queries.requirement_people(tiny, as_of=date(2025, 6, 30), department="Engineering", skill="Cloud")
+    assert sorted(people["full_name"].to_list()) == ["Bob Baker", "Dan Diaz"]
+
+    fig = charts.coverage_heatmap(m, ["Engineering", "Data"], ["Cloud", "SQL"], "Department")
+    heat = fig.data[0]
+    assert heat.z[0][0] == 50 and heat.z[1][1] == 100 and heat.z[0][1] != heat.z[0][1]  # NaN: nobody needs it
+    assert heat.text[0][0] == "50" and heat.text[0][1] == ""
+    assert list(heat.customdata[0][0]) == [1, 2]
+    assert fig.layout.yaxis.title.text == "Department"
+
+
+def test_heatmap_marks_suppressed_cells():
+    from app import charts
+
+    matrix = pl.DataFrame({"team": ["A", "B"], "skill": ["S", "S"], "coverage": [None, 0.75],
+                           "covered_headcount": [None, 6], "required_headcount": [None, 8],
+                           "suppressed": [True, False]})
+    heat = charts.coverage_heatmap(matrix, ["A", "B"], ["S"]).data[0]
+    assert [heat.text[0][0], heat.text[1][0]] == ["<5", "75"]
+    assert list(heat.customdata[0][0]) == ["fewer than 5", "?"] and list(heat.customdata[1][0]) == [6, 8]
