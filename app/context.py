@@ -49,6 +49,13 @@ class Context:
         """Keyword arguments for every scoped query: the viewer's tree and the org-unit filter."""
         return {"root": self.viewer.root, "unit": self.unit}
 
+    def units(self) -> pl.DataFrame:
+        """The departments and teams of this selection, with their current headcount (cached)."""
+        units = data.q("org_units", root=self.viewer.root)
+        if self.unit is None:
+            return units
+        return units.filter((pl.col("department") == self.unit) | (pl.col("team") == self.unit))
+
 
 _KEY = "_upskill_context"
 _FRAME = "_upskill_frame"

@@ -39,8 +39,6 @@ def scoped_kwargs(query, viewer, kwargs: dict) -> dict:
     params = inspect.signature(query).parameters
     if "root" in params:
         kwargs = {**kwargs, "root": viewer.root}
-    if "min_population" in params and viewer.role == "exec":
-        kwargs = {**kwargs, "min_population": MIN_GROUP}
     return kwargs
 
 
@@ -122,8 +120,6 @@ def for_executive(name: str, frame: pl.DataFrame) -> pl.DataFrame:
             "population", "meeting", "share", "share_90_days_before", "projected_share", "projected_low",
             "projected_high", "status", "gap", "pace_per_month", "pace_needed_per_month", "arrivals_180_days",
             "expiring_before_deadline", "enrolled_in_progress", "pass_rate"])
-    if name == "goal_counts":
-        return frame
     if name == "goal_trajectory":
         return _suppress_where(frame, _small("population"), ["population", "meeting", "share"])
     if name == "active_learners":

@@ -94,20 +94,6 @@ def goal_status(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
               as_of=as_of, root=root, unit=unit)
 
 
-def goal_counts(con, as_of: date, root=None, unit=None, min_population: int = 0) -> pl.DataFrame:
-    """Goals per status now and 90 days earlier (one row per status, both dates); goals whose
-    population is smaller than min_population are not counted (the executives' small-group rule)."""
-    return _q(con, f"""
-        with now as (select status from goal_readiness($as_of, {SCOPE}) where population >= $min_population),
-        before as (select status from goal_readiness($before, {SCOPE}) where population >= $min_population),
-        statuses as (select unnest(['achieved', 'on_track', 'at_risk', 'off_track']) as status)
-        select s.status,
-               (select count(*) from now where now.status = s.status) as now,
-               (select count(*) from before where before.status = s.status) as before
-        from statuses as s
-    """, as_of=as_of, before=as_of - timedelta(days=90), root=root, unit=unit, min_population=min_population)
-
-
 def active_learners(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
     return _q(con, f"""
         select $before as as_of, active_learners from active_learners($before, {SCOPE})

@@ -193,3 +193,21 @@ def delta_count(now, before) -> str | None:
     if now is None or before is None:
         return None
     return f"{now - before:+,}"
+
+
+#: Above this many teams in a selection, the coverage heatmap shows one row per department.
+MAX_TEAM_ROWS = 40
+#: Above this many people in a selection, the planner solves when asked (its Plan button), not on opening.
+AUTO_PLAN_PEOPLE = 5000
+
+GOAL_STATUSES = ("achieved", "on_track", "at_risk", "off_track")
+
+
+def goal_counts(now: pl.DataFrame, before: pl.DataFrame) -> dict[str, dict[str, int]]:
+    """Goals per status now and 90 days earlier, from two goal_status frames. Goals without a
+    status (their population is too small for the viewer to see) are not counted."""
+    def per_status(frame: pl.DataFrame) -> dict[str, int]:
+        counted = frame.filter(pl.col("status").is_not_null())["status"].value_counts()
+        return dict(counted.iter_rows())
+    n, b = per_status(now), per_status(before)
+    return {s: {"now": n.get(s, 0), "before": b.get(s, 0)} for s in GOAL_STATUSES}

@@ -4,18 +4,14 @@ import streamlit as st
 from app import charts, context, data, ui
 
 ctx = context.get()
-#: Above this many teams in the selection, the heatmap shows one row per department.
-MAX_TEAM_ROWS = 40
 
 st.title("Skill coverage")
 st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.unit or 'whole company')} · "
            f"{ui.plain(ctx.category or 'all skill categories')}")
 
-units = data.q("org_units", root=ctx.viewer.root)
-if ctx.unit is not None:
-    units = units.filter((units["department"] == ctx.unit) | (units["team"] == ctx.unit))
+units = ctx.units()
 # One row per team while the teams fit on a screen; above that, one row per department.
-by = "department" if units["team"].n_unique() > MAX_TEAM_ROWS else "team"
+by = "department" if units["team"].n_unique() > ui.MAX_TEAM_ROWS else "team"
 row_title = by.capitalize()
 matrix = data.q("coverage_matrix", as_of=ctx.as_of, category=ctx.category, by=by, **ctx.scope)
 needed = data.q("coverage_order", as_of=ctx.as_of, category=ctx.category, by=by, **ctx.scope)

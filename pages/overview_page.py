@@ -1,4 +1,6 @@
 """Overview (executives): readiness, goals, spend vs budget, learners, expiring credentials."""
+from datetime import timedelta
+
 import streamlit as st
 
 from app import charts, context, data, ui
@@ -11,7 +13,7 @@ st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.unit or 'whole company')
 
 readiness = data.q("readiness_at", as_of=ctx.as_of, **ctx.scope)
 goals = data.q("goal_status", as_of=ctx.as_of, **ctx.scope)
-counts = {r["status"]: r for r in data.q("goal_counts", as_of=ctx.as_of, **ctx.scope).iter_rows(named=True)}
+counts = ui.goal_counts(goals, data.q("goal_status", as_of=ctx.as_of - timedelta(days=90), **ctx.scope))
 money = data.may("budgets")
 budgets = data.q("budgets", as_of=ctx.as_of, unit=ctx.unit) if money else None
 learners_frame = data.q("active_learners", as_of=ctx.as_of, **ctx.scope)

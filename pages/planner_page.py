@@ -39,14 +39,24 @@ with st.form("planner_inputs"):
     r1, r2 = st.columns([1, 3])
     serve_requirements = r1.toggle("Then role requirements", value=True, key="plan_requirements")
     only_skills = r2.multiselect("Only these required skills (empty: all)", skills, key="plan_skills")
-    st.form_submit_button("Plan", type="primary", icon=":material/calculate:")
+    pressed = st.form_submit_button("Plan", type="primary", icon=":material/calculate:", key="plan_submit")
 
 requirement_skills = (tuple(only_skills) or None) if serve_requirements else ()
+request = dict(as_of=ctx.as_of, budget=float(budget), root=ctx.scope["root"], unit=ctx.scope["unit"],
+               goal_ids=tuple(chosen_goals), requirement_skills=requirement_skills, hours_cap=float(hours_cap),
+               window_end=window_end)
+headcount = int(ctx.units()["headcount"].sum() or 0)
+if pressed:
+    st.session_state["plan_asked"] = request
+if headcount > ui.AUTO_PLAN_PEOPLE and st.session_state.get("plan_asked") != request:
+    # A plan for this many people takes a while: solve it when asked, not on every visit.
+    st.info(f"{headcount:,} people in this selection: set the budget, the window and the goals, then press "
+            "**Plan** (a plan this size takes up to a minute). Choose a department or team under Org unit for a "
+            "plan in seconds.", icon=":material/calculate:")
+    st.stop()
 try:
     with st.spinner("Solving the plan…"):
-        outcome = data.q("plan_people", as_of=ctx.as_of, budget=float(budget), root=ctx.scope["root"],
-                         unit=ctx.scope["unit"], goal_ids=tuple(chosen_goals), requirement_skills=requirement_skills,
-                         hours_cap=float(hours_cap), window_end=window_end)
+        outcome = data.q("plan_people", **request)
 except PlanError as exc:
     st.warning(str(exc))
     st.stop()

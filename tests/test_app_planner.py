@@ -92,6 +92,25 @@ def test_serving_nothing_plans_nothing(planner):
     assert metric(at, "Budget used").value == "$0"
 
 
+def test_a_large_selection_plans_when_asked(planner, monkeypatch):
+    from app import ui
+
+    monkeypatch.setattr(ui, "AUTO_PLAN_PEOPLE", 3)  # the tiny company has 4 people today
+    at = planner(as_of="2025-06-30")
+    no_errors(at)
+    assert any("4 people in this selection" in i.value for i in at.info)
+    assert not at.metric and not any("reason" in d.value.columns for d in at.dataframe)
+    at.button(key="plan_submit").click().run()
+    no_errors(at)
+    assert metric(at, "Budget used").value == "$960"
+    at.run()  # the plan stays while nothing changes
+    assert metric(at, "Budget used").value == "$960"
+    at.date_input(key="as_of").set_value(date(2025, 6, 1)).run()  # another date waits for Plan again
+    assert not at.metric and any("press **Plan**" in i.value for i in at.info)
+    at = planner(as_of="2025-06-30", unit="Insights")  # one person: planned on opening
+    assert any("Nothing to assign" in i.value for i in at.info)
+
+
 def test_the_org_unit_filter_scopes_the_plan(planner):
     at = planner(as_of="2025-06-30", unit="Insights")
     no_errors(at)
