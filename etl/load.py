@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -29,6 +30,23 @@ DATA_SUFFIXES = {".csv", ".json", ".jsonl", ".ndjson", ".jwt", ".jws", ".txt", "
 
 #: Progress of an outcome: a later export may move a record forward, never back.
 STATUS_RANK = "case {col} when 'enrolled' then 0 when 'in_progress' then 1 when 'failed' then 2 when 'completed' then 3 when 'passed' then 4 end"
+
+
+#: When a dict, each load adds the seconds of its phases to it (the benchmarks print the split).
+PHASE_SECONDS: dict[str, float] | None = None
+
+
+class _Phases:
+    """Adds the time since the last mark to PHASE_SECONDS under the phase that just ended."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def __call__(self, phase: str) -> None:
+        now = time.perf_counter()
+        if PHASE_SECONDS is not None:
+            PHASE_SECONDS[phase] = PHASE_SECONDS.get(phase, 0.0) + now - self.last
+        self.last = now
 
 
 @dataclass
@@ -154,8 +172,11 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = 
         if kind not in ALL_KINDS:
             raise UnreadableFile(f"'{kind}' is not a kind of file this product loads; use one of {', '.join(ALL_KINDS)}.")
         step("reading", 0.1)
+        mark = _Phases()
         parsed = _read(path, kind, profile=profile, tz=tz)
+        mark("read")
         sha = file_sha256(path)
+        mark("checksum")
     except UnreadableFile as exc:
         return _record_failure(con, name, kind, started, str(exc))
     except (OSError, UnicodeError, ValueError) as exc:
@@ -171,7 +192,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = 
         if kind in company.SPECS:
             loaded, duplicate, extra_rejected = _write_company(con, parsed, batch_id)
         else:
-            loaded, duplicate, extra_rejected = _write_learning(con, parsed, batch_id)
+            loaded, duplicate, extra_rejected = _write_learning(con, parsed, batch_id, mark)
         step("writing", 0.8)
         rejected = [(batch_id, r.row_number, r.reason, r.raw) for r in parsed.rejected] + [
             (batch_id, *r) for r in extra_rejected]
@@ -185,7 +206,9 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = 
             "update import_batches set rows_read = ?, rows_loaded = ?, rows_duplicate = ?, rows_rejected = ?, "
             "status = 'loaded', message = ?, finished_at = ? where batch_id = ?",
             [parsed.rows_read, loaded, duplicate, len(rejected), message or None, now_utc(), batch_id])
+        mark("rejected rows")
         con.execute("commit")
+        mark("commit")
     except Exception as exc:  # a failure half-way: nothing of this file stays
         con.execute("rollback")
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
@@ -379,7 +402,7 @@ end
 """
 
 
-def _write_learning(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]:
+def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None) -> tuple[int, int, list]:
     """Resolve, de-duplicate and store learning records; returns (loaded, duplicate, rejected).
 
     The verbatim records stay in Polars: only the few rows that are rejected need them,
@@ -396,18 +419,21 @@ def _write_learning(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]
     incoming_records = frame.drop("raw")  # noqa: F841  (read by DuckDB)
     con.execute("create or replace temp table _incoming as select * from incoming_records")
     del incoming_records
+    mark("stage")
     kinds = set(frame["learner_kind"].drop_nulls().unique().to_list())
     algorithms = set()
     if "hashed" in kinds:
         hashed = frame.filter(pl.col("learner_kind") == "hashed")["learner_key"]
         algorithms = {a for a in ("sha256", "md5") if hashed.str.starts_with(a + "$").any()}
     con.execute(_resolve_sql(kinds, algorithms))
+    mark("resolve")
     unresolved = con.execute(
         f"select _i, row_number, concat_ws('; ', {_LEARNER_REASON}, {_COURSE_REASON}) as reason "
         "from _staged where employee_id is null or course_id is null order by row_number").fetchall()
     raws = frame["raw"].gather([r[0] for r in unresolved]).to_list() if unresolved else []
     rejected = [(r[1], r[2], raw) for r, raw in zip(unresolved, raws)]
     del frame
+    mark("unresolved")
     kind = parsed.kind
     rank_old = STATUS_RANK.format(col="t.status")
     con.execute(f"""
@@ -444,17 +470,21 @@ def _write_learning(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]
         where better and not seen_elsewhere
           and (evidence_no = 1 or status not in ('completed', 'passed') or completed_at is null)
     """)
+    mark("dedup")
     fresh = scalar(con, "select count(*) from _fresh")
     candidates = scalar(con, "select count(*) from _staged where employee_id is not null and course_id is not null")
-    for verb, stored in (("insert", "not stored"), ("insert or replace", "stored")):  # new records need no conflict check
-        con.execute(f"""
-            {verb} into completion_records
-                (source_kind, source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
-                 vendor, batch_id, row_number)
-            select '{kind}', source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
-                   vendor, {int(batch_id)}, row_number
-            from _fresh where {stored}
-        """)
+    # One row per source record: a stored record that this file moves forward is replaced.
+    con.execute(f"delete from completion_records where source_kind = '{kind}' "
+                "and source_record_id in (select source_record_id from _fresh where stored)")
+    con.execute(f"""
+        insert into completion_records
+            (source_kind, source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
+             vendor, batch_id, row_number)
+        select '{kind}', source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
+               vendor, {int(batch_id)}, row_number
+        from _fresh
+    """)
+    mark("insert")
     touched = [r[0] for r in con.execute("select distinct employee_id from _fresh").fetchall()]
     if parsed.voided_ids:
         voided_ids = pl.DataFrame({"statement_id": [v.lower() for v in parsed.voided_ids]})  # noqa: F841
@@ -462,7 +492,7 @@ def _write_learning(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]
         touched += [r[0] for r in con.execute(
             "select distinct employee_id from completion_records where source_kind = 'xapi' "
             "and source_record_id in (select statement_id from voided_ids)").fetchall()]
-    refresh_evidence(con, touched)
+    refresh_evidence(con, touched, mark)
     for t in ("_incoming", "_staged", "_fresh"):
         con.execute(f"drop table if exists {t}")
     return fresh, candidates - fresh, rejected

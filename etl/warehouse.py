@@ -79,7 +79,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             f"The warehouse has schema version {current}, newer than this version of the product knows ({latest}); upgrade the product."
         )
     changed = False
-    refresh = False
+    refresh = spans = False
     for version, path in known:
         if version <= current:
             continue
@@ -93,14 +93,18 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             raise
         changed = True
         refresh = refresh or path.name.startswith("002_")
+        spans = spans or path.name.startswith("003_")
     if changed or not _models_current(con):
         apply_models(con)
     if refresh:
         refresh_evidence(con)
+    elif spans:
+        refresh_skill_level_spans(con)
     return max(current, latest)
 
 
-def refresh_evidence(con: duckdb.DuckDBPyConnection, employees: list[str] | None = None) -> None:
+def refresh_evidence(con: duckdb.DuckDBPyConnection, employees: list[str] | None = None,
+                     mark=lambda phase: None) -> None:
     """Recompute the materialised evidence, for some employees or (None) for everyone.
 
     Runs inside the caller's transaction when there is one, so a load and its evidence
@@ -120,7 +124,9 @@ def refresh_evidence(con: duckdb.DuckDBPyConnection, employees: list[str] | None
     con.execute("delete from evidence where employee_id in (select employee_id from touched_employees)")
     con.execute("insert into evidence select * from evidence_source "
                 "where employee_id in (select employee_id from touched_employees)")
+    mark("evidence")
     refresh_skill_level_spans(con, touched)
+    mark("skill level spans")
 
 
 def refresh_skill_level_spans(con: duckdb.DuckDBPyConnection, employees: list[str] | None = None) -> None:

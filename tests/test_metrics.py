@@ -212,3 +212,27 @@ def test_unit_filter(tiny):
     r = dict(rows(tiny, "select unit, readiness from org_readiness(DATE '2025-01-01', org_unit := 'Platform')"))
     assert r["company"] == pytest.approx(5 / 7)
     assert "Insights" not in r
+
+
+def test_skill_level_spans_cut_and_merge_overlapping_evidence():
+    """Levels as date ranges, worked out by hand: overlaps take the highest level, touching
+    ranges at one level merge, a day without evidence ends a span, expired evidence stops."""
+    import duckdb
+
+    from etl import warehouse
+
+    con = duckdb.connect()
+    warehouse.migrate(con)
+    con.execute("""insert into evidence values
+        ('A', 'Cloud', 1, '2025-01-01', '2025-06-01', 'course', null, 'x', '1'),
+        ('A', 'Cloud', 3, '2025-02-01', '2025-03-01', 'certificate', null, 'x', '2'),
+        ('A', 'Cloud', 1, '2025-06-01', null, 'course', null, 'x', '3'),
+        ('A', 'SQL', 2, '2025-01-01', '2025-02-01', 'course', null, 'x', '4'),
+        ('A', 'SQL', 2, '2025-03-01', '2025-04-01', 'course', null, 'x', '5'),
+        ('A', 'SQL', 2, '2025-03-15', '2025-03-20', 'course', null, 'x', '6'),
+        ('B', 'SQL', 2, '2025-05-01', '2025-05-01', 'course', null, 'x', '7')""")
+    got = rows(con, "select skill, level, cast(valid_from as varchar), cast(valid_until as varchar) "
+                    "from skill_level_spans_source order by skill, valid_from")
+    assert got == [("Cloud", 1, "2025-01-01", "2025-02-01"), ("Cloud", 3, "2025-02-01", "2025-03-01"),
+                   ("Cloud", 1, "2025-03-01", None),
+                   ("SQL", 2, "2025-01-01", "2025-02-01"), ("SQL", 2, "2025-03-01", "2025-04-01")]
