@@ -109,7 +109,8 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
 
 
 def download(frame: pl.DataFrame, name: str, label: str = "Download CSV", key: str | None = None) -> None:
-    st.download_button(label, csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",
+    """A CSV download of the frame; the file is made when the button is pressed, not on every run."""
+    st.download_button(label, lambda: csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",
                        key=key or f"dl-{name}", icon=":material/download:")
 
 

@@ -4,8 +4,14 @@ create or replace macro goal_share_on(dates, root := null, org_unit := null) as 
 with people as (
     select as_of, employee_id, role, team, department from active_employees_on(dates, root := root, org_unit := org_unit)
 ),
-levels as (
-    select * from employee_skill_levels_on(dates, root := root, org_unit := org_unit)
+levels as (  -- employee_skill_levels_on's rows, for the skills of goals only
+    select p.as_of, s.employee_id, s.skill, s.level
+    from people as p
+    join skill_level_spans as s
+      on s.employee_id = p.employee_id
+     and s.valid_from <= p.as_of
+     and (s.valid_until is null or p.as_of < s.valid_until)
+    where s.skill in (select skill from goals)
 ),
 days as (
     select distinct cast(unnest(dates) as date) as as_of
