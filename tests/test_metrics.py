@@ -236,3 +236,9 @@ def test_skill_level_spans_cut_and_merge_overlapping_evidence():
     assert got == [("Cloud", 1, "2025-01-01", "2025-02-01"), ("Cloud", 3, "2025-02-01", "2025-03-01"),
                    ("Cloud", 1, "2025-03-01", None),
                    ("SQL", 2, "2025-01-01", "2025-02-01"), ("SQL", 2, "2025-03-01", "2025-04-01")]
+
+
+@pytest.mark.parametrize("as_of, learners", [("2025-02-28", 0), ("2025-03-01", 1), ("2025-05-30", 1), ("2025-05-31", 0)])
+def test_active_learners_window_is_90_days_including_the_date(tiny, as_of, learners):
+    # E4's records: 2025-03-01 12:00 and 2025-03-02 12:00; 2025-05-30 is 89 days after 2025-03-02.
+    assert rows(tiny, f"select * from active_learners(DATE '{as_of}')") == [(learners,)]

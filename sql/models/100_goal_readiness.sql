@@ -83,9 +83,8 @@ recent as (
     select t.goal_id, c.employee_id, c.course_id, c.status, cast(c.completed_at as date) as day
     from teaching as t
     join completions as c on c.course_id = t.course_id
-    where c.completed_at is not null
-      and cast(c.completed_at as date) > cast(as_of as date) - 180
-      and cast(c.completed_at as date) <= cast(as_of as date)
+    where c.completed_at >= cast(as_of as date) - 179  -- the 180 days up to and including as_of
+      and c.completed_at < cast(as_of as date) + 1
 ),
 pass_rates as (
     select goal_id, count(*) filter (where status in ('completed', 'passed')) / count(*) as pass_rate
