@@ -170,12 +170,18 @@ def table(frame: pl.DataFrame, name: str, *, column_config: dict | None = None, 
           key: str | None = None) -> None:
     """A table with its CSV download underneath. Cells are shown as text, never as HTML.
 
+    Long tables show their first MAX_TABLE_ROWS rows (a browser cannot usefully show more, and
+    every row shown travels to it on each run); the download has every row.
+
     Suppressed small groups (executives' view) read "fewer than 5" in every cell the rule emptied.
     """
     frame = show_suppressed(frame)
-    rows_height = 38 + 35 * min(max(frame.height, 1), 12)
-    st.dataframe(frame, hide_index=True, column_config=columns_for(frame, column_config),
+    shown = frame.head(MAX_TABLE_ROWS)
+    rows_height = 38 + 35 * min(max(shown.height, 1), 12)
+    st.dataframe(shown, hide_index=True, column_config=columns_for(frame, column_config),
                  height=min(height, rows_height) if height else "auto")
+    if frame.height > shown.height:
+        st.caption(f"The first {shown.height:,} of {frame.height:,} rows; the CSV below holds them all.")
     download(frame, name, key=key)
 
 
@@ -196,6 +202,8 @@ def delta_count(now, before) -> str | None:
     return f"{now - before:+,}"
 
 
+#: Tables show at most this many rows (in their order: the most relevant first); their CSV holds every row.
+MAX_TABLE_ROWS = 1000
 #: Above this many teams in a selection, the coverage heatmap shows one row per department.
 MAX_TEAM_ROWS = 40
 #: Above this many people in a selection, the planner solves when asked (its Plan button), not on opening.

@@ -53,8 +53,8 @@ def _defaults(args) -> dict:
     }
 
 
-#: Pages left out when choosing the heaviest page for the concurrent section: the planner's
-#: run time is its solver's time limit, not data access (measure it with --page planner).
+#: Pages left out when choosing the heaviest page for the concurrent section: the planner
+#: solves when its Plan button is pressed, not on opening (measure it with --page planner).
 NOT_HEAVIEST = ("pages/planner_page.py",)
 
 

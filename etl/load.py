@@ -430,7 +430,7 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
     unresolved = con.execute(
         f"select _i, row_number, concat_ws('; ', {_LEARNER_REASON}, {_COURSE_REASON}) as reason "
         "from _staged where employee_id is null or course_id is null order by row_number").fetchall()
-    raws = frame["raw"].gather([r[0] for r in unresolved]).to_list() if unresolved else []
+    raws = parsed.raw_of([r[0] for r in unresolved])
     rejected = [(r[1], r[2], raw) for r, raw in zip(unresolved, raws)]
     del frame
     mark("unresolved")

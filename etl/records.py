@@ -63,6 +63,40 @@ class Parsed:
     rejected: list[Rejected] = field(default_factory=list)
     #: xAPI only: ids of statements that voiding statements in this file cancel.
     voided_ids: list[str] = field(default_factory=list)
+    #: When set, records whose ``raw`` is null are each one line of this file (UTF-8 JSON lines):
+    #: (the file, the physical line number of every record). A large export's text is read
+    #: back for the few records that need it instead of being held for every record.
+    raw_lines: tuple[Path, pl.Series] | None = None
+
+    def raw_of(self, indices: list[int]) -> list[str | None]:
+        """The verbatim text of the records at these positions of ``records``."""
+        raws = self.records["raw"].gather(indices).to_list() if indices else []
+        if self.raw_lines is None or all(r is not None for r in raws):
+            return raws
+        path, lines = self.raw_lines
+        missing = {lines[i]: k for k, i in enumerate(indices) if raws[k] is None}
+        for number, text in read_lines(path, set(missing)):
+            raws[missing[number]] = text
+        return raws
+
+
+def read_lines(path: Path, numbers: set[int]):
+    """(number, text) of the wanted physical lines of a UTF-8 file (from 1; BOM removed, stripped)."""
+    if not numbers:
+        return
+    last = max(numbers)
+    with open(path, "rb") as fh:
+        for number, line in enumerate(fh, start=1):
+            if number in numbers:
+                if number == 1 and line.startswith(b"\xef\xbb\xbf"):
+                    line = line[3:]
+                try:
+                    text = line.decode("utf-8")
+                except UnicodeDecodeError:
+                    text = line.decode("cp1252", errors="replace")
+                yield number, text.strip()
+            if number >= last:
+                return
 
 
 def learning_frame(rows: list[dict] | None = None) -> pl.DataFrame:

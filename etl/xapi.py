@@ -44,8 +44,9 @@ KIND = "xapi"
 
 #: The columns a statement fills (learner_salt and expires_at are always empty in xAPI).
 _RECORD_COLUMNS = ("row_number", "learner_kind", "learner_value", "course_key", "status", "completed_at", "score",
-                   "source_record_id", "raw")
-_RECORD_SCHEMA = {k: LEARNING_SCHEMA[k] for k in _RECORD_COLUMNS}
+                   "source_record_id", "raw", "line")
+#: ``line``: the physical line a statement alone on its line came from (null inside a StatementResult).
+_RECORD_SCHEMA = {**{k: LEARNING_SCHEMA[k] for k in _RECORD_COLUMNS if k != "line"}, "line": pl.Int64}
 #: Rows per frame chunk while a file is read.
 _CHUNK_ROWS = 100_000
 
@@ -394,7 +395,7 @@ def _scan_lines(lines: Iterator[tuple[int, str]], collector: _Collector) -> _Lin
             collector.reject(number, f"line {line_no} is not a JSON object but {_show(value)}.", text)
             continue
         statement_like += _is_statement_like(value)
-        collector.add(number, value, text)
+        collector.add(number, value, text, line_no)
     return _LineScan(number, statement_like, broken, first_error)
 
 
@@ -479,7 +480,7 @@ def _part_lines(path: str, start: int, end: int, first_line_no: int) -> Iterator
 
 def _read_part(path: str, start: int, end: int, first_line_no: int) -> tuple:
     """Worker: read one part of a JSON lines file; what it found, numbered from 1 within the part."""
-    collector = _Collector()
+    collector = _Collector(raw_by_line=True)
     scan = _scan_lines(_part_lines(path, start, end, first_line_no), collector)
     collector._flush()
     frame = pl.concat(collector.chunks, rechunk=True) if collector.chunks else pl.DataFrame(schema=_RECORD_SCHEMA)
@@ -511,7 +512,7 @@ def _from_lines_parallel(name: str, path: Path) -> Parsed | None:
         if any([p.wait() != 0 for p in procs]):  # every worker is waited for before the folder goes
             return None  # a worker could not run here (e.g. no memory): read the file in one go instead
         results = [_part_result(out) for out in outputs]
-    return _merge_parts(name, results)
+    return _merge_parts(name, path, results)
 
 
 def _remove_orphaned_parts() -> None:
@@ -561,17 +562,22 @@ def _part_result(out: Path) -> tuple:
     return (pl.read_ipc(str(out) + ".arrow"), *rest)
 
 
-def _merge_parts(name: str, results: list[tuple]) -> Parsed:
-    """Put the parts back in file order, as if the file had been read in one go."""
-    collector = _Collector()
+def _merge_parts(name: str, path: Path, results: list[tuple]) -> Parsed:
+    """Put the parts back in file order, as if the file had been read in one go.
+
+    The workers keep no text for statements alone on their line (``raw_by_line``): the
+    loader reads back the few it needs (``Parsed.raw_of``).
+    """
+    collector = _Collector(raw_by_line=True, path=path)
     total = _LineScan()
     offset = 0
     for frame, rejected, voidings, duplicates, seen, rows_read, scan in results:
         later = seen.keys() & collector.seen_ids.keys()  # ids that an earlier part already had
         if later:
             dropped = [(i, n) for i, n in seen.items() if i in later]
-            raws = dict(frame.filter(pl.col("source_record_id").is_in(list(later)))
-                        .select("source_record_id", "raw").iter_rows())
+            found = frame.filter(pl.col("source_record_id").is_in(list(later))).select("source_record_id", "raw", "line")
+            texts = dict(records.read_lines(path, {ln for _, raw, ln in found.iter_rows() if raw is None}))
+            raws = {i: raw if raw is not None else texts[ln] for i, raw, ln in found.iter_rows()}
             raws.update({v.statement_id: v.raw for v in voidings if v.statement_id in later})
             collector.duplicates.extend((n + offset, i, raws[i]) for i, n in dropped)
             frame = frame.filter(~pl.col("source_record_id").is_in(list(later)))
@@ -622,7 +628,10 @@ class _Collector:
     another voiding statement must be rejected.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, raw_by_line: bool = False, path: Path | None = None) -> None:
+        #: Keep no text for a statement alone on its line, only the line's number (see Parsed.raw_lines).
+        self.raw_by_line = raw_by_line
+        self.path = path
         self.rows_read = 0
         #: Records gathered column by column, turned into a frame every _CHUNK_ROWS rows: a
         #: million statements as Python dicts would take several GB, as frames a few hundred MB.
@@ -645,7 +654,7 @@ class _Collector:
         self.rows_read += 1
         self.rejected.append(Rejected(number, reason, raw))
 
-    def add(self, number: int, stmt: dict, raw: str) -> None:
+    def add(self, number: int, stmt: dict, raw: str, line: int | None = None) -> None:
         self.rows_read += 1
         try:
             outcome = statement_outcome(stmt, number, raw)
@@ -660,6 +669,9 @@ class _Collector:
         if isinstance(outcome, Voiding):
             self.voidings.append(outcome)
             return
+        outcome["line"] = line
+        if self.raw_by_line and line is not None:
+            outcome["raw"] = None
         columns = self.columns
         for key in _RECORD_COLUMNS:
             columns[key].append(outcome[key])
@@ -690,6 +702,7 @@ class _Collector:
         self.chunks = []
         if voided:
             frame = frame.filter(~pl.col("source_record_id").is_in(list(voided)))
+        lines = frame["line"]
         frame = frame.with_columns(
             pl.lit(None, dtype=pl.Utf8).alias("learner_salt"), pl.lit(None, dtype=LEARNING_SCHEMA["expires_at"]).alias("expires_at"),
         ).select(list(LEARNING_SCHEMA))
@@ -700,6 +713,7 @@ class _Collector:
             records=frame,
             rejected=self.rejected,
             voided_ids=list(voided),
+            raw_lines=(self.path, lines) if self.raw_by_line and self.path is not None else None,
         )
 
 

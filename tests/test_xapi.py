@@ -423,3 +423,32 @@ def test_sniff_other_kinds_and_edge_cases():
     # JSON lines whose first line is broken: the next line decides
     assert xapi.sniff("lrs.jsonl", '{"broken\n' + STATEMENT + "\n")
     assert xapi.sniff("lrs.jsonl", '\ufeff' + STATEMENT)
+
+
+def test_large_files_read_in_parts_give_what_one_pass_gives(tmp_path, monkeypatch):
+    """The parallel reader (parts in worker processes, texts read back by line) equals one pass:
+    same records, rejections (with their text), voidings and duplicates across parts."""
+    lines = []
+    for name in ("statements.jsonl", "cmi5_sequence.jsonl", "rule_violations.jsonl"):
+        lines += (FIXTURES / name).read_text(encoding="utf-8").splitlines()
+    page = json.dumps(json.loads((FIXTURES / "statement_result.json").read_text(encoding="utf-8")))
+    lines = lines + ["", page, "{broken"] + lines[:3]  # the last three repeat ids from the first part
+    path = tmp_path / "big.jsonl"
+    path.write_text("\ufeff" + "\n".join(lines) + "\n", encoding="utf-8")
+
+    monkeypatch.setattr(xapi, "PARALLEL_MIN_BYTES", 1 << 40)
+    one = xapi.read(path)
+    monkeypatch.setattr(xapi, "PARALLEL_MIN_BYTES", 0)
+    monkeypatch.setattr(xapi, "_workers", lambda: 3)
+    parts = xapi.read(path)
+
+    assert parts.raw_lines is not None and one.raw_lines is None  # the parts did run
+    assert parts.rows_read == one.rows_read
+    assert parts.records.drop("raw").equals(one.records.drop("raw"))
+    assert parts.records["raw"].null_count() > 0  # texts of whole-line statements are not held
+    every = list(range(one.records.height))
+    assert parts.raw_of(every) == one.raw_of(every) == one.records["raw"].to_list()
+    assert [(r.row_number, r.reason, r.raw) for r in parts.rejected] == [
+        (r.row_number, r.reason, r.raw) for r in one.rejected]
+    assert any("already appeared" in r.reason for r in one.rejected)
+    assert parts.voided_ids == one.voided_ids
