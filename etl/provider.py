@@ -21,9 +21,10 @@ import io
 import re
 import sys
 import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -188,10 +189,10 @@ def read(path: str | Path, profile: Profile | str | Path | None = None) -> Parse
     delimiter = chosen.delimiter or _guess_delimiter(data[:65536].decode("utf-8", errors="replace"))
     header, frame, early = _read_table(data, delimiter, path.name)
     cols = _resolve_columns(chosen, header, path.name)
-    records_frame, rejected = _normalise(frame, header, cols, chosen)
+    records_frame, rejected, raw_source = _normalise(frame, header, cols, chosen)
     rejected = sorted(early + rejected, key=lambda r: r.row_number)
     parsed = Parsed(kind=KIND, rows_read=frame.height + len(early),
-                    records=records_frame, rejected=rejected)
+                    records=records_frame, rejected=rejected, raw_source=raw_source)
     parsed.profile = chosen  # the schema of Parsed is fixed; the loader reads the vendor here
     return parsed
 
@@ -329,8 +330,10 @@ Check = tuple[pl.Expr, pl.Expr]
 
 
 def _normalise(frame: pl.DataFrame, header: list[str], cols: dict[str, str],
-               profile: Profile) -> tuple[pl.DataFrame, list[Rejected]]:
-    """Records for the usable rows and Rejected for the others, in one vectorised pass.
+               profile: Profile) -> tuple[pl.DataFrame, list[Rejected], Callable[[list[int]], list[str]]]:
+    """Records for the usable rows and Rejected for the others, in one vectorised pass, and
+    the function that writes records' rows back as CSV lines (``raw`` stays empty: a line
+    is written only for the few records the loader rejects).
 
     Each step adds helper columns and the checks it needs; a row's reason is the
     first check it fails, so a manager sees one thing to fix per row.
@@ -378,9 +381,14 @@ def _normalise(frame: pl.DataFrame, header: list[str], cols: dict[str, str],
         pl.col("__score").alias("score"),
         pl.lit(None, dtype=LEARNING_SCHEMA["expires_at"]).alias("expires_at"),
         _record_id(profile, col).alias("source_record_id"),
-        _raw_line(header).alias("raw"),
+        pl.lit(None, dtype=pl.String).alias("raw"),
     )
-    return result.cast(LEARNING_SCHEMA), rejected  # type: ignore[arg-type]
+    return result.cast(LEARNING_SCHEMA), rejected, partial(_raw_lines_of, good.select(header), header)  # type: ignore[arg-type]
+
+
+def _raw_lines_of(rows: pl.DataFrame, header: list[str], positions: list[int]) -> list[str]:
+    """The rows at these positions as CSV lines (records.raw_csv_line's form)."""
+    return rows[positions].select(_raw_line(header).alias("raw"))["raw"].to_list()
 
 
 def _identity_step(lf: pl.LazyFrame, profile: Profile, cell) -> tuple[pl.LazyFrame, list[Check]]:

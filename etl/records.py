@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -63,20 +64,18 @@ class Parsed:
     rejected: list[Rejected] = field(default_factory=list)
     #: xAPI only: ids of statements that voiding statements in this file cancel.
     voided_ids: list[str] = field(default_factory=list)
-    #: When set, records whose ``raw`` is null are each one line of this file (UTF-8 JSON lines):
-    #: (the file, the physical line number of every record). A large export's text is read
-    #: back for the few records that need it instead of being held for every record.
-    raw_lines: tuple[Path, pl.Series] | None = None
+    #: When set, the verbatim text of records whose ``raw`` is null, from their positions in
+    #: ``records``: large files hold no text per record, and the loader asks only for the
+    #: rows it rejects.
+    raw_source: Callable[[list[int]], list[str]] | None = None
 
     def raw_of(self, indices: list[int]) -> list[str | None]:
         """The verbatim text of the records at these positions of ``records``."""
         raws = self.records["raw"].gather(indices).to_list() if indices else []
-        if self.raw_lines is None or all(r is not None for r in raws):
-            return raws
-        path, lines = self.raw_lines
-        missing = {lines[i]: k for k, i in enumerate(indices) if raws[k] is None}
-        for number, text in read_lines(path, set(missing)):
-            raws[missing[number]] = text
+        missing = [k for k, r in enumerate(raws) if r is None]
+        if self.raw_source is not None and missing:
+            for k, text in zip(missing, self.raw_source([indices[k] for k in missing])):
+                raws[k] = text
         return raws
 
 

@@ -26,6 +26,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import partial
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -605,6 +606,13 @@ def _json_error_short(exc: ValueError) -> str:
     return f"{msg} at column {col}" if col is not None else msg
 
 
+def _texts_of_lines(path: Path, lines: pl.Series, positions: list[int]) -> list[str]:
+    """The text of the records at these positions, read back from their lines of the file."""
+    numbers = lines.gather(positions).to_list()
+    texts = dict(records.read_lines(path, set(numbers)))
+    return [texts[n] for n in numbers]
+
+
 def _not_xapi(name: str) -> str:
     return (
         f"{name} holds JSON but no xAPI statements "
@@ -713,7 +721,7 @@ class _Collector:
             records=frame,
             rejected=self.rejected,
             voided_ids=list(voided),
-            raw_lines=(self.path, lines) if self.raw_by_line and self.path is not None else None,
+            raw_source=partial(_texts_of_lines, self.path, lines) if self.raw_by_line and self.path else None,
         )
 
 

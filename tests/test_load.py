@@ -221,3 +221,17 @@ def test_readers_get_the_new_definitions_after_an_upgrade(tmp_path):
     assert r.execute("select * from active_learners(DATE '2025-01-01')").fetchall() == [(0,)]
     r.close()
     assert warehouse.upgrade_and_publish(db) is False
+
+
+def test_a_rejected_learner_keeps_its_row_as_written(tiny_db, tmp_path):
+    """Readers of large files hold no text per record; the loader writes it back for the rows it rejects."""
+    lines = (FIXTURES / "tiny_more" / "udemy.csv").read_text(encoding="utf-8").splitlines()
+    stranger = "nobody@tiny.test,No,Body,E99,C-PY,Python Basics,Development,100,2024-01-02T09:00:00Z,2024-01-10T09:30:00Z,2024-01-10T11:00:00Z,true"
+    path = tmp_path / "udemy-stranger.csv"
+    path.write_text("\n".join([lines[0], lines[1], stranger]) + "\n", encoding="utf-8")
+    con = warehouse.connect(tiny_db)
+    summary = loader.load_file(con, path)
+    assert (summary.rows_read, summary.rows_rejected) == (2, 1)
+    got = con.execute("select row_number, reason, raw from rejected_rows where batch_id = ?", [summary.batch_id]).fetchall()
+    con.close()
+    assert got == [(2, "no employee with id 'E99' in the roster", stranger)]

@@ -442,7 +442,7 @@ def test_large_files_read_in_parts_give_what_one_pass_gives(tmp_path, monkeypatc
     monkeypatch.setattr(xapi, "_workers", lambda: 3)
     parts = xapi.read(path)
 
-    assert parts.raw_lines is not None and one.raw_lines is None  # the parts did run
+    assert parts.raw_source is not None and one.raw_source is None  # the parts did run
     assert parts.rows_read == one.rows_read
     assert parts.records.drop("raw").equals(one.records.drop("raw"))
     assert parts.records["raw"].null_count() > 0  # texts of whole-line statements are not held
