@@ -1,8 +1,9 @@
 """The frame around every page: who is looking, navigation, global filters.
 
-Every page runs inside this frame. Streamlit also registers the files of pages/ as
-pages of their own; their URL paths (the file names) differ from the ones given
-here, and a page reached that way finds no context and refuses to show data.
+Every page runs inside this frame. The views live in views/, not pages/: Streamlit
+treats a pages/ folder as a legacy multipage app and resolves each request against
+its file names first, which showed "Page not found" over a shared link's first load.
+A view run without the frame finds no context and refuses to show data.
 """
 from __future__ import annotations
 
@@ -14,20 +15,20 @@ from app import auth, context, data  # noqa: E402
 
 PAGES = {
     "Insights": [
-        st.Page("pages/overview_page.py", url_path="overview", title="Overview", icon=":material/dashboard:", default=True),
-        st.Page("pages/coverage_page.py", url_path="coverage", title="Skill coverage", icon=":material/grid_view:"),
-        st.Page("pages/people_page.py", url_path="people", title="People", icon=":material/group:"),
-        st.Page("pages/goals_page.py", url_path="goals", title="Strategic goals", icon=":material/flag:"),
+        st.Page("views/overview_page.py", url_path="overview", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page("views/coverage_page.py", url_path="coverage", title="Skill coverage", icon=":material/grid_view:"),
+        st.Page("views/people_page.py", url_path="people", title="People", icon=":material/group:"),
+        st.Page("views/goals_page.py", url_path="goals", title="Strategic goals", icon=":material/flag:"),
     ],
     "Money": [
-        st.Page("pages/spend_page.py", url_path="spend", title="Training spend", icon=":material/payments:"),
-        st.Page("pages/planner_page.py", url_path="planner", title="Training planner", icon=":material/model_training:"),
+        st.Page("views/spend_page.py", url_path="spend", title="Training spend", icon=":material/payments:"),
+        st.Page("views/planner_page.py", url_path="planner", title="Training planner", icon=":material/model_training:"),
     ],
     "Admin": [
-        st.Page("pages/data_page.py", url_path="data", title="Data", icon=":material/database:"),
+        st.Page("views/data_page.py", url_path="data", title="Data", icon=":material/database:"),
     ],
 }
-GET_STARTED = st.Page("pages/get_started_page.py", url_path="get-started", title="Get started", icon=":material/rocket_launch:", default=True)
+GET_STARTED = st.Page("views/get_started_page.py", url_path="get-started", title="Get started", icon=":material/rocket_launch:", default=True)
 
 
 #: What each role's navigation lists (PRODUCT.md: who uses what).

@@ -188,9 +188,8 @@ def current_viewer() -> Viewer | None:
 def _stop_page() -> None:
     """Declare a navigation for a run that stops before the dashboard's own (hidden: nothing to navigate).
 
-    Without it, Streamlit falls back to listing the files of pages/ by file name in the
-    sidebar, and runs the entry script as a page of that list; widgets drawn before the
-    dashboard's navigation (the sign-out button) then change identity on the next run.
+    Every run then declares a navigation, so widgets drawn before the dashboard's own
+    (the sign-out button) keep their identity from one run to the next.
     """
     st.navigation([st.Page(_nothing, title="Upskilling dashboard", url_path="welcome", default=True)],
                   position="hidden")

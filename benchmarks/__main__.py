@@ -55,7 +55,7 @@ def _defaults(args) -> dict:
 
 #: Pages left out when choosing the heaviest page for the concurrent section: the planner
 #: solves when its Plan button is pressed, not on opening (measure it with --page planner).
-NOT_HEAVIEST = ("pages/planner_page.py",)
+NOT_HEAVIEST = ("views/planner_page.py",)
 
 
 def _slowest_page(results: dict) -> str:

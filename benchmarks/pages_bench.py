@@ -21,7 +21,7 @@ from benchmarks.common import ROOT, log, median, percentile
 def page_files() -> list[str]:
     """The pages of the dashboard's navigation (the empty-warehouse page excepted), in menu order."""
     text = (ROOT / "dashboard.py").read_text()
-    found = re.findall(r'st\.Page\(\s*"(pages/[A-Za-z0-9_]+\.py)"', text)
+    found = re.findall(r'st\.Page\(\s*"(views/[A-Za-z0-9_]+\.py)"', text)
     pages = []
     for p in found:
         if p not in pages and "get_started" not in p:

@@ -172,8 +172,9 @@ def charts(page) -> list[dict]:
 
 
 def problems(page) -> list[str]:
-    """Exceptions and error alerts shown on the page, as text."""
+    """Exceptions, error alerts and Streamlit's "Page not found" dialog shown on the page, as text."""
     found = [f"exception: {t}" for t in page.locator('[data-testid="stException"]').all_inner_texts()]
+    found += [f"dialog: {t}" for t in page.get_by_role("dialog").filter(has_text="Page not found").all_inner_texts()]
     found += [f"error: {t}" for t in page.locator(
         '[data-testid="stAlertContainer"]:has([data-testid="stAlertContentError"])').all_inner_texts()]
     return found

@@ -13,8 +13,8 @@ from app import ui
 from etl import warehouse
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGES = ["pages/overview_page.py", "pages/coverage_page.py", "pages/people_page.py", "pages/goals_page.py",
-         "pages/spend_page.py", "pages/data_page.py"]
+PAGES = ["views/overview_page.py", "views/coverage_page.py", "views/people_page.py", "views/goals_page.py",
+         "views/spend_page.py", "views/data_page.py"]
 
 
 @pytest.fixture
@@ -81,7 +81,7 @@ def test_unit_filter_narrows_every_number(app):
 
 def test_coverage_page_drills_into_people(app):
     at = app(as_of="2025-06-30")
-    at.switch_page("pages/coverage_page.py").run()
+    at.switch_page("views/coverage_page.py").run()
     no_errors(at)
     at.selectbox(key="drill_team").set_value("Platform").run()
     at.selectbox(key="drill_skill").set_value("Cloud").run()
@@ -92,7 +92,7 @@ def test_coverage_page_drills_into_people(app):
 
 def test_people_page_lists_expiring_certificates(app):
     at = app(as_of="2025-05-01")
-    at.switch_page("pages/people_page.py").run()
+    at.switch_page("views/people_page.py").run()
     no_errors(at)
     at.selectbox(key="people_team").set_value("Platform").run()
     tables = [d.value for d in at.dataframe]
@@ -103,7 +103,7 @@ def test_people_page_lists_expiring_certificates(app):
 
 def test_spend_page_numbers(app):
     at = app(as_of="2025-03-31")
-    at.switch_page("pages/spend_page.py").run()
+    at.switch_page("views/spend_page.py").run()
     no_errors(at)
     assert metric(at, "Spent this year") == "$3,700"
     # run rate: 3,700 over 90 days of 365
@@ -112,7 +112,7 @@ def test_spend_page_numbers(app):
 
 def test_goals_page_shows_status_and_method(app):
     at = app(as_of="2025-06-30")
-    at.switch_page("pages/goals_page.py").run()
+    at.switch_page("views/goals_page.py").run()
     no_errors(at)
     text = " ".join(m.value for m in at.markdown) + " ".join(c.value for c in at.caption)
     # G1 (1 of 2, target 80%): the 80% band runs from 9% to 100% (tests/test_metrics.py): at risk
@@ -124,7 +124,7 @@ def test_goals_page_shows_status_and_method(app):
 
 def test_data_page_lists_rejected_rows_with_reasons(app):
     at = app()
-    at.switch_page("pages/data_page.py").run()
+    at.switch_page("views/data_page.py").run()
     no_errors(at)
     frames = [d.value for d in at.dataframe]
     rejected = [f for f in frames if "reason" in f.columns and "raw" in f.columns][0]

@@ -14,7 +14,7 @@ from planner.plan import PlanRequest, make_plan
 from .conftest import FIXTURES
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGE = "pages/planner_page.py"
+PAGE = "views/planner_page.py"
 
 
 @pytest.fixture

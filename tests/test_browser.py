@@ -81,6 +81,15 @@ def nav_labels(page) -> list[str]:
             .all_inner_texts()]
 
 
+def test_a_shared_link_is_the_first_thing_a_fresh_server_opens(page, server):
+    """The server's first session opens a page by its link: that page, and no "Page not found"
+    (what Streamlit showed while the views lived in a pages/ folder). First in this module on purpose."""
+    open_page(page, server, "/goals")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Strategic goals")
+    page.wait_for_timeout(500)
+    assert problems(page) == []
+
+
 @pytest.mark.parametrize(("path", "label", "heading", "name"), PAGES, ids=[p[3] for p in PAGES])
 def test_page_renders_without_errors(page, server, path, label, heading, name):
     open_page(page, server, path)

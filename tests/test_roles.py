@@ -76,7 +76,7 @@ def test_lead_sees_their_tree_only(signed_in):
     at = signed_in("bob@tiny.test", as_of="2025-06-30")
     assert not at.exception
     # Bob's e-mail in the roster is Bob.Baker@tiny.test: sign-in e-mails match case-insensitively
-    at = signed_in("bob.baker@tiny.test", "pages/people_page.py", as_of="2025-06-30")
+    at = signed_in("bob.baker@tiny.test", "views/people_page.py", as_of="2025-06-30")
     assert not at.exception, [e.value for e in at.exception]
     text = everything(at)
     assert "Bob Baker" in text and "Dan Diaz" in text
@@ -85,12 +85,12 @@ def test_lead_sees_their_tree_only(signed_in):
 
 
 def test_lead_cannot_reach_other_teams_through_the_url(signed_in):
-    at = signed_in("bob.baker@tiny.test", "pages/coverage_page.py", as_of="2025-06-30", unit="Insights",
+    at = signed_in("bob.baker@tiny.test", "views/coverage_page.py", as_of="2025-06-30", unit="Insights",
                    **{"as": "ld@tiny.test"})
     assert not at.exception
     text = everything(at)
     assert "Eve Evans" not in text and "Insights" not in text.replace("unit=Insights", "")
-    at = signed_in("bob.baker@tiny.test", "pages/coverage_page.py", as_of="2025-06-30")
+    at = signed_in("bob.baker@tiny.test", "views/coverage_page.py", as_of="2025-06-30")
     at.selectbox(key="drill_team").set_value("Platform").run()
     at.selectbox(key="drill_skill").set_value("Cloud").run()
     people = [d.value for d in at.dataframe if "full_name" in d.value.columns][0]
@@ -99,38 +99,38 @@ def test_lead_cannot_reach_other_teams_through_the_url(signed_in):
 
 def test_lead_has_no_data_or_spend_pages(signed_in):
     at = signed_in("bob.baker@tiny.test")
-    for page in ("pages/data_page.py", "pages/spend_page.py"):
+    for page in ("views/data_page.py", "views/spend_page.py"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             at.switch_page(page)
 
 
 def test_alice_leads_everyone_below_her(signed_in):
-    at = signed_in("alice@tiny.test", "pages/people_page.py", as_of="2025-06-30")
+    at = signed_in("alice@tiny.test", "views/people_page.py", as_of="2025-06-30")
     text = everything(at)
     assert at.selectbox(key="people_team").options == ["Insights", "Platform"]
 
 
 def test_ld_sees_everyone_and_the_data_page(signed_in):
-    at = signed_in("ld@tiny.test", "pages/data_page.py")
+    at = signed_in("ld@tiny.test", "views/data_page.py")
     assert not at.exception
     assert "ghost@tiny.test" in everything(at)
 
 
 def test_executive_sees_no_names_and_small_groups_suppressed(signed_in):
-    for page in ("pages/people_page.py", "pages/data_page.py"):
+    for page in ("views/people_page.py", "views/data_page.py"):
         with pytest.raises(ValueError, match="Could not find a navigation page"):
             signed_in("ceo@tiny.test", page)
-    for page in ["pages/overview_page.py", "pages/coverage_page.py", "pages/goals_page.py", "pages/spend_page.py"]:
+    for page in ["views/overview_page.py", "views/coverage_page.py", "views/goals_page.py", "views/spend_page.py"]:
         at = signed_in("ceo@tiny.test", page, as_of="2025-06-30")
         assert not at.exception, (page, [e.value for e in at.exception])
         text = everything(at)
         assert not any(n in text for n in NAMES), page
         assert "ghost@tiny.test" not in text
-    at = signed_in("ceo@tiny.test", "pages/overview_page.py", as_of="2025-06-30")
+    at = signed_in("ceo@tiny.test", "views/overview_page.py", as_of="2025-06-30")
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Readiness"] == "fewer than 5"  # 4 people active on that date
     assert metrics["Active learners"] in ("fewer than 5", "0")
-    at = signed_in("ceo@tiny.test", "pages/goals_page.py", as_of="2025-06-30")
+    at = signed_in("ceo@tiny.test", "views/goals_page.py", as_of="2025-06-30")
     assert "fewer than 5" in everything(at)
     assert "50.0%" not in everything(at)
 
@@ -146,7 +146,7 @@ def test_demo_mode_starts_as_ld_and_follows_as(tiny_db, monkeypatch):
     at.query_params["as"] = "bob.baker@tiny.test"
     at.query_params["as_of"] = "2025-06-30"
     at.run()
-    at.switch_page("pages/people_page.py").run()
+    at.switch_page("views/people_page.py").run()
     text = everything(at)
     assert "Dan Diaz" in text and "Eve Evans" not in text
 

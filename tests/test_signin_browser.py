@@ -182,7 +182,7 @@ def assert_sign_in_page(page, where: str) -> None:
 
 
 def test_signed_out_sees_only_the_sign_in_page(page, server):
-    # /people_page: the file name under which Streamlit would serve pages/people_page.py on its own
+    # /people_page: the file name under which Streamlit would serve views/people_page.py on its own
     for path in ["/", f"/coverage?{AS_OF}&unit=Platform", "/people_page"]:
         open_app(page, server, path)
         assert_sign_in_page(page, f"signed out, {path}")
