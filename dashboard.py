@@ -7,6 +7,10 @@ A view run without the frame finds no context and refuses to show data.
 """
 from __future__ import annotations
 
+import json
+import os
+import time
+
 import streamlit as st
 
 st.set_page_config(page_title="Upskilling dashboard", page_icon=":material/school:", layout="wide")
@@ -45,7 +49,23 @@ def pages_for(role: str) -> dict:
     return {section: pages for section, pages in listed.items() if pages}
 
 
+def _log_run(started: float, page) -> None:
+    """With UPSKILL_RUN_LOG set (the benchmarks set it), append this run's server time to that file."""
+    target = os.environ.get("UPSKILL_RUN_LOG")
+    if target and page is not None:
+        with open(target, "a", encoding="utf-8") as fh:
+            fh.write(json.dumps({"page": page.url_path, "seconds": time.perf_counter() - started}) + "\n")
+
+
 def main() -> None:
+    started, run = time.perf_counter(), {}
+    try:
+        _frame_and_page(run)
+    finally:  # also when the page stops or reruns (Streamlit's exceptions pass through)
+        _log_run(started, run.get("page"))
+
+
+def _frame_and_page(run: dict) -> None:
     context.reset()
     viewer = auth.current_viewer()
     context.set_viewer(viewer)
@@ -55,6 +75,7 @@ def main() -> None:
     else:
         page = st.navigation(pages_for(viewer.role))
         context.build(viewer)
+    run["page"] = page
     with context.active():
         page.run()
 

@@ -205,7 +205,7 @@ def delta_count(now, before) -> str | None:
 #: Tables show at most this many rows (in their order: the most relevant first); their CSV holds every row.
 MAX_TABLE_ROWS = 1000
 #: Above this many teams in a selection, the coverage heatmap shows one row per department.
-MAX_TEAM_ROWS = 40
+MAX_TEAM_ROWS = 60
 #: Above this many people in a selection, the planner solves when asked (its Plan button), not on opening.
 AUTO_PLAN_PEOPLE = 5000
 
