@@ -426,6 +426,7 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
         hashed = frame.filter(pl.col("learner_kind") == "hashed")["learner_key"]
         algorithms = {a for a in ("sha256", "md5") if hashed.str.starts_with(a + "$").any()}
     con.execute(_resolve_sql(kinds, algorithms))
+    con.execute("drop table _incoming")  # each step's table is dropped once the next one is built (memory)
     mark("resolve")
     unresolved = con.execute(
         f"select _i, row_number, concat_ws('; ', {_LEARNER_REASON}, {_COURSE_REASON}) as reason "
@@ -470,9 +471,10 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
         where better and not seen_elsewhere
           and (evidence_no = 1 or status not in ('completed', 'passed') or completed_at is null)
     """)
+    candidates = scalar(con, "select count(*) from _staged where employee_id is not null and course_id is not null")
+    con.execute("drop table _staged")
     mark("dedup")
     fresh = scalar(con, "select count(*) from _fresh")
-    candidates = scalar(con, "select count(*) from _staged where employee_id is not null and course_id is not null")
     # One row per source record: a stored record that this file moves forward is replaced.
     con.execute(f"delete from completion_records where source_kind = '{kind}' "
                 "and source_record_id in (select source_record_id from _fresh where stored)")
