@@ -16,19 +16,12 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
-from benchmarks.common import OUT, ROOT, log, median, percentile
-
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+from benchmarks.common import OUT, log, median, percentile
+from tests.browser_util import CHROMIUM_ARGS, StreamlitServer
 
 #: True once the app is done: connected, not running, no running indicator, nothing stale, content shown;
 #: after a filter change also only once a run has started since (window.__benchRan, set by _WATCH_JS).
@@ -55,52 +48,6 @@ _WATCH_JS = """() => {
     window.__benchWatch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
   }
 }"""
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-class Server:
-    """``streamlit run dashboard.py`` on 127.0.0.1 and a free port, reading the given warehouse."""
-
-    def __init__(self, db: Path, log_file: Path, run_log: Path | None = None):
-        self.port = _free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
-        self._log = open(log_file, "wb")
-        env = dict(os.environ, UPSKILL_DB=str(db), PYTHONUNBUFFERED="1")
-        if run_log is not None:
-            env["UPSKILL_RUN_LOG"] = str(run_log)  # the dashboard appends each script run's server time
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-             "--server.port", str(self.port), "--server.address", "127.0.0.1",
-             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-            cwd=ROOT, env=env, stdout=self._log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"streamlit exited with {self.process.returncode}; see {log_file}")
-            try:
-                with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        return
-            except OSError:
-                pass
-            time.sleep(0.25)
-        self.stop()
-        raise RuntimeError(f"streamlit did not become healthy; see {log_file}")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self._log.close()
 
 
 def units(db: Path, count: int) -> list[str]:
@@ -187,7 +134,9 @@ def run(db: Path, page_path: str, sessions: int, changes: int, timeout: float = 
     unit_list = units(db, sessions * changes)
     log_file = OUT / "concurrent-streamlit.log"
     run_log = OUT / "concurrent-runs.jsonl"
-    server = Server(db, log_file, run_log)
+    # the tests' server: a free port, /_stcore/health polled until it answers
+    server = StreamlitServer(db, log_file, extra_args=["--server.fileWatcherType", "none", "--server.runOnSave", "false"],
+                             env={"UPSKILL_RUN_LOG": str(run_log)})
     url = f"{server.url}/{page_path}"
     try:
         # one session first, alone: the server's imports and the snapshot connection are not what is measured
