@@ -27,7 +27,7 @@ import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import partial
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
@@ -93,6 +93,10 @@ _TIMESTAMP = re.compile(
     r"^\d{4}-?\d{2}-?\d{2}[Tt]\d{2}(?::?\d{2}(?::?\d{2}(?:[.,](\d+))?)?)?(?:[Zz]|[+-]\d{2}(?::?\d{2})?)?$"
 )
 _FRACTION = re.compile(r"[.,](\d{7,})")
+#: The form nearly every LRS writes (extended, upper-case T and Z, at most microseconds), which
+#: datetime.fromisoformat reads as it is; anything else goes through the general path.
+_COMMON_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})")
+_NO_OFFSET = timedelta(0)
 _NUM = r"(\d+(?:[.,]\d+)?)"
 _DURATION = re.compile(
     rf"^P(?!$)(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}D)?(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?$"
@@ -887,6 +891,13 @@ def _when(stmt: dict) -> datetime | None:
 
 def _timestamp(value: Any, field_name: str) -> datetime:
     """An ISO 8601 date and time as UTC; a time without zone is taken as UTC (as most LRSs do)."""
+    if type(value) is str and _COMMON_TIMESTAMP.fullmatch(value):  # what LRSs write: parsed as it is
+        try:
+            dt = datetime.fromisoformat(value)
+        except ValueError:
+            pass  # e.g. a 31st of April: the general path below words the rejection
+        else:
+            return dt if dt.utcoffset() == _NO_OFFSET else dt.astimezone(timezone.utc)
     if not isinstance(value, str) or not _TIMESTAMP.match(value.strip()):
         raise InvalidStatement(f"{field_name} {_show(value)} is not an ISO 8601 date and time.")
     text = _FRACTION.sub(lambda m: "." + m.group(1)[:6], value.strip().upper())  # ns -> us

@@ -452,3 +452,21 @@ def test_large_files_read_in_parts_give_what_one_pass_gives(tmp_path, monkeypatc
         (r.row_number, r.reason, r.raw) for r in one.rejected]
     assert any("already appeared" in r.reason for r in one.rejected)
     assert parts.voided_ids == one.voided_ids
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2024-07-13T07:14:08.937Z", utc(2024, 7, 13, 7, 14, 8, 937000)),          # the common form
+    ("2024-07-13T09:14:08+02:00", utc(2024, 7, 13, 7, 14, 8)),                 # common, with an offset
+    ("2024-07-13T07:14:08.123456789Z", utc(2024, 7, 13, 7, 14, 8, 123456)),    # nanoseconds: cut to micro
+    ("2024-07-13t07:14:08z", utc(2024, 7, 13, 7, 14, 8)),                      # lower-case letters
+    ("2024-07-13T07:14:08", utc(2024, 7, 13, 7, 14, 8)),                       # no zone: UTC
+    ("20240713T071408Z", utc(2024, 7, 13, 7, 14, 8)),                          # basic form
+])
+def test_timestamps_in_every_accepted_form(text, expected):
+    got = xapi._timestamp(text, "timestamp")
+    assert got == expected and got.utcoffset().total_seconds() == 0
+
+
+def test_a_date_that_does_not_exist_is_rejected_in_the_common_form_too():
+    with pytest.raises(xapi.InvalidStatement, match="not an ISO 8601 date and time"):
+        xapi._timestamp("2024-04-31T10:00:00Z", "timestamp")
