@@ -39,7 +39,7 @@ LEARNING_SCHEMA: dict[str, pl.DataType] = {
     "score": pl.Float64,              # 0..100 when known
     "expires_at": pl.Datetime("us", "UTC"),    # the record's own expiry, if any
     "source_record_id": pl.Utf8,      # stable id of the record in its source (dedup key)
-    "raw": pl.Utf8,                   # the original record, verbatim
+    "raw": pl.Utf8,                   # the original record, verbatim (null where Parsed.raw_source has it)
 }
 
 
