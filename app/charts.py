@@ -55,15 +55,15 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], 
     placed = (matrix.join(pl.DataFrame({"team": teams, "_r": range(len(teams))}), on="team")
               .join(pl.DataFrame({"skill": skills, "_c": range(len(skills))}), on="skill"))
     if placed.height:
-        hidden = (placed["suppressed"].fill_null(False) if "suppressed" in placed.columns
-                  else pl.Series([False] * placed.height)).to_numpy()
+        hidden = (placed["suppressed"].fill_null(False).to_numpy() if "suppressed" in placed.columns
+                  else np.zeros(placed.height, dtype=bool))
         r, c = placed["_r"].to_numpy(), placed["_c"].to_numpy()
         percent = (placed["coverage"].cast(pl.Float64) * 100).to_numpy()
         z[r, c] = percent
         labels = np.where(np.isnan(percent), "", np.char.mod("%.0f", np.nan_to_num(percent)))
         text[r, c] = np.where(hidden, "<5", labels)
-        custom[r, c, 0] = np.where(hidden, "fewer than 5", placed["covered_headcount"].fill_null(0).to_numpy().astype(object))
-        custom[r, c, 1] = np.where(hidden, "?", placed["required_headcount"].fill_null(0).to_numpy().astype(object))
+        for k, column, hidden_text in ((0, "covered_headcount", "fewer than 5"), (1, "required_headcount", "?")):
+            custom[r, c, k] = np.where(hidden, hidden_text, placed[column].fill_null(0).to_numpy().astype(object))
     dense = len(skills) > 24  # numbers no longer fit in the cells: colour and hover say it
     fig = go.Figure(go.Heatmap(
         z=z, x=skills, y=teams, text=text, texttemplate="" if dense else "%{text}", textfont={"size": 10},

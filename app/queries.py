@@ -275,10 +275,9 @@ def unconverted_spend(con) -> pl.DataFrame:
 # ------------------------------------------------------------------ goals
 
 def goal_trajectory(con, goal_id: str, as_of: date, root=None, unit=None, months: int = 18) -> pl.DataFrame:
-    return _q(con, f"""
-        select as_of, population, meeting, share
-        from goal_share_on($dates, {SCOPE}) where goal_id = $goal_id order by as_of
-    """, dates=month_ends(as_of, months), goal_id=goal_id, root=root, unit=unit)
+    """One goal's share month by month (goal_trajectories' rows of that goal)."""
+    frame = goal_trajectories(con, as_of, root=root, unit=unit, months=months)
+    return frame.filter(pl.col("goal_id") == goal_id).drop("goal_id")
 
 
 def goal_trajectories(con, as_of: date, root=None, unit=None, months: int = 18) -> pl.DataFrame:
@@ -291,20 +290,9 @@ def goal_trajectories(con, as_of: date, root=None, unit=None, months: int = 18) 
 
 
 def goal_people_missing(con, goal_id: str, as_of: date, root=None, unit=None) -> pl.DataFrame:
-    """Who in a goal's population is not at the goal's level yet, and how far they are."""
-    return _q(con, f"""
-        with g as (select * from goals where goal_id = $goal_id),
-        people as (select * from active_employees($as_of, {SCOPE})),
-        levels as (select * from employee_skill_levels($as_of, {SCOPE}))
-        select p.full_name, p.role, p.team, p.department, coalesce(l.level, 0) as level, g.min_level
-        from g
-        join people as p
-          on (g.scope = 'company' or p.department = g.scope or p.team = g.scope)
-         and (g.roles is null or len(g.roles) = 0 or list_contains(g.roles, p.role))
-        left join levels as l on l.employee_id = p.employee_id and l.skill = g.skill
-        where coalesce(l.level, 0) < g.min_level
-        order by level desc, p.team, p.full_name
-    """, goal_id=goal_id, as_of=as_of, root=root, unit=unit)
+    """Who in a goal's population is not at the goal's level yet, and how far they are
+    (goals_people_missing's rows of that goal)."""
+    return goals_people_missing(con, as_of, root=root, unit=unit).filter(pl.col("goal_id") == goal_id).drop("goal_id")
 
 
 def goals_people_missing(con, as_of: date, root=None, unit=None) -> pl.DataFrame:

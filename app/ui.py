@@ -220,3 +220,14 @@ def goal_counts(now: pl.DataFrame, before: pl.DataFrame) -> dict[str, dict[str, 
         return dict(counted.iter_rows())
     n, b = per_status(now), per_status(before)
     return {s: {"now": n.get(s, 0), "before": b.get(s, 0)} for s in GOAL_STATUSES}
+
+
+def largest_gap_cell(matrix: pl.DataFrame) -> tuple[str, str] | None:
+    """(row, skill) of the coverage cell with the most people short of the level (the first such cell
+    in the matrix's order on a tie); None when no cell shows a headcount (all suppressed, or none)."""
+    shown = matrix.filter(pl.col("required_headcount") > 0)
+    if shown.is_empty():
+        return None
+    short = (shown["required_headcount"] - shown["covered_headcount"]).to_list()
+    best = short.index(max(short))
+    return shown["team"][best], shown["skill"][best]

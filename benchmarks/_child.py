@@ -51,14 +51,9 @@ TASKS = {"load": load, "duckdb": duckdb_table}
 def peak_kb() -> int:
     """This process's peak resident memory: VmHWM, which starts afresh at exec (ru_maxrss does not on
     Linux: it keeps the parent's size at the fork, so a large benchmark process would show through)."""
-    try:
-        with open("/proc/self/status") as fh:
-            for line in fh:
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    from benchmarks.common import proc_status_kb
+
+    return proc_status_kb("VmHWM") or resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
 def main() -> None:

@@ -1,6 +1,7 @@
 """What every benchmark section shares: where files go, statistics, and measured child processes."""
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 import os
@@ -79,14 +80,13 @@ def _children() -> dict[int, list[int]]:
     return tree
 
 
-def _rss_kb(pid: int) -> int:
-    try:
+def proc_status_kb(field: str, pid: int | str = "self") -> int:
+    """A size in kB from /proc/<pid>/status (VmRSS, VmHWM, ...); 0 where there is none to read."""
+    with contextlib.suppress(OSError):
         with open(f"/proc/{pid}/status") as fh:
             for line in fh:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field + ":"):
                     return int(line.split()[1])
-    except OSError:
-        pass
     return 0
 
 
@@ -96,7 +96,7 @@ def tree_rss_kb(pid: int) -> int:
     total, stack = 0, [pid]
     while stack:
         p = stack.pop()
-        total += _rss_kb(p)
+        total += proc_status_kb("VmRSS", p)
         stack.extend(tree.get(p, []))
     return total
 
@@ -156,11 +156,9 @@ def machine() -> dict:
     except AttributeError:
         cpus = os.cpu_count()
     mem_gb = None
-    try:
+    with contextlib.suppress(OSError):
         with open("/proc/meminfo") as fh:
             mem_gb = round(int(fh.readline().split()[1]) / 1024 / 1024, 1)
-    except OSError:
-        pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     return {"python": platform.python_version(), "duckdb": duckdb.__version__, "polars": polars.__version__,
             "cpus": cpus, "memory_gb": mem_gb, "load_average_at_start": load}

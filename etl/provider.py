@@ -383,7 +383,8 @@ def _normalise(frame: pl.DataFrame, header: list[str], cols: dict[str, str],
         _record_id(profile, col).alias("source_record_id"),
         pl.lit(None, dtype=pl.String).alias("raw"),
     )
-    return result.cast(LEARNING_SCHEMA), rejected, partial(_raw_lines_of, good.select(header), header)  # type: ignore[arg-type]
+    raw_source = partial(_raw_lines_of, good.select(header), header)
+    return result.cast(LEARNING_SCHEMA), rejected, raw_source  # type: ignore[arg-type]
 
 
 def _raw_lines_of(rows: pl.DataFrame, header: list[str], positions: list[int]) -> list[str]:

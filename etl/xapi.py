@@ -14,6 +14,7 @@ statements voided within the same file are left out of the records.
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import math
@@ -288,10 +289,8 @@ def _loads(text: str | bytes) -> Any:
     documents orjson does not (integers beyond 64 bits).
     """
     if _orjson is not None:
-        try:
+        with contextlib.suppress(_orjson.JSONDecodeError):
             return _orjson.loads(text)
-        except _orjson.JSONDecodeError:
-            pass
     return json.loads(text, parse_constant=_reject_constant)
 
 
@@ -641,7 +640,7 @@ class _Collector:
     """
 
     def __init__(self, raw_by_line: bool = False, path: Path | None = None) -> None:
-        #: Keep no text for a statement alone on its line, only the line's number (see Parsed.raw_lines).
+        #: Keep no text for a statement alone on its line, only the line's number (see Parsed.raw_source).
         self.raw_by_line = raw_by_line
         self.path = path
         self.rows_read = 0
@@ -892,11 +891,8 @@ def _when(stmt: dict) -> datetime | None:
 def _timestamp(value: Any, field_name: str) -> datetime:
     """An ISO 8601 date and time as UTC; a time without zone is taken as UTC (as most LRSs do)."""
     if type(value) is str and _COMMON_TIMESTAMP.fullmatch(value):  # what LRSs write: parsed as it is
-        try:
+        with contextlib.suppress(ValueError):  # e.g. a 31st of April: the general path below words why
             dt = datetime.fromisoformat(value)
-        except ValueError:
-            pass  # e.g. a 31st of April: the general path below words the rejection
-        else:
             return dt if dt.utcoffset() == _NO_OFFSET else dt.astimezone(timezone.utc)
     if not isinstance(value, str) or not _TIMESTAMP.match(value.strip()):
         raise InvalidStatement(f"{field_name} {_show(value)} is not an ISO 8601 date and time.")

@@ -29,3 +29,19 @@ def tiny(tiny_db):
     con = warehouse.connect(tiny_db, read_only=True)
     yield con
     con.close()
+
+
+@pytest.fixture
+def app(tiny_db, monkeypatch):
+    """The dashboard on the tiny organisation through AppTest: app(as_of=..., unit=...) runs it with those
+    query parameters (the demo L&D persona)."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
+
+    def make(**params) -> AppTest:
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=120)
+        for k, v in params.items():
+            at.query_params[k] = v
+        return at.run()
+    return make

@@ -17,18 +17,6 @@ PAGES = ["views/overview_page.py", "views/coverage_page.py", "views/people_page.
          "views/spend_page.py", "views/data_page.py"]
 
 
-@pytest.fixture
-def app(tiny_db, monkeypatch):
-    monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
-
-    def make(**params) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=60)
-        for k, v in params.items():
-            at.query_params[k] = v
-        return at.run()
-    return make
-
-
 def metric(at: AppTest, label: str) -> str:
     found = [m for m in at.metric if m.label == label]
     assert found, f"no metric {label!r}; have {[m.label for m in at.metric]}"

@@ -18,15 +18,9 @@ PAGE = "views/planner_page.py"
 
 
 @pytest.fixture
-def planner(tiny_db, monkeypatch):
-    monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
-
+def planner(app):
     def make(**params) -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=120)
-        for k, v in params.items():
-            at.query_params[k] = v
-        at.run()
-        return at.switch_page(PAGE).run()
+        return app(**params).switch_page(PAGE).run()
     return make
 
 

@@ -10,13 +10,13 @@ import re
 import shutil
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from app import queries
 from etl import warehouse
-from tests.browser_util import (
-    CHROMIUM_ARGS, FIXTURES, SCREENSHOTS, VIEWPORT, StreamlitServer, build_warehouse, charts, chromium_path,
-    full_page_screenshot, problems, wait_for_app, wait_for_charts,
+from tests.browser_util import (  # noqa: F401  (browser, page: fixtures)
+    FIXTURES, SCREENSHOTS, StreamlitServer, browser, build_warehouse, charts, full_page_screenshot, page, problems,
+    wait_for_app, wait_for_charts,
 )
 
 #: (URL path, navigation label, heading, screenshot name) of every page of the navigation, in order.
@@ -51,24 +51,6 @@ def server(warehouse_db, tmp_path_factory):
     srv = StreamlitServer(warehouse_db["path"], tmp_path_factory.mktemp("server") / "streamlit.log")
     yield srv
     srv.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(20_000)
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 def open_page(page, server, path: str):

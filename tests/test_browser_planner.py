@@ -12,7 +12,8 @@ import re
 from playwright.sync_api import expect
 
 from tests.browser_util import SCREENSHOTS, charts, full_page_screenshot, problems, wait_for_app, wait_for_charts
-from tests.test_browser import browser, page, server, warehouse_db  # noqa: F401  (fixtures shared with the page tests)
+from tests.browser_util import browser, page  # noqa: F401  (fixtures)
+from tests.test_browser import server, warehouse_db  # noqa: F401  (fixtures shared with the page tests)
 
 
 def open_planner(page, server) -> None:  # noqa: F811

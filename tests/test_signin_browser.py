@@ -22,11 +22,11 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
-from tests.browser_util import (
-    CHROMIUM_ARGS, FIXTURES, ROOT, SCREENSHOTS, VIEWPORT, StreamlitServer, chromium_path, free_port,
-    full_page_screenshot, problems, wait_for_app, wait_for_charts,
+from tests.browser_util import (  # noqa: F401  (browser, page: fixtures)
+    FIXTURES, ROOT, SCREENSHOTS, StreamlitServer, browser, free_port, full_page_screenshot, page, problems,
+    stop_process, wait_for_app, wait_for_charts,
 )
 
 ACCESS = FIXTURES / "tiny_access.toml"
@@ -73,14 +73,7 @@ class OidcProvider:
         return self.log_path.read_text(errors="replace")[-4000:]
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self._log.close()
+        stop_process(self.process, self._log)
 
 
 @pytest.fixture(scope="module")
@@ -90,15 +83,6 @@ def tiny_warehouse(tmp_path_factory) -> Path:
                            str(FIXTURES / "tiny_records")], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0 and path.exists(), f"building the tiny warehouse failed:\n{done.stdout}\n{done.stderr}"
     return path
-
-
-@pytest.fixture(scope="module")
-def browser():
-    executable = chromium_path()  # fails (never skips) when chromium is missing
-    with sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture(scope="module")
@@ -125,16 +109,6 @@ def server(tiny_warehouse, provider, tmp_path_factory):
                           extra_args=["--secrets.files", str(secrets_file)], env={"UPSKILL_ACCESS": str(ACCESS)})
     yield srv
     srv.stop()
-
-
-@pytest.fixture
-def page(browser):
-    """A fresh browser profile per test: no cookie of an earlier sign-in."""
-    context = browser.new_context(viewport=VIEWPORT)
-    context.set_default_timeout(20_000)
-    pg = context.new_page()
-    yield pg
-    context.close()
 
 
 def open_app(page, server, path: str = "/") -> None:

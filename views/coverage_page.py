@@ -1,5 +1,4 @@
 """Skill coverage (team leads, L&D): team x skill heatmap, drill-down, concentration risk, trend."""
-import polars as pl
 import streamlit as st
 
 from app import charts, context, data, ui
@@ -37,12 +36,7 @@ st.caption(ui.DEFINITIONS["coverage"] + " Click a cell to see the people behind 
 
 points = (event.selection.points if event and event.selection else []) or []
 # Until a cell is clicked, the drill-down opens on the cell with the most people short of the level.
-largest = (matrix.filter(pl.col("required_headcount") > 0)
-           .sort(pl.col("required_headcount") - pl.col("covered_headcount"), descending=True, maintain_order=True)
-           .head(1))
-cell = ((points[0]["y"], points[0]["x"]) if points else
-        (largest["team"][0], largest["skill"][0]) if largest.height and largest["required_headcount"][0] is not None
-        else None)
+cell = (points[0]["y"], points[0]["x"]) if points else ui.largest_gap_cell(matrix)
 c1, c2 = st.columns(2)
 team = c1.selectbox(row_title, teams, index=teams.index(cell[0]) if cell and cell[0] in teams else 0,
                     key=f"drill_{by}")
