@@ -13,6 +13,8 @@ import polars as pl
 
 SEQUENTIAL = "Blues"
 DIVERGING = "RdBu"
+#: Cells the small-group rule hides from executives.
+HIDDEN_GREY = "#d0d7de"
 STATUS_COLOURS = {"achieved": "#1a7f37", "on_track": "#2f81f7", "at_risk": "#d4a72c", "off_track": "#cf222e"}
 STATUS_LABELS = {"achieved": "Achieved", "on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
 
@@ -50,6 +52,7 @@ def _layout(fig: go.Figure, title: str, x: str | None, y: str | None, height: in
 def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], row_title: str = "Team") -> go.Figure:
     """Rows (teams or departments) x skills; colour = coverage (sequential), blank where nobody needs the skill."""
     z = np.full((len(teams), len(skills)), np.nan)
+    hidden_z = np.full(z.shape, np.nan)  # cells hidden from executives: drawn grey, marked <5
     text = np.full(z.shape, "", dtype=object)
     custom = np.zeros(z.shape + (2,), dtype=object)
     placed = (matrix.join(pl.DataFrame({"team": teams, "_r": range(len(teams))}), on="team")
@@ -61,7 +64,8 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], 
         percent = (placed["coverage"].cast(pl.Float64) * 100).to_numpy()
         z[r, c] = percent
         labels = np.where(np.isnan(percent), "", np.char.mod("%.0f", np.nan_to_num(percent)))
-        text[r, c] = np.where(hidden, "<5", labels)
+        text[r, c] = np.where(hidden, "", labels)  # the grey trace below says <5
+        hidden_z[r[hidden], c[hidden]] = 0
         for k, column, hidden_text in ((0, "covered_headcount", "fewer than 5"), (1, "required_headcount", "?")):
             custom[r, c, k] = np.where(hidden, hidden_text, placed[column].fill_null(0).to_numpy().astype(object))
     dense = len(skills) > 24  # numbers no longer fit in the cells: colour and hover say it
@@ -72,6 +76,11 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], 
         hovertemplate="<b>%{y}</b> · %{x}<br>Coverage %{z:.0f}%<br>%{customdata[0]} of %{customdata[1]} "
                       "people at the required level<extra></extra>",
     ))
+    if not np.isnan(hidden_z).all():
+        fig.add_trace(go.Heatmap(
+            z=hidden_z, x=skills, y=teams, text=np.where(np.isnan(hidden_z), "", "<5"), texttemplate="%{text}",
+            textfont={"size": 10}, colorscale=[[0, HIDDEN_GREY], [1, HIDDEN_GREY]], showscale=False, xgap=1, ygap=1,
+            name="fewer than 5", hovertemplate="<b>%{y}</b> · %{x}<br>fewer than 5 people: hidden<extra></extra>"))
     height = max(360, 26 * len(teams) + 160)
     _layout(fig, f"Skill coverage by {row_title.lower()} (% of people who need the skill and have it)", "Skill",
             row_title, height)

@@ -177,6 +177,8 @@ def test_heatmap_marks_suppressed_cells():
     matrix = pl.DataFrame({"team": ["A", "B"], "skill": ["S", "S"], "coverage": [None, 0.75],
                            "covered_headcount": [None, 6], "required_headcount": [None, 8],
                            "suppressed": [True, False]})
-    heat = charts.coverage_heatmap(matrix, ["A", "B"], ["S"]).data[0]
-    assert [heat.text[0][0], heat.text[1][0]] == ["<5", "75"]
+    fig = charts.coverage_heatmap(matrix, ["A", "B"], ["S"])
+    heat, grey = fig.data
+    assert [heat.text[0][0], heat.text[1][0]] == ["", "75"]
+    assert grey.z[0][0] == 0 and grey.z[1][0] != grey.z[1][0] and grey.text[0][0] == "<5"  # A drawn grey, B not
     assert list(heat.customdata[0][0]) == ["fewer than 5", "?"] and list(heat.customdata[1][0]) == [6, 8]

@@ -66,5 +66,9 @@ else:
 st.subheader("Coverage trend")
 trend_skill = st.selectbox("Skill", skills, key="trend_skill")
 trend = data.q("coverage_trend", as_of=ctx.as_of, skill=trend_skill, months=24, **ctx.scope)
-st.plotly_chart(charts.line_trend(trend, "as_of", "coverage", f"Coverage of {trend_skill} by month",
-                                  "Coverage (%)"), key="coverage_trend")
+if trend.is_empty() or trend["coverage"].is_null().all():
+    st.info(f"No month has a coverage of {ui.plain(trend_skill)} to show here: nobody in the selection needed it, "
+            "or (for executives) fewer than 5 people did.")
+else:
+    st.plotly_chart(charts.line_trend(trend, "as_of", "coverage", f"Coverage of {trend_skill} by month",
+                                      "Coverage (%)"), key="coverage_trend")
