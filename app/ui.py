@@ -109,9 +109,14 @@ def csv_bytes(frame: pl.DataFrame) -> bytes:
 
 
 def download(frame: pl.DataFrame, name: str, label: str = "Download CSV", key: str | None = None) -> None:
-    """A CSV download of the frame; the file is made when the button is pressed, not on every run."""
+    """A CSV download of the frame; the file is made when the button is pressed, not on every run.
+
+    Pressing it does not rerun the page: a rerun would replace the button's pending file before
+    the browser fetched it (the browser asks for the rerun first), and the download would fail
+    whenever the rerun won that race.
+    """
     st.download_button(label, lambda: csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",
-                       key=key or f"dl-{name}", icon=":material/download:")
+                       key=key or f"dl-{name}", icon=":material/download:", on_click="ignore")
 
 
 _PERCENT_WORDS = ("share", "coverage", "utilisation", "readiness", "gap")

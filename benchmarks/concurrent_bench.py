@@ -132,11 +132,10 @@ async def _drive(url: str, sessions: int, unit_list: list[str], changes: int, ti
 def run(db: Path, page_path: str, sessions: int, changes: int, timeout: float = 600) -> dict:
     """The concurrent section: `sessions` browsers on `page_path`, each changing the filter `changes` times."""
     unit_list = units(db, sessions * changes)
-    log_file = OUT / "concurrent-streamlit.log"
-    run_log = OUT / "concurrent-runs.jsonl"
-    # the tests' server: a free port, /_stcore/health polled until it answers
-    server = StreamlitServer(db, log_file, extra_args=["--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-                             env={"UPSKILL_RUN_LOG": str(run_log)})
+    # the tests' server: a free port, /_stcore/health polled until it answers, each run's time logged
+    server = StreamlitServer(db, OUT / "concurrent-streamlit.log",
+                             extra_args=["--server.fileWatcherType", "none", "--server.runOnSave", "false"])
+    run_log = server.run_log
     url = f"{server.url}/{page_path}"
     try:
         # one session first, alone: the server's imports and the snapshot connection are not what is measured

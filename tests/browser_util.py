@@ -77,14 +77,17 @@ class StreamlitServer:
 
     Optional: `address` to bind (the tests always connect through 127.0.0.1), `port` chosen
     beforehand (e.g. when a secrets file must name it), `extra_args` for more command-line
-    options (e.g. `--secrets.files`), and `env` for more environment variables.
+    options (e.g. `--secrets.files`), and `env` for more environment variables. Every script run
+    the server finishes is logged next to `log` (`runs()` counts them).
     """
 
     def __init__(self, db: Path, log: Path, startup_timeout: float = 60.0, *, address: str = "127.0.0.1",
                  port: int | None = None, extra_args: Sequence[str] = (), env: Mapping[str, str] | None = None):
         self.db, self.log_path, self.port = Path(db), Path(log), port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        environ = dict(os.environ, UPSKILL_DB=str(self.db), PYTHONUNBUFFERED="1", **(env or {}))
+        self.run_log = self.log_path.with_suffix(".runs.jsonl")
+        environ = dict(os.environ, UPSKILL_DB=str(self.db), PYTHONUNBUFFERED="1", UPSKILL_RUN_LOG=str(self.run_log))
+        environ.update(env or {})
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
@@ -103,6 +106,10 @@ class StreamlitServer:
             self._log.flush()
         text = self.log_path.read_text(errors="replace")
         return text[-last:]
+
+    def runs(self) -> int:
+        """How many script runs (page views, reruns) the server has finished so far."""
+        return len(self.run_log.read_text().splitlines()) if self.run_log.exists() else 0
 
     def _wait_healthy(self, timeout: float) -> None:
         deadline, last = time.monotonic() + timeout, "no answer"
