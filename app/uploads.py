@@ -47,7 +47,7 @@ def load_uploads(files: list[tuple[str, bytes]]) -> list[FileSummary]:
             summaries = load_paths(con, paths, display_names=names)
         finally:
             con.close()
-        if any(s.status == "loaded" for s in summaries):
+        if any(s.status in ("loaded", "unchanged") for s in summaries):  # an unchanged attempt shows in the history
             publish(data.db_file())
         return rejected + summaries
     finally:

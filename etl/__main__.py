@@ -19,13 +19,14 @@ SAMPLE_DIR = warehouse.ROOT / "sample_data"
 
 
 def _print_summaries(summaries) -> int:
-    failed = 0
+    failed = unchanged = 0
     for s in summaries:
         print(s.line())
         failed += s.status == "failed"
+        unchanged += s.status == "unchanged"
     totals = [sum(getattr(s, f) for s in summaries) for f in ("rows_read", "rows_loaded", "rows_duplicate", "rows_rejected")]
     print(f"{len(summaries)} file(s): {totals[0]:,} read, {totals[1]:,} loaded, {totals[2]:,} duplicate, "
-          f"{totals[3]:,} rejected, {failed} not loaded")
+          f"{totals[3]:,} rejected, " + (f"{unchanged} already loaded, " if unchanged else "") + f"{failed} not loaded")
     return 1 if failed else 0
 
 
@@ -35,7 +36,7 @@ def cmd_load(args) -> int:
     progress = main_progress() if big and sys.stderr.isatty() or big and args.progress else None
     summaries = load_paths(con, args.paths, kind=args.kind, profile=args.profile, tz=args.tz, progress=progress)
     con.close()
-    if any(s.status == "loaded" for s in summaries):
+    if any(s.status in ("loaded", "unchanged") for s in summaries):  # an unchanged attempt shows in the history
         warehouse.publish(args.db)
     return _print_summaries(summaries)
 

@@ -4,9 +4,15 @@ For each file: detect its kind, read it with the pure reader for that kind, reso
 learners and courses against the warehouse, drop what is already there, and write
 the rest together with the rejected rows and an import batch -- all in one
 transaction, so a file that fails half-way changes nothing.
+
+A file whose content (its bytes) was loaded before, read the same way, is not loaded
+again while the warehouse data its outcome depends on is as that load left it: loading
+it again would change nothing, and would only record its rejected rows a second time.
+The attempt is recorded as an 'unchanged' batch that names the earlier one.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import sys
@@ -53,7 +59,7 @@ class _Phases:
 class FileSummary:
     file: str
     kind: str | None
-    status: str  # loaded | failed
+    status: str  # loaded | unchanged | failed
     rows_read: int = 0
     rows_loaded: int = 0
     rows_duplicate: int = 0
@@ -64,6 +70,8 @@ class FileSummary:
     def line(self) -> str:
         if self.status == "failed":
             return f"{self.file}: not loaded. {self.message}"
+        if self.status == "unchanged":
+            return f"{self.file}: {self.message}"
         text = (f"{self.file} ({self.kind}): {self.rows_read:,} read, {self.rows_loaded:,} loaded, "
                 f"{self.rows_duplicate:,} duplicate, {self.rows_rejected:,} rejected")
         return text + (f" ({self.message})" if self.message else "")
@@ -126,6 +134,93 @@ def file_sha256(path: Path) -> str:
     return h.hexdigest()
 
 
+#: The warehouse data the outcome of loading a file depends on, per kind: table -> the
+#: columns that matter (None: all but batch_id). Learning records depend on the people
+#: and courses they resolve against (the records already stored only ever move forward,
+#: so a file loaded before cannot change them again); a company file on its own tables.
+_LEARNING_BASIS = {"employees": ("employee_id", "email"), "courses": ("course_id", "title"),
+                   "course_aliases": ("alias", "course_id")}
+
+
+def _basis_tables(kind: str) -> dict[str, tuple[str, ...] | None]:
+    if kind in LEARNING_KINDS:
+        return _LEARNING_BASIS
+    if kind == "catalog":
+        return {"courses": None, "course_skills": None, "course_aliases": None}
+    if kind == "assessments":
+        return {"assessments": None, "employees": ("employee_id",)}
+    return {company.SPECS[kind].table: None}
+
+
+def warehouse_basis(con: duckdb.DuckDBPyConnection, kind: str) -> str:
+    """A fingerprint of the warehouse data that loading a file of this kind depends on."""
+    parts = []
+    for table, columns in _basis_tables(kind).items():
+        if columns is None:
+            columns = tuple(r[0] for r in con.execute(
+                "select column_name from information_schema.columns where table_schema = 'main' "
+                "and table_name = ? and column_name <> 'batch_id' order by ordinal_position", [table]).fetchall())
+        cols = ", ".join(f'"{c}"' for c in columns)
+        count, total = con.execute(f"select count(*), coalesce(sum(hash({cols})), 0) from {table}").fetchall()[0]
+        parts.append(f"{table}:{count}:{total}")
+    return hashlib.sha256(";".join(parts).encode()).hexdigest()
+
+
+def _digest(*chunks: bytes) -> str:
+    h = hashlib.sha256()
+    for chunk in chunks:
+        h.update(hashlib.sha256(chunk).digest())
+    return h.hexdigest()[:16]
+
+
+@functools.cache
+def _reader_version(kind: str) -> str:
+    """Changes whenever the code that reads and loads this kind changes (a new version of the product)."""
+    module = company if kind in company.SPECS else _module(kind)
+    files = [Path(__file__), Path(importlib.import_module("etl.records").__file__), Path(module.__file__)]
+    return _digest(*(f.read_bytes() for f in files))
+
+
+def _profile_version(profile) -> str:
+    """Which mapping profile a provider CSV is read with: its file's name and content."""
+    from etl import provider
+
+    if isinstance(profile, provider.Profile):
+        if profile.path is None:
+            return f"{profile.name} {_digest(repr(profile).encode())}"
+        profile = profile.path
+    if profile is not None and Path(profile).is_file():
+        try:
+            return f"{Path(profile).name} {_digest(Path(profile).read_bytes())}"
+        except OSError:
+            return str(profile)
+    builtin = sorted(provider.PROFILE_DIR.glob("*.toml"))
+    return f"{profile or 'matched'} built-in {_digest(*(p.name.encode() + p.read_bytes() for p in builtin))}"
+
+
+def read_options(kind: str, *, name: str, profile=None, tz: str = "UTC") -> str:
+    """How a file of this kind is read: two loads of the same bytes agree only when these do too."""
+    parts = [f"reader {_reader_version(kind)}"]
+    if kind == "moodle":  # the report names its course in the file name, and its dates are local
+        parts += [f"time zone {tz}", f"file name {name}"]
+    if kind == "provider":
+        parts.append(f"profile {_profile_version(profile)}")
+    return "; ".join(parts)
+
+
+def loaded_before(con: duckdb.DuckDBPyConnection, sha: str, kind: str, options: str):
+    """(batch_id, file_name, finished_at) of the latest load of this content, read this way, whose
+    outcome still stands: the warehouse data it depends on is as that load left it. None otherwise."""
+    earlier = con.execute(
+        "select batch_id, file_name, finished_at, basis_sha256 from import_batches where status = 'loaded' "
+        "and file_sha256 = ? and kind = ? and read_options = ? and basis_sha256 is not null order by batch_id desc",
+        [sha, kind, options]).fetchall()
+    if not earlier:
+        return None
+    basis = warehouse_basis(con, kind)
+    return next((row[:3] for row in earlier if row[3] == basis), None)
+
+
 def _order_key(kind: str | None) -> int:
     return ALL_KINDS.index(kind) if kind in ALL_KINDS else len(ALL_KINDS)
 
@@ -173,10 +268,15 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = 
             raise UnreadableFile(f"'{kind}' is not a kind of file this product loads; use one of {', '.join(ALL_KINDS)}.")
         step("reading", 0.1)
         mark = _Phases()
+        sha = file_sha256(path)
+        options = read_options(kind, name=name, profile=profile, tz=tz)
+        earlier = loaded_before(con, sha, kind, options)
+        mark("checksum")
+        if earlier is not None:
+            step("done", 1.0)
+            return _record_unchanged(con, name, kind, sha, options, started, *earlier)
         parsed = _read(path, kind, profile=profile, tz=tz)
         mark("read")
-        sha = file_sha256(path)
-        mark("checksum")
     except UnreadableFile as exc:
         return _record_failure(con, name, kind, started, str(exc))
     except (OSError, UnicodeError, ValueError) as exc:
@@ -186,8 +286,8 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = 
     try:
         batch_id = scalar(con, "select nextval('batch_seq')")
         con.execute(
-            "insert into import_batches (batch_id, file_name, file_sha256, kind, status, started_at) values (?, ?, ?, ?, 'loading', ?)",
-            [batch_id, name, sha, kind, started])
+            "insert into import_batches (batch_id, file_name, file_sha256, kind, read_options, status, started_at) "
+            "values (?, ?, ?, ?, ?, 'loading', ?)", [batch_id, name, sha, kind, options, started])
         step("resolving", 0.4)
         if kind in company.SPECS:
             loaded, duplicate, extra_rejected = _write_company(con, parsed, batch_id)
@@ -204,8 +304,9 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = 
         message = f"{voids} voiding statement(s) applied" if voids else ""
         con.execute(
             "update import_batches set rows_read = ?, rows_loaded = ?, rows_duplicate = ?, rows_rejected = ?, "
-            "status = 'loaded', message = ?, finished_at = ? where batch_id = ?",
-            [parsed.rows_read, loaded, duplicate, len(rejected), message or None, now_utc(), batch_id])
+            "status = 'loaded', message = ?, basis_sha256 = ?, finished_at = ? where batch_id = ?",
+            [parsed.rows_read, loaded, duplicate, len(rejected), message or None, warehouse_basis(con, kind),
+             now_utc(), batch_id])
         mark("rejected rows")
         con.execute("commit")
         mark("commit")
@@ -215,6 +316,22 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = 
         return _record_failure(con, name, kind, started, f"{name} could not be loaded ({detail}).")
     step("done", 1.0)
     return FileSummary(name, kind, "loaded", parsed.rows_read, loaded, duplicate, len(rejected), batch_id, message)
+
+
+def _record_unchanged(con, name: str, kind: str, sha: str, options: str, started, earlier: int,
+                      earlier_name: str, earlier_finished) -> FileSummary:
+    """Remember that a file's content was already loaded (for the import history); nothing else is written."""
+    same = "same content" if earlier_name == name else f"same content as {earlier_name}"
+    message = f"Already loaded on {earlier_finished:%Y-%m-%d} as batch {earlier} ({same}): nothing changed."
+    try:
+        batch_id = scalar(con, "select nextval('batch_seq')")
+        con.execute(
+            "insert into import_batches (batch_id, file_name, file_sha256, kind, read_options, status, message, "
+            "same_as_batch, started_at, finished_at) values (?, ?, ?, ?, ?, 'unchanged', ?, ?, ?, ?)",
+            [batch_id, name, sha, kind, options, message, earlier, started, now_utc()])
+    except duckdb.Error:
+        batch_id = None
+    return FileSummary(name, kind, "unchanged", batch_id=batch_id, message=message)
 
 
 def _record_failure(con, name: str, kind: str | None, started, message: str) -> FileSummary:

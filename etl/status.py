@@ -54,6 +54,8 @@ def report(con: duckdb.DuckDBPyConnection) -> str:
         when = r["started_at"].strftime("%Y-%m-%d %H:%M")
         if r["status"] == "failed":
             lines.append(f"  #{r['batch_id']:<5} {when}  {r['file_name']}: not loaded. {r['message']}")
+        elif r["status"] == "unchanged":
+            lines.append(f"  #{r['batch_id']:<5} {when}  {r['file_name']}: {r['message']}")
         else:
             lines.append(f"  #{r['batch_id']:<5} {when}  {r['file_name']} ({r['kind']}): {r['rows_read']:,} read, "
                          f"{r['rows_loaded']:,} loaded, {r['rows_duplicate']:,} duplicate, {r['rows_rejected']:,} rejected")

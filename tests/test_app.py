@@ -122,6 +122,25 @@ def test_data_page_lists_rejected_rows_with_reasons(app):
     assert rejected["reason"].to_list() == ["no employee with e-mail ghost@tiny.test in the roster"]
 
 
+def test_data_page_after_the_same_export_is_uploaded_again(app, tiny_db):
+    from app import uploads
+
+    from .conftest import TINY_RECORDS
+
+    warehouse.publish(tiny_db)  # the page reads the published snapshot, so the attempt must be published too
+    [again] = uploads.load_uploads([("lrs-export.json", (TINY_RECORDS / "lrs-export.json").read_bytes())])
+    assert again.status == "unchanged" and again.message.startswith("Already loaded on ")
+    at = app()
+    at.switch_page("views/data_page.py").run()
+    no_errors(at)
+    frames = [d.value for d in at.dataframe]
+    history = [f for f in frames if "status" in f.columns and "file_name" in f.columns][0]
+    newest = history.iloc[0]
+    assert (newest["file_name"], newest["status"], newest["message"]) == ("lrs-export.json", "unchanged", again.message)
+    rejected = [f for f in frames if "reason" in f.columns and "raw" in f.columns][0]
+    assert len(rejected) == 1  # the rejected row is shown once
+
+
 def test_empty_warehouse_shows_what_to_load(tmp_path, monkeypatch):
     monkeypatch.setenv("UPSKILL_DB", str(tmp_path / "none.duckdb"))
     at = AppTest.from_file(APP, default_timeout=60).run()

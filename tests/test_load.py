@@ -54,12 +54,13 @@ def test_tiny_load_summary(tmp_path):
 def test_loading_the_same_files_twice_adds_nothing(con):
     before = counts(con)
     again = load_paths(con, [TINY, TINY_RECORDS])
-    assert sum(s.rows_loaded for s in again) == 0
-    xapi = [s for s in again if s.file == "lrs-export.json"][0]
-    assert (xapi.rows_duplicate, xapi.rows_rejected) == (7, 1)
-    after = counts(con)
-    assert after["completion_records"] == before["completion_records"]
-    assert after["rejected_rows"] == before["rejected_rows"] + 1  # the rejected row is recorded for this load too
+    assert [s.status for s in again] == ["unchanged"] * 11 and sum(s.rows_loaded for s in again) == 0
+    assert counts(con) == before  # not even the rejected row again
+
+
+def test_an_overlapping_export_with_other_content_is_loaded(con):
+    s = summary(con, MORE / "udemy.csv")
+    assert (s.status, s.rows_read, s.rows_loaded, s.rows_duplicate, s.rows_rejected) == ("loaded", 3, 1, 1, 1)
 
 
 def test_overlapping_export_adds_only_what_is_new(con):
@@ -235,3 +236,141 @@ def test_a_rejected_learner_keeps_its_row_as_written(tiny_db, tmp_path):
     got = con.execute("select row_number, reason, raw from rejected_rows where batch_id = ?", [summary.batch_id]).fetchall()
     con.close()
     assert got == [(2, "no employee with id 'E99' in the roster", stranger)]
+
+
+# ---------------------------------------------------------------- the same content again
+
+@pytest.fixture
+def company(tmp_path):
+    """A warehouse with the tiny organisation's company files only, and a copy of a provider CSV
+    with one row that cannot be used (E99 is nobody in the roster)."""
+    c = warehouse.connect(tmp_path / "w.duckdb")
+    assert {s.status for s in load_paths(c, [TINY])} == {"loaded"}
+    copy = tmp_path / "udemy.csv"
+    shutil.copyfile(MORE / "udemy.csv", copy)
+    yield c, copy
+    c.close()
+
+
+def batches(con) -> list[tuple]:
+    return one(con, "select batch_id, file_name, status, rows_rejected, same_as_batch from import_batches "
+                    "where kind = 'provider' order by batch_id")
+
+
+def test_the_same_content_again_changes_nothing_and_says_so(company):
+    con, udemy = company
+    first = summary(con, udemy)
+    # Bob completed, Dan in progress; E99 rejected
+    assert (first.status, first.rows_read, first.rows_loaded, first.rows_duplicate, first.rows_rejected) == (
+        "loaded", 3, 2, 0, 1)
+    before = counts(con)
+    assert (before["completion_records"], before["rejected_rows"]) == (2, 1)
+    again = summary(con, udemy)
+    day = one(con, "select cast(finished_at as date) from import_batches where batch_id = ?", [first.batch_id])[0][0]
+    assert again.status == "unchanged"
+    assert again.message == f"Already loaded on {day:%Y-%m-%d} as batch {first.batch_id} (same content): nothing changed."
+    assert again.line() == "udemy.csv: " + again.message
+    assert (again.rows_read, again.rows_loaded, again.rows_rejected) == (0, 0, 0)
+    assert counts(con) == before  # one rejected row, not two
+    assert batches(con) == [(first.batch_id, "udemy.csv", "loaded", 1, None),
+                            (again.batch_id, "udemy.csv", "unchanged", 0, first.batch_id)]  # the attempt is in the history
+    # the same bytes under another name are the same content
+    renamed = udemy.with_name("udemy (1).csv")
+    shutil.copyfile(udemy, renamed)
+    third = summary(con, renamed)
+    assert third.status == "unchanged" and f"as batch {first.batch_id} (same content as udemy.csv)" in third.message
+    assert counts(con) == before
+
+
+def test_one_changed_byte_loads_the_file_again(company):
+    con, udemy = company
+    summary(con, udemy)
+    udemy.write_bytes(udemy.read_bytes().replace(b"No,Body", b"No,Bodz"))  # in the rejected row
+    s = summary(con, udemy)
+    assert (s.status, s.rows_read, s.rows_loaded, s.rows_duplicate, s.rows_rejected) == ("loaded", 3, 0, 2, 1)
+    assert (counts(con)["completion_records"], counts(con)["rejected_rows"]) == (2, 2)
+
+
+def test_a_file_whose_earlier_load_failed_loads_again(company, monkeypatch):
+    con, udemy = company
+
+    def fail(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    with monkeypatch.context() as m:
+        m.setattr(loader, "_write_learning", fail)
+        assert summary(con, udemy).status == "failed"
+    assert (counts(con)["completion_records"], counts(con)["rejected_rows"]) == (0, 0)
+    s = summary(con, udemy)
+    assert (s.status, s.rows_read, s.rows_loaded, s.rows_duplicate, s.rows_rejected) == ("loaded", 3, 2, 0, 1)
+    assert (counts(con)["completion_records"], counts(con)["rejected_rows"]) == (2, 1)
+    assert summary(con, udemy).status == "unchanged"
+
+
+def test_the_same_file_loads_again_once_the_roster_knows_its_learner(company, tmp_path):
+    con, udemy = company
+    summary(con, udemy)
+    roster = tmp_path / "roster-e99.csv"
+    roster.write_text((TINY / "roster.csv").read_text() + "E99,No Body,nobody@tiny.test,Engineer,Platform,Engineering,E1,"
+                      "Berlin,CC1,2025-01-01,\n")
+    assert summary(con, roster).rows_loaded == 1
+    s = summary(con, udemy)
+    # E99's completion now resolves; Bob and Dan are stored already
+    assert (s.status, s.rows_read, s.rows_loaded, s.rows_duplicate, s.rows_rejected) == ("loaded", 3, 1, 2, 0)
+    assert (counts(con)["completion_records"], counts(con)["rejected_rows"]) == (3, 1)
+    assert summary(con, udemy).status == "unchanged"
+
+
+def test_the_same_file_loads_again_after_an_erasure(company):
+    from etl.forget import forget
+
+    con, udemy = company
+    summary(con, udemy)
+    forget(con, "E4")  # Dan's in-progress record goes
+    assert counts(con)["completion_records"] == 1
+    s = summary(con, udemy)
+    # Bob stored already; Dan (E4) and E99 are nobody now
+    assert (s.status, s.rows_read, s.rows_loaded, s.rows_duplicate, s.rows_rejected) == ("loaded", 3, 0, 1, 2)
+
+
+def test_an_older_roster_loads_again_after_a_newer_one_changed_it(tmp_path):
+    c = warehouse.connect(tmp_path / "w.duckdb")
+    older = TINY / "roster.csv"
+    newer = tmp_path / "roster-new.csv"
+    newer.write_text(older.read_text().replace("E4,Dan Diaz,dan@tiny.test,Engineer,Platform",
+                                               "E4,Dan Diaz,dan@tiny.test,Engineer,Insights"))
+    assert summary(c, older).rows_loaded == 5
+    assert summary(c, newer).rows_loaded == 1  # Dan moves to Insights
+    s = summary(c, older)  # moves Dan back to Platform: not "nothing changed"
+    assert (s.status, s.rows_loaded, s.rows_duplicate) == ("loaded", 1, 4)
+    assert one(c, "select team from employees where employee_id = 'E4'") == [("Platform",)]
+    assert summary(c, older).status == "unchanged"
+    c.close()
+
+
+def test_the_same_moodle_report_read_another_way_loads_again(company):
+    con, _ = company
+    report = FIXTURES / "moodle" / "completion-dl101-20240305_1410-comma_separated.csv"
+    assert summary(con, report, tz="Europe/Paris").status == "loaded"
+    assert summary(con, report, tz="Europe/Paris").status == "unchanged"
+    assert summary(con, report, tz="America/New_York").status == "loaded"  # other dates
+
+
+def test_cli_says_a_file_was_already_loaded(tmp_path):
+    db = tmp_path / "cli.duckdb"
+    assert run_cli("load", TINY, db=db).returncode == 0
+    first = run_cli("load", MORE / "udemy.csv", db=db)
+    assert first.returncode == 0 and "udemy.csv (provider): 3 read, 2 loaded, 0 duplicate, 1 rejected" in first.stdout
+    again = run_cli("load", MORE / "udemy.csv", db=db)
+    assert again.returncode == 0, again.stderr
+    lines = again.stdout.splitlines()
+    assert lines[0].startswith("udemy.csv: Already loaded on ") and lines[0].endswith(
+        " as batch 10 (same content): nothing changed.")
+    assert lines[1] == "1 file(s): 0 read, 0 loaded, 0 duplicate, 0 rejected, 1 already loaded, 0 not loaded"
+    reader = duckdb.connect(str(warehouse.read_path(db)), read_only=True)  # published: readers see the attempt
+    assert reader.execute("select status, same_as_batch from import_batches where batch_id = 11").fetchall() == [
+        ("unchanged", 10)]
+    assert reader.execute("select count(*) from rejected_rows").fetchall() == [(1,)]
+    reader.close()
+    status = run_cli("status", db=db)
+    assert "#11" in status.stdout and "udemy.csv: Already loaded on" in status.stdout

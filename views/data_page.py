@@ -9,7 +9,8 @@ st.title("Data")
 
 st.subheader("Upload exports")
 st.caption("Roster, catalog and other company files; Moodle, xAPI, Open Badges, SCORM Cloud and provider CSVs. "
-           "Each file is loaded in one step: a file that cannot be read changes nothing.")
+           "Each file is loaded in one step: a file that cannot be read changes nothing, and a file whose exact "
+           "content was already loaded is noted, not loaded twice, while nothing it depends on has changed.")
 with st.form("upload", clear_on_submit=True):
     files = st.file_uploader("Export files", type=uploads.ACCEPTED, accept_multiple_files=True,
                              max_upload_size=uploads.MAX_UPLOAD_MB, key="upload_files")
@@ -19,7 +20,8 @@ if submitted and files:
         results = uploads.load_uploads([(f.name, f.getvalue()) for f in files])
     st.session_state["upload_results"] = [(s.status, s.line()) for s in results]
 for status, line in st.session_state.get("upload_results", []):
-    (st.error if status == "failed" else st.success)(ui.plain(line), icon=":material/description:")
+    show = {"failed": st.error, "unchanged": st.info}.get(status, st.success)
+    show(ui.plain(line), icon=":material/description:")
 
 if not data.exists():
     st.stop()
