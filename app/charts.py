@@ -36,12 +36,17 @@ def _sanitise(fig: go.Figure) -> None:
                 trace[attr] = _inert(list(value) if isinstance(value, tuple) else value)
 
 
-def _layout(fig: go.Figure, title: str, x: str | None, y: str | None, height: int = 380) -> go.Figure:
+def _layout(fig: go.Figure, title: str, x: str | None, y: str | None, height: int = 380,
+            subtitle: str | None = None) -> go.Figure:
+    """Title (kept short: a chart may get half the page), optional subtitle, axis titles, legend above the plot."""
     _sanitise(fig)
+    head = {"text": _inert(title), "x": 0, "xanchor": "left"}
+    if subtitle:
+        head["subtitle"] = {"text": _inert(subtitle)}
     fig.update_layout(
-        title={"text": _inert(title), "x": 0, "xanchor": "left"},
+        title=head,
         height=height,
-        margin={"l": 10, "r": 10, "t": 60, "b": 10},
+        margin={"l": 10, "r": 10, "t": 84 if subtitle else 60, "b": 10},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "xanchor": "right", "x": 1},
     )
     fig.update_xaxes(title_text=x, automargin=True)
@@ -222,7 +227,9 @@ def goal_trajectory(history: pl.DataFrame, goal: dict) -> go.Figure:
                                  line={"color": STATUS_COLOURS.get(goal.get("status"), "#57606a"), "dash": "dash"}))
     fig.add_hline(y=goal["target_share"] * 100, line_dash="dot", line_color="#1f2328",
                   annotation_text=f"target {goal['target_share'] * 100:.0f}%", annotation_position="top left")
-    _layout(fig, f"{goal['name']}: trajectory to {goal['deadline']:%d %b %Y}", "Date", "Share of population (%)", 320)
+    # the goal's own statement heads its card; it is too long for a title at half the page's width
+    _layout(fig, f"{goal['goal_id']}: share at the level, trajectory to {goal['deadline']:%d %b %Y}", "Date",
+            "Share of population (%)", 340)
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
     return fig
 
@@ -291,8 +298,8 @@ def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
                hovertemplate="%{y}<br>after the plan %{x:.1f}% (+%{customdata} people)<extra></extra>"),
     ])
     fig.update_layout(barmode="group")
-    _layout(fig, f"Coverage of required skills now and after the plan (the {len(labels)} skills it moves most)",
-            "People at the required level among those who need it (%)", None, max(280, 44 * len(labels) + 120))
+    _layout(fig, "Skill coverage now and after the plan", "People at the required level among those who need it (%)",
+            None, max(280, 44 * len(labels) + 144), subtitle=f"The {len(labels)} required skills the plan moves most")
     fig.update_xaxes(range=[0, 100], ticksuffix="%")
     fig.update_yaxes(autorange="reversed")
     return fig

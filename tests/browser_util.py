@@ -206,11 +206,19 @@ def charts(page) -> list[dict]:
 
 
 def problems(page) -> list[str]:
-    """Exceptions, error alerts and Streamlit's "Page not found" dialog shown on the page, as text."""
+    """Exceptions, error alerts, Streamlit's "Page not found" dialog and chart titles cut off, as text."""
     found = [f"exception: {t}" for t in page.locator('[data-testid="stException"]').all_inner_texts()]
     found += [f"dialog: {t}" for t in page.get_by_role("dialog").filter(has_text="Page not found").all_inner_texts()]
     found += [f"error: {t}" for t in page.locator(
         '[data-testid="stAlertContainer"]:has([data-testid="stAlertContentError"])').all_inner_texts()]
+    found += [f"chart title cut at the chart's edge: {t}" for t in page.evaluate("""() =>
+      [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].flatMap(c => {
+        const svg = c.querySelector('svg.main-svg');
+        if (!svg) return [];
+        const edge = svg.getBoundingClientRect().right + 1;
+        return [...c.querySelectorAll('.gtitle, .gtitle-subtitle')]
+          .filter(t => t.getBoundingClientRect().right > edge).map(t => t.textContent);
+      })""")]
     return found
 
 

@@ -67,8 +67,8 @@ s = outcome.summary
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric("Budget used", ui.money(s["cost"], cur), f"{ui.pct(s['budget_used'])} of {ui.money(s['budget'], cur)}",
           delta_color="off", border=True)
-m2.metric("Assignments", f"{s['assignments']:,}", f"{s['people']:,} people · {s['hours']:,.0f} h", delta_color="off",
-          border=True)
+m2.metric("Assignments", f"{s['assignments']:,}", f"{s['people']:,} people", delta_color="off", border=True,
+          help=f"Course assignments in the plan, {s['hours']:,.0f} learning hours in all.")
 m3.metric("Goal progress", f"{s['goal_progress']:,}", help="People brought to a goal's level, counted up to each "
           "goal's target.", border=True)
 m4.metric("Readiness after", ui.pct(s["readiness_after"], 1),
