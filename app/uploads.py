@@ -21,8 +21,11 @@ def safe_name(name: str) -> str:
     return re.sub(r"[^\w.\- ()]+", "_", base)[:150] or "upload"
 
 
-def load_uploads(files: list[tuple[str, bytes]]) -> list[FileSummary]:
-    """Write uploaded files to a private temporary folder and load them; the folder is removed after."""
+def load_uploads(files: list[tuple[str, bytes]], tz: str = "UTC") -> list[FileSummary]:
+    """Write uploaded files to a private temporary folder and load them; the folder is removed after.
+
+    `tz` is the time zone of Moodle exports (their times carry no offset), as `etl load --tz`.
+    """
     folder = Path(tempfile.mkdtemp(prefix="upskill-upload-"))
     try:
         paths, names, rejected = [], {}, []
@@ -36,7 +39,9 @@ def load_uploads(files: list[tuple[str, bytes]]) -> list[FileSummary]:
                 rejected.append(FileSummary(clean, None, "failed",
                                             message=f"{clean} is larger than {MAX_UPLOAD_MB} MB; load it with python -m etl load."))
                 continue
-            target = folder / f"{len(paths):03d}-{clean}"
+            # a folder per file keeps its own name (a Moodle completion report's name says its course)
+            target = folder / f"{len(paths):03d}" / clean
+            target.parent.mkdir()
             target.write_bytes(content)
             paths.append(target)
             names[str(target)] = clean
@@ -44,7 +49,7 @@ def load_uploads(files: list[tuple[str, bytes]]) -> list[FileSummary]:
             return rejected
         con = data.write_connection()
         try:
-            summaries = load_paths(con, paths, display_names=names)
+            summaries = load_paths(con, paths, display_names=names, tz=tz)
         finally:
             con.close()
         if any(s.status in ("loaded", "unchanged") for s in summaries):  # an unchanged attempt shows in the history

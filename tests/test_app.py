@@ -201,3 +201,28 @@ def test_heatmap_marks_suppressed_cells():
     assert [heat.text[0][0], heat.text[1][0]] == ["", "75"]
     assert grey.z[0][0] == 0 and grey.z[1][0] != grey.z[1][0] and grey.text[0][0] == "<5"  # A drawn grey, B not
     assert list(heat.customdata[0][0]) == ["fewer than 5", "?"] and list(heat.customdata[1][0]) == [6, 8]
+
+
+def test_an_uploaded_moodle_report_keeps_its_name_and_is_read_in_the_chosen_time_zone(tmp_path, monkeypatch):
+    """The report's file name says its course (alias cloud-101 of C-CLOUD); its times carry no offset."""
+    from app import uploads
+    from etl.load import load_paths
+
+    from .conftest import TINY
+
+    db = tmp_path / "w.duckdb"
+    con = warehouse.connect(db)
+    load_paths(con, [TINY])
+    con.close()
+    monkeypatch.setenv("UPSKILL_DB", str(db))
+    report = ("ID,Name,Email address,Course complete\n"
+              '7,Bob Baker,Bob.Baker@tiny.test,"31/10/26, 00:30"\n').encode()
+    [s] = uploads.load_uploads([("completion-cloud-101-20261101_0900-comma_separated.csv", report)],
+                               tz="Europe/Berlin")
+    assert (s.status, s.rows_read, s.rows_loaded, s.rows_rejected) == ("loaded", 1, 1, 0), s.line()
+    con = warehouse.connect(db, read_only=True)
+    try:  # 00:30 in Berlin on 31 Oct 2026 (CET, UTC+1) is 23:30 UTC the day before
+        assert con.sql("select employee_id, course_id, completed_at::varchar from completion_records").fetchall() == [
+            ("E2", "C-CLOUD", "2026-10-30 23:30:00")]  # stored in UTC
+    finally:
+        con.close()

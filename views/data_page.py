@@ -1,4 +1,6 @@
 """Data (L&D): import history, rejected rows, freshness per source, uploads."""
+from zoneinfo import available_timezones
+
 import streamlit as st
 
 from app import context, data, ui, uploads
@@ -14,10 +16,14 @@ st.caption("Roster, catalog and other company files; Moodle, xAPI, Open Badges, 
 with st.form("upload", clear_on_submit=True):
     files = st.file_uploader("Export files", type=uploads.ACCEPTED, accept_multiple_files=True,
                              max_upload_size=uploads.MAX_UPLOAD_MB, key="upload_files")
+    zones = sorted(available_timezones() - {"UTC"})
+    tz = st.selectbox("Time zone of Moodle exports", ["UTC", *zones], key="upload_tz",
+                      help="Moodle writes times in the exporting user's time zone without saying which; "
+                           "the other formats carry their own.")
     submitted = st.form_submit_button("Load files", icon=":material/upload:")
 if submitted and files:
     with st.spinner("Loading…"):
-        results = uploads.load_uploads([(f.name, f.getvalue()) for f in files])
+        results = uploads.load_uploads([(f.name, f.getvalue()) for f in files], tz=tz)
     st.session_state["upload_results"] = [(s.status, s.line()) for s in results]
 for status, line in st.session_state.get("upload_results", []):
     show = {"failed": st.error, "unchanged": st.info}.get(status, st.success)
