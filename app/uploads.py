@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 from app import data
-from etl.load import DATA_SUFFIXES, FileSummary, load_paths
+from etl.load import DATA_SUFFIXES, FileSummary, load_paths, recorded
 from etl.warehouse import publish
 
 #: Largest file accepted through the browser (the CLI has no limit).
@@ -52,7 +52,7 @@ def load_uploads(files: list[tuple[str, bytes]], tz: str = "UTC") -> list[FileSu
             summaries = load_paths(con, paths, display_names=names, tz=tz)
         finally:
             con.close()
-        if any(s.status in ("loaded", "unchanged") for s in summaries):  # an unchanged attempt shows in the history
+        if recorded(summaries):  # failed and unchanged attempts show in the history too
             publish(data.db_file())
         return rejected + summaries
     finally:

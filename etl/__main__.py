@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from etl import warehouse
-from etl.load import ALL_KINDS, load_paths, main_progress
+from etl.load import ALL_KINDS, load_paths, main_progress, recorded
 
 SAMPLE_DIR = warehouse.ROOT / "sample_data"
 
@@ -36,7 +36,7 @@ def cmd_load(args) -> int:
     progress = main_progress() if big and sys.stderr.isatty() or big and args.progress else None
     summaries = load_paths(con, args.paths, kind=args.kind, profile=args.profile, tz=args.tz, progress=progress)
     con.close()
-    if any(s.status in ("loaded", "unchanged") for s in summaries):  # an unchanged attempt shows in the history
+    if recorded(summaries):  # failed and unchanged attempts show in the history too
         warehouse.publish(args.db)
     return _print_summaries(summaries)
 

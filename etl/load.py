@@ -318,6 +318,11 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = 
     return FileSummary(name, kind, "loaded", parsed.rows_read, loaded, duplicate, len(rejected), batch_id, message)
 
 
+def recorded(summaries: list[FileSummary]) -> bool:
+    """Whether loading wrote to the warehouse (data, or an attempt for the import history): then publish it."""
+    return any(s.batch_id is not None for s in summaries)
+
+
 def _record_unchanged(con, name: str, kind: str, sha: str, options: str, started, earlier: int,
                       earlier_name: str, earlier_finished) -> FileSummary:
     """Remember that a file's content was already loaded (for the import history); nothing else is written."""

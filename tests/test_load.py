@@ -156,6 +156,10 @@ def test_cli_exit_codes_and_summary(tmp_path):
     failed = run_cli("load", bad, db=db)
     assert failed.returncode == 1
     assert "bad.json: not loaded." in failed.stdout and "Traceback" not in failed.stdout + failed.stderr
+    reader = duckdb.connect(str(warehouse.read_path(db)), read_only=True)  # published: the Data page shows it
+    assert reader.execute("select file_name, status from import_batches order by batch_id desc limit 1").fetchall() == [
+        ("bad.json", "failed")]
+    reader.close()
     status = run_cli("status", db=db)
     assert status.returncode == 0 and "xapi" in status.stdout and "not loaded" in status.stdout
 
