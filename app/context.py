@@ -12,7 +12,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
-from app import data
+from app import data, ui
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,7 @@ def build(viewer: Viewer) -> Context:
     units = data.q("org_units", root=viewer.root)
     options = unit_options(units)
     categories = [ALL_CATEGORIES] + data.q("skill_categories")["category"].to_list()
+    asked = {k: st.query_params.get(k) for k in ("as_of", "unit", "category")}  # what a shared link carries
     with st.sidebar:
         st.subheader("Filters")
         as_of = st.date_input("As of", value=default_as_of(latest), key="as_of", bind="query-params",
@@ -103,11 +104,45 @@ def build(viewer: Viewer) -> Context:
         st.caption(f"Learning records up to {latest:%-d %b %Y}" if latest else "No learning records yet")
         if last_load:
             st.caption(f"Last import {last_load:%-d %b %Y %H:%M} UTC")
+    _link_notice(asked, {"as_of": as_of.isoformat(), "unit": unit, "category": category},
+                 whole if unit == COMPANY else unit)
     ctx = Context(viewer=viewer, as_of=as_of, unit=None if unit == COMPANY else unit,
                   category=None if category == ALL_CATEGORIES else category, currency=meta["currency"] or "USD",
                   latest_record=latest, last_load=meta["last_load"])
     st.session_state[_KEY] = ctx
     return ctx
+
+
+_NOTICE = "_upskill_link_notice"
+
+
+def link_problems(asked: dict, shown: dict, unit_label: str) -> list[str]:
+    """What a link asked for that the filters could not show (Streamlit falls back to the defaults silently)."""
+    problems = []
+    if asked.get("unit") not in (None, shown["unit"]):
+        problems.append(f"the org unit “{asked['unit']}” is not one you can see (it may have been renamed); "
+                        f"showing {unit_label}")
+    if asked.get("category") not in (None, shown["category"]):
+        problems.append(f"the skill category “{asked['category']}” does not exist; showing all categories")
+    if asked.get("as_of") not in (None, shown["as_of"]):
+        problems.append(f"“{asked['as_of']}” is not a date this dashboard can show (YYYY-MM-DD); "
+                        f"showing {shown['as_of']}")
+    return problems
+
+
+def _link_notice(asked: dict, shown: dict, unit_label: str) -> None:
+    """Say which parts of an opened link were not shown, until the viewer changes a filter."""
+    problems = link_problems(asked, shown, unit_label)
+    if problems:
+        st.session_state[_NOTICE] = (problems, shown)
+    kept = st.session_state.get(_NOTICE)
+    if kept is None:
+        return
+    if kept[1] != shown:
+        st.session_state.pop(_NOTICE, None)
+        return
+    text = "; ".join(kept[0])
+    st.warning(ui.plain(f"This link could not be shown as sent: {text}."), icon=":material/link_off:")
 
 
 _VIEWER = "_upskill_viewer"

@@ -226,3 +226,23 @@ def test_an_uploaded_moodle_report_keeps_its_name_and_is_read_in_the_chosen_time
             ("E2", "C-CLOUD", "2026-10-30 23:30:00")]  # stored in UTC
     finally:
         con.close()
+
+
+def test_a_link_with_values_the_filters_cannot_show_says_so(app):
+    at = app(as_of="soon", unit="Research", category="Astrology")
+    no_errors(at)
+    [warning] = [w.value for w in at.warning if "link" in w.value]
+    assert warning == ui.plain(
+        "This link could not be shown as sent: the org unit “Research” is not one you can see (it may have been "
+        "renamed); showing Whole company; the skill category “Astrology” does not exist; showing all categories; "
+        "“soon” is not a date this dashboard can show (YYYY-MM-DD); showing 2025-03-02.")  # the default: the latest record
+    at.run()  # still there on the next run of the same view
+    assert any("could not be shown as sent" in w.value for w in at.warning)
+    at.selectbox(key="unit").select("Platform").run()  # a filter changed: the notice has done its job
+    assert not any("could not be shown as sent" in w.value for w in at.warning)
+
+
+def test_a_good_link_shows_no_notice(app):
+    at = app(as_of="2025-01-01", unit="Platform")
+    no_errors(at)
+    assert not any("could not be shown as sent" in w.value for w in at.warning)

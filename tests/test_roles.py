@@ -89,7 +89,11 @@ def test_lead_cannot_reach_other_teams_through_the_url(signed_in):
                    **{"as": "ld@tiny.test"})
     assert not at.exception
     text = everything(at)
-    assert "Eve Evans" not in text and "Insights" not in text.replace("unit=Insights", "")
+    # the link's own text comes back only in the notice, worded as for a unit that does not exist at all
+    assert "Eve Evans" not in text and "Insights" not in text.replace("unit=Insights", "").replace("“Insights”", "")
+    nowhere = signed_in("bob.baker@tiny.test", "views/coverage_page.py", as_of="2025-06-30", unit="Nowhere")
+    notices = [[w.value for w in run.warning if "link" in w.value] for run in (at, nowhere)]
+    assert notices[0] == [n.replace("Nowhere", "Insights") for n in notices[1]] and len(notices[0]) == 1
     at = signed_in("bob.baker@tiny.test", "views/coverage_page.py", as_of="2025-06-30")
     at.selectbox(key="drill_team").set_value("Platform").run()
     at.selectbox(key="drill_skill").set_value("Cloud").run()
