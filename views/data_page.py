@@ -43,7 +43,7 @@ st.subheader("Rejected rows")
 reasons = data.q("rejected_reasons")
 if reasons.height:
     st.caption("Most common reasons (values replaced by …):")
-    st.dataframe(reasons, hide_index=True)
+    st.dataframe(reasons, hide_index=True, column_config={"reason_kind": "Reason", "rows": "Rows"})
 c1, c2 = st.columns([1, 2])
 batches = history.filter(history["rows_rejected"] > 0)
 options = [None] + batches["batch_id"].to_list()
