@@ -54,6 +54,12 @@ def _layout(fig: go.Figure, title: str, x: str | None, y: str | None, height: in
     return fig
 
 
+def _percent_axis(update) -> None:
+    """A 0-100 % axis whose ends are labelled too (Plotly drops the 100 % tick at the edge of a narrow chart)."""
+    ticks = [0, 25, 50, 75, 100]
+    update(range=[0, 101], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
+
+
 def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], row_title: str = "Team") -> go.Figure:
     """Rows (teams or departments) x skills; colour = coverage (sequential), blank where nobody needs the skill."""
     z = np.full((len(teams), len(skills)), np.nan)
@@ -106,7 +112,7 @@ def line_trend(frame: pl.DataFrame, x: str, y: str, title: str, y_title: str, *,
                       annotation_text="target", annotation_position="top left")
     _layout(fig, title, "Month", y_title)
     if percent:
-        fig.update_yaxes(range=[0, 100], ticksuffix="%")
+        _percent_axis(fig.update_yaxes)
     return fig
 
 
@@ -230,7 +236,7 @@ def goal_trajectory(history: pl.DataFrame, goal: dict) -> go.Figure:
     # the goal's own statement heads its card; it is too long for a title at half the page's width
     _layout(fig, f"{goal['goal_id']}: share at the level, trajectory to {goal['deadline']:%d %b %Y}", "Date",
             "Share of population (%)", 340)
-    fig.update_yaxes(range=[0, 100], ticksuffix="%")
+    _percent_axis(fig.update_yaxes)
     return fig
 
 
@@ -281,7 +287,7 @@ def plan_goals(goals: pl.DataFrame) -> go.Figure:
     fig.update_layout(barmode="group")
     _layout(fig, "Strategic goals: share now and after the plan", "Share of the goal's population (%)", None,
             max(280, 52 * len(labels) + 120))
-    fig.update_xaxes(range=[0, 100], ticksuffix="%")
+    _percent_axis(fig.update_xaxes)
     fig.update_yaxes(autorange="reversed")
     return fig
 
@@ -300,7 +306,7 @@ def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
     fig.update_layout(barmode="group")
     _layout(fig, "Skill coverage now and after the plan", "People at the required level among those who need it (%)",
             None, max(280, 44 * len(labels) + 144), subtitle=f"The {len(labels)} required skills the plan moves most")
-    fig.update_xaxes(range=[0, 100], ticksuffix="%")
+    _percent_axis(fig.update_xaxes)
     fig.update_yaxes(autorange="reversed")
     return fig
 
