@@ -36,6 +36,7 @@ from __future__ import annotations
 import heapq
 import time
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -205,70 +206,233 @@ def _valuable(inst: Instance, key) -> bool:
     return inst.goal_needed.get(gap.goal_id, 0) > 0 if gap.is_goal else gap.weight > 0
 
 
-def _subsets(inst: Instance, idx: list[int], limit: int) -> list[tuple[tuple[int, ...], frozenset]]:
-    """Irredundant sets of one person's candidates within the hours cap (each course adds a gap).
+#: Hours on this grid (and at most _HOURS_MAX) add up exactly in floating point.
+_HOURS_GRID = 1024.0
+_HOURS_MAX = 2.0 ** 20
 
-    Raises TooLarge after `limit` steps: a person with very many candidates would make
-    the enumeration (and the program) too large to solve in a few seconds.
+
+class _Person:
+    """One employee's candidates that close a gap worth something, in instance order, as plain lists.
+
+    Each one's gaps are also bits of an int (bit i: the person's i-th gap), and its
+    scarce seat vendor a bit of ``seat_bits`` (0 for none), so the set arithmetic of the
+    enumeration is on ints. ``terms`` is what each costs when its employee holds no seat.
     """
-    cap = inst.hours_cap if inst.hours_cap is not None else float("inf")
-    useful = {j: frozenset(k for k in inst.candidates[j].closes if _valuable(inst, k)) for j in idx}
-    idx = [j for j in idx if useful[j]]
-    found: list[tuple[tuple[int, ...], frozenset]] = []
-    steps = 0
 
-    def walk(start: int, chosen: list[int], closed: frozenset, hours: float) -> None:
-        nonlocal steps
-        for k in range(start, len(idx)):
-            j = idx[k]
-            c = inst.candidates[j]
-            if hours + c.hours > cap + 1e-9 or useful[j] <= closed:
-                continue
-            steps += 1
-            if steps > limit:
-                raise TooLarge
-            members = chosen + [j]
-            union = closed | useful[j]
-            if all(useful[m] - frozenset().union(*(useful[o] for o in members if o != m)) for m in members):
-                found.append((tuple(members), union))
-            walk(k + 1, members, union, hours + c.hours)
+    def __init__(self, inst: Instance, employee_id: str, idx: list[int], vendor_of: list[str | None],
+                 seat_bits: dict[str, int]):
+        self.employee_id = employee_id
+        useful = {j: frozenset(k for k in inst.candidates[j].closes if _valuable(inst, k)) for j in idx}
+        self.idx = [j for j in idx if useful[j]]
+        self.useful = [useful[j] for j in self.idx]
+        self.hours = [inst.candidates[j].hours for j in self.idx]
+        self.seat = [seat_bits.get(vendor_of[j], 0) for j in self.idx]
+        self.terms = [0.0 if vendor_of[j] is not None and vendor_of[j] not in seat_bits else inst.candidates[j].cost
+                      for j in self.idx]
+        bit: dict = {}
+        self.masks = []
+        for u in self.useful:
+            m = 0
+            for k in u:
+                m |= 1 << bit.setdefault(k, len(bit))
+            self.masks.append(m)
+        self.gaps = (1 << len(bit)) - 1
 
-    walk(0, [], frozenset(), 0.0)
-    return found
+    def cost(self, members: tuple[int, ...] | list[int], seats: int) -> float:
+        """What the members (positions) cost together with these seats: a held seat's vendor's courses are free."""
+        terms, seat = self.terms, self.seat
+        return round(sum([0.0 if seat[p] & seats else terms[p] for p in members]), 2)
+
+    def subsets(self, cap: float, limit: int) -> list[tuple[tuple[int, ...], frozenset, int, int]]:
+        """Irredundant sets of the candidates within the hours cap (each course adds a gap).
+
+        Each as its positions, its gaps, their bits and the bits of its scarce seat vendors.
+
+        The walk adds candidates in order, each one closing a gap the ones before it do
+        not; a set is irredundant when each member closes a gap no other member closes.
+        Raises TooLarge after `limit` steps: a person with very many candidates would make
+        the enumeration (and the program) too large to solve in a few seconds.
+        """
+        useful, masks, hours, seat = self.useful, self.masks, self.hours, self.seat
+        top = cap + 1e-9
+        found: list[tuple[tuple[int, ...], frozenset, int, int]] = []
+        steps = 0
+
+        def walk(start: int, chosen: list[int], closed: frozenset, once: int, twice: int, seats: int,
+                 spent: float, irredundant: bool) -> None:
+            # once: gaps some member closes; twice: gaps two or more members close. The new
+            # member closes a gap no other does; an earlier one may have lost its last one,
+            # but only if the new one closes a gap closed before.
+            nonlocal steps
+            for k in range(start, len(masks)):
+                m = masks[k]
+                if spent + hours[k] > top or not m & ~once:
+                    continue
+                steps += 1
+                if steps > limit:
+                    raise TooLarge
+                union = closed | useful[k]
+                more = twice | (once & m)
+                ok = irredundant and (not once & m or all(masks[p] & ~more for p in chosen))
+                members = chosen + [k]
+                if ok:
+                    found.append((tuple(members), union, once | m, seats | seat[k]))
+                walk(k + 1, members, union, once | m, more, seats | seat[k], spent + hours[k], ok)
+
+        walk(0, [], frozenset(), 0, 0, 0, 0.0, True)
+        return found
+
+    def kept_at_least(self, cap: float, enough: int) -> int:
+        """A lower bound on how many of this person's bundles survive the dominance filter of ``bundles``.
+
+        Counting stops at `enough`. At least one survives when any candidate fits the cap.
+        Beyond that, when every candidate that fits takes a positive number of hours on a
+        grid that adds up exactly: call a candidate *fastest* for a gap when every other
+        candidate closing the gap takes strictly more hours. Give each candidate that is
+        fastest for some gap one such gap (of those, the one the fewest candidates close),
+        and take a set T of such candidates whose chosen gaps have pairwise disjoint sets
+        of closers and whose hours fit the cap. T is a bundle (each member alone closes its
+        chosen gap), and no other set of courses dominates it: closing T's chosen gaps
+        takes a distinct closer of each, each as long as T's member or longer, so any other
+        set takes strictly more hours. A seat version of T then survives unless a version
+        with fewer seats costs no more, which is checked on the costs themselves.
+        """
+        hours, top = self.hours, cap + 1e-9
+        fits = [p for p in range(len(hours)) if not hours[p] > top]  # as the walk tests a single course
+        if not fits:
+            return 0
+        if not all(0.0 < hours[p] <= _HOURS_MAX and (hours[p] * _HOURS_GRID).is_integer() for p in fits):
+            return 1
+        closers: dict = {}
+        for p in fits:
+            for k in self.useful[p]:
+                closers[k] = closers.get(k, 0) | 1 << p
+        chosen: dict[int, int] = {}  # fastest candidate -> the closers of its chosen gap, as bits
+        for p in fits:
+            for k in self.useful[p]:
+                them = closers[k]
+                if all(hours[q] > hours[p] for q in fits if them >> q & 1 and q != p) and (
+                        p not in chosen or (them.bit_count(), them) < (chosen[p].bit_count(), chosen[p])):
+                    chosen[p] = them
+        order = sorted(chosen)
+        seat = self.seat
+        count = 0
+
+        def versions(members: list[int], seats: int) -> int:
+            if not seats:
+                return 1
+            if not seats & (seats - 1):  # one vendor: with its seat and without
+                return 1 + (self.cost(members, 0) > self.cost(members, seats))
+            costs = {s: self.cost(members, s) for s in range(seats + 1) if s & seats == s}
+            return sum(all(c > cost for f, c in costs.items() if f & s == f and f != s) for s, cost in costs.items())
+
+        def walk(start: int, members: list[int], used: int, seats: int, spent: float) -> None:
+            nonlocal count
+            for i in range(start, len(order)):
+                p = order[i]
+                if count >= enough:
+                    return
+                if chosen[p] & used or spent + hours[p] > top:
+                    continue
+                count += versions(members + [p], seats | seat[p])
+                walk(i + 1, members + [p], used | chosen[p], seats | seat[p], spent + hours[p])
+
+        walk(0, [], 0, 0, 0.0)
+        return max(count, 1)
+
+
+def _undominated(ranked: list[tuple], gaps: int) -> list[tuple]:
+    """The bundles of one person (ranked as in ``bundles``) that no bundle kept before them dominates.
+
+    Dominating: closing at least the same gaps, costing and taking no more, using no more
+    seats. Ranked by cost first, every bundle kept before costs no more, so what decides
+    is the fewest hours of a kept bundle per (gaps, seats) among supersets of the gaps
+    and subsets of the seats: whichever are fewer, those are looked up or the kept ones
+    scanned. `gaps` has a bit for each gap of the person. A cost or hours that is not a
+    number (never from the warehouse) orders nothing; then each kept bundle is compared
+    in full.
+    """
+    kept = []
+    if not all(r[0] == r[0] and r[1] == r[1] for r in ranked):
+        for r in ranked:
+            if not any(k[7] & r[7] == r[7] and k[0] <= r[0] and k[1] <= r[1] and not k[5] & ~r[5] for k in kept):
+                kept.append(r)
+        return kept
+    fewest: dict[tuple[int, int], float] = {}  # (gap bits, seat bits) -> fewest hours of a kept bundle
+    for r in ranked:
+        hours, seats, bits = r[1], r[5], r[7]
+        free = gaps & ~bits
+        if len(fewest) <= 1 << (free.bit_count() + seats.bit_count()):
+            dominated = any(b & bits == bits and not s & ~seats and h <= hours for (b, s), h in fewest.items())
+        else:
+            dominated, more = False, free
+            while not dominated:
+                wider, fewer = bits | more, seats
+                while True:
+                    h = fewest.get((wider, fewer))
+                    if h is not None and h <= hours:
+                        dominated = True
+                        break
+                    if not fewer:
+                        break
+                    fewer = (fewer - 1) & seats
+                if not more:
+                    break
+                more = (more - 1) & free
+        if not dominated:
+            kept.append(r)
+            fewest[(bits, seats)] = hours
+    return kept
 
 
 def bundles(inst: Instance, limit: int = MAX_BUNDLES) -> list[Bundle]:
-    """Every employee's undominated bundles (see the module docstring); TooLarge past `limit`."""
-    scarce = scarce_seat_vendors(inst)
+    """Every employee's undominated bundles (see the module docstring); TooLarge past `limit`.
+
+    First the lower bounds of ``_Person.kept_at_least`` are added up over the employees:
+    past `limit`, enumerating would end in TooLarge too, so it is raised at once.
+    """
+    scarce = sorted(scarce_seat_vendors(inst))
+    seat_bits = {v: 1 << i for i, v in enumerate(scarce)}
+    cap = inst.hours_cap if inst.hours_cap is not None else float("inf")
+    vendor_of = [inst.seat_vendor(c) for c in inst.candidates]
     per_person: dict[str, list[int]] = {}
     for j, c in enumerate(inst.candidates):
         per_person.setdefault(c.employee_id, []).append(j)
+    people: dict[str, _Person] = {}
+    at_least = 0
+    # Most candidates first: their bounds are the largest, so the sum passes the limit soonest.
+    for employee in sorted(per_person, key=lambda e: (-len(per_person[e]), e)):
+        person = people[employee] = _Person(inst, employee, per_person[employee], vendor_of, seat_bits)
+        at_least += person.kept_at_least(cap, limit + 1 - at_least)
+        if at_least > limit:
+            raise TooLarge
+    seat_sets: dict[int, frozenset[str]] = {}
     out: list[Bundle] = []
-    for employee in sorted(per_person):
-        mine: list[Bundle] = []
-        for members, closes in _subsets(inst, per_person[employee], limit - len(out)):
-            cands = [inst.candidates[j] for j in members]
-            weight = sum(inst.gaps[k].weight for k in closes if not inst.gaps[k].is_goal)
-            goals: dict[str, int] = {}
-            for k in closes:
-                if inst.gaps[k].is_goal:
-                    goals[inst.gaps[k].goal_id] = goals.get(inst.gaps[k].goal_id, 0) + 1
-            hours = sum(c.hours for c in cands)
-            vendors = sorted({inst.seat_vendor(c) for c in cands} & scarce)
-            for mask in range(1 << len(vendors)):
-                seats = frozenset(v for i, v in enumerate(vendors) if mask >> i & 1)
-                cost = sum(0.0 if inst.seat_vendor(c) is not None and (inst.seat_vendor(c) not in scarce
-                                                                       or inst.seat_vendor(c) in seats)
-                           else c.cost for c in cands)
-                mine.append(Bundle(employee, members, seats, round(cost, 2), hours, weight,
-                                   tuple(sorted(goals.items())), closes))
-        mine.sort(key=lambda b: (b.cost, b.hours, len(b.seats), -len(b.closes), b.members))
-        kept: list[Bundle] = []
-        for b in mine:
-            if not any(k.closes >= b.closes and k.cost <= b.cost and k.hours <= b.hours and k.seats <= b.seats
-                       for k in kept):
-                kept.append(b)
-        out.extend(kept)
+    for employee in sorted(people):
+        person = people[employee]
+        found = person.subsets(cap, limit - len(out))
+        ranked = []  # (cost, hours, number of seats, -number of gaps, members, seat bits, found, gap bits)
+        for i, (members, closes, bits, vendors) in enumerate(found):
+            js = tuple([person.idx[p] for p in members])
+            hours = sum([person.hours[p] for p in members])
+            for seats in range(vendors + 1):
+                if seats & vendors == seats:
+                    ranked.append((person.cost(members, seats), hours, seats.bit_count(), -len(closes), js, seats,
+                                   i, bits))
+        ranked.sort(key=itemgetter(0, 1, 2, 3, 4))
+        described: dict[int, tuple[float, tuple[tuple[str, int], ...]]] = {}
+        for cost, hours, _, _, js, seats, i, _ in _undominated(ranked, person.gaps):
+            closes = found[i][1]
+            if i not in described:
+                weight = sum(inst.gaps[k].weight for k in closes if not inst.gaps[k].is_goal)
+                goals: dict[str, int] = {}
+                for k in closes:
+                    if inst.gaps[k].is_goal:
+                        goals[inst.gaps[k].goal_id] = goals.get(inst.gaps[k].goal_id, 0) + 1
+                described[i] = (weight, tuple(sorted(goals.items())))
+            if seats not in seat_sets:
+                seat_sets[seats] = frozenset(v for v in scarce if seat_bits[v] & seats)
+            out.append(Bundle(person.employee_id, js, seat_sets[seats], cost, hours, *described[i], closes))
         if len(out) > limit:
             raise TooLarge
     return out

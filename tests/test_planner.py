@@ -15,11 +15,13 @@ import polars as pl
 import pytest
 
 from etl import warehouse
+from planner import solve as solve_module
 from planner.model import (
-    Offer, build_instance, candidates_for, evaluate, goal_gap, needed_people, prune_dominated, requirement_gap,
+    Candidate, Instance, Offer, build_instance, candidates_for, evaluate, goal_gap, needed_people, prune_dominated,
+    requirement_gap,
 )
 from planner.plan import PlanError, PlanRequest, make_plan
-from planner.solve import greedy, solve
+from planner.solve import TooLarge, bundles, greedy, solve
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -188,6 +190,94 @@ def test_the_fallback_says_so():
     assert sol.method == "greedy" and not sol.optimal
     assert "greedy plan, not proven optimal" in sol.message
     assert sol.value.requirement_weight == 2.0 and sol.value.cost == 20.0
+
+
+def hand_instance(courses, idle=None, cap=40.0) -> Instance:
+    """Candidates as (employee, course, vendor, cost, hours, skills closed), each skill a requirement of weight 1."""
+    gaps, cands = {}, []
+    for employee, course, vendor, cost, hours, skills in courses:
+        needs = [requirement_gap(employee, s, 0, 1) for s in skills]
+        gaps.update((g.key, g) for g in needs)
+        cands.append(Candidate(employee, course, vendor, cost, hours, frozenset(g.key for g in needs)))
+    return Instance(cands, gaps, {}, dict(idle or {}), budget=1000.0, hours_cap=cap)
+
+
+def bundle_rows(inst, bs) -> set[tuple]:
+    return {(b.employee_id, tuple(inst.candidates[j].course_id for j in b.members), tuple(sorted(b.seats)), b.cost,
+             b.hours) for b in bs}
+
+
+def test_a_lower_bound_on_the_bundles_decides_the_fallback_before_enumerating(monkeypatch):
+    # Ann needs A and B, Ben A; LL has one idle seat for two possible users, so a bundle
+    # with an LL course comes with and without the seat. Ann's irredundant sets: A1, A2,
+    # B, A1+B, A2+B (A1+A2 closes A twice); with the seat versions 7 bundles, none
+    # dominated (A2 at 50 / 4 h is cheaper than A1 without a seat at 100 / 2 h but longer;
+    # A2+B 80 / 7 h against A1+B 130 / 5 h alike). Ben: A1 with and without the seat, 2.
+    # In all 9.
+    # The bound: A1 is the fastest course for A (2 h, A2 takes 4), B the only one for B,
+    # and the courses closing A ({A1, A2}) and B ({B}) are apart, so A1, B and A1+B
+    # count, those with A1 twice (the seat saves 100): 5; Ben 2. In all 7.
+    inst = hand_instance([("ann", "A1", "LL", 100.0, 2.0, ["A"]), ("ann", "A2", None, 50.0, 4.0, ["A"]),
+                          ("ann", "B", None, 30.0, 3.0, ["B"]), ("ben", "A1", "LL", 100.0, 2.0, ["A"])],
+                         idle={"LL": 1})
+    enumerated = []
+    subsets = solve_module._Person.subsets
+    monkeypatch.setattr(solve_module._Person, "subsets",
+                        lambda person, *args: enumerated.append(person.employee_id) or subsets(person, *args))
+    with pytest.raises(TooLarge):
+        bundles(inst, 6)  # 7 > 6: decided on the bound, nobody's sets enumerated
+    assert enumerated == []
+    with pytest.raises(TooLarge):
+        bundles(inst, 7)  # the bound is not past 7: enumerated, and Ben's bundles make it 9 > 7
+    assert enumerated == ["ann", "ben"]
+    assert bundle_rows(inst, bundles(inst, 9)) == {
+        ("ann", ("A1",), ("LL",), 0.0, 2.0), ("ann", ("A1",), (), 100.0, 2.0), ("ann", ("A2",), (), 50.0, 4.0),
+        ("ann", ("B",), (), 30.0, 3.0), ("ann", ("A1", "B"), ("LL",), 30.0, 5.0), ("ann", ("A1", "B"), (), 130.0, 5.0),
+        ("ann", ("A2", "B"), (), 80.0, 7.0), ("ben", ("A1",), ("LL",), 0.0, 2.0), ("ben", ("A1",), (), 100.0, 2.0)}
+    assert solve(inst, max_bundles=6).method == "greedy"
+    sol = solve(inst, max_bundles=9)
+    assert sol.method == "exact" and sol.stats["bundles"] == 9
+
+
+def test_the_bound_never_counts_a_bundle_that_could_be_dominated():
+    # Bob's P (A) and Q (B), 5 / 1 h each: he keeps P, Q and P+Q, 3, and the bound counts all 3.
+    bob = [("bob", "P", None, 5.0, 1.0, ["A"]), ("bob", "Q", None, 5.0, 1.0, ["B"])]
+    # Ann: X1 (100, 10 h) and X2 (120, 9 h) close A and B, Y closes A and Z B (10, 2 h each).
+    # Y+Z (20, 4 h) dominates both X, so Ann keeps Y, Z and Y+Z: 3, and with Bob 6. The
+    # walk takes 5 steps for Ann (X1, X2, Y, Y+Z, Z) and 3 for Bob, within 6 and 6 - 3, so 6
+    # is solved exactly. The bound counts Y and Z, not Y+Z (both X close A and B, so the
+    # closers of A and of B overlap): 2 + 3 = 5. Counting each course that no other course
+    # dominates would say 4 for Ann, 7 > 6 in all.
+    inst = hand_instance([("ann", "X1", None, 100.0, 10.0, ["A", "B"]), ("ann", "X2", None, 120.0, 9.0, ["A", "B"]),
+                          ("ann", "Y", None, 10.0, 2.0, ["A"]), ("ann", "Z", None, 10.0, 2.0, ["B"])] + bob)
+    assert bundle_rows(inst, bundles(inst, 6)) == {
+        ("ann", ("Y",), (), 10.0, 2.0), ("ann", ("Z",), (), 10.0, 2.0), ("ann", ("Y", "Z"), (), 20.0, 4.0),
+        ("bob", ("P",), (), 5.0, 1.0), ("bob", ("Q",), (), 5.0, 1.0), ("bob", ("P", "Q"), (), 10.0, 2.0)}
+    with pytest.raises(TooLarge):
+        bundles(inst, 5)  # Bob's 3 steps > 5 - 3
+    # Abe's W takes no time: Y+W (10, 2 h) closes more than Y at the same cost and hours, so
+    # Abe keeps W and Y+W, 2 (in 3 steps), and with Bob 5. With a course of 0 h the bound
+    # counts 1 for Abe, 4 in all; Y, W and Y+W would be 3, 6 > 5 in all.
+    inst = hand_instance([("abe", "Y", None, 10.0, 2.0, ["A"]), ("abe", "W", None, 0.0, 0.0, ["B"])] + bob)
+    assert bundle_rows(inst, bundles(inst, 5)) == {
+        ("abe", ("W",), (), 0.0, 0.0), ("abe", ("Y", "W"), (), 10.0, 2.0),
+        ("bob", ("P",), (), 5.0, 1.0), ("bob", ("Q",), (), 5.0, 1.0), ("bob", ("P", "Q"), (), 10.0, 2.0)}
+    assert solve(inst, max_bundles=5).method == "exact"
+    with pytest.raises(TooLarge):
+        bundles(inst, 4)
+    # Ada's X closes A, B and C (10, 3 h), Y, Z and U one each (10, 2 h): X dominates every
+    # pair and the triple of Y, Z, U, so Ada keeps X, Y, Z, U: 4 (in 8 steps: X, Y, Y+Z,
+    # Y+Z+U, Y+U, Z, Z+U, U), and with Bob 7, solved exactly within 8. Each of Y, Z, U is
+    # the fastest for its gap, but X closes all three: the bound counts them alone, 3 + 3 = 6;
+    # counting their unions too would say 7 for Ada, 10 > 8 in all.
+    inst = hand_instance([("ada", "X", None, 10.0, 3.0, ["A", "B", "C"]), ("ada", "Y", None, 10.0, 2.0, ["A"]),
+                          ("ada", "Z", None, 10.0, 2.0, ["B"]), ("ada", "U", None, 10.0, 2.0, ["C"])] + bob)
+    assert bundle_rows(inst, bundles(inst, 8)) == {
+        ("ada", ("X",), (), 10.0, 3.0), ("ada", ("Y",), (), 10.0, 2.0), ("ada", ("Z",), (), 10.0, 2.0),
+        ("ada", ("U",), (), 10.0, 2.0),
+        ("bob", ("P",), (), 5.0, 1.0), ("bob", ("Q",), (), 5.0, 1.0), ("bob", ("P", "Q"), (), 10.0, 2.0)}
+    with pytest.raises(TooLarge):
+        bundles(inst, 7)  # Ada's 8 steps > 7
 
 
 # ------------------------------------------------------------------ generated instances
