@@ -95,7 +95,8 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], 
     height = max(360, 26 * len(teams) + 160)
     _layout(fig, f"Skill coverage by {row_title.lower()} (% of people who need the skill and have it)", "Skill",
             row_title, height)
-    fig.update_xaxes(tickangle=-60, side="bottom", dtick=1, tickfont={"size": 10 if dense else 12})
+    # many skills: upright names in a small font, one per column (slanted ones overlap their neighbours)
+    fig.update_xaxes(tickangle=-90 if dense else -60, side="bottom", dtick=1, tickfont={"size": 9 if dense else 12})
     fig.update_yaxes(dtick=1)
     fig.update_yaxes(autorange="reversed")
     return fig

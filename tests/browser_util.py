@@ -219,6 +219,27 @@ def problems(page) -> list[str]:
         return [...c.querySelectorAll('.gtitle, .gtitle-subtitle')]
           .filter(t => t.getBoundingClientRect().right > edge).map(t => t.textContent);
       })""")]
+    found += [f"chart tick labels overlap: {t}" for t in page.evaluate(r"""() =>
+      [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].flatMap(c => {
+        // upright or level labels only: the boxes of slanted ones overlap though their letters do not
+        const out = [];
+        for (const [axis, sel] of [['x', '.xtick text'], ['y', '.ytick text']]) {
+          const labels = [...c.querySelectorAll(sel)].filter(t => {
+            const r = (t.getAttribute('transform') || '').match(/rotate\(([-\d.]+)/);
+            return !r || Math.abs(Math.abs(parseFloat(r[1])) - 90) < 1;
+          }).map(t => ({text: t.textContent, box: t.getBoundingClientRect()}))
+            .filter(l => l.text && l.box.width > 0);
+          const key = axis === 'x' ? 'left' : 'top', end = axis === 'x' ? 'right' : 'bottom';
+          labels.sort((a, b) => a.box[key] - b.box[key]);
+          for (let i = 1; i < labels.length; i++) {
+            if (labels[i].box[key] < labels[i - 1].box[end] - 1) {
+              out.push(`${labels[i - 1].text} / ${labels[i].text}`);
+              break;
+            }
+          }
+        }
+        return out;
+      })""")]
     return found
 
 
