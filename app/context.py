@@ -45,6 +45,11 @@ class Context:
     extra: dict = field(default_factory=dict)
 
     @property
+    def scope_label(self) -> str:
+        """The selection as the page headers name it: the unit, else everyone the viewer may see."""
+        return self.unit or ("everyone you lead" if self.viewer.role == "lead" else "whole company")
+
+    @property
     def scope(self) -> dict:
         """Keyword arguments for every scoped query: the viewer's tree and the org-unit filter."""
         return {"root": self.viewer.root, "unit": self.unit}

@@ -190,3 +190,10 @@ def test_lead_sees_no_budget_and_counts_hide_small_goals(signed_in):
     assert "Spend vs budget" not in [m.label for m in at.metric]
     at = signed_in("ceo@tiny.test", as_of="2025-06-30")
     assert {m.label: m.value for m in at.metric}["Goals on course"] == "0 of 0"  # both goals cover < 5 people
+
+
+def test_page_headers_name_the_viewers_scope(signed_in):
+    lead = signed_in("bob.baker@tiny.test", "views/coverage_page.py", as_of="2025-06-30")
+    assert lead.caption[0].value.startswith("As of 30 Jun 2025 · everyone you lead · ")
+    ld = signed_in("ld@tiny.test", "views/coverage_page.py", as_of="2025-06-30")
+    assert ld.caption[0].value.startswith("As of 30 Jun 2025 · whole company · ")

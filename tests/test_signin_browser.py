@@ -217,6 +217,9 @@ def test_lead_sees_only_their_tree(page, server, provider):
     wait_for_charts(page)
     assert problems(page) == []
     main = page.locator('[data-testid="stMain"]').text_content()
+    # the page says the link's unit was not shown, in the link's own words (as for a unit that does not exist)
+    assert "the org unit “Insights” is not one you can see" in main
+    main = main.replace("the org unit “Insights”", "")
     assert "Eve Evans" not in main and "Alice Archer" not in main and "Insights" not in main
     full_page_screenshot(page, SCREENSHOTS / "signin_lead_coverage_other_team.png")
 

@@ -6,7 +6,7 @@ from app import charts, context, data, ui
 ctx = context.get()
 
 st.title("Skill coverage")
-st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.unit or 'whole company')} · "
+st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.scope_label)} · "
            f"{ui.plain(ctx.category or 'all skill categories')}")
 
 units = ctx.units()

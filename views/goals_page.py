@@ -6,7 +6,7 @@ from app import charts, context, data, ui
 ctx = context.get()
 
 st.title("Strategic goals")
-st.caption(f"As of {ui.day(ctx.as_of)} · {ctx.unit or 'whole company'} · " + ui.DEFINITIONS["goal_status"])
+st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.scope_label)} · " + ui.DEFINITIONS["goal_status"])
 goals = data.q("goal_status", as_of=ctx.as_of, **ctx.scope)
 if goals.is_empty():
     st.info("No strategic goals loaded yet: load a goals.csv (goal_id, name, skill, min_level, scope, roles, "

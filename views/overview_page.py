@@ -9,7 +9,7 @@ ctx = context.get()
 D = ui.DEFINITIONS
 
 st.title("Overview")
-st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.unit or 'whole company')} · changes against 90 days earlier")
+st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.scope_label)} · changes against 90 days earlier")
 
 readiness = data.q("readiness_at", as_of=ctx.as_of, **ctx.scope)
 goals = data.q("goal_status", as_of=ctx.as_of, **ctx.scope)

@@ -10,7 +10,7 @@ ctx = context.get()
 cur = ctx.currency
 
 st.title("Training planner")
-st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.unit or 'whole company')} · amounts in {cur}")
+st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.scope_label)} · amounts in {cur}")
 if not ctx.viewer.sees_names:
     st.info("The planner assigns courses to people by name, which executives do not see. Strategic goals shows "
             "where each goal is heading.")

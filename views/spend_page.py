@@ -7,7 +7,7 @@ ctx = context.get()
 cur = ctx.currency
 
 st.title("Training spend")
-st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.unit or 'whole company')} · amounts in {ui.plain(cur)}")
+st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.scope_label)} · amounts in {ui.plain(cur)}")
 
 projection = data.q("spend_projection", as_of=ctx.as_of, unit=ctx.unit).row(0, named=True)
 budgets = data.q("budgets", as_of=ctx.as_of, unit=ctx.unit)
