@@ -34,6 +34,7 @@ two is returned, so the result is never worse than greedy.
 from __future__ import annotations
 
 import heapq
+import math
 import time
 from dataclasses import dataclass, field
 from operator import itemgetter
@@ -42,7 +43,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
-from planner.model import Candidate, Evaluation, Instance, PlanValue, evaluate
+from planner.model import Evaluation, Instance, PlanValue, evaluate
 
 #: Above this many bundles the exact program is not even built: greedy, and the result says so.
 MAX_BUNDLES = 200_000
@@ -69,30 +70,6 @@ class Solution:
 
 # ------------------------------------------------------------------ greedy baseline
 
-def _effective_cost(inst: Instance, c: Candidate, holders: dict[str, set[str]], idle_left: dict[str, int]) -> float:
-    """What taking c costs now: nothing if its employee holds, or can still get, an idle seat of its vendor."""
-    v = inst.seat_vendor(c)
-    if v is None:
-        return c.cost
-    if c.employee_id in holders.get(v, ()) or idle_left.get(v, 0) > 0:
-        return 0.0
-    return c.cost
-
-
-def _gains(inst: Instance, c: Candidate, closed: set, goal_done: dict[str, int]) -> tuple[int, float]:
-    """What c would add now: goal steps still under their targets, and the weight of gaps still open."""
-    goal_gain, req_gain = 0, 0.0
-    for key in c.closes:
-        if key in closed:
-            continue
-        gap = inst.gaps[key]
-        if gap.is_goal:
-            goal_gain += goal_done.get(gap.goal_id, 0) < inst.goal_needed.get(gap.goal_id, 0)
-        else:
-            req_gain += gap.weight
-    return goal_gain, req_gain
-
-
 def greedy(inst: Instance) -> list[int]:
     """The baseline: repeatedly take the affordable assignment with the most gain per unit of cost.
 
@@ -100,69 +77,147 @@ def greedy(inst: Instance) -> list[int]:
     a free assignment (price 0, or an idle seat left) beats any paid one. Keys only fall
     as gaps close and seats run out, except when someone takes an idle seat (their other
     courses of that vendor become free), so a lazy priority queue with re-pushes is exact.
+
+    A candidate's key is (-goal gain / cost, -requirement gain / cost, hours, index),
+    smallest first, a cost under 1e-9 counting as 1e-9; the goal gain counts its open
+    goal gaps whose goal is still short, the requirement gain adds up the weights of
+    its open requirement gaps in the order of ``closes``. The queue is the first keys,
+    sorted once, plus a heap of the re-pushed ones: the smaller of the two heads is the
+    heap minimum, because with finite costs, hours and weights no key holds a NaN and
+    keys are totally ordered. (With a NaN the plan would depend on the heap's layout, so
+    then every key goes through one heap, built and used as the keys come.) Gaps, goals,
+    people and (person, seat vendor) pairs are numbered once, and the state lives in
+    lists indexed by those numbers.
     """
     tiny = 1e-9
-    closed: set = set()
-    goal_done: dict[str, int] = {}
-    holders: dict[str, set[str]] = {}
+    cands = inst.candidates
+    gap_list = list(inst.gaps.values())
+    gap_id = {key: g for g, key in enumerate(inst.gaps)}
+    goal_index: dict[str, int] = {}
+    for gap in gap_list:
+        if gap.is_goal and gap.goal_id not in goal_index:
+            goal_index[gap.goal_id] = len(goal_index)
+    goal_of = [goal_index[gap.goal_id] if gap.is_goal else -1 for gap in gap_list]  # -1: a requirement
+    weight = [0.0 if gap.is_goal else gap.weight for gap in gap_list]
+    need = [inst.goal_needed.get(goal, 0) for goal in goal_index]
+    gaps_of = [tuple(map(gap_id.__getitem__, c.closes)) for c in cands]  # in the order of c.closes
+    price = [c.cost for c in cands]
+    paid_div = [max(cost, tiny) for cost in price]  # what a paid key divides by; a free one divides by tiny
+    hours = [c.hours for c in cands]
+    person_index: dict[str, int] = {}
+    person_of = [person_index.setdefault(c.employee_id, len(person_index)) for c in cands]
     idle_left = dict(inst.idle_seats)
-    hours_used: dict[str, float] = {}
-    budget_left = inst.budget
-    chosen: list[int] = []
-    taken: set[int] = set()
-
-    def key_of(j: int):
-        c = inst.candidates[j]
-        gg, rg = _gains(inst, c, closed, goal_done)
-        if gg == 0 and rg <= 0:
-            return None
-        cost = _effective_cost(inst, c, holders, idle_left)
-        return (-gg / max(cost, tiny), -rg / max(cost, tiny), c.hours, j)
-
-    by_seat: dict[tuple[str, str], list[int]] = {}
-    heap = []
-    for j, c in enumerate(inst.candidates):
+    slot_index: dict[tuple[int, str], int] = {}  # (person, seat vendor) -> slot
+    slot_vendor: list[str] = []
+    slot_members: list[list[int]] = []  # per slot: its candidates, in order
+    slot_of = []  # per candidate: its slot, or -1 when no idle seat can make it free
+    first = []
+    for j, c in enumerate(cands):
         v = inst.seat_vendor(c)
-        if v is not None:
-            by_seat.setdefault((c.employee_id, v), []).append(j)
-        k = key_of(j)
-        if k is not None:
-            heap.append(k)
-    heapq.heapify(heap)
-    while heap:
-        popped = heapq.heappop(heap)
+        if v is None:
+            slot_of.append(-1)
+            cost = price[j]
+        else:
+            s = slot_index.get((person_of[j], v))
+            if s is None:
+                s = slot_index[(person_of[j], v)] = len(slot_vendor)
+                slot_vendor.append(v)
+                slot_members.append([])
+            slot_of.append(s)
+            slot_members[s].append(j)
+            cost = 0.0  # its vendor has idle seats left
+        gg, rg = 0, 0.0
+        for g in gaps_of[j]:
+            gi = goal_of[g]
+            if gi < 0:
+                rg += weight[g]
+            else:
+                gg += 0 < need[gi]
+        if not (gg == 0 and rg <= 0):
+            first.append((-gg / max(cost, tiny), -rg / max(cost, tiny), hours[j], j))
+    finite = all(map(math.isfinite, price)) and all(map(math.isfinite, hours)) and all(map(math.isfinite, weight))
+    if finite:
+        first.sort()
+        heap: list = []
+    else:
+        heap, first = first, []
+        heapq.heapify(heap)
+
+    closed = [False] * len(gap_list)
+    goal_done = [0] * len(need)
+    held = [False] * len(slot_vendor)
+    hours_used = [0.0] * len(person_index)
+    budget_left = inst.budget
+    hours_cap = inst.hours_cap
+    chosen: list[int] = []
+    taken = [False] * len(cands)
+    heappush, heappop = heapq.heappush, heapq.heappop
+    pos, n_first = 0, len(first)
+    while True:
+        if pos < n_first:
+            if heap and heap[0] < first[pos]:
+                popped = heappop(heap)
+            else:
+                popped = first[pos]
+                pos += 1
+        elif heap:
+            popped = heappop(heap)
+        else:
+            break
         j = popped[3]
-        if j in taken:
+        if taken[j]:
             continue
-        current = key_of(j)
-        if current is None:
+        gg, rg = 0, 0.0  # j's key now
+        for g in gaps_of[j]:
+            if not closed[g]:
+                gi = goal_of[g]
+                if gi < 0:
+                    rg += weight[g]
+                else:
+                    gg += goal_done[gi] < need[gi]
+        if gg == 0 and rg <= 0:
             continue
-        if current[:3] != popped[:3] and heap and current > heap[0]:
-            heapq.heappush(heap, current)
+        s = slot_of[j]
+        if s >= 0 and (held[s] or idle_left[slot_vendor[s]] > 0):
+            cost, div = 0.0, tiny
+        else:
+            cost, div = price[j], paid_div[j]
+        k0, k1 = -gg / div, -rg / div
+        if k0 != popped[0] or k1 != popped[1]:  # (hours and index never change)
+            current = (k0, k1, hours[j], j)
+            if (heap and current > heap[0]) or (pos < n_first and current > first[pos]):
+                heappush(heap, current)
+                continue
+        p = person_of[j]
+        used = hours_used[p]
+        if cost > budget_left + 1e-9 or (hours_cap is not None and used + hours[j] > hours_cap + 1e-9):
             continue
-        c = inst.candidates[j]
-        cost = _effective_cost(inst, c, holders, idle_left)
-        used = hours_used.get(c.employee_id, 0.0)
-        if cost > budget_left + 1e-9 or (inst.hours_cap is not None and used + c.hours > inst.hours_cap + 1e-9):
-            continue
-        taken.add(j)
+        taken[j] = True
         chosen.append(j)
         budget_left -= cost
-        hours_used[c.employee_id] = used + c.hours
-        for key in c.closes:
-            if key not in closed:
-                closed.add(key)
-                gap = inst.gaps[key]
-                if gap.is_goal:
-                    goal_done[gap.goal_id] = goal_done.get(gap.goal_id, 0) + 1
-        v = inst.seat_vendor(c)
-        if v is not None and c.employee_id not in holders.get(v, set()) and idle_left.get(v, 0) > 0:
-            holders.setdefault(v, set()).add(c.employee_id)
-            idle_left[v] -= 1
-            for other in by_seat.get((c.employee_id, v), []):
-                k = key_of(other) if other not in taken else None
-                if k is not None:
-                    heapq.heappush(heap, k)
+        hours_used[p] = used + hours[j]
+        for g in gaps_of[j]:
+            if not closed[g]:
+                closed[g] = True
+                gi = goal_of[g]
+                if gi >= 0:
+                    goal_done[gi] += 1
+        if s >= 0 and not held[s] and idle_left[slot_vendor[s]] > 0:
+            held[s] = True
+            idle_left[slot_vendor[s]] -= 1
+            for o in slot_members[s]:  # now free: their keys rise
+                if taken[o]:
+                    continue
+                gg, rg = 0, 0.0
+                for g in gaps_of[o]:
+                    if not closed[g]:
+                        gi = goal_of[g]
+                        if gi < 0:
+                            rg += weight[g]
+                        else:
+                            gg += goal_done[gi] < need[gi]
+                if not (gg == 0 and rg <= 0):
+                    heappush(heap, (-gg / tiny, -rg / tiny, hours[o], o))
     return sorted(chosen)
 
 

@@ -202,6 +202,23 @@ def hand_instance(courses, idle=None, cap=40.0) -> Instance:
     return Instance(cands, gaps, {}, dict(idle or {}), budget=1000.0, hours_cap=cap)
 
 
+
+def test_greedy_breaks_ties_by_hours_then_order_and_frees_a_seat_holders_other_courses():
+    # One idle LinkedIn seat; every course closes one requirement of weight 1.
+    # Free first: Ben's 2-hour course goes before Ann's 4-hour ones, so Ben gets the seat.
+    # Ann's courses now cost 100 each; the budget buys the first of the two (same gain per
+    # cost, same hours), not the second.
+    inst = hand_instance([("ann", "LL-A", "LL", 100.0, 4.0, ["SQL"]), ("ann", "LL-B", "LL", 100.0, 4.0, ["Python"]),
+                          ("ben", "LL-C", "LL", 100.0, 2.0, ["SQL"])], idle={"LL": 1})
+    inst.budget = 100.0
+    assert [inst.candidates[j].course_id for j in greedy(inst)] == ["LL-A", "LL-C"]
+    # Cara's 1-hour course takes the seat; her 8-hour one is then free too and beats
+    # Dan's (4 hours, but no seat left for him: it would cost 50, and there is no budget).
+    inst = hand_instance([("cara", "LL-D", "LL", 50.0, 1.0, ["SQL"]), ("cara", "LL-E", "LL", 50.0, 8.0, ["Python"]),
+                          ("dan", "LL-F", "LL", 50.0, 4.0, ["SQL"])], idle={"LL": 1})
+    inst.budget = 0.0
+    assert [inst.candidates[j].course_id for j in greedy(inst)] == ["LL-D", "LL-E"]
+
 def bundle_rows(inst, bs) -> set[tuple]:
     return {(b.employee_id, tuple(inst.candidates[j].course_id for j in b.members), tuple(sorted(b.seats)), b.cost,
              b.hours) for b in bs}
