@@ -172,11 +172,13 @@ def show_suppressed(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def table(frame: pl.DataFrame, name: str, *, column_config: dict | None = None, height: int | None = None,
-          key: str | None = None) -> None:
+          key: str | None = None, download_frame: pl.DataFrame | None = None,
+          download_label: str = "Download CSV") -> None:
     """A table with its CSV download underneath. Cells are shown as text, never as HTML.
 
     Long tables show their first MAX_TABLE_ROWS rows (a browser cannot usefully show more, and
-    every row shown travels to it on each run); the download has every row.
+    every row shown travels to it on each run); the download has every row (of `download_frame`
+    when the file has other columns than the table).
 
     Suppressed small groups (executives' view) read "fewer than 5" in every cell the rule emptied.
     """
@@ -187,7 +189,7 @@ def table(frame: pl.DataFrame, name: str, *, column_config: dict | None = None, 
                  height=min(height, rows_height) if height else "auto")
     if frame.height > shown.height:
         st.caption(f"The first {shown.height:,} of {frame.height:,} rows; the CSV below holds them all.")
-    download(frame, name, key=key)
+    download(frame if download_frame is None else download_frame, name, download_label, key=key)
 
 
 def day(d: date | None) -> str:

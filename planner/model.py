@@ -206,12 +206,14 @@ def candidates_for(gaps: Iterable[Gap], offers: Iterable[Offer], hours_cap: floa
     Courses without a usable price, and courses longer than the hours cap on their own,
     can never be in a plan and are left out here.
     """
-    by_skill: dict[str, list[Offer]] = defaultdict(list)
+    # each offer with its levels by skill (Offer.level_of, looked up once instead of per gap)
+    by_skill: dict[str, list[tuple[Offer, dict[str, int]]]] = defaultdict(list)
     for o in offers:
         if o.cost is None or (hours_cap is not None and o.hours > hours_cap + 1e-9):
             continue
+        levels = {s: o.level_of(s) for s, _ in o.skills}
         for skill, _ in o.skills:
-            by_skill[skill].append(o)
+            by_skill[skill].append((o, levels))
     gaps_of: dict[str, list[Gap]] = defaultdict(list)
     for g in gaps:
         gaps_of[g.employee_id].append(g)
@@ -220,11 +222,11 @@ def candidates_for(gaps: Iterable[Gap], offers: Iterable[Offer], hours_cap: floa
         mine = gaps_of[employee]
         seen: set[str] = set()
         for g in mine:
-            for o in by_skill.get(g.skill, []):
-                if o.course_id in seen or o.level_of(g.skill) < g.needed:
+            for o, levels in by_skill.get(g.skill, ()):
+                if o.course_id in seen or levels[g.skill] < g.needed:
                     continue
                 seen.add(o.course_id)
-                closes = frozenset(x.key for x in mine if o.level_of(x.skill) >= x.needed)
+                closes = frozenset(x.key for x in mine if levels.get(x.skill, 0) >= x.needed)
                 out.append(Candidate(employee, o.course_id, o.vendor, float(o.cost), float(o.hours), closes))
     return out
 

@@ -8,6 +8,7 @@ course in the catalog can close. The page, the command line and the tests call i
 from __future__ import annotations
 
 import time
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -122,7 +123,7 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     built = time.perf_counter() - started
     solution = solve(inst, req.time_limit, req.max_bundles)
 
-    offer_by_id = {o.course_id: o for o in offers}
+    levels_of = {o.course_id: {s: o.level_of(s) for s, _ in o.skills} for o in offers}
     gaps_by_person: dict[str, list[dict]] = {}
     for r in gaps.iter_rows(named=True):
         gaps_by_person.setdefault(r["employee_id"], []).append(r)
@@ -133,9 +134,9 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     rows, closed_all = [], set()
     for j in solution.chosen:
         c = inst.candidates[j]
-        offer = offer_by_id[c.course_id]
+        levels = levels_of[c.course_id]
         mine = gaps_by_person.get(c.employee_id, [])
-        closes = [g for g in mine if offer.level_of(g["skill"]) >= g["needed"]]
+        closes = [g for g in mine if levels.get(g["skill"], 0) >= g["needed"]]
         for g in closes:
             closed_all.add((g["goal_id"], g["employee_id"], g["skill"]))
         cost = solution.evaluation.costs[j]
@@ -203,8 +204,9 @@ def _goals_now_after(goal_shares: pl.DataFrame, gaps: pl.DataFrame, closed: set,
                      req: PlanRequest) -> pl.DataFrame:
     """Each open goal's share today and once the plan is done, next to its target."""
     rows = []
+    gained_by_goal = Counter(goal for goal, _, _ in closed if goal is not None)
     for g in goal_shares.iter_rows(named=True):
-        gained = sum(1 for goal, _, _ in closed if goal == g["goal_id"])
+        gained = gained_by_goal[g["goal_id"]]
         pop = g["population"]
         rows.append({
             "goal_id": g["goal_id"], "name": g["name"], "skill": g["skill"], "min_level": g["min_level"],

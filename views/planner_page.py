@@ -94,9 +94,8 @@ st.subheader("The plan")
 if outcome.plan.is_empty():
     st.info("Nothing to assign: no affordable course closes a selected gap within the caps.")
 else:
-    st.dataframe(outcome.plan, hide_index=True, column_config=ui.columns_for(outcome.plan), height=420)
-    ui.download(outcome.export(), f"training_plan_{ctx.as_of}", label="Download for LMS bulk assignment (CSV)",
-                key="dl_plan")
+    ui.table(outcome.plan, f"training_plan_{ctx.as_of}", height=420, key="dl_plan", download_frame=outcome.export(),
+             download_label="Download for LMS bulk assignment (CSV)")
 
 st.subheader("Gaps the catalog cannot close")
 if outcome.catalog_gaps.is_empty():
