@@ -555,7 +555,9 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
         "from _staged where employee_id is null or course_id is null order by row_number").fetchall()
     raws = parsed.raw_of([r[0] for r in unresolved])
     rejected = [(r[1], r[2], raw) for r, raw in zip(unresolved, raws)]
+    # the file's rows now live in DuckDB: let go of them before DuckDB's own steps need memory
     del frame
+    parsed.records, parsed.raw_source = parsed.records.clear(), None
     mark("unresolved")
     kind = parsed.kind
     rank_old = STATUS_RANK.format(col="t.status")
