@@ -174,19 +174,26 @@ QUALITATIVE = ["#4c78a8", "#72b7b2", "#f2cf5b", "#9d755d", "#b279a2", "#bab0ac",
 
 
 def stacked_bars(frame: pl.DataFrame, x: str, colour: str, y: str, title: str, x_title: str, y_title: str) -> go.Figure:
+    """Horizontal bars of `y` per `x` (largest first, names readable however many), stacked by `colour`."""
     fig = go.Figure()
     order = frame.group_by(x).agg(pl.col(y).sum()).sort(y, descending=True)[x].to_list()
     for i, key in enumerate(frame[colour].unique().sort().to_list()):
         part = frame.filter(pl.col(colour) == key)
-        fig.add_trace(go.Bar(name=str(key), x=part[x].to_list(), y=part[y].to_list(),
+        fig.add_trace(go.Bar(name=str(key), y=part[x].to_list(), x=part[y].to_list(), orientation="h",
                              marker_color=QUALITATIVE[i % len(QUALITATIVE)],
-                             hovertemplate=f"%{{x}} · {key}<br>%{{y:,.0f}}<extra></extra>"))
-    fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.45, "yanchor": "top", "x": 0,
-                                               "xanchor": "left", "title": {"text": label_of(colour)}})
-    _layout(fig, title, x_title, y_title, 460)
-    fig.update_layout(legend={"y": -0.45, "yanchor": "top", "x": 0, "xanchor": "left"})
-    fig.update_xaxes(tickangle=-45, categoryorder="array", categoryarray=order, dtick=1)
+                             hovertemplate=f"%{{y}} · {key}<br>%{{x:,.0f}}<extra></extra>"))
+    fig.update_layout(barmode="stack")
+    _layout(fig, title, y_title, x_title, _bars_height(len(order)))
+    # a legend of several rows above the plot would cover the title: it stands beside the bars
+    fig.update_layout(legend={"title": {"text": label_of(colour)}, "orientation": "v", "x": 1.02, "xanchor": "left",
+                              "y": 1, "yanchor": "top"})
+    fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", dtick=1)
     return fig
+
+
+def _bars_height(bars: int) -> int:
+    """Height of a horizontal bar chart: room for each name, a title and an axis."""
+    return max(320, 22 * bars + 170)
 
 
 def label_of(column: str) -> str:
@@ -198,7 +205,10 @@ def simple_bars(x: list, y: list, title: str, x_title: str, y_title: str, *, tex
     bar = go.Bar(x=y if horizontal else x, y=x if horizontal else y, text=text, textposition="auto",
                  marker_color=colour, orientation="h" if horizontal else "v")
     fig = go.Figure(bar)
-    _layout(fig, title, y_title if horizontal else x_title, x_title if horizontal else y_title)
+    _layout(fig, title, y_title if horizontal else x_title, x_title if horizontal else y_title,
+            _bars_height(len(x)) if horizontal else 380)
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", dtick=1)  # first item on top
     return fig
 
 

@@ -48,7 +48,8 @@ with right:
     shown = cpc.filter(cpc["cost_per_completion"].is_not_null())
     st.plotly_chart(charts.simple_bars(shown["vendor"].to_list(), shown["cost_per_completion"].to_list(),
                                        "Cost per completion this year by vendor", "Vendor", f"{cur} per completion",
-                                       text=[ui.money(v, cur) for v in shown["cost_per_completion"].to_list()]),
+                                       text=[ui.money(v, cur) for v in shown["cost_per_completion"].to_list()],
+                                       horizontal=True),
                     key="cost_per_completion")
     st.caption(ui.DEFINITIONS["cost_per_completion"])
     ui.table(cpc, "cost_per_completion")
