@@ -136,10 +136,15 @@ def file_sha256(path: Path) -> str:
 
 #: The warehouse data the outcome of loading a file depends on, per kind: table -> the
 #: columns that matter (None: all but batch_id). Learning records depend on the people
-#: and courses they resolve against (the records already stored only ever move forward,
-#: so a file loaded before cannot change them again); a company file on its own tables.
+#: and courses they resolve against; a company file on its own tables.
 _LEARNING_BASIS = {"employees": ("employee_id", "email"), "courses": ("course_id", "title"),
                    "course_aliases": ("alias", "course_id")}
+#: What else a learning file depends on when its load skipped completions that another
+#: source had already recorded on the same day: those are skipped only while that record
+#: stands. Records only added since cannot un-skip anything; a record voided, or moved
+#: forward by a later file, can: voids are in `voided_statements`, and moving records
+#: forward bumps the setting `records_revision` (see `_write_learning`).
+_REPEAT_BASIS = {"voided_statements": ("statement_id",), "settings": ("key", "value")}
 
 
 def _basis_tables(kind: str) -> dict[str, tuple[str, ...] | None]:
@@ -152,10 +157,12 @@ def _basis_tables(kind: str) -> dict[str, tuple[str, ...] | None]:
     return {company.SPECS[kind].table: None}
 
 
-def warehouse_basis(con: duckdb.DuckDBPyConnection, kind: str) -> str:
-    """A fingerprint of the warehouse data that loading a file of this kind depends on."""
-    parts = []
-    for table, columns in _basis_tables(kind).items():
+def warehouse_basis(con: duckdb.DuckDBPyConnection, kind: str, repeats: bool = False) -> str:
+    """A fingerprint of the warehouse data that loading a file of this kind depends on
+    (`repeats`: a learning file whose load skipped completions recorded by another source)."""
+    parts = ["repeats"] if repeats else []
+    tables = _basis_tables(kind) | (_REPEAT_BASIS if repeats and kind in LEARNING_KINDS else {})
+    for table, columns in tables.items():
         if columns is None:
             columns = tuple(r[0] for r in con.execute(
                 "select column_name from information_schema.columns where table_schema = 'main' "
@@ -175,7 +182,8 @@ def _digest(*chunks: bytes) -> str:
 
 @functools.cache
 def _reader_version(kind: str) -> str:
-    """Changes whenever the code that reads and loads this kind changes (a new version of the product)."""
+    """Changes whenever the reader of this kind, the record types or the loader change (the
+    evidence refresh and SQL models are not part of it: they change no loaded record)."""
     module = company if kind in company.SPECS else _module(kind)
     files = [Path(__file__), Path(importlib.import_module("etl.records").__file__), Path(module.__file__)]
     return _digest(*(f.read_bytes() for f in files))
@@ -217,8 +225,8 @@ def loaded_before(con: duckdb.DuckDBPyConnection, sha: str, kind: str, options: 
         [sha, kind, options]).fetchall()
     if not earlier:
         return None
-    basis = warehouse_basis(con, kind)
-    return next((row[:3] for row in earlier if row[3] == basis), None)
+    bases = {warehouse_basis(con, kind), warehouse_basis(con, kind, repeats=True)}
+    return next((row[:3] for row in earlier if row[3] in bases), None)
 
 
 def _order_key(kind: str | None) -> int:
@@ -289,10 +297,11 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = 
             "insert into import_batches (batch_id, file_name, file_sha256, kind, read_options, status, started_at) "
             "values (?, ?, ?, ?, ?, 'loading', ?)", [batch_id, name, sha, kind, options, started])
         step("resolving", 0.4)
+        repeats = False
         if kind in company.SPECS:
             loaded, duplicate, extra_rejected = _write_company(con, parsed, batch_id)
         else:
-            loaded, duplicate, extra_rejected = _write_learning(con, parsed, batch_id, mark)
+            loaded, duplicate, extra_rejected, repeats = _write_learning(con, parsed, batch_id, mark)
         step("writing", 0.8)
         rejected = [(batch_id, r.row_number, r.reason, r.raw) for r in parsed.rejected] + [
             (batch_id, *r) for r in extra_rejected]
@@ -305,7 +314,7 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = 
         con.execute(
             "update import_batches set rows_read = ?, rows_loaded = ?, rows_duplicate = ?, rows_rejected = ?, "
             "status = 'loaded', message = ?, basis_sha256 = ?, finished_at = ? where batch_id = ?",
-            [parsed.rows_read, loaded, duplicate, len(rejected), message or None, warehouse_basis(con, kind),
+            [parsed.rows_read, loaded, duplicate, len(rejected), message or None, warehouse_basis(con, kind, repeats),
              now_utc(), batch_id])
         mark("rejected rows")
         con.execute("commit")
@@ -524,8 +533,11 @@ end
 """
 
 
-def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None) -> tuple[int, int, list]:
-    """Resolve, de-duplicate and store learning records; returns (loaded, duplicate, rejected).
+def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None) -> tuple[int, int, list, bool]:
+    """Resolve, de-duplicate and store learning records; returns (loaded, duplicate, rejected, and
+    whether completions another source had recorded the same day were skipped).
+
+    Empties ``parsed.records`` (and its ``raw_source``) once DuckDB holds the rows: memory.
 
     The verbatim records stay in Polars: only the few rows that are rejected need them,
     and a million of them would otherwise be copied through every step below.
@@ -592,16 +604,24 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
             from vs_stored v
         )
         select * from same_day
-        where better and not seen_elsewhere
-          and (evidence_no = 1 or status not in ('completed', 'passed') or completed_at is null)
+        where better and (evidence_no = 1 or status not in ('completed', 'passed') or completed_at is null)
     """)
+    # completions another source already recorded that day are skipped, and the batch remembers
+    # that it skipped some (a later void or move of those records makes loading it again useful)
+    repeats = scalar(con, "select count(*) from _fresh where seen_elsewhere") > 0
+    con.execute("delete from _fresh where seen_elsewhere")
     candidates = scalar(con, "select count(*) from _staged where employee_id is not null and course_id is not null")
     con.execute("drop table _staged")
     mark("dedup")
     fresh = scalar(con, "select count(*) from _fresh")
     # One row per source record: a stored record that this file moves forward is replaced.
-    con.execute(f"delete from completion_records where source_kind = '{kind}' "
-                "and source_record_id in (select source_record_id from _fresh where stored)")
+    if scalar(con, "select count(*) from _fresh where stored"):
+        con.execute(f"delete from completion_records where source_kind = '{kind}' "
+                    "and source_record_id in (select source_record_id from _fresh where stored)")
+        # a file loaded before may have been skipped as a repeat of a record that has now moved
+        con.execute("insert or replace into settings select 'records_revision', "
+                    "cast(coalesce(max(try_cast(value as bigint)), 0) + 1 as varchar) "
+                    "from settings where key = 'records_revision'")
     con.execute(f"""
         insert into completion_records
             (source_kind, source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
@@ -621,7 +641,7 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
     refresh_evidence(con, touched, mark)
     for t in ("_incoming", "_staged", "_fresh"):
         con.execute(f"drop table if exists {t}")
-    return fresh, candidates - fresh, rejected
+    return fresh, candidates - fresh, rejected, repeats
 
 
 def main_progress(stream=sys.stderr):

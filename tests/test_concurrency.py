@@ -122,6 +122,8 @@ def test_the_server_keeps_answering_while_loads_run(published, tmp_path):
         server.stop()
     assert not seen_errors, seen_errors
     assert visits >= 4
-    # company, records, the loop's 4 new files (its 8 other loads find their content already loaded), the roster
-    assert records(warehouse.read_path(published))[1] == 9 + 2 + 4 + 1
+    # company, records, the loop's 4 new files, udemy.csv once more (it skipped a completion recorded elsewhere
+    # that day, and udemy-later then moved records forward), its 7 other loads find their content already
+    # loaded; the roster
+    assert records(warehouse.read_path(published))[1] == 9 + 2 + 4 + 1 + 1
     assert "Research" in caption

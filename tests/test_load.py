@@ -378,3 +378,35 @@ def test_cli_says_a_file_was_already_loaded(tmp_path):
     reader.close()
     status = run_cli("status", db=db)
     assert "#11" in status.stdout and "udemy.csv: Already loaded on" in status.stdout
+
+
+def test_a_repeat_loads_again_once_what_it_repeated_is_voided(company, tmp_path):
+    """Bob's Moodle completion repeats an xAPI statement of the same day, so it is skipped; once the
+    statement is voided, the same Moodle report must load again and bring the completion back."""
+    import json
+
+    con, _ = company
+    statement = json.loads((TINY_RECORDS / "lrs-export.json").read_text())["statements"][0]
+    assert statement["actor"]["mbox"].lower() == "mailto:bob.baker@tiny.test"  # Bob, Cloud, 15 Jun 2024
+    (tmp_path / "x.jsonl").write_text(json.dumps(statement) + "\n")
+    void = {"id": "00000000-0000-4000-8000-0000000000aa",
+            "actor": {"objectType": "Agent", "mbox": "mailto:admin@lrs.tiny.test"},
+            "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-US": "voided"}},
+            "object": {"objectType": "StatementRef", "id": statement["id"]}, "timestamp": "2024-07-01T12:00:00Z"}
+    (tmp_path / "v.jsonl").write_text(json.dumps(void) + "\n")
+    report = tmp_path / "completion-cloud-101-20240701_0900-comma_separated.csv"
+    report.write_text('ID,Name,Email address,Course complete\n7,Bob Baker,Bob.Baker@tiny.test,"15/06/24, 12:00"\n')
+
+    def evidence():
+        return one(con, "select count(*) from evidence where employee_id = 'E2' and skill = 'Cloud'")[0][0]
+
+    assert summary(con, tmp_path / "x.jsonl").rows_loaded == 1
+    s = summary(con, report)
+    assert (s.status, s.rows_loaded, s.rows_duplicate) == ("loaded", 0, 1)  # the same completion, same day
+    assert evidence() == 1
+    assert summary(con, tmp_path / "v.jsonl").status == "loaded"
+    assert evidence() == 0
+    s = summary(con, report)
+    assert (s.status, s.rows_loaded) == ("loaded", 1)  # not "already loaded": what it repeated is gone
+    assert evidence() == 1
+    assert summary(con, report).status == "unchanged"
