@@ -5,9 +5,9 @@ parameters, so a filtered view is a link) and the pages read it with ``get()``.
 """
 from __future__ import annotations
 
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 
 import polars as pl
 import streamlit as st
@@ -109,7 +109,7 @@ def build(viewer: Viewer) -> Context:
         st.caption(f"Learning records up to {latest:%-d %b %Y}" if latest else "No learning records yet")
         if last_load:
             st.caption(f"Last import {last_load:%-d %b %Y %H:%M} UTC")
-    _link_notice(asked, {"as_of": as_of.isoformat(), "unit": unit, "category": category},
+    _link_notice(asked, {"as_of": as_of, "unit": unit, "category": category},
                  whole if unit == COMPANY else unit)
     ctx = Context(viewer=viewer, as_of=as_of, unit=None if unit == COMPANY else unit,
                   category=None if category == ALL_CATEGORIES else category, currency=meta["currency"] or "USD",
@@ -121,17 +121,32 @@ def build(viewer: Viewer) -> Context:
 _NOTICE = "_upskill_link_notice"
 
 
+def _link_date(text: str) -> date | None:
+    """A link's date as the date widget reads it (2026-06-30, 2026/06/30, 2026-6-30); None if it is none."""
+    for pattern in ("%Y-%m-%d", "%Y/%m/%d"):
+        with suppress(ValueError):
+            return datetime.strptime(text.strip(), pattern).date()
+    return None
+
+
 def link_problems(asked: dict, shown: dict, unit_label: str) -> list[str]:
-    """What a link asked for that the filters could not show (Streamlit falls back to the defaults silently)."""
+    """What a link asked for that the filters could not show (Streamlit falls back to the defaults silently).
+
+    `shown` holds the filters' values (as_of as a date), `unit_label` the unit as the sidebar names it.
+    """
     problems = []
-    if asked.get("unit") not in (None, shown["unit"]):
+    if asked.get("unit") not in (None, shown["unit"], unit_label):
+        showing = unit_label if shown["unit"] != COMPANY else unit_label[:1].lower() + unit_label[1:]
         problems.append(f"the org unit “{asked['unit']}” is not one you can see (it may have been renamed); "
-                        f"showing {unit_label}")
+                        f"showing {showing}")
     if asked.get("category") not in (None, shown["category"]):
         problems.append(f"the skill category “{asked['category']}” does not exist; showing all categories")
-    if asked.get("as_of") not in (None, shown["as_of"]):
-        problems.append(f"“{asked['as_of']}” is not a date this dashboard can show (YYYY-MM-DD); "
-                        f"showing {shown['as_of']}")
+    if asked.get("as_of") is not None:
+        wanted = _link_date(asked["as_of"])
+        if wanted is None:
+            problems.append(f"“{asked['as_of']}” is not a date (write it as YYYY-MM-DD); showing {shown['as_of']}")
+        elif wanted != shown["as_of"]:
+            problems.append(f"{wanted} is outside the dates this dashboard replays; showing {shown['as_of']}")
     return problems
 
 

@@ -234,8 +234,8 @@ def test_a_link_with_values_the_filters_cannot_show_says_so(app):
     [warning] = [w.value for w in at.warning if "link" in w.value]
     assert warning == ui.plain(
         "This link could not be shown as sent: the org unit “Research” is not one you can see (it may have been "
-        "renamed); showing Whole company; the skill category “Astrology” does not exist; showing all categories; "
-        "“soon” is not a date this dashboard can show (YYYY-MM-DD); showing 2025-03-02.")  # the default: the latest record
+        "renamed); showing whole company; the skill category “Astrology” does not exist; showing all categories; "
+        "“soon” is not a date (write it as YYYY-MM-DD); showing 2025-03-02.")  # the default: the latest record
     at.run()  # still there on the next run of the same view
     assert any("could not be shown as sent" in w.value for w in at.warning)
     at.selectbox(key="unit").select("Platform").run()  # a filter changed: the notice has done its job
@@ -243,6 +243,15 @@ def test_a_link_with_values_the_filters_cannot_show_says_so(app):
 
 
 def test_a_good_link_shows_no_notice(app):
-    at = app(as_of="2025-01-01", unit="Platform")
-    no_errors(at)
-    assert not any("could not be shown as sent" in w.value for w in at.warning)
+    for as_of in ("2025-01-01", "2025/01/01", "2025-1-1"):  # the forms the date filter reads
+        at = app(as_of=as_of, unit="Platform")
+        no_errors(at)
+        assert at.date_input(key="as_of").value == date(2025, 1, 1)
+        assert not any("could not be shown as sent" in w.value for w in at.warning), as_of
+
+
+def test_a_link_with_a_date_outside_the_filters_range_says_so(app):
+    at = app(as_of="2010-01-01")  # the date filter reaches 10 years back from its default, 2 Mar 2025
+    [warning] = [w.value for w in at.warning if "link" in w.value]
+    assert warning == ui.plain("This link could not be shown as sent: 2010-01-01 is outside the dates this "
+                               "dashboard replays; showing 2025-03-02.")
