@@ -11,7 +11,7 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import privacy
+from app import privacy, ui
 
 from .conftest import FIXTURES
 
@@ -197,3 +197,12 @@ def test_page_headers_name_the_viewers_scope(signed_in):
     assert lead.caption[0].value.startswith("As of 30 Jun 2025 · everyone you lead · ")
     ld = signed_in("ld@tiny.test", "views/coverage_page.py", as_of="2025-06-30")
     assert ld.caption[0].value.startswith("As of 30 Jun 2025 · whole company · ")
+
+
+def test_a_leads_own_link_to_everyone_they_lead_shows_no_notice(signed_in):
+    at = signed_in("bob.baker@tiny.test", "views/coverage_page.py", as_of="2025-06-30", unit="Everyone I lead")
+    assert not any("could not be shown as sent" in w.value for w in at.warning)
+    at = signed_in("bob.baker@tiny.test", "views/coverage_page.py", as_of="2025-06-30", unit="Nowhere")
+    assert [w.value for w in at.warning if "could not be shown" in w.value] == [ui.plain(
+        "This link could not be shown as sent: the org unit “Nowhere” is not one you can see (it may have been "
+        "renamed); showing everyone I lead.")]
