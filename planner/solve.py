@@ -378,7 +378,7 @@ class _Person:
                 return 1
             if not seats & (seats - 1):  # one vendor: with its seat and without
                 return 1 + (self.cost(members, 0) > self.cost(members, seats))
-            costs = {s: self.cost(members, s) for s in range(seats + 1) if s & seats == s}
+            costs = {s: self.cost(members, s) for s in _submasks(seats)}
             return sum(all(c > cost for f, c in costs.items() if f & s == f and f != s) for s, cost in costs.items())
 
         def walk(start: int, members: list[int], used: int, seats: int, spent: float) -> None:
@@ -440,6 +440,16 @@ def _undominated(ranked: list[tuple], gaps: int) -> list[tuple]:
     return kept
 
 
+def _submasks(mask: int) -> list[int]:
+    """Every subset of the bits of `mask`, in increasing order (2^bits of them, not 2^highest bit)."""
+    out, s = [], mask
+    while True:
+        out.append(s)
+        if not s:
+            return out[::-1]
+        s = (s - 1) & mask
+
+
 def bundles(inst: Instance, limit: int = MAX_BUNDLES) -> list[Bundle]:
     """Every employee's undominated bundles (see the module docstring); TooLarge past `limit`.
 
@@ -470,10 +480,9 @@ def bundles(inst: Instance, limit: int = MAX_BUNDLES) -> list[Bundle]:
         for i, (members, closes, bits, vendors) in enumerate(found):
             js = tuple([person.idx[p] for p in members])
             hours = sum([person.hours[p] for p in members])
-            for seats in range(vendors + 1):
-                if seats & vendors == seats:
-                    ranked.append((person.cost(members, seats), hours, seats.bit_count(), -len(closes), js, seats,
-                                   i, bits))
+            for seats in _submasks(vendors):
+                ranked.append((person.cost(members, seats), hours, seats.bit_count(), -len(closes), js, seats,
+                               i, bits))
         ranked.sort(key=itemgetter(0, 1, 2, 3, 4))
         described: dict[int, tuple[float, tuple[tuple[str, int], ...]]] = {}
         for cost, hours, _, _, js, seats, i, _ in _undominated(ranked, person.gaps):

@@ -490,3 +490,13 @@ def test_cli_bad_input_is_one_sentence_and_exit_2(tiny_db, args, message):
 def test_cli_without_a_warehouse(tmp_path):
     done = run_cli("--db", str(tmp_path / "none.duckdb"), "--as-of", "2025-06-30", "--budget", "10")
     assert done.returncode == 2 and "There is no warehouse" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_seat_versions_walk_only_the_vendors_a_bundle_uses():
+    from planner.solve import _submasks
+
+    assert _submasks(0) == [0]
+    assert _submasks(0b1010) == [0, 0b10, 0b1000, 0b1010]  # 4 versions, not the 11 numbers up to 0b1010
+    assert _submasks(1 << 20) == [0, 1 << 20]
+    for mask in range(64):
+        assert _submasks(mask) == [s for s in range(mask + 1) if s & mask == s]
