@@ -202,7 +202,6 @@ def hand_instance(courses, idle=None, cap=40.0) -> Instance:
     return Instance(cands, gaps, {}, dict(idle or {}), budget=1000.0, hours_cap=cap)
 
 
-
 def test_greedy_breaks_ties_by_hours_then_order_and_frees_a_seat_holders_other_courses():
     # One idle LinkedIn seat; every course closes one requirement of weight 1.
     # Free first: Ben's 2-hour course goes before Ann's 4-hour ones, so Ben gets the seat.
@@ -218,6 +217,7 @@ def test_greedy_breaks_ties_by_hours_then_order_and_frees_a_seat_holders_other_c
                           ("dan", "LL-F", "LL", 50.0, 4.0, ["SQL"])], idle={"LL": 1})
     inst.budget = 0.0
     assert [inst.candidates[j].course_id for j in greedy(inst)] == ["LL-D", "LL-E"]
+
 
 def bundle_rows(inst, bs) -> set[tuple]:
     return {(b.employee_id, tuple(inst.candidates[j].course_id for j in b.members), tuple(sorted(b.seats)), b.cost,
