@@ -255,3 +255,10 @@ def test_a_link_with_a_date_outside_the_filters_range_says_so(app):
     [warning] = [w.value for w in at.warning if "link" in w.value]
     assert warning == ui.plain("This link could not be shown as sent: 2010-01-01 is outside the dates this "
                                "dashboard replays; showing 2025-03-02.")
+
+
+def test_overview_goal_table_says_statuses_in_words(app):
+    at = app(as_of="2025-06-30")
+    no_errors(at)
+    [table] = [d.value for d in at.dataframe if "status" in d.value.columns and "name" in d.value.columns]
+    assert set(table["status"]) <= {"Achieved", "On track", "At risk", "Off track"} and len(table) > 0

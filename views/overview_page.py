@@ -1,6 +1,7 @@
 """Overview (executives): readiness, goals, spend vs budget, learners, expiring credentials."""
 from datetime import timedelta
 
+import polars as pl
 import streamlit as st
 
 from app import charts, context, data, ui
@@ -57,7 +58,8 @@ if goals.height:
     st.plotly_chart(charts.goal_gaps(goals), key="goal_gaps")
     st.caption(D["goal_share"] + " Bars: share now minus target, in percentage points (red: short of it).")
     ui.table(goals.sort("gap", descending=True, nulls_last=True).select(
-        "goal_id", "name", "status", "share", "target_share", "gap", "deadline", "population", "meeting"),
+        "goal_id", "name", pl.col("status").replace(charts.STATUS_LABELS), "share", "target_share", "gap",
+        "deadline", "population", "meeting"),
         "goal_gaps", column_config={"target_share": st.column_config.NumberColumn("Target", format="percent"),
                                     "gap": st.column_config.NumberColumn("Gap to target", format="percent",
                                                                          help="Target minus share now")})
