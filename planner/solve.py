@@ -106,6 +106,21 @@ def greedy(inst: Instance) -> list[int]:
     hours = [c.hours for c in cands]
     person_index: dict[str, int] = {}
     person_of = [person_index.setdefault(c.employee_id, len(person_index)) for c in cands]
+    closed = [False] * len(gap_list)
+    goal_done = [0] * len(need)
+
+    def gains(j: int) -> tuple[int, float]:
+        """What candidate j would add now: people towards goals that still need them, requirement weight."""
+        gg, rg = 0, 0.0
+        for g in gaps_of[j]:
+            if not closed[g]:
+                gi = goal_of[g]
+                if gi < 0:
+                    rg += weight[g]
+                else:
+                    gg += goal_done[gi] < need[gi]
+        return gg, rg
+
     idle_left = dict(inst.idle_seats)
     slot_index: dict[tuple[int, str], int] = {}  # (person, seat vendor) -> slot
     slot_vendor: list[str] = []
@@ -126,13 +141,7 @@ def greedy(inst: Instance) -> list[int]:
             slot_of.append(s)
             slot_members[s].append(j)
             cost = 0.0  # its vendor has idle seats left
-        gg, rg = 0, 0.0
-        for g in gaps_of[j]:
-            gi = goal_of[g]
-            if gi < 0:
-                rg += weight[g]
-            else:
-                gg += 0 < need[gi]
+        gg, rg = gains(j)
         if not (gg == 0 and rg <= 0):
             first.append((-gg / max(cost, tiny), -rg / max(cost, tiny), hours[j], j))
     finite = all(map(math.isfinite, price)) and all(map(math.isfinite, hours)) and all(map(math.isfinite, weight))
@@ -143,8 +152,6 @@ def greedy(inst: Instance) -> list[int]:
         heap, first = first, []
         heapq.heapify(heap)
 
-    closed = [False] * len(gap_list)
-    goal_done = [0] * len(need)
     held = [False] * len(slot_vendor)
     hours_used = [0.0] * len(person_index)
     budget_left = inst.budget
@@ -167,14 +174,7 @@ def greedy(inst: Instance) -> list[int]:
         j = popped[3]
         if taken[j]:
             continue
-        gg, rg = 0, 0.0  # j's key now
-        for g in gaps_of[j]:
-            if not closed[g]:
-                gi = goal_of[g]
-                if gi < 0:
-                    rg += weight[g]
-                else:
-                    gg += goal_done[gi] < need[gi]
+        gg, rg = gains(j)  # j's key now
         if gg == 0 and rg <= 0:
             continue
         s = slot_of[j]
@@ -208,14 +208,7 @@ def greedy(inst: Instance) -> list[int]:
             for o in slot_members[s]:  # now free: their keys rise
                 if taken[o]:
                     continue
-                gg, rg = 0, 0.0
-                for g in gaps_of[o]:
-                    if not closed[g]:
-                        gi = goal_of[g]
-                        if gi < 0:
-                            rg += weight[g]
-                        else:
-                            gg += goal_done[gi] < need[gi]
+                gg, rg = gains(o)
                 if not (gg == 0 and rg <= 0):
                     heappush(heap, (-gg / tiny, -rg / tiny, hours[o], o))
     return sorted(chosen)
