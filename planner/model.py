@@ -38,6 +38,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cached_property
 from typing import Iterable
 
 import duckdb
@@ -84,8 +85,16 @@ class Offer:
     hours: float
     skills: tuple[tuple[str, int], ...]  # (skill, level) taught
 
+    @cached_property
+    def levels(self) -> dict[str, int]:
+        """The level it teaches in each of its skills (the highest, where a skill is listed twice)."""
+        out: dict[str, int] = {}
+        for s, lvl in self.skills:
+            out[s] = max(out[s], lvl) if s in out else lvl
+        return out
+
     def level_of(self, skill: str) -> int:
-        return max((lvl for s, lvl in self.skills if s == skill), default=0)
+        return self.levels.get(skill, 0)
 
 
 @dataclass(frozen=True)
@@ -206,14 +215,12 @@ def candidates_for(gaps: Iterable[Gap], offers: Iterable[Offer], hours_cap: floa
     Courses without a usable price, and courses longer than the hours cap on their own,
     can never be in a plan and are left out here.
     """
-    # each offer with its levels by skill (Offer.level_of, looked up once instead of per gap)
-    by_skill: dict[str, list[tuple[Offer, dict[str, int]]]] = defaultdict(list)
+    by_skill: dict[str, list[tuple[Offer, dict[str, int]]]] = defaultdict(list)  # each offer with its levels
     for o in offers:
         if o.cost is None or (hours_cap is not None and o.hours > hours_cap + 1e-9):
             continue
-        levels = {s: o.level_of(s) for s, _ in o.skills}
         for skill, _ in o.skills:
-            by_skill[skill].append((o, levels))
+            by_skill[skill].append((o, o.levels))
     gaps_of: dict[str, list[Gap]] = defaultdict(list)
     for g in gaps:
         gaps_of[g.employee_id].append(g)

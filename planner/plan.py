@@ -123,7 +123,7 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     built = time.perf_counter() - started
     solution = solve(inst, req.time_limit, req.max_bundles)
 
-    levels_of = {o.course_id: {s: o.level_of(s) for s, _ in o.skills} for o in offers}
+    levels_of = {o.course_id: o.levels for o in offers}
     gaps_by_person: dict[str, list[dict]] = {}
     for r in gaps.iter_rows(named=True):
         gaps_by_person.setdefault(r["employee_id"], []).append(r)
