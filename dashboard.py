@@ -5,6 +5,7 @@ treats a pages/ folder as a legacy multipage app and resolves each request again
 its file names first, which showed "Page not found" over a shared link's first load.
 A view run without the frame finds no context and refuses to show data.
 """
+
 from __future__ import annotations
 
 import json
@@ -19,20 +20,30 @@ from app import auth, context, data  # noqa: E402
 
 PAGES = {
     "Insights": [
-        st.Page("views/overview_page.py", url_path="overview", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page(
+            "views/overview_page.py", url_path="overview", title="Overview", icon=":material/dashboard:", default=True
+        ),
         st.Page("views/coverage_page.py", url_path="coverage", title="Skill coverage", icon=":material/grid_view:"),
         st.Page("views/people_page.py", url_path="people", title="People", icon=":material/group:"),
         st.Page("views/goals_page.py", url_path="goals", title="Strategic goals", icon=":material/flag:"),
     ],
     "Money": [
         st.Page("views/spend_page.py", url_path="spend", title="Training spend", icon=":material/payments:"),
-        st.Page("views/planner_page.py", url_path="planner", title="Training planner", icon=":material/model_training:"),
+        st.Page(
+            "views/planner_page.py", url_path="planner", title="Training planner", icon=":material/model_training:"
+        ),
     ],
     "Admin": [
         st.Page("views/data_page.py", url_path="data", title="Data", icon=":material/database:"),
     ],
 }
-GET_STARTED = st.Page("views/get_started_page.py", url_path="get-started", title="Get started", icon=":material/rocket_launch:", default=True)
+GET_STARTED = st.Page(
+    "views/get_started_page.py",
+    url_path="get-started",
+    title="Get started",
+    icon=":material/rocket_launch:",
+    default=True,
+)
 
 
 #: What each role's navigation lists (PRODUCT.md: who uses what).

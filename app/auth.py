@@ -10,6 +10,7 @@
   server address but the loopback, shows a banner, and lets the evaluator pick a
   persona (sidebar, or `?as=<email>` in the URL). It starts as an L&D persona.
 """
+
 from __future__ import annotations
 
 import os
@@ -89,13 +90,18 @@ def server_is_local() -> bool:
 
 def personas(access: Access) -> list[Viewer]:
     """Demo personas: the access file's people, then the roster's top managers as leads."""
-    out = [viewer_for(e, access) for e in sorted(access.ld)] + [viewer_for(e, access) for e in sorted(access.executives)]
+    out = [viewer_for(e, access) for e in sorted(access.ld)] + [
+        viewer_for(e, access) for e in sorted(access.executives)
+    ]
     out = [v for v in out if v] or [DEMO_LD]
     if data.exists():
         for row in data.q("demo_leads").iter_rows(named=True):
             if row["email"] and row["email"].lower() not in {v.email for v in out}:
-                out.append(Viewer(email=row["email"].lower(), name=row["full_name"], role="lead",
-                                  employee_id=row["employee_id"]))
+                out.append(
+                    Viewer(
+                        email=row["email"].lower(), name=row["full_name"], role="lead", employee_id=row["employee_id"]
+                    )
+                )
     return out
 
 
@@ -113,9 +119,14 @@ def demo_viewer(access: Access) -> Viewer:
             by_email[asked] = found
             people.append(found)
     with st.sidebar:
-        email = st.selectbox("Demo persona", list(by_email), key="as", bind="query-params",
-                             help="Demo mode: pick whose view to see (also ?as=<e-mail> in the URL). "
-                                  "With sign-in configured, this picker does not exist.")
+        email = st.selectbox(
+            "Demo persona",
+            list(by_email),
+            key="as",
+            bind="query-params",
+            help="Demo mode: pick whose view to see (also ?as=<e-mail> in the URL). "
+            "With sign-in configured, this picker does not exist.",
+        )
         viewer = by_email.get(email) or people[0]
         st.caption(f"Viewing as {viewer.name}, {ROLE_LABELS[viewer.role]}")
     return viewer
@@ -147,11 +158,15 @@ def current_viewer() -> Viewer | None:
     if not auth_configured():
         if not server_is_local():
             _stop_page()
-            st.error("Demo mode serves only on this computer (server address localhost or 127.0.0.1). "
-                     "Configure sign-in under [auth] in .streamlit/secrets.toml to serve others.")
+            st.error(
+                "Demo mode serves only on this computer (server address localhost or 127.0.0.1). "
+                "Configure sign-in under [auth] in .streamlit/secrets.toml to serve others."
+            )
             st.stop()
-        st.warning("Demo mode: no sign-in is configured. For local evaluation only; pick a persona in the sidebar.",
-                   icon=":material/science:")
+        st.warning(
+            "Demo mode: no sign-in is configured. For local evaluation only; pick a persona in the sidebar.",
+            icon=":material/science:",
+        )
         return demo_viewer(access)
     if not st.user.is_logged_in:
         _stop_page()
@@ -162,8 +177,14 @@ def current_viewer() -> Viewer | None:
             label = "Sign in" if len(providers) == 1 else f"Sign in with {provider[:1].upper()}{provider[1:]}"
             # A callback, not `if st.button(...)`: it acts on the click even when the
             # button's identity changed between runs (see _stop_page).
-            st.button(label, icon=":material/login:", type="primary", key=f"sign_in_{provider or 'default'}",
-                      on_click=st.login, args=(provider,))
+            st.button(
+                label,
+                icon=":material/login:",
+                type="primary",
+                key=f"sign_in_{provider or 'default'}",
+                on_click=st.login,
+                args=(provider,),
+            )
         st.stop()
     email = signed_in_email()
     viewer = viewer_for(email, access)
@@ -174,13 +195,17 @@ def current_viewer() -> Viewer | None:
         _stop_page()
         st.title("No access yet")
         if email:
-            st.write(f"You are signed in as **{ui.plain(email)}**, but this dashboard shows data only to "
-                     "L&D staff, executives and people who lead a team. If you should have access, ask your "
-                     "L&D team to add you.")
+            st.write(
+                f"You are signed in as **{ui.plain(email)}**, but this dashboard shows data only to "
+                "L&D staff, executives and people who lead a team. If you should have access, ask your "
+                "L&D team to add you."
+            )
         else:
-            st.write("You are signed in, but your sign-in provider did not send a verified e-mail address, and "
-                     "this dashboard finds people by their work e-mail. Ask your IT team to release the `email` "
-                     "claim to this application.")
+            st.write(
+                "You are signed in, but your sign-in provider did not send a verified e-mail address, and "
+                "this dashboard finds people by their work e-mail. Ask your IT team to release the `email` "
+                "claim to this application."
+            )
         st.stop()
     return viewer
 
@@ -191,8 +216,9 @@ def _stop_page() -> None:
     Every run then declares a navigation, so widgets drawn before the dashboard's own
     (the sign-out button) keep their identity from one run to the next.
     """
-    st.navigation([st.Page(_nothing, title="Upskilling dashboard", url_path="welcome", default=True)],
-                  position="hidden")
+    st.navigation(
+        [st.Page(_nothing, title="Upskilling dashboard", url_path="welcome", default=True)], position="hidden"
+    )
 
 
 def _nothing() -> None:
@@ -204,9 +230,13 @@ def _providers() -> list[str | None]:
     section = st.secrets["auth"]
     if "client_id" in section:
         return [None]
-    named = [k for k, v in section.items()
-             if (isinstance(v, dict) or hasattr(v, "keys")) and k != "client_kwargs"
-             and any(key in v for key in ("client_id", "server_metadata_url"))]
+    named = [
+        k
+        for k, v in section.items()
+        if (isinstance(v, dict) or hasattr(v, "keys"))
+        and k != "client_kwargs"
+        and any(key in v for key in ("client_id", "server_metadata_url"))
+    ]
     return named or [None]
 
 

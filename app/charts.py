@@ -3,6 +3,7 @@
 Coverage uses a sequential scale (more is darker); gaps and differences to a target
 use a diverging scale centred on zero.
 """
+
 from __future__ import annotations
 
 from datetime import date
@@ -36,8 +37,9 @@ def _sanitise(fig: go.Figure) -> None:
                 trace[attr] = _inert(list(value) if isinstance(value, tuple) else value)
 
 
-def _layout(fig: go.Figure, title: str, x: str | None, y: str | None, height: int = 380,
-            subtitle: str | None = None) -> go.Figure:
+def _layout(
+    fig: go.Figure, title: str, x: str | None, y: str | None, height: int = 380, subtitle: str | None = None
+) -> go.Figure:
     """Title (kept short: a chart may get half the page), optional subtitle, axis titles, legend above the plot."""
     _sanitise(fig)
     head = {"text": _inert(title), "x": 0, "xanchor": "left"}
@@ -66,11 +68,15 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], 
     hidden_z = np.full(z.shape, np.nan)  # cells hidden from executives: drawn grey, marked <5
     text = np.full(z.shape, "", dtype=object)
     custom = np.zeros(z.shape + (2,), dtype=object)
-    placed = (matrix.join(pl.DataFrame({"team": teams, "_r": range(len(teams))}), on="team")
-              .join(pl.DataFrame({"skill": skills, "_c": range(len(skills))}), on="skill"))
+    placed = matrix.join(pl.DataFrame({"team": teams, "_r": range(len(teams))}), on="team").join(
+        pl.DataFrame({"skill": skills, "_c": range(len(skills))}), on="skill"
+    )
     if placed.height:
-        hidden = (placed["suppressed"].fill_null(False).to_numpy() if "suppressed" in placed.columns
-                  else np.zeros(placed.height, dtype=bool))
+        hidden = (
+            placed["suppressed"].fill_null(False).to_numpy()
+            if "suppressed" in placed.columns
+            else np.zeros(placed.height, dtype=bool)
+        )
         r, c = placed["_r"].to_numpy(), placed["_c"].to_numpy()
         percent = (placed["coverage"].cast(pl.Float64) * 100).to_numpy()
         z[r, c] = percent
@@ -80,21 +86,50 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], 
         for k, column, hidden_text in ((0, "covered_headcount", "fewer than 5"), (1, "required_headcount", "?")):
             custom[r, c, k] = np.where(hidden, hidden_text, placed[column].fill_null(0).to_numpy().astype(object))
     dense = len(skills) > 24  # numbers no longer fit in the cells: colour and hover say it
-    fig = go.Figure(go.Heatmap(
-        z=z, x=skills, y=teams, text=text, texttemplate="" if dense else "%{text}", textfont={"size": 10},
-        customdata=custom, colorscale=SEQUENTIAL, zmin=0, zmax=100, xgap=1, ygap=1,
-        colorbar={"title": {"text": "Coverage (%)"}, "ticksuffix": "%"},
-        hovertemplate="<b>%{y}</b> · %{x}<br>Coverage %{z:.0f}%<br>%{customdata[0]} of %{customdata[1]} "
-                      "people at the required level<extra></extra>",
-    ))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=skills,
+            y=teams,
+            text=text,
+            texttemplate="" if dense else "%{text}",
+            textfont={"size": 10},
+            customdata=custom,
+            colorscale=SEQUENTIAL,
+            zmin=0,
+            zmax=100,
+            xgap=1,
+            ygap=1,
+            colorbar={"title": {"text": "Coverage (%)"}, "ticksuffix": "%"},
+            hovertemplate="<b>%{y}</b> · %{x}<br>Coverage %{z:.0f}%<br>%{customdata[0]} of %{customdata[1]} "
+            "people at the required level<extra></extra>",
+        )
+    )
     if not np.isnan(hidden_z).all():
-        fig.add_trace(go.Heatmap(
-            z=hidden_z, x=skills, y=teams, text=np.where(np.isnan(hidden_z), "", "<5"), texttemplate="%{text}",
-            textfont={"size": 10}, colorscale=[[0, HIDDEN_GREY], [1, HIDDEN_GREY]], showscale=False, xgap=1, ygap=1,
-            name="fewer than 5", hovertemplate="<b>%{y}</b> · %{x}<br>fewer than 5 people: hidden<extra></extra>"))
+        fig.add_trace(
+            go.Heatmap(
+                z=hidden_z,
+                x=skills,
+                y=teams,
+                text=np.where(np.isnan(hidden_z), "", "<5"),
+                texttemplate="%{text}",
+                textfont={"size": 10},
+                colorscale=[[0, HIDDEN_GREY], [1, HIDDEN_GREY]],
+                showscale=False,
+                xgap=1,
+                ygap=1,
+                name="fewer than 5",
+                hovertemplate="<b>%{y}</b> · %{x}<br>fewer than 5 people: hidden<extra></extra>",
+            )
+        )
     height = max(360, 26 * len(teams) + 160)
-    _layout(fig, f"Skill coverage by {row_title.lower()} (% of people who need the skill and have it)", "Skill",
-            row_title, height)
+    _layout(
+        fig,
+        f"Skill coverage by {row_title.lower()} (% of people who need the skill and have it)",
+        "Skill",
+        row_title,
+        height,
+    )
     # many skills: upright names in a small font, one per column (slanted ones overlap their neighbours)
     fig.update_xaxes(tickangle=-90 if dense else -60, side="bottom", dtick=1, tickfont={"size": 9 if dense else 12})
     fig.update_yaxes(dtick=1)
@@ -102,15 +137,28 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], 
     return fig
 
 
-def line_trend(frame: pl.DataFrame, x: str, y: str, title: str, y_title: str, *, percent: bool = True,
-               target: float | None = None) -> go.Figure:
+def line_trend(
+    frame: pl.DataFrame, x: str, y: str, title: str, y_title: str, *, percent: bool = True, target: float | None = None
+) -> go.Figure:
     values = [None if v is None else (v * 100 if percent else v) for v in frame[y].to_list()]
-    fig = go.Figure(go.Scatter(x=frame[x].to_list(), y=values, mode="lines+markers", name=y_title,
-                               line={"color": "#2f81f7", "width": 2},
-                               hovertemplate="%{x|%b %Y}: %{y:.1f}" + ("%" if percent else "") + "<extra></extra>"))
+    fig = go.Figure(
+        go.Scatter(
+            x=frame[x].to_list(),
+            y=values,
+            mode="lines+markers",
+            name=y_title,
+            line={"color": "#2f81f7", "width": 2},
+            hovertemplate="%{x|%b %Y}: %{y:.1f}" + ("%" if percent else "") + "<extra></extra>",
+        )
+    )
     if target is not None:
-        fig.add_hline(y=target * 100 if percent else target, line_dash="dot", line_color="#cf222e",
-                      annotation_text="target", annotation_position="top left")
+        fig.add_hline(
+            y=target * 100 if percent else target,
+            line_dash="dot",
+            line_color="#cf222e",
+            annotation_text="target",
+            annotation_position="top left",
+        )
     _layout(fig, title, "Month", y_title)
     if percent:
         _percent_axis(fig.update_yaxes)
@@ -119,34 +167,65 @@ def line_trend(frame: pl.DataFrame, x: str, y: str, title: str, y_title: str, *,
 
 def goal_gaps(goals: pl.DataFrame) -> go.Figure:
     """Distance of each goal's share from its target, in points (diverging: red short, blue ahead)."""
-    g = goals.filter(pl.col("share").is_not_null()).with_columns(
-        ((pl.col("share") - pl.col("target_share")) * 100).alias("points")).sort("points", descending=True)
-    labels = [f"{i} · {s} L{lv}+ · {sc}" for i, s, lv, sc in
-              zip(g["goal_id"].to_list(), g["skill"].to_list(), g["min_level"].to_list(), g["scope"].to_list())]
+    g = (
+        goals.filter(pl.col("share").is_not_null())
+        .with_columns(((pl.col("share") - pl.col("target_share")) * 100).alias("points"))
+        .sort("points", descending=True)
+    )
+    labels = [
+        f"{i} · {s} L{lv}+ · {sc}"
+        for i, s, lv, sc in zip(
+            g["goal_id"].to_list(), g["skill"].to_list(), g["min_level"].to_list(), g["scope"].to_list()
+        )
+    ]
     points = g["points"].to_list()
     limit = max([abs(v) for v in points] + [10])
-    fig = go.Figure(go.Bar(
-        x=points, y=labels, orientation="h", customdata=g["name"].to_list(),
-        marker={"color": points, "colorscale": DIVERGING, "cmin": -limit, "cmax": limit},
-        text=[f"{v:+.0f} pts" for v in points], textposition="outside", cliponaxis=False,
-        hovertemplate="%{customdata}<br>%{x:+.1f} points vs target<extra></extra>",
-    ))
-    _layout(fig, "Strategic goals: share now minus target", "Percentage points vs target (negative: short)",
-            None, max(280, 34 * len(labels) + 120))
+    fig = go.Figure(
+        go.Bar(
+            x=points,
+            y=labels,
+            orientation="h",
+            customdata=g["name"].to_list(),
+            marker={"color": points, "colorscale": DIVERGING, "cmin": -limit, "cmax": limit},
+            text=[f"{v:+.0f} pts" for v in points],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{customdata}<br>%{x:+.1f} points vs target<extra></extra>",
+        )
+    )
+    _layout(
+        fig,
+        "Strategic goals: share now minus target",
+        "Percentage points vs target (negative: short)",
+        None,
+        max(280, 34 * len(labels) + 120),
+    )
     fig.update_xaxes(range=[-limit * 1.25, limit * 1.25], zeroline=True, zerolinecolor="#57606a")
     return fig
 
 
 def budget_vs_actual(frame: pl.DataFrame, currency: str) -> go.Figure:
     units = frame["unit"].to_list()
-    fig = go.Figure([
-        go.Bar(name="Budget", x=units, y=frame["budget"].to_list(), marker_color="#afb8c1",
-               hovertemplate="%{x}<br>Budget %{y:,.0f} " + currency + "<extra></extra>"),
-        go.Bar(name="Actual to date", x=units, y=frame["actual"].to_list(), marker_color="#2f81f7",
-               text=[f"{u * 100:.0f}%" if u is not None else "" for u in frame["utilisation"].to_list()],
-               textposition="outside",
-               hovertemplate="%{x}<br>Actual %{y:,.0f} " + currency + "<extra></extra>"),
-    ])
+    fig = go.Figure(
+        [
+            go.Bar(
+                name="Budget",
+                x=units,
+                y=frame["budget"].to_list(),
+                marker_color="#afb8c1",
+                hovertemplate="%{x}<br>Budget %{y:,.0f} " + currency + "<extra></extra>",
+            ),
+            go.Bar(
+                name="Actual to date",
+                x=units,
+                y=frame["actual"].to_list(),
+                marker_color="#2f81f7",
+                text=[f"{u * 100:.0f}%" if u is not None else "" for u in frame["utilisation"].to_list()],
+                textposition="outside",
+                hovertemplate="%{x}<br>Actual %{y:,.0f} " + currency + "<extra></extra>",
+            ),
+        ]
+    )
     fig.update_layout(barmode="group")
     _layout(fig, "Budget vs actual spend this period", "Unit", f"Amount ({currency})")
     fig.update_xaxes(tickangle=-30)
@@ -154,17 +233,37 @@ def budget_vs_actual(frame: pl.DataFrame, currency: str) -> go.Figure:
 
 
 def monthly_spend(frame: pl.DataFrame, projection: dict, currency: str) -> go.Figure:
-    fig = go.Figure(go.Bar(x=frame["month"].to_list(), y=frame["spend"].to_list(), name="Spend",
-                           marker_color="#2f81f7",
-                           hovertemplate="%{x|%b %Y}: %{y:,.0f} " + currency + "<extra></extra>"))
+    fig = go.Figure(
+        go.Bar(
+            x=frame["month"].to_list(),
+            y=frame["spend"].to_list(),
+            name="Spend",
+            marker_color="#2f81f7",
+            hovertemplate="%{x|%b %Y}: %{y:,.0f} " + currency + "<extra></extra>",
+        )
+    )
     if frame.height:
         cumulative = frame["spend"].cum_sum().to_list()
-        fig.add_trace(go.Scatter(x=frame["month"].to_list(), y=cumulative, name="Cumulative", mode="lines+markers",
-                                 line={"color": "#1f2328"}, yaxis="y"))
+        fig.add_trace(
+            go.Scatter(
+                x=frame["month"].to_list(),
+                y=cumulative,
+                name="Cumulative",
+                mode="lines+markers",
+                line={"color": "#1f2328"},
+                yaxis="y",
+            )
+        )
         if projection.get("year_end") is not None:
-            fig.add_trace(go.Scatter(x=[frame["month"][-1], projection["year_end_date"]],
-                                     y=[cumulative[-1], projection["year_end"]], name="Projected to year end",
-                                     mode="lines+markers", line={"color": "#d4a72c", "dash": "dash"}))
+            fig.add_trace(
+                go.Scatter(
+                    x=[frame["month"][-1], projection["year_end_date"]],
+                    y=[cumulative[-1], projection["year_end"]],
+                    name="Projected to year end",
+                    mode="lines+markers",
+                    line={"color": "#d4a72c", "dash": "dash"},
+                )
+            )
     _layout(fig, "Monthly spend and year-end projection", "Month", f"Spend ({currency})")
     return fig
 
@@ -179,14 +278,29 @@ def stacked_bars(frame: pl.DataFrame, x: str, colour: str, y: str, title: str, x
     order = frame.group_by(x).agg(pl.col(y).sum()).sort(y, descending=True)[x].to_list()
     for i, key in enumerate(frame[colour].unique().sort().to_list()):
         part = frame.filter(pl.col(colour) == key)
-        fig.add_trace(go.Bar(name=str(key), y=part[x].to_list(), x=part[y].to_list(), orientation="h",
-                             marker_color=QUALITATIVE[i % len(QUALITATIVE)],
-                             hovertemplate=f"%{{y}} · {key}<br>%{{x:,.0f}}<extra></extra>"))
+        fig.add_trace(
+            go.Bar(
+                name=str(key),
+                y=part[x].to_list(),
+                x=part[y].to_list(),
+                orientation="h",
+                marker_color=QUALITATIVE[i % len(QUALITATIVE)],
+                hovertemplate=f"%{{y}} · {key}<br>%{{x:,.0f}}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="stack")
     _layout(fig, title, y_title, x_title, _bars_height(len(order)))
     # a legend of several rows above the plot would cover the title: it stands beside the bars
-    fig.update_layout(legend={"title": {"text": label_of(colour)}, "orientation": "v", "x": 1.02, "xanchor": "left",
-                              "y": 1, "yanchor": "top"})
+    fig.update_layout(
+        legend={
+            "title": {"text": label_of(colour)},
+            "orientation": "v",
+            "x": 1.02,
+            "xanchor": "left",
+            "y": 1,
+            "yanchor": "top",
+        }
+    )
     fig.update_yaxes(categoryorder="array", categoryarray=order, autorange="reversed", dtick=1)
     return fig
 
@@ -200,13 +314,33 @@ def label_of(column: str) -> str:
     return column.replace("_", " ").capitalize()
 
 
-def simple_bars(x: list, y: list, title: str, x_title: str, y_title: str, *, text: list | None = None,
-                colour: str = "#2f81f7", horizontal: bool = False) -> go.Figure:
-    bar = go.Bar(x=y if horizontal else x, y=x if horizontal else y, text=text, textposition="auto",
-                 marker_color=colour, orientation="h" if horizontal else "v")
+def simple_bars(
+    x: list,
+    y: list,
+    title: str,
+    x_title: str,
+    y_title: str,
+    *,
+    text: list | None = None,
+    colour: str = "#2f81f7",
+    horizontal: bool = False,
+) -> go.Figure:
+    bar = go.Bar(
+        x=y if horizontal else x,
+        y=x if horizontal else y,
+        text=text,
+        textposition="auto",
+        marker_color=colour,
+        orientation="h" if horizontal else "v",
+    )
     fig = go.Figure(bar)
-    _layout(fig, title, y_title if horizontal else x_title, x_title if horizontal else y_title,
-            _bars_height(len(x)) if horizontal else 380)
+    _layout(
+        fig,
+        title,
+        y_title if horizontal else x_title,
+        x_title if horizontal else y_title,
+        _bars_height(len(x)) if horizontal else 380,
+    )
     if horizontal:
         fig.update_yaxes(autorange="reversed", dtick=1)  # first item on top
     return fig
@@ -214,10 +348,12 @@ def simple_bars(x: list, y: list, title: str, x_title: str, y_title: str, *, tex
 
 def licence_bars(frame: pl.DataFrame) -> go.Figure:
     vendors = frame["vendor"].to_list()
-    fig = go.Figure([
-        go.Bar(name="Active in last 30 days", x=vendors, y=frame["active_users"].to_list(), marker_color="#2f81f7"),
-        go.Bar(name="Idle seats", x=vendors, y=frame["idle_seats"].to_list(), marker_color="#d0d7de"),
-    ])
+    fig = go.Figure(
+        [
+            go.Bar(name="Active in last 30 days", x=vendors, y=frame["active_users"].to_list(), marker_color="#2f81f7"),
+            go.Bar(name="Idle seats", x=vendors, y=frame["idle_seats"].to_list(), marker_color="#d0d7de"),
+        ]
+    )
     fig.update_layout(barmode="stack")
     _layout(fig, "Licence seats: used vs idle", "Vendor", "Seats")
     return fig
@@ -225,28 +361,59 @@ def licence_bars(frame: pl.DataFrame) -> go.Figure:
 
 def goal_trajectory(history: pl.DataFrame, goal: dict) -> go.Figure:
     """History of a goal's share, its projection to the deadline with the band around it, and the target."""
-    fig = go.Figure(go.Scatter(x=history["as_of"].to_list(), y=[None if v is None else v * 100 for v in history["share"].to_list()],
-                               mode="lines+markers", name="Share", line={"color": "#2f81f7"},
-                               hovertemplate="%{x|%d %b %Y}: %{y:.1f}%<extra></extra>"))
+    fig = go.Figure(
+        go.Scatter(
+            x=history["as_of"].to_list(),
+            y=[None if v is None else v * 100 for v in history["share"].to_list()],
+            mode="lines+markers",
+            name="Share",
+            line={"color": "#2f81f7"},
+            hovertemplate="%{x|%d %b %Y}: %{y:.1f}%<extra></extra>",
+        )
+    )
     last = history["share"][-1] if history.height else None
     if goal.get("projected_low") is not None and goal.get("projected_high") is not None and last is not None:
         start = history["as_of"][-1]
-        fig.add_trace(go.Scatter(
-            x=[start, goal["deadline"], goal["deadline"], start],
-            y=[last * 100, goal["projected_high"] * 100, goal["projected_low"] * 100, last * 100],
-            fill="toself", mode="lines", line={"width": 0}, name="80% band",
-            fillcolor="rgba(87, 96, 106, 0.18)", hoverinfo="skip"))
+        fig.add_trace(
+            go.Scatter(
+                x=[start, goal["deadline"], goal["deadline"], start],
+                y=[last * 100, goal["projected_high"] * 100, goal["projected_low"] * 100, last * 100],
+                fill="toself",
+                mode="lines",
+                line={"width": 0},
+                name="80% band",
+                fillcolor="rgba(87, 96, 106, 0.18)",
+                hoverinfo="skip",
+            )
+        )
     if goal.get("projected_share") is not None and history.height:
-        fig.add_trace(go.Scatter(x=[history["as_of"][-1], goal["deadline"]],
-                                 y=[history["share"][-1] * 100 if history["share"][-1] is not None else None,
-                                    goal["projected_share"] * 100],
-                                 mode="lines+markers", name=f"Projection ({goal['projection_method']})",
-                                 line={"color": STATUS_COLOURS.get(goal.get("status"), "#57606a"), "dash": "dash"}))
-    fig.add_hline(y=goal["target_share"] * 100, line_dash="dot", line_color="#1f2328",
-                  annotation_text=f"target {goal['target_share'] * 100:.0f}%", annotation_position="top left")
+        fig.add_trace(
+            go.Scatter(
+                x=[history["as_of"][-1], goal["deadline"]],
+                y=[
+                    history["share"][-1] * 100 if history["share"][-1] is not None else None,
+                    goal["projected_share"] * 100,
+                ],
+                mode="lines+markers",
+                name=f"Projection ({goal['projection_method']})",
+                line={"color": STATUS_COLOURS.get(goal.get("status"), "#57606a"), "dash": "dash"},
+            )
+        )
+    fig.add_hline(
+        y=goal["target_share"] * 100,
+        line_dash="dot",
+        line_color="#1f2328",
+        annotation_text=f"target {goal['target_share'] * 100:.0f}%",
+        annotation_position="top left",
+    )
     # the goal's own statement heads its card; it is too long for a title at half the page's width
-    _layout(fig, f"{goal['goal_id']}: share at the level, trajectory to {goal['deadline']:%d %b %Y}", "Date",
-            "Share of population (%)", 340)
+    _layout(
+        fig,
+        f"{goal['goal_id']}: share at the level, trajectory to {goal['deadline']:%d %b %Y}",
+        "Date",
+        "Share of population (%)",
+        340,
+    )
     _percent_axis(fig.update_yaxes)
     return fig
 
@@ -265,12 +432,26 @@ def person_matrix(frame: pl.DataFrame) -> go.Figure:
             tr.append("" if r is None else f"{r['level']}/{r['required_level']}")
         z.append(zr)
         text.append(tr)
-    fig = go.Figure(go.Heatmap(
-        z=z, x=skills, y=people, text=text, texttemplate="%{text}", colorscale=DIVERGING, zmid=0, zmin=-5, zmax=5,
-        xgap=1, ygap=1, colorbar={"title": {"text": "Level − required"}},
-        hovertemplate="<b>%{y}</b> · %{x}<br>level/required %{text}<extra></extra>"))
-    _layout(fig, "People × required skills (level / required level)", "Skill", "Person",
-            max(320, 26 * len(people) + 160))
+    fig = go.Figure(
+        go.Heatmap(
+            z=z,
+            x=skills,
+            y=people,
+            text=text,
+            texttemplate="%{text}",
+            colorscale=DIVERGING,
+            zmid=0,
+            zmin=-5,
+            zmax=5,
+            xgap=1,
+            ygap=1,
+            colorbar={"title": {"text": "Level − required"}},
+            hovertemplate="<b>%{y}</b> · %{x}<br>level/required %{text}<extra></extra>",
+        )
+    )
+    _layout(
+        fig, "People × required skills (level / required level)", "Skill", "Person", max(320, 26 * len(people) + 160)
+    )
     fig.update_xaxes(tickangle=-45)
     fig.update_yaxes(autorange="reversed")
     return fig
@@ -282,22 +463,48 @@ def year_end(d: date) -> date:
 
 def plan_goals(goals: pl.DataFrame) -> go.Figure:
     """Each goal's share today and once the training plan is done, against its target."""
-    labels = [f"{i} · {s} L{lv}+" for i, s, lv in
-              zip(goals["goal_id"].to_list(), goals["skill"].to_list(), goals["min_level"].to_list())]
+    labels = [
+        f"{i} · {s} L{lv}+"
+        for i, s, lv in zip(goals["goal_id"].to_list(), goals["skill"].to_list(), goals["min_level"].to_list())
+    ]
     now = [None if v is None else v * 100 for v in goals["share_now"].to_list()]
     after = [None if v is None else v * 100 for v in goals["share_after"].to_list()]
-    fig = go.Figure([
-        go.Bar(name="Now", y=labels, x=now, orientation="h", marker_color="#afb8c1",
-               hovertemplate="%{y}<br>now %{x:.1f}%<extra></extra>"),
-        go.Bar(name="After the plan", y=labels, x=after, orientation="h", marker_color="#2f81f7",
-               hovertemplate="%{y}<br>after the plan %{x:.1f}%<extra></extra>"),
-        go.Scatter(name="Target", y=labels, x=[v * 100 for v in goals["target_share"].to_list()], mode="markers",
-                   marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#1f2328"}},
-                   hovertemplate="%{y}<br>target %{x:.0f}%<extra></extra>"),
-    ])
+    fig = go.Figure(
+        [
+            go.Bar(
+                name="Now",
+                y=labels,
+                x=now,
+                orientation="h",
+                marker_color="#afb8c1",
+                hovertemplate="%{y}<br>now %{x:.1f}%<extra></extra>",
+            ),
+            go.Bar(
+                name="After the plan",
+                y=labels,
+                x=after,
+                orientation="h",
+                marker_color="#2f81f7",
+                hovertemplate="%{y}<br>after the plan %{x:.1f}%<extra></extra>",
+            ),
+            go.Scatter(
+                name="Target",
+                y=labels,
+                x=[v * 100 for v in goals["target_share"].to_list()],
+                mode="markers",
+                marker={"symbol": "line-ns", "size": 22, "line": {"width": 3, "color": "#1f2328"}},
+                hovertemplate="%{y}<br>target %{x:.0f}%<extra></extra>",
+            ),
+        ]
+    )
     fig.update_layout(barmode="group")
-    _layout(fig, "Strategic goals: share now and after the plan", "Share of the goal's population (%)", None,
-            max(280, 52 * len(labels) + 120))
+    _layout(
+        fig,
+        "Strategic goals: share now and after the plan",
+        "Share of the goal's population (%)",
+        None,
+        max(280, 52 * len(labels) + 120),
+    )
     _percent_axis(fig.update_xaxes)
     fig.update_yaxes(autorange="reversed")
     return fig
@@ -305,19 +512,40 @@ def plan_goals(goals: pl.DataFrame) -> go.Figure:
 
 def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
     """Coverage now and after the plan for the skills the plan moves most (people whose gap it closes)."""
-    shown = skills.filter(pl.col("closed_pairs") > 0).sort(["closed_pairs", "skill"], descending=[True, False]).head(top)
+    shown = (
+        skills.filter(pl.col("closed_pairs") > 0).sort(["closed_pairs", "skill"], descending=[True, False]).head(top)
+    )
     labels = shown["skill"].to_list()
-    fig = go.Figure([
-        go.Bar(name="Now", y=labels, x=[v * 100 for v in shown["coverage_now"].to_list()], orientation="h",
-               marker_color="#afb8c1", hovertemplate="%{y}<br>now %{x:.1f}%<extra></extra>"),
-        go.Bar(name="After the plan", y=labels, x=[v * 100 for v in shown["coverage_after"].to_list()],
-               orientation="h", marker_color="#2f81f7", customdata=shown["closed_pairs"].to_list(),
-               hovertemplate="%{y}<br>after the plan %{x:.1f}% (+%{customdata} people)<extra></extra>"),
-    ])
+    fig = go.Figure(
+        [
+            go.Bar(
+                name="Now",
+                y=labels,
+                x=[v * 100 for v in shown["coverage_now"].to_list()],
+                orientation="h",
+                marker_color="#afb8c1",
+                hovertemplate="%{y}<br>now %{x:.1f}%<extra></extra>",
+            ),
+            go.Bar(
+                name="After the plan",
+                y=labels,
+                x=[v * 100 for v in shown["coverage_after"].to_list()],
+                orientation="h",
+                marker_color="#2f81f7",
+                customdata=shown["closed_pairs"].to_list(),
+                hovertemplate="%{y}<br>after the plan %{x:.1f}% (+%{customdata} people)<extra></extra>",
+            ),
+        ]
+    )
     fig.update_layout(barmode="group")
-    _layout(fig, "Skill coverage now and after the plan", "People at the required level among those who need it (%)",
-            None, max(280, 44 * len(labels) + 144), subtitle=f"The {len(labels)} required skills the plan moves most")
+    _layout(
+        fig,
+        "Skill coverage now and after the plan",
+        "People at the required level among those who need it (%)",
+        None,
+        max(280, 44 * len(labels) + 144),
+        subtitle=f"The {len(labels)} required skills the plan moves most",
+    )
     _percent_axis(fig.update_xaxes)
     fig.update_yaxes(autorange="reversed")
     return fig
-

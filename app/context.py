@@ -3,6 +3,7 @@
 dashboard.py builds it once per run (sidebar widgets bound to the URL's query
 parameters, so a filtered view is a link) and the pages read it with ``get()``.
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager, suppress
@@ -98,22 +99,38 @@ def build(viewer: Viewer) -> Context:
     asked = {k: st.query_params.get(k) for k in ("as_of", "unit", "category")}  # what a shared link carries
     with st.sidebar:
         st.subheader("Filters")
-        as_of = st.date_input("As of", value=default_as_of(latest), key="as_of", bind="query-params",
-                              format="YYYY-MM-DD", help="Every number is replayed as it stood on this date.")
+        as_of = st.date_input(
+            "As of",
+            value=default_as_of(latest),
+            key="as_of",
+            bind="query-params",
+            format="YYYY-MM-DD",
+            help="Every number is replayed as it stood on this date.",
+        )
         whole = "Everyone I lead" if viewer.role == "lead" else COMPANY
-        unit = st.selectbox("Org unit", options, key="unit", bind="query-params",
-                            format_func=lambda o: whole if o == COMPANY else o,
-                            help="The whole company, a department, or a team (each department is followed by its teams).")
+        unit = st.selectbox(
+            "Org unit",
+            options,
+            key="unit",
+            bind="query-params",
+            format_func=lambda o: whole if o == COMPANY else o,
+            help="The whole company, a department, or a team (each department is followed by its teams).",
+        )
         category = st.selectbox("Skill category", categories, key="category", bind="query-params")
         last_load = meta["last_load"]
         st.caption(f"Learning records up to {latest:%-d %b %Y}" if latest else "No learning records yet")
         if last_load:
             st.caption(f"Last import {last_load:%-d %b %Y %H:%M} UTC")
-    _link_notice(asked, {"as_of": as_of, "unit": unit, "category": category},
-                 whole if unit == COMPANY else unit)
-    ctx = Context(viewer=viewer, as_of=as_of, unit=None if unit == COMPANY else unit,
-                  category=None if category == ALL_CATEGORIES else category, currency=meta["currency"] or "USD",
-                  latest_record=latest, last_load=meta["last_load"])
+    _link_notice(asked, {"as_of": as_of, "unit": unit, "category": category}, whole if unit == COMPANY else unit)
+    ctx = Context(
+        viewer=viewer,
+        as_of=as_of,
+        unit=None if unit == COMPANY else unit,
+        category=None if category == ALL_CATEGORIES else category,
+        currency=meta["currency"] or "USD",
+        latest_record=latest,
+        last_load=meta["last_load"],
+    )
     st.session_state[_KEY] = ctx
     return ctx
 
@@ -137,8 +154,9 @@ def link_problems(asked: dict, shown: dict, unit_label: str) -> list[str]:
     problems = []
     if asked.get("unit") not in (None, shown["unit"], unit_label):
         showing = unit_label if shown["unit"] != COMPANY else unit_label[:1].lower() + unit_label[1:]
-        problems.append(f"the org unit “{asked['unit']}” is not one you can see (it may have been renamed); "
-                        f"showing {showing}")
+        problems.append(
+            f"the org unit “{asked['unit']}” is not one you can see (it may have been renamed); showing {showing}"
+        )
     if asked.get("category") not in (None, shown["category"]):
         problems.append(f"the skill category “{asked['category']}” does not exist; showing all categories")
     if asked.get("as_of") is not None:

@@ -5,6 +5,7 @@ modification time), so a click that changes no data reads nothing twice, and the
 first interaction after a load sees the new data. Connections are short-lived and
 read-only: the app never holds the file while the ETL writes it.
 """
+
 from __future__ import annotations
 
 import time
@@ -83,8 +84,10 @@ def _cached(version_key: str, name: str, kwargs: dict) -> pl.DataFrame:
 #: Queries answered from a broader cached query: name -> (that query, the argument it is filtered on).
 #: The goals page asks for one trajectory and one list of people per goal, and every goal's costs
 #: about as much as one.
-SHARED = {"goal_trajectory": ("goal_trajectories", "goal_id"),
-          "goal_people_missing": ("goals_people_missing", "goal_id")}
+SHARED = {
+    "goal_trajectory": ("goal_trajectories", "goal_id"),
+    "goal_people_missing": ("goals_people_missing", "goal_id"),
+}
 
 
 def q(name: str, **kwargs) -> pl.DataFrame:
@@ -146,5 +149,3 @@ def write_connection(retries: int = 40, wait: float = 0.25):
             last = exc
             time.sleep(wait)
     raise warehouse.WarehouseError("The warehouse is busy; try the upload again in a moment.") from last
-
-

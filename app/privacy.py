@@ -9,6 +9,7 @@
   gives one small group's number back.
 - Import history, rejected rows and uploads are for L&D only.
 """
+
 from __future__ import annotations
 
 import inspect
@@ -19,13 +20,28 @@ MIN_GROUP = 5
 SUPPRESSED_TEXT = "fewer than 5"
 
 #: Queries that show people by name: never for executives.
-NAMED = {"requirement_people", "person_credentials", "learning_history", "expiring", "goal_people_missing",
-         "person_learning_path", "plan_people"}
+NAMED = {
+    "requirement_people",
+    "person_credentials",
+    "learning_history",
+    "expiring",
+    "goal_people_missing",
+    "person_learning_path",
+    "plan_people",
+}
 #: Queries of the Data page: L&D only.
 LD_ONLY = {"import_history", "freshness", "rejected_rows", "rejected_reasons"}
 #: Money: L&D and executives (team leads review skills, not budgets).
-MONEY = {"budgets", "monthly_spend", "spend_breakdown", "cost_per_completion", "licences", "spend_projection",
-         "unconverted_spend", "planner_defaults"}
+MONEY = {
+    "budgets",
+    "monthly_spend",
+    "spend_breakdown",
+    "cost_per_completion",
+    "licences",
+    "spend_projection",
+    "unconverted_spend",
+    "planner_defaults",
+}
 
 
 class Forbidden(Exception):
@@ -65,7 +81,8 @@ def may(name: str, viewer) -> bool:
 def _suppress_where(frame: pl.DataFrame, small: pl.Expr, columns: list[str]) -> pl.DataFrame:
     cols = [c for c in columns if c in frame.columns]
     return frame.with_columns(small.fill_null(False).alias("suppressed")).with_columns(
-        [pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in cols])
+        [pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in cols]
+    )
 
 
 def _complementary(frame: pl.DataFrame, size: str, groups: list[str], columns: list[str]) -> pl.DataFrame:
@@ -88,8 +105,9 @@ def _complementary(frame: pl.DataFrame, size: str, groups: list[str], columns: l
                     changed = True
     flags = {r["_i"]: r["suppressed"] for r in rows}
     out = frame.with_columns(pl.Series("suppressed", [flags[i] for i in range(frame.height)]))
-    return out.with_columns([pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c)
-                             for c in columns if c in out.columns])
+    return out.with_columns(
+        [pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in columns if c in out.columns]
+    )
 
 
 def _small(col: str) -> pl.Expr:
@@ -108,7 +126,9 @@ def for_executive(name: str, frame: pl.DataFrame) -> pl.DataFrame:
     if name == "concentration_risk":
         return frame.filter(pl.col("people_needing_it") >= MIN_GROUP).drop("people_holding_it")
     if name == "coverage_trend":
-        return _suppress_where(frame, _small("required_headcount"), ["coverage", "covered_headcount", "required_headcount"])
+        return _suppress_where(
+            frame, _small("required_headcount"), ["coverage", "covered_headcount", "required_headcount"]
+        )
     if name in ("readiness_at", "readiness_trend"):
         return _suppress_where(frame, _small("headcount"), ["readiness", "pairs", "met_pairs", "headcount"])
     if name == "readiness_by_unit":
@@ -116,10 +136,27 @@ def for_executive(name: str, frame: pl.DataFrame) -> pl.DataFrame:
         f = _suppress_where(f, _small("headcount"), [])
         return _complementary(f, "_size", ["unit_type"], ["readiness", "pairs", "met_pairs", "headcount"]).drop("_size")
     if name == "goal_status":
-        return _suppress_where(frame, _small("population"), [
-            "population", "meeting", "share", "share_90_days_before", "projected_share", "projected_low",
-            "projected_high", "status", "gap", "pace_per_month", "pace_needed_per_month", "arrivals_180_days",
-            "expiring_before_deadline", "enrolled_in_progress", "pass_rate"])
+        return _suppress_where(
+            frame,
+            _small("population"),
+            [
+                "population",
+                "meeting",
+                "share",
+                "share_90_days_before",
+                "projected_share",
+                "projected_low",
+                "projected_high",
+                "status",
+                "gap",
+                "pace_per_month",
+                "pace_needed_per_month",
+                "arrivals_180_days",
+                "expiring_before_deadline",
+                "enrolled_in_progress",
+                "pass_rate",
+            ],
+        )
     if name == "goal_trajectory":
         return _suppress_where(frame, _small("population"), ["population", "meeting", "share"])
     if name == "active_learners":

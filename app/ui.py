@@ -1,4 +1,5 @@
 """Small pieces every page uses: metric definitions, formatting, safe CSV downloads."""
+
 from __future__ import annotations
 
 import io
@@ -11,33 +12,33 @@ import streamlit as st
 #: One-line definitions shown next to every metric (PRODUCT.md; the SQL in sql/models).
 DEFINITIONS = {
     "readiness": "Over every (employee, required skill) pair in the unit on the date, the weighted share that is met "
-                 "(level on the date at least the role's required level; weights = criticality).",
+    "(level on the date at least the role's required level; weights = criticality).",
     "coverage": "Among active employees of the team whose role requires the skill, the share whose level on the date "
-                "is at least the required level. Blank: nobody in the team needs it.",
+    "is at least the required level. Blank: nobody in the team needs it.",
     "level": "The highest level among the employee's evidence for the skill valid on the date "
-             "(valid_from <= date < valid_until).",
+    "(valid_from <= date < valid_until).",
     "goal_share": "Share of the goal's population (active employees in its scope and roles) at or above its level.",
     "goal_status": "Projected to the deadline from the pace of the last 180 days (people reaching the level), "
-                   "the open enrolments (at the courses' recent pass rate) and the credentials lapsing before it, "
-                   "with an 80% band. achieved: share >= target. on track: even the band's low end reaches the "
-                   "target. at risk: the target is inside the band. off track: even the high end misses it, or "
-                   "the deadline has passed.",
+    "the open enrolments (at the courses' recent pass rate) and the credentials lapsing before it, "
+    "with an 80% band. achieved: share >= target. on track: even the band's low end reaches the "
+    "target. at risk: the target is inside the band. off track: even the high end misses it, or "
+    "the deadline has passed.",
     "goal_pace": "Pace achieved: people reaching the goal's level per month over the last 180 days. Pace needed: "
-                 "people per month from now to the deadline for the share to reach the target, after the "
-                 "expected enrolments and the lapsing credentials.",
+    "people per month from now to the deadline for the share to reach the target, after the "
+    "expected enrolments and the lapsing credentials.",
     "planner": "The plan with the most goal progress (people brought to a goal's level, counted up to each goal's "
-               "target), then the most weighted role-requirement gaps closed, then the lowest cost, within the "
-               "budget and the hours cap per person. A course costs its price in the reporting currency; an idle "
-               "licence seat of its vendor makes it free until the vendor's idle seats are used up. Solved exactly "
-               "as an integer program (HiGHS); a plan that is not proven optimal says so.",
+    "target), then the most weighted role-requirement gaps closed, then the lowest cost, within the "
+    "budget and the hours cap per person. A course costs its price in the reporting currency; an idle "
+    "licence seat of its vendor makes it free until the vendor's idle seats are used up. Solved exactly "
+    "as an integer program (HiGHS); a plan that is not proven optimal says so.",
     "learning_path": "For each gap (role requirement or strategic goal), the courses that teach the skill at the "
-                     "level needed: cheapest first (free with an idle licence seat of the vendor), then shortest.",
+    "level needed: cheapest first (free with an idle licence seat of the vendor), then shortest.",
     "budget_utilisation": "Actual spend from the budget period's start up to the date over the budget, in the "
-                          "reporting currency (FX of each spend's month).",
+    "reporting currency (FX of each spend's month).",
     "active_learners": "Distinct active employees with any learning activity in the 90 days up to the date.",
     "expiring": "Certificates and badges whose validity ends within the next 90 days.",
     "cost_per_completion": "Spend with the vendor in the period / distinct (employee, course) completions of its "
-                           "courses in the period.",
+    "courses in the period.",
     "licence_utilisation": "Distinct employees active on the vendor's platform in the last 30 days / seats bought.",
     "projection": "Year-end projection: spend so far this year / days elapsed x days in the year (run rate).",
 }
@@ -92,19 +93,35 @@ def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
     for name, dtype in frame.schema.items():
         if dtype == pl.Utf8:
             col = pl.col(name)
-            exprs.append(pl.when(col.str.starts_with("=") | col.str.starts_with("+") | col.str.starts_with("-")
-                                 | col.str.starts_with("@") | col.str.starts_with("\t") | col.str.starts_with("\r"))
-                         .then(pl.lit("'") + col).otherwise(col).alias(name))
+            exprs.append(
+                pl.when(
+                    col.str.starts_with("=")
+                    | col.str.starts_with("+")
+                    | col.str.starts_with("-")
+                    | col.str.starts_with("@")
+                    | col.str.starts_with("\t")
+                    | col.str.starts_with("\r")
+                )
+                .then(pl.lit("'") + col)
+                .otherwise(col)
+                .alias(name)
+            )
     return frame.with_columns(exprs) if exprs else frame
 
 
 def csv_bytes(frame: pl.DataFrame) -> bytes:
     flat = frame.with_columns(
-        [pl.col(n).cast(pl.Utf8) if isinstance(t, (pl.List, pl.Struct)) or t == pl.Object else pl.col(n)
-         for n, t in frame.schema.items()])
+        [
+            pl.col(n).cast(pl.Utf8) if isinstance(t, (pl.List, pl.Struct)) or t == pl.Object else pl.col(n)
+            for n, t in frame.schema.items()
+        ]
+    )
     buf = io.BytesIO()
-    neutralise(flat.with_columns([pl.col(n).cast(pl.Utf8) for n, t in flat.schema.items()
-                                  if t not in (pl.Utf8,) and not t.is_numeric()])).write_csv(buf)
+    neutralise(
+        flat.with_columns(
+            [pl.col(n).cast(pl.Utf8) for n, t in flat.schema.items() if t not in (pl.Utf8,) and not t.is_numeric()]
+        )
+    ).write_csv(buf)
     return buf.getvalue()
 
 
@@ -115,8 +132,15 @@ def download(frame: pl.DataFrame, name: str, label: str = "Download CSV", key: s
     the browser fetched it (the browser asks for the rerun first), and the download would fail
     whenever the rerun won that race.
     """
-    st.download_button(label, lambda: csv_bytes(frame), file_name=f"{name}.csv", mime="text/csv",
-                       key=key or f"dl-{name}", icon=":material/download:", on_click="ignore")
+    st.download_button(
+        label,
+        lambda: csv_bytes(frame),
+        file_name=f"{name}.csv",
+        mime="text/csv",
+        key=key or f"dl-{name}",
+        icon=":material/download:",
+        on_click="ignore",
+    )
 
 
 _PERCENT_WORDS = ("share", "coverage", "utilisation", "readiness", "gap")
@@ -145,8 +169,12 @@ def columns_for(frame: pl.DataFrame, overrides: dict | None = None) -> dict:
         elif dtype.is_float():
             config[name] = st.column_config.NumberColumn(title, format="%,.2f")
         elif dtype.is_integer():
-            config[name] = st.column_config.NumberColumn(title, format="%d" if name.endswith("_id") or name in (
-                "batch_id", "row_number", "level", "required_level", "min_level") else "%,d")
+            config[name] = st.column_config.NumberColumn(
+                title,
+                format="%d"
+                if name.endswith("_id") or name in ("batch_id", "row_number", "level", "required_level", "min_level")
+                else "%,d",
+            )
         else:
             config[name] = st.column_config.Column(title)
     config.update(overrides or {})
@@ -158,22 +186,34 @@ def show_suppressed(frame: pl.DataFrame) -> pl.DataFrame:
     if "suppressed" not in frame.columns or not frame["suppressed"].any():
         return frame
     hidden = pl.col("suppressed")
-    emptied = [n for n in frame.columns if n != "suppressed"
-               and frame.filter(hidden)[n].null_count() == frame["suppressed"].sum()
-               and frame.filter(~hidden)[n].null_count() < frame.filter(~hidden).height + (frame.filter(~hidden).height == 0)]
+    emptied = [
+        n
+        for n in frame.columns
+        if n != "suppressed"
+        and frame.filter(hidden)[n].null_count() == frame["suppressed"].sum()
+        and frame.filter(~hidden)[n].null_count() < frame.filter(~hidden).height + (frame.filter(~hidden).height == 0)
+    ]
+
     def text(n: str) -> pl.Expr:
         if frame.schema[n].is_float() and any(w in n for w in _PERCENT_WORDS):
-            return ((pl.col(n) * 100).round(1).cast(pl.Utf8) + "%")
+            return (pl.col(n) * 100).round(1).cast(pl.Utf8) + "%"
         return pl.col(n).cast(pl.Utf8)
 
-    return frame.with_columns([
-        pl.when(hidden).then(pl.lit(HIDDEN)).otherwise(text(n)).alias(n) for n in emptied
-    ]).drop("suppressed")
+    return frame.with_columns([pl.when(hidden).then(pl.lit(HIDDEN)).otherwise(text(n)).alias(n) for n in emptied]).drop(
+        "suppressed"
+    )
 
 
-def table(frame: pl.DataFrame, name: str, *, column_config: dict | None = None, height: int | None = None,
-          key: str | None = None, download_frame: pl.DataFrame | None = None,
-          download_label: str = "Download CSV") -> None:
+def table(
+    frame: pl.DataFrame,
+    name: str,
+    *,
+    column_config: dict | None = None,
+    height: int | None = None,
+    key: str | None = None,
+    download_frame: pl.DataFrame | None = None,
+    download_label: str = "Download CSV",
+) -> None:
     """A table with its CSV download underneath. Cells are shown as text, never as HTML.
 
     Long tables show their first MAX_TABLE_ROWS rows (a browser cannot usefully show more, and
@@ -185,8 +225,12 @@ def table(frame: pl.DataFrame, name: str, *, column_config: dict | None = None, 
     frame = show_suppressed(frame)
     shown = frame.head(MAX_TABLE_ROWS)
     rows_height = 38 + 35 * min(max(shown.height, 1), 12)
-    st.dataframe(shown, hide_index=True, column_config=columns_for(frame, column_config),
-                 height=min(height, rows_height) if height else "auto")
+    st.dataframe(
+        shown,
+        hide_index=True,
+        column_config=columns_for(frame, column_config),
+        height=min(height, rows_height) if height else "auto",
+    )
     if frame.height > shown.height:
         st.caption(f"The first {shown.height:,} of {frame.height:,} rows; the CSV below holds them all.")
     download(frame if download_frame is None else download_frame, name, download_label, key=key)
@@ -222,9 +266,11 @@ GOAL_STATUSES = ("achieved", "on_track", "at_risk", "off_track")
 def goal_counts(now: pl.DataFrame, before: pl.DataFrame) -> dict[str, dict[str, int]]:
     """Goals per status now and 90 days earlier, from two goal_status frames. Goals without a
     status (their population is too small for the viewer to see) are not counted."""
+
     def per_status(frame: pl.DataFrame) -> dict[str, int]:
         counted = frame.filter(pl.col("status").is_not_null())["status"].value_counts()
         return dict(counted.iter_rows())
+
     n, b = per_status(now), per_status(before)
     return {s: {"now": n.get(s, 0), "before": b.get(s, 0)} for s in GOAL_STATUSES}
 

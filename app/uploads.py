@@ -1,4 +1,5 @@
 """Uploads on the Data page go through the same loader as `python -m etl load`."""
+
 from __future__ import annotations
 
 import re
@@ -32,12 +33,21 @@ def load_uploads(files: list[tuple[str, bytes]], tz: str = "UTC") -> list[FileSu
         for name, content in files:
             clean = safe_name(name)
             if Path(clean).suffix.lower() not in DATA_SUFFIXES:
-                rejected.append(FileSummary(clean, None, "failed",
-                                            message=f"{clean} is not a data export (expected {', '.join(ACCEPTED)})."))
+                rejected.append(
+                    FileSummary(
+                        clean, None, "failed", message=f"{clean} is not a data export (expected {', '.join(ACCEPTED)})."
+                    )
+                )
                 continue
             if len(content) > MAX_UPLOAD_MB << 20:
-                rejected.append(FileSummary(clean, None, "failed",
-                                            message=f"{clean} is larger than {MAX_UPLOAD_MB} MB; load it with python -m etl load."))
+                rejected.append(
+                    FileSummary(
+                        clean,
+                        None,
+                        "failed",
+                        message=f"{clean} is larger than {MAX_UPLOAD_MB} MB; load it with python -m etl load.",
+                    )
+                )
                 continue
             # a folder per file keeps its own name (a Moodle completion report's name says its course)
             target = folder / f"{len(paths):03d}" / clean

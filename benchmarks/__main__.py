@@ -4,6 +4,7 @@ Prints one table per section and merges the same figures into benchmarks/results
 The organisation (generated exports and warehouses) is kept in benchmarks/out/ and
 reused by later runs with the same size and seed.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -20,18 +21,28 @@ DEFAULT_COMPLETIONS = 1_000_000
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
-    p.add_argument("--quick", action="store_true",
-                   help="a small organisation and few runs: checks that everything works, figures are not comparable")
+    p.add_argument(
+        "--quick",
+        action="store_true",
+        help="a small organisation and few runs: checks that everything works, figures are not comparable",
+    )
     p.add_argument("--only", choices=SECTIONS, action="append", help="run only this section (repeatable)")
-    p.add_argument("--scale", type=parse_count, default=None,
-                   help="learning records in the organisation for pages/metrics/concurrent (default 1M; e.g. 10M)")
+    p.add_argument(
+        "--scale",
+        type=parse_count,
+        default=None,
+        help="learning records in the organisation for pages/metrics/concurrent (default 1M; e.g. 10M)",
+    )
     p.add_argument("--employees", type=parse_count, default=None, help="people in the organisation (default 50k)")
-    p.add_argument("--etl-rows", type=parse_count, default=None, help="rows of each file the etl section loads (default 1M)")
+    p.add_argument(
+        "--etl-rows", type=parse_count, default=None, help="rows of each file the etl section loads (default 1M)"
+    )
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--repeats", type=int, default=None, help="runs per etl file (default 3)")
     p.add_argument("--sessions", type=int, default=None, help="concurrent browser sessions (default 20)")
-    p.add_argument("--page", default=None,
-                   help="URL path of the page for the concurrent section (default: the page slowest cold)")
+    p.add_argument(
+        "--page", default=None, help="URL path of the page for the concurrent section (default: the page slowest cold)"
+    )
     p.add_argument("--rebuild", action="store_true", help="build the organisation warehouse again even when cached")
     return p
 
@@ -82,8 +93,9 @@ def main(argv: list[str] | None = None) -> int:
     if {"pages", "metrics", "concurrent"} & set(chosen):
         from benchmarks import org
 
-        org_db, org_info = org.org_warehouse(cfg["employees"], cfg["completions"], args.seed, rebuild=args.rebuild,
-                                             badge_files=cfg["org_badge_files"])
+        org_db, org_info = org.org_warehouse(
+            cfg["employees"], cfg["completions"], args.seed, rebuild=args.rebuild, badge_files=cfg["org_badge_files"]
+        )
 
     def keep(name: str, figures: dict) -> None:
         """Each section is written to results.json as soon as it is measured. Quick runs and organisations
@@ -117,18 +129,23 @@ def main(argv: list[str] | None = None) -> int:
         keep("concurrent", concurrent_bench.run(org_db, page, cfg["sessions"], cfg["changes"]))
 
     results = common.save_results({})
-    print(f"Benchmarks ({'quick' if args.quick else 'full'}): {cfg['employees']:,} employees, "
-          f"{human(cfg['completions'])} learning records, seed {args.seed}; "
-          f"machine: {results['machine']['cpus']} CPUs, load average {results['machine']['load_average_at_start']:.1f}")
+    print(
+        f"Benchmarks ({'quick' if args.quick else 'full'}): {cfg['employees']:,} employees, "
+        f"{human(cfg['completions'])} learning records, seed {args.seed}; "
+        f"machine: {results['machine']['cpus']} CPUs, load average {results['machine']['load_average_at_start']:.1f}"
+    )
     if org_info:
-        print(f"Organisation: {org_info.get('completion_records', 0):,} learning records, "
-              f"{org_info.get('evidence_rows', 0):,} evidence rows, built in {org_info.get('build_seconds')} s "
-              f"(reused from benchmarks/out/ when present)")
+        print(
+            f"Organisation: {org_info.get('completion_records', 0):,} learning records, "
+            f"{org_info.get('evidence_rows', 0):,} evidence rows, built in {org_info.get('build_seconds')} s "
+            f"(reused from benchmarks/out/ when present)"
+        )
     for name in SECTIONS:
         if name not in measured:
             continue
-        module = __import__(f"benchmarks.{ 'concurrent_bench' if name == 'concurrent' else name + '_bench'}",
-                            fromlist=["rows_for_table"])
+        module = __import__(
+            f"benchmarks.{'concurrent_bench' if name == 'concurrent' else name + '_bench'}", fromlist=["rows_for_table"]
+        )
         headers, rows = module.rows_for_table(measured[name])
         print(f"\n{name}")
         print(table(headers, rows))

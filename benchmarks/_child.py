@@ -3,6 +3,7 @@
 Prints one JSON line: the seconds of the timed part (imports and setup excluded) and
 what was done; ``self_maxrss_kb`` is the process's own peak resident memory (VmHWM).
 """
+
 from __future__ import annotations
 
 import json
@@ -25,10 +26,14 @@ def load(db: str, *files: str) -> dict:
     failed = [s.line() for s in summaries if s.status != "loaded"]
     if failed:
         raise SystemExit("not loaded: " + "; ".join(failed))
-    return {"seconds": seconds, "files": len(files), "rows_read": sum(s.rows_read for s in summaries),
-            "rows_loaded": sum(s.rows_loaded for s in summaries),
-            "rows_duplicate": sum(s.rows_duplicate for s in summaries),
-            "rows_rejected": sum(s.rows_rejected for s in summaries)}
+    return {
+        "seconds": seconds,
+        "files": len(files),
+        "rows_read": sum(s.rows_read for s in summaries),
+        "rows_loaded": sum(s.rows_loaded for s in summaries),
+        "rows_duplicate": sum(s.rows_duplicate for s in summaries),
+        "rows_rejected": sum(s.rows_rejected for s in summaries),
+    }
 
 
 def duckdb_table(db: str, kind: str, path: str) -> dict:
@@ -36,7 +41,7 @@ def duckdb_table(db: str, kind: str, path: str) -> dict:
     import duckdb
 
     con = duckdb.connect(db)
-    reader = ("read_csv(?)" if kind == "csv" else "read_json(?, format = 'newline_delimited')")
+    reader = "read_csv(?)" if kind == "csv" else "read_json(?, format = 'newline_delimited')"
     started = time.perf_counter()
     con.execute(f"create table t as select * from {reader}", [path])
     rows = con.execute("select count(*) from t").fetchall()[0][0]

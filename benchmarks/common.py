@@ -1,4 +1,5 @@
 """What every benchmark section shares: where files go, statistics, and measured child processes."""
+
 from __future__ import annotations
 
 import contextlib
@@ -64,6 +65,7 @@ def human(n: int) -> str:
 
 # ---------------------------------------------------------------- memory of a process tree
 
+
 def _children() -> dict[int, list[int]]:
     """ppid -> pids, from /proc (Linux)."""
     tree: dict[int, list[int]] = {}
@@ -126,8 +128,14 @@ def run_child(task: str, *args: str, timeout: float = 3600) -> dict:
     plus ``peak_mb``: the largest of the child's own peak (VmHWM) and the sampled peak of its
     process tree (the child and any workers it starts)."""
     cmd = [sys.executable, "-m", "benchmarks._child", task, *args]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=dict(os.environ, PYTHONPATH=str(ROOT)))
+    proc = subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=dict(os.environ, PYTHONPATH=str(ROOT)),
+    )
     sampler = PeakSampler(proc.pid)
     try:
         out, err = proc.communicate(timeout=timeout)
@@ -143,6 +151,7 @@ def run_child(task: str, *args: str, timeout: float = 3600) -> dict:
 
 
 # ---------------------------------------------------------------- results file
+
 
 def machine() -> dict:
     """What the figures were measured on."""
@@ -160,8 +169,14 @@ def machine() -> dict:
         with open("/proc/meminfo") as fh:
             mem_gb = round(int(fh.readline().split()[1]) / 1024 / 1024, 1)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
-    return {"python": platform.python_version(), "duckdb": duckdb.__version__, "polars": polars.__version__,
-            "cpus": cpus, "memory_gb": mem_gb, "load_average_at_start": load}
+    return {
+        "python": platform.python_version(),
+        "duckdb": duckdb.__version__,
+        "polars": polars.__version__,
+        "cpus": cpus,
+        "memory_gb": mem_gb,
+        "load_average_at_start": load,
+    }
 
 
 def save_results(sections: dict) -> dict:
@@ -179,6 +194,7 @@ def save_results(sections: dict) -> dict:
 
 def table(headers: list[str], rows: list[list]) -> str:
     """A plain text table, numbers right-aligned."""
+
     def cell(v) -> str:
         if v is None:
             return "-"
@@ -187,9 +203,12 @@ def table(headers: list[str], rows: list[list]) -> str:
         if isinstance(v, int):
             return f"{v:,}"
         return str(v)
+
     cells = [[cell(v) for v in r] for r in rows]
     widths = [max(len(h), *(len(r[i]) for r in cells)) if cells else len(h) for i, h in enumerate(headers)]
     numeric = [all(isinstance(r[i], (int, float)) or r[i] is None for r in rows) for i in range(len(headers))]
+
     def line(values):
         return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric))
+
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in cells])

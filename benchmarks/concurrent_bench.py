@@ -12,6 +12,7 @@ that, the dashboard writes each script run's own time on the server (UPSKILL_RUN
 the frame's start to the page's end, waits for the other sessions' threads included):
 p50/p95 over every run of the measured phase ("server").
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -56,13 +57,16 @@ def units(db: Path, count: int) -> list[str]:
 
     con = warehouse.connect(warehouse.read_path(db), read_only=True)
     try:
-        rows = con.execute("""
+        rows = con.execute(
+            """
             select unit from (
                 select department as unit, count(*) as n from employees where leave_date is null and department is not null
                 group by 1
                 union all
                 select team, count(*) from employees where leave_date is null and team is not null group by 1
-            ) order by n desc, unit limit ?""", [count]).fetchall()
+            ) order by n desc, unit limit ?""",
+            [count],
+        ).fetchall()
     finally:
         con.close()
     return [r[0] for r in rows]
@@ -133,8 +137,11 @@ def run(db: Path, page_path: str, sessions: int, changes: int, timeout: float = 
     """The concurrent section: `sessions` browsers on `page_path`, each changing the filter `changes` times."""
     unit_list = units(db, sessions * changes)
     # the tests' server: a free port, /_stcore/health polled until it answers, each run's time logged
-    server = StreamlitServer(db, OUT / "concurrent-streamlit.log",
-                             extra_args=["--server.fileWatcherType", "none", "--server.runOnSave", "false"])
+    server = StreamlitServer(
+        db,
+        OUT / "concurrent-streamlit.log",
+        extra_args=["--server.fileWatcherType", "none", "--server.runOnSave", "false"],
+    )
     run_log = server.run_log
     url = f"{server.url}/{page_path}"
     try:
@@ -152,18 +159,50 @@ def run(db: Path, page_path: str, sessions: int, changes: int, timeout: float = 
     failed = [a for s in results for a in s if a["seconds"] is None]
     every = opens + changes_s
     runs = [json.loads(line)["seconds"] for line in run_log.read_text().splitlines()] if run_log.exists() else []
-    return {"server_runs": len(runs), "server_p50": median(runs), "server_p95": percentile(runs, 95),
-            "page": page_path, "sessions": sessions, "filter_changes_per_session": changes,
-            "actions": len(every), "failed_actions": len(failed), "errors": sorted({a["error"] for a in failed})[:3],
-            "wall_seconds": round(wall, 1),
-            "p50": median(every), "p95": percentile(every, 95),
-            "open_p50": median(opens), "open_p95": percentile(opens, 95),
-            "filter_change_p50": median(changes_s), "filter_change_p95": percentile(changes_s, 95)}
+    return {
+        "server_runs": len(runs),
+        "server_p50": median(runs),
+        "server_p95": percentile(runs, 95),
+        "page": page_path,
+        "sessions": sessions,
+        "filter_changes_per_session": changes,
+        "actions": len(every),
+        "failed_actions": len(failed),
+        "errors": sorted({a["error"] for a in failed})[:3],
+        "wall_seconds": round(wall, 1),
+        "p50": median(every),
+        "p95": percentile(every, 95),
+        "open_p50": median(opens),
+        "open_p95": percentile(opens, 95),
+        "filter_change_p50": median(changes_s),
+        "filter_change_p95": percentile(changes_s, 95),
+    }
 
 
 def rows_for_table(section: dict) -> tuple[list[str], list[list]]:
-    headers = ["page", "sessions", "actions", "failed", "browser p50 s", "browser p95 s", "filter change p95 s",
-               "server runs", "server p50 s", "server p95 s"]
-    return headers, [[section["page"], section["sessions"], section["actions"], section.get("failed_actions", 0),
-                      section["p50"], section["p95"], section["filter_change_p95"], section.get("server_runs"),
-                      section.get("server_p50"), section.get("server_p95")]]
+    headers = [
+        "page",
+        "sessions",
+        "actions",
+        "failed",
+        "browser p50 s",
+        "browser p95 s",
+        "filter change p95 s",
+        "server runs",
+        "server p50 s",
+        "server p95 s",
+    ]
+    return headers, [
+        [
+            section["page"],
+            section["sessions"],
+            section["actions"],
+            section.get("failed_actions", 0),
+            section["p50"],
+            section["p95"],
+            section["filter_change_p95"],
+            section.get("server_runs"),
+            section.get("server_p50"),
+            section.get("server_p95"),
+        ]
+    ]

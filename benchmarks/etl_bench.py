@@ -6,6 +6,7 @@ and its workers. In the same run, plain DuckDB reads the same file into a table 
 fresh database (``read_csv`` / ``read_json``), timed the same way; ``ratio_vs_duckdb`` is
 the median loader time over the median DuckDB time.
 """
+
 from __future__ import annotations
 
 import shutil
@@ -55,14 +56,21 @@ def measure_file(name: str, reader: str, path: Path, base: Path, repeats: int) -
     duck = median([r["seconds"] for r in baselines])
     first = loads[0]
     return {
-        "file": path.name, "megabytes": round(path.stat().st_size / 2**20, 1), "rows": first["rows_read"],
-        "rows_loaded": first["rows_loaded"], "rows_rejected": first["rows_rejected"],
-        "seconds": round(seconds, 2), "rows_per_second": round(first["rows_read"] / seconds),
+        "file": path.name,
+        "megabytes": round(path.stat().st_size / 2**20, 1),
+        "rows": first["rows_read"],
+        "rows_loaded": first["rows_loaded"],
+        "rows_rejected": first["rows_rejected"],
+        "seconds": round(seconds, 2),
+        "rows_per_second": round(first["rows_read"] / seconds),
         "peak_mb": median([r["peak_mb"] for r in loads]),
-        "duckdb_seconds": round(duck, 2), "duckdb_peak_mb": median([r["peak_mb"] for r in baselines]),
+        "duckdb_seconds": round(duck, 2),
+        "duckdb_peak_mb": median([r["peak_mb"] for r in baselines]),
         "ratio_vs_duckdb": round(seconds / duck, 2),
-        "runs": {"loader_seconds": [round(r["seconds"], 2) for r in loads],
-                 "duckdb_seconds": [round(r["seconds"], 2) for r in baselines]},
+        "runs": {
+            "loader_seconds": [round(r["seconds"], 2) for r in loads],
+            "duckdb_seconds": [round(r["seconds"], 2) for r in baselines],
+        },
     }
 
 
@@ -75,8 +83,12 @@ def measure_badges(base: Path, employees: int, seed: int, count: int) -> dict:
     log(f"badges: loading {len(files)} files")
     result = run_child("load", str(target), *map(str, files))
     _fresh(target)
-    return {"files": len(files), "seconds": round(result["seconds"], 2),
-            "seconds_per_file": round(result["seconds"] / len(files), 4), "peak_mb": result["peak_mb"]}
+    return {
+        "files": len(files),
+        "seconds": round(result["seconds"], 2),
+        "seconds_per_file": round(result["seconds"] / len(files), 4),
+        "peak_mb": result["peak_mb"],
+    }
 
 
 def run(rows: int, employees: int, seed: int, repeats: int, badge_files: int) -> dict:
@@ -97,10 +109,30 @@ def rows_for_table(section: dict) -> tuple[list[str], list[list]]:
     for name, _, _, _ in FILES:
         r = section.get(name)
         if r:
-            rows.append([name, r["rows"], r["seconds"], r["rows_per_second"], r["peak_mb"], r["duckdb_seconds"],
-                         r["duckdb_peak_mb"], r["ratio_vs_duckdb"]])
+            rows.append(
+                [
+                    name,
+                    r["rows"],
+                    r["seconds"],
+                    r["rows_per_second"],
+                    r["peak_mb"],
+                    r["duckdb_seconds"],
+                    r["duckdb_peak_mb"],
+                    r["ratio_vs_duckdb"],
+                ]
+            )
     b = section.get("badge_files")
     if b:
-        rows.append([f"badge files ({b['files']}, s/file {b['seconds_per_file']})", b["files"], b["seconds"],
-                     round(b["files"] / b["seconds"]) if b["seconds"] else None, b["peak_mb"], None, None, None])
+        rows.append(
+            [
+                f"badge files ({b['files']}, s/file {b['seconds_per_file']})",
+                b["files"],
+                b["seconds"],
+                round(b["files"] / b["seconds"]) if b["seconds"] else None,
+                b["peak_mb"],
+                None,
+                None,
+                None,
+            ]
+        )
     return headers, rows

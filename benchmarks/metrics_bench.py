@@ -4,6 +4,7 @@ and the 36-month readiness trend the Overview draws (36 dates replayed in one qu
 Each query runs `repeats` times on one read-only connection and the whole result is
 fetched; the figures are the first run and the median.
 """
+
 from __future__ import annotations
 
 import time
@@ -28,8 +29,10 @@ def queries(as_of: date) -> dict[str, tuple[str, dict]]:
         "cost_per_completion": "select * from cost_per_completion($start, $d)",
         "licence_utilisation": "select * from licence_utilisation($d)",
     }
-    out = {name: (sql, {"d": as_of, "start": year_start} if "$start" in sql else {"d": as_of})
-           for name, sql in macros.items()}
+    out = {
+        name: (sql, {"d": as_of, "start": year_start} if "$start" in sql else {"d": as_of})
+        for name, sql in macros.items()
+    }
     return out
 
 

@@ -9,6 +9,7 @@
 
 Each is reused while its key (size, seed and schema version) is unchanged.
 """
+
 from __future__ import annotations
 
 import json
@@ -113,8 +114,9 @@ def _refresh_models(db: Path) -> None:
         warehouse.publish(db)
 
 
-def org_warehouse(employees: int, completions: int, seed: int, rebuild: bool = False,
-                  badge_files: int = BADGE_FILES) -> tuple[Path, dict]:
+def org_warehouse(
+    employees: int, completions: int, seed: int, rebuild: bool = False, badge_files: int = BADGE_FILES
+) -> tuple[Path, dict]:
     """The published organisation warehouse (built when missing) and what its build measured."""
     from etl import warehouse
     from etl.load import load_file, load_paths
@@ -135,8 +137,9 @@ def org_warehouse(employees: int, completions: int, seed: int, rebuild: bool = F
 
     log("loading the generated exports (company files, Moodle, LRS, SCORM, provider CSVs)")
     t = time.perf_counter()
-    summaries = load_paths(con, [src / d for d in ("company", "moodle", "lrs", "scorm", "providers")],
-                           tz="Europe/Dublin")
+    summaries = load_paths(
+        con, [src / d for d in ("company", "moodle", "lrs", "scorm", "providers")], tz="Europe/Dublin"
+    )
     info["generated_exports_seconds"] = round(time.perf_counter() - t, 1)
     info["generated_exports_files"] = len(summaries)
 
@@ -160,14 +163,15 @@ def org_warehouse(employees: int, completions: int, seed: int, rebuild: bool = F
             summary = load_file(con, part)
             log(f"  {summary.line()} in {time.perf_counter() - t:.1f} s")
             part.unlink()
-    counts = con.execute("select (select count(*) from completion_records), (select count(*) from completions), "
-                         "(select count(*) from evidence), (select count(*) from employees)").fetchall()[0]
+    counts = con.execute(
+        "select (select count(*) from completion_records), (select count(*) from completions), "
+        "(select count(*) from evidence), (select count(*) from employees)"
+    ).fetchall()[0]
     info.update(completion_records=counts[0], completions=counts[1], evidence_rows=counts[2], employees=counts[3])
     con.execute("checkpoint")
     con.close()
     warehouse.publish(db)
     info["build_seconds"] = round(time.perf_counter() - started, 1)
     info_file.write_text(json.dumps(info, indent=2))
-    log(f"organisation ready: {counts[0]:,} learning records, {counts[3]:,} employees "
-        f"({info['build_seconds']:.0f} s)")
+    log(f"organisation ready: {counts[0]:,} learning records, {counts[3]:,} employees ({info['build_seconds']:.0f} s)")
     return db, info

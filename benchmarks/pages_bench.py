@@ -7,6 +7,7 @@ For each page: a session opens the dashboard, goes to the page, and then
 The time is the wall time of ``AppTest.run()``: the whole script (frame, filters, queries,
 charts) on the server, without the network and the browser's drawing.
 """
+
 from __future__ import annotations
 
 import os
@@ -67,9 +68,16 @@ def measure_page(page: str, base: date, cold_runs: int, warm_runs: int, offset: 
         at.run()
         warm.append(time.perf_counter() - started)
     title = at.title[0].value if at.title else ""
-    out = {"title": title, "cold_p50": median(cold), "cold_p95": percentile(cold, 95),
-           "warm_p50": median(warm), "warm_p95": percentile(warm, 95),
-           "cold_runs": [round(x, 3) for x in cold], "warm_runs": len(warm), "problems": problems[:3]}
+    out = {
+        "title": title,
+        "cold_p50": median(cold),
+        "cold_p95": percentile(cold, 95),
+        "warm_p50": median(warm),
+        "warm_p95": percentile(warm, 95),
+        "cold_runs": [round(x, 3) for x in cold],
+        "warm_runs": len(warm),
+        "problems": problems[:3],
+    }
     if page.endswith("planner_page.py") and not at.metric:
         # A large selection opens without solving; what pressing Plan costs is measured apart.
         solves = []

@@ -1,4 +1,5 @@
 """Readers for each export format, the loader, and the warehouse they write."""
+
 import os
 
 # Polars' allocator keeps freed pages for 10 s before returning them. A load lets go of the

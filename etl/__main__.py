@@ -3,6 +3,7 @@
 Exit status: 0 when every file could be read (rejected rows are normal), 1 when any
 file could not be read at all, 2 when the command itself was used wrongly.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -24,9 +25,13 @@ def _print_summaries(summaries) -> int:
         print(s.line())
         failed += s.status == "failed"
         unchanged += s.status == "unchanged"
-    totals = [sum(getattr(s, f) for s in summaries) for f in ("rows_read", "rows_loaded", "rows_duplicate", "rows_rejected")]
-    print(f"{len(summaries)} file(s): {totals[0]:,} read, {totals[1]:,} loaded, {totals[2]:,} duplicate, "
-          f"{totals[3]:,} rejected, " + (f"{unchanged} already loaded, " if unchanged else "") + f"{failed} not loaded")
+    totals = [
+        sum(getattr(s, f) for s in summaries) for f in ("rows_read", "rows_loaded", "rows_duplicate", "rows_rejected")
+    ]
+    print(
+        f"{len(summaries)} file(s): {totals[0]:,} read, {totals[1]:,} loaded, {totals[2]:,} duplicate, "
+        f"{totals[3]:,} rejected, " + (f"{unchanged} already loaded, " if unchanged else "") + f"{failed} not loaded"
+    )
     return 1 if failed else 0
 
 
@@ -103,8 +108,10 @@ def cmd_forget(args) -> int:
     finally:
         con.close()
     warehouse.publish(args.db)
-    print(f"Erased the personal data of one employee ({n} rows removed or unlinked). The erasure is recorded without "
-          "saying whose.")
+    print(
+        f"Erased the personal data of one employee ({n} rows removed or unlinked). The erasure is recorded without "
+        "saying whose."
+    )
     return 0
 
 

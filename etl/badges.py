@@ -11,6 +11,7 @@ Accepted files: one assertion/credential as JSON, a JSON array of them (entries
 may also be VC-JWT strings), or a VC-JWT compact JWS (``.jwt`` / ``.jws``) whose
 payload carries the credential in its ``vc`` claim or is the credential itself.
 """
+
 from __future__ import annotations
 
 import base64
@@ -139,9 +140,7 @@ def _load_entries(path: Path) -> list[tuple[Any, str]]:
             )
         return [(credential, text)]
     if path.suffix.lower() in (".jwt", ".jws") and not text.startswith(("{", "[")):
-        raise UnreadableFile(
-            f"{path.name} is not a compact signed token (three base64url parts separated by dots)."
-        )
+        raise UnreadableFile(f"{path.name} is not a compact signed token (three base64url parts separated by dots).")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -325,8 +324,13 @@ def _ob3_row(credential: dict) -> dict:
     end_fields = ["validUntil", "expirationDate"]
     completed_at = _required_date(credential, start_fields)
     expires_at = _optional_date(credential, end_fields)
-    _check_window(completed_at, expires_at, _first_present(credential, start_fields),
-                  _first_present(credential, end_fields), credential)
+    _check_window(
+        completed_at,
+        expires_at,
+        _first_present(credential, start_fields),
+        _first_present(credential, end_fields),
+        credential,
+    )
     return {
         "learner_kind": kind,
         "learner_value": value,
@@ -360,9 +364,7 @@ def _achievement_id(achievement: Any) -> str:
     if isinstance(achievement_id, str) and achievement_id.strip():
         return achievement_id.strip()
     name = achievement.get("name") or "(unnamed)"
-    raise _RecordError(
-        f"credentialSubject.achievement '{name}' has no id, so it cannot be matched to a catalog course"
-    )
+    raise _RecordError(f"credentialSubject.achievement '{name}' has no id, so it cannot be matched to a catalog course")
 
 
 def _identifier_rank(kind: str, identity_type: str) -> int:
@@ -436,9 +438,7 @@ def _result_score(subject: dict, achievement: dict) -> float | None:
     results = subject.get("result")
     if not isinstance(results, list):
         return None
-    descriptions = {
-        d.get("id"): d for d in achievement.get("resultDescription") or [] if isinstance(d, dict)
-    }
+    descriptions = {d.get("id"): d for d in achievement.get("resultDescription") or [] if isinstance(d, dict)}
     for result in results:
         if not isinstance(result, dict):
             continue
@@ -490,7 +490,7 @@ def _salt(value: Any) -> str | None:
 
 
 def _strip_mailto(value: str) -> str:
-    return value[len("mailto:"):].strip() if value.lower().startswith("mailto:") else value
+    return value[len("mailto:") :].strip() if value.lower().startswith("mailto:") else value
 
 
 def _hashed_value(identity: str, label: str) -> str:
@@ -537,13 +537,13 @@ def _optional_date(obj: dict, fields: list[str]) -> datetime | None:
     return None if name is None else _parse_date(obj[name], name)
 
 
-def _check_window(start: datetime, end: datetime | None, start_field: str | None,
-                  end_field: str | None, obj: dict) -> None:
+def _check_window(
+    start: datetime, end: datetime | None, start_field: str | None, end_field: str | None, obj: dict
+) -> None:
     """A badge that expires before it was issued was never valid: reject rather than guess which date is wrong."""
     if end is not None and end < start:
         raise _RecordError(
-            f"{end_field} '{obj[end_field]}' is before {start_field} '{obj[start_field]}', "
-            "so the badge was never valid"
+            f"{end_field} '{obj[end_field]}' is before {start_field} '{obj[start_field]}', so the badge was never valid"
         )
 
 

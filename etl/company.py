@@ -5,6 +5,7 @@ Each is a CSV with a header (column names case-insensitive). Every column is che
 against a small declared spec; a row with a bad value becomes a rejected row naming
 the column, the value and what was expected.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -35,59 +36,136 @@ SPECS: dict[str, Spec] = {
     s.kind: s
     for s in [
         Spec(
-            "roster", "employees",
-            {"employee_id": "str", "full_name": "str", "email": "email", "role": "str", "team": "str",
-             "department": "str", "manager_id": "str", "location": "str", "cost_center": "str",
-             "hire_date": "date", "leave_date": "date"},
+            "roster",
+            "employees",
+            {
+                "employee_id": "str",
+                "full_name": "str",
+                "email": "email",
+                "role": "str",
+                "team": "str",
+                "department": "str",
+                "manager_id": "str",
+                "location": "str",
+                "cost_center": "str",
+                "hire_date": "date",
+                "leave_date": "date",
+            },
             ("employee_id", "full_name", "email", "role", "team", "department"),
             ("employee_id",),
             ("employee_id", "full_name", "email", "role", "team", "department", "manager_id"),
         ),
-        Spec("skills", "skills", {"skill": "str", "category": "str", "description": "str"},
-             ("skill",), ("skill",), ("skill", "category")),
         Spec(
-            "catalog", "courses",
-            {"course_id": "str", "title": "str", "provider": "str", "hours": "float", "price": "money",
-             "currency": "currency", "credential_type": "str", "validity_months": "int",
-             "skills": "skills", "aliases": "list"},
+            "skills",
+            "skills",
+            {"skill": "str", "category": "str", "description": "str"},
+            ("skill",),
+            ("skill",),
+            ("skill", "category"),
+        ),
+        Spec(
+            "catalog",
+            "courses",
+            {
+                "course_id": "str",
+                "title": "str",
+                "provider": "str",
+                "hours": "float",
+                "price": "money",
+                "currency": "currency",
+                "credential_type": "str",
+                "validity_months": "int",
+                "skills": "skills",
+                "aliases": "list",
+            },
             ("course_id", "title"),
             ("course_id",),
             ("course_id", "title", "provider", "skills"),
         ),
-        Spec("requirements", "requirements",
-             {"role": "str", "skill": "str", "required_level": "level", "weight": "float"},
-             ("role", "skill", "required_level"), ("role", "skill"), ("role", "skill", "required_level")),
         Spec(
-            "goals", "goals",
-            {"goal_id": "str", "name": "str", "skill": "str", "min_level": "level", "scope": "str",
-             "roles": "list", "target_share": "share", "deadline": "date", "owner": "str"},
+            "requirements",
+            "requirements",
+            {"role": "str", "skill": "str", "required_level": "level", "weight": "float"},
+            ("role", "skill", "required_level"),
+            ("role", "skill"),
+            ("role", "skill", "required_level"),
+        ),
+        Spec(
+            "goals",
+            "goals",
+            {
+                "goal_id": "str",
+                "name": "str",
+                "skill": "str",
+                "min_level": "level",
+                "scope": "str",
+                "roles": "list",
+                "target_share": "share",
+                "deadline": "date",
+                "owner": "str",
+            },
             ("goal_id", "skill", "min_level", "scope", "target_share", "deadline"),
             ("goal_id",),
             ("goal_id", "skill", "min_level", "target_share", "deadline"),
         ),
         Spec(
-            "spend", "spend",
-            {"date": "date", "amount": "money", "currency": "currency", "vendor": "str", "category": "str",
-             "team": "str", "employee_id": "str", "course_id": "str", "description": "str", "reference": "str"},
+            "spend",
+            "spend",
+            {
+                "date": "date",
+                "amount": "money",
+                "currency": "currency",
+                "vendor": "str",
+                "category": "str",
+                "team": "str",
+                "employee_id": "str",
+                "course_id": "str",
+                "description": "str",
+                "reference": "str",
+            },
             ("date", "amount", "currency"),
             ("spend_id",),
             ("date", "amount", "currency", "vendor", "category"),
         ),
-        Spec("budgets", "budgets",
-             {"unit": "str", "period_start": "date", "period_end": "date", "amount": "money", "currency": "currency"},
-             ("unit", "period_start", "period_end", "amount", "currency"), ("unit", "period_start"),
-             ("unit", "period_start", "period_end", "amount")),
-        Spec("licences", "licences",
-             {"vendor": "str", "seats": "int", "start_date": "date", "end_date": "date", "cost": "money",
-              "currency": "currency"},
-             ("vendor", "seats", "start_date", "end_date"), ("vendor", "start_date"),
-             ("vendor", "seats", "start_date", "end_date")),
-        Spec("fx", "fx", {"currency": "currency", "month": "date", "rate": "float"},
-             ("currency", "month", "rate"), ("currency", "month"), ("currency", "month", "rate")),
-        Spec("assessments", "assessments",
-             {"employee_id": "str", "skill": "str", "level": "level", "assessed_at": "date", "source": "str"},
-             ("employee_id", "skill", "level", "assessed_at"), ("employee_id", "skill", "assessed_at"),
-             ("employee_id", "skill", "level", "assessed_at")),
+        Spec(
+            "budgets",
+            "budgets",
+            {"unit": "str", "period_start": "date", "period_end": "date", "amount": "money", "currency": "currency"},
+            ("unit", "period_start", "period_end", "amount", "currency"),
+            ("unit", "period_start"),
+            ("unit", "period_start", "period_end", "amount"),
+        ),
+        Spec(
+            "licences",
+            "licences",
+            {
+                "vendor": "str",
+                "seats": "int",
+                "start_date": "date",
+                "end_date": "date",
+                "cost": "money",
+                "currency": "currency",
+            },
+            ("vendor", "seats", "start_date", "end_date"),
+            ("vendor", "start_date"),
+            ("vendor", "seats", "start_date", "end_date"),
+        ),
+        Spec(
+            "fx",
+            "fx",
+            {"currency": "currency", "month": "date", "rate": "float"},
+            ("currency", "month", "rate"),
+            ("currency", "month"),
+            ("currency", "month", "rate"),
+        ),
+        Spec(
+            "assessments",
+            "assessments",
+            {"employee_id": "str", "skill": "str", "level": "level", "assessed_at": "date", "source": "str"},
+            ("employee_id", "skill", "level", "assessed_at"),
+            ("employee_id", "skill", "assessed_at"),
+            ("employee_id", "skill", "level", "assessed_at"),
+        ),
     ]
 }
 
@@ -189,9 +267,19 @@ def _parse_value(kind: str, value: str, column: str):
     raise AssertionError(kind)
 
 
-_POLARS = {"str": pl.Utf8, "email": pl.Utf8, "date": pl.Date, "int": pl.Int64, "float": pl.Float64,
-           "money": pl.Decimal(18, 2), "currency": pl.Utf8, "level": pl.Int64, "share": pl.Float64,
-           "list": pl.List(pl.Utf8), "skills": pl.List(pl.Struct({"skill": pl.Utf8, "level": pl.Int64}))}
+_POLARS = {
+    "str": pl.Utf8,
+    "email": pl.Utf8,
+    "date": pl.Date,
+    "int": pl.Int64,
+    "float": pl.Float64,
+    "money": pl.Decimal(18, 2),
+    "currency": pl.Utf8,
+    "level": pl.Int64,
+    "share": pl.Float64,
+    "list": pl.List(pl.Utf8),
+    "skills": pl.List(pl.Struct({"skill": pl.Utf8, "level": pl.Int64})),
+}
 
 
 def read(path: Path, kind: str | None = None) -> Parsed:
@@ -204,7 +292,9 @@ def read(path: Path, kind: str | None = None) -> Parsed:
     header, body = csv_rows(path)
     kind = kind or detect(header)
     if kind is None or kind not in SPECS:
-        raise UnreadableFile(f"{path.name} is not one of the company files (roster, catalog, requirements, goals, spend, budgets, licences, fx, assessments, skills).")
+        raise UnreadableFile(
+            f"{path.name} is not one of the company files (roster, catalog, requirements, goals, spend, budgets, licences, fx, assessments, skills)."
+        )
     spec = SPECS[kind]
     index = {_norm_header(h): i for i, h in enumerate(header)}
     missing = [c for c in spec.required if c not in index]
@@ -228,10 +318,18 @@ def read(path: Path, kind: str | None = None) -> Parsed:
             rejected.append(Rejected(n, str(exc), raw_csv_line(header, cells)))
             continue
         if kind == "spend":
-            rec["spend_id"] = rec["reference"] or "row:" + hashlib.sha256(raw_csv_line(header, cells).encode()).hexdigest()[:24]
+            rec["spend_id"] = (
+                rec["reference"] or "row:" + hashlib.sha256(raw_csv_line(header, cells).encode()).hexdigest()[:24]
+            )
         key = tuple(rec[k] for k in spec.key)
         if key in seen:
-            rejected.append(Rejected(n, f"{', '.join(spec.key)} {'/'.join(map(str, key))} appears twice in this file; the first row was kept", raw_csv_line(header, cells)))
+            rejected.append(
+                Rejected(
+                    n,
+                    f"{', '.join(spec.key)} {'/'.join(map(str, key))} appears twice in this file; the first row was kept",
+                    raw_csv_line(header, cells),
+                )
+            )
             continue
         seen.add(key)
         rec["_row_number"] = n

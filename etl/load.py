@@ -10,6 +10,7 @@ again while the warehouse data its outcome depends on is as that load left it: l
 it again would change nothing, and would only record its rejected rows a second time.
 The attempt is recorded as an 'unchanged' batch that names the earlier one.
 """
+
 from __future__ import annotations
 
 import functools
@@ -29,8 +30,13 @@ from etl.warehouse import now_utc, refresh_evidence, scalar
 
 #: Learning-record readers, in the order their sniffers are asked.
 LEARNING_KINDS = ("scorm", "badge", "xapi", "moodle", "provider")
-_MODULES = {"scorm": "etl.scorm", "badge": "etl.badges", "xapi": "etl.xapi", "moodle": "etl.moodle",
-            "provider": "etl.provider"}
+_MODULES = {
+    "scorm": "etl.scorm",
+    "badge": "etl.badges",
+    "xapi": "etl.xapi",
+    "moodle": "etl.moodle",
+    "provider": "etl.provider",
+}
 ALL_KINDS = tuple(company.ORDER) + LEARNING_KINDS
 DATA_SUFFIXES = {".csv", ".json", ".jsonl", ".ndjson", ".jwt", ".jws", ".txt", ".tsv"}
 
@@ -72,8 +78,10 @@ class FileSummary:
             return f"{self.file}: not loaded. {self.message}"
         if self.status == "unchanged":
             return f"{self.file}: {self.message}"
-        text = (f"{self.file} ({self.kind}): {self.rows_read:,} read, {self.rows_loaded:,} loaded, "
-                f"{self.rows_duplicate:,} duplicate, {self.rows_rejected:,} rejected")
+        text = (
+            f"{self.file} ({self.kind}): {self.rows_read:,} read, {self.rows_loaded:,} loaded, "
+            f"{self.rows_duplicate:,} duplicate, {self.rows_rejected:,} rejected"
+        )
         return text + (f" ({self.message})" if self.message else "")
 
 
@@ -117,8 +125,10 @@ def expand(paths: list[str | Path]) -> list[Path]:
     for p in map(Path, paths):
         if p.is_dir():
             out.extend(
-                f for f in sorted(p.rglob("*"))
-                if f.is_file() and f.suffix.lower() in DATA_SUFFIXES
+                f
+                for f in sorted(p.rglob("*"))
+                if f.is_file()
+                and f.suffix.lower() in DATA_SUFFIXES
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
         else:
@@ -137,8 +147,11 @@ def file_sha256(path: Path) -> str:
 #: The warehouse data the outcome of loading a file depends on, per kind: table -> the
 #: columns that matter (None: all but batch_id). Learning records depend on the people
 #: and courses they resolve against; a company file on its own tables.
-_LEARNING_BASIS = {"employees": ("employee_id", "email"), "courses": ("course_id", "title"),
-                   "course_aliases": ("alias", "course_id")}
+_LEARNING_BASIS = {
+    "employees": ("employee_id", "email"),
+    "courses": ("course_id", "title"),
+    "course_aliases": ("alias", "course_id"),
+}
 #: What else a learning file depends on when its load skipped completions that another
 #: source had already recorded on the same day: those are skipped only while that record
 #: stands. Records only added since cannot un-skip anything; a record voided, or moved
@@ -164,9 +177,14 @@ def warehouse_basis(con: duckdb.DuckDBPyConnection, kind: str, repeats: bool = F
     tables = _basis_tables(kind) | (_REPEAT_BASIS if repeats and kind in LEARNING_KINDS else {})
     for table, columns in tables.items():
         if columns is None:
-            columns = tuple(r[0] for r in con.execute(
-                "select column_name from information_schema.columns where table_schema = 'main' "
-                "and table_name = ? and column_name <> 'batch_id' order by ordinal_position", [table]).fetchall())
+            columns = tuple(
+                r[0]
+                for r in con.execute(
+                    "select column_name from information_schema.columns where table_schema = 'main' "
+                    "and table_name = ? and column_name <> 'batch_id' order by ordinal_position",
+                    [table],
+                ).fetchall()
+            )
         cols = ", ".join(f'"{c}"' for c in columns)
         count, total = con.execute(f"select count(*), coalesce(sum(hash({cols})), 0) from {table}").fetchall()[0]
         parts.append(f"{table}:{count}:{total}")
@@ -222,7 +240,8 @@ def loaded_before(con: duckdb.DuckDBPyConnection, sha: str, kind: str, options: 
     earlier = con.execute(
         "select batch_id, file_name, finished_at, basis_sha256 from import_batches where status = 'loaded' "
         "and file_sha256 = ? and kind = ? and read_options = ? and basis_sha256 is not null order by batch_id desc",
-        [sha, kind, options]).fetchall()
+        [sha, kind, options],
+    ).fetchall()
     if not earlier:
         return None
     bases = {warehouse_basis(con, kind), warehouse_basis(con, kind, repeats=True)}
@@ -233,9 +252,16 @@ def _order_key(kind: str | None) -> int:
     return ALL_KINDS.index(kind) if kind in ALL_KINDS else len(ALL_KINDS)
 
 
-def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], *, kind: str | None = None,
-               profile: str | Path | None = None, tz: str = "UTC", display_names: dict | None = None,
-               progress=None) -> list[FileSummary]:
+def load_paths(
+    con: duckdb.DuckDBPyConnection,
+    paths: list[str | Path],
+    *,
+    kind: str | None = None,
+    profile: str | Path | None = None,
+    tz: str = "UTC",
+    display_names: dict | None = None,
+    progress=None,
+) -> list[FileSummary]:
     """Load files and folders; company files first, so learning records resolve against them."""
     files = expand(paths)
     if kind is None and profile is not None:
@@ -258,9 +284,16 @@ def load_paths(con: duckdb.DuckDBPyConnection, paths: list[str | Path], *, kind:
     return summaries
 
 
-def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = None,
-              profile: str | Path | None = None, tz: str = "UTC", display_name: str | None = None,
-              progress=None) -> FileSummary:
+def load_file(
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    *,
+    kind: str | None = None,
+    profile: str | Path | None = None,
+    tz: str = "UTC",
+    display_name: str | None = None,
+    progress=None,
+) -> FileSummary:
     """Load one file in one transaction. Never raises for bad input: the summary says why."""
     path = Path(path)
     name = display_name or path.name
@@ -271,9 +304,12 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = 
         if kind is None:
             raise UnreadableFile(
                 f"{name} is not an export this product recognises (roster, catalog, Moodle, xAPI, Open Badges, "
-                "SCORM Cloud, or a provider CSV with a mapping profile).")
+                "SCORM Cloud, or a provider CSV with a mapping profile)."
+            )
         if kind not in ALL_KINDS:
-            raise UnreadableFile(f"'{kind}' is not a kind of file this product loads; use one of {', '.join(ALL_KINDS)}.")
+            raise UnreadableFile(
+                f"'{kind}' is not a kind of file this product loads; use one of {', '.join(ALL_KINDS)}."
+            )
         step("reading", 0.1)
         mark = _Phases()
         sha = file_sha256(path)
@@ -295,7 +331,9 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = 
         batch_id = scalar(con, "select nextval('batch_seq')")
         con.execute(
             "insert into import_batches (batch_id, file_name, file_sha256, kind, read_options, status, started_at) "
-            "values (?, ?, ?, ?, ?, 'loading', ?)", [batch_id, name, sha, kind, options, started])
+            "values (?, ?, ?, ?, ?, 'loading', ?)",
+            [batch_id, name, sha, kind, options, started],
+        )
         step("resolving", 0.4)
         repeats = False
         if kind in company.SPECS:
@@ -304,18 +342,31 @@ def load_file(con: duckdb.DuckDBPyConnection, path: Path, *, kind: str | None = 
             loaded, duplicate, extra_rejected, repeats = _write_learning(con, parsed, batch_id, mark)
         step("writing", 0.8)
         rejected = [(batch_id, r.row_number, r.reason, r.raw) for r in parsed.rejected] + [
-            (batch_id, *r) for r in extra_rejected]
+            (batch_id, *r) for r in extra_rejected
+        ]
         if rejected:
-            rejected_frame = pl.DataFrame(rejected, schema={"batch_id": pl.Int64, "row_number": pl.Int64,
-                                                   "reason": pl.Utf8, "raw": pl.Utf8}, orient="row")
+            rejected_frame = pl.DataFrame(
+                rejected,
+                schema={"batch_id": pl.Int64, "row_number": pl.Int64, "reason": pl.Utf8, "raw": pl.Utf8},
+                orient="row",
+            )
             con.execute("insert into rejected_rows select * from rejected_frame")
         voids = len(parsed.voided_ids)
         message = f"{voids} voiding statement(s) applied" if voids else ""
         con.execute(
             "update import_batches set rows_read = ?, rows_loaded = ?, rows_duplicate = ?, rows_rejected = ?, "
             "status = 'loaded', message = ?, basis_sha256 = ?, finished_at = ? where batch_id = ?",
-            [parsed.rows_read, loaded, duplicate, len(rejected), message or None, warehouse_basis(con, kind, repeats),
-             now_utc(), batch_id])
+            [
+                parsed.rows_read,
+                loaded,
+                duplicate,
+                len(rejected),
+                message or None,
+                warehouse_basis(con, kind, repeats),
+                now_utc(),
+                batch_id,
+            ],
+        )
         mark("rejected rows")
         con.execute("commit")
         mark("commit")
@@ -332,8 +383,9 @@ def recorded(summaries: list[FileSummary]) -> bool:
     return any(s.batch_id is not None for s in summaries)
 
 
-def _record_unchanged(con, name: str, kind: str, sha: str, options: str, started, earlier: int,
-                      earlier_name: str, earlier_finished) -> FileSummary:
+def _record_unchanged(
+    con, name: str, kind: str, sha: str, options: str, started, earlier: int, earlier_name: str, earlier_finished
+) -> FileSummary:
     """Remember that a file's content was already loaded (for the import history); nothing else is written."""
     same = "same content" if earlier_name == name else f"same content as {earlier_name}"
     message = f"Already loaded on {earlier_finished:%Y-%m-%d} as batch {earlier} ({same}): nothing changed."
@@ -342,7 +394,8 @@ def _record_unchanged(con, name: str, kind: str, sha: str, options: str, started
         con.execute(
             "insert into import_batches (batch_id, file_name, file_sha256, kind, read_options, status, message, "
             "same_as_batch, started_at, finished_at) values (?, ?, ?, ?, ?, 'unchanged', ?, ?, ?, ?)",
-            [batch_id, name, sha, kind, options, message, earlier, started, now_utc()])
+            [batch_id, name, sha, kind, options, message, earlier, started, now_utc()],
+        )
     except duckdb.Error:
         batch_id = None
     return FileSummary(name, kind, "unchanged", batch_id=batch_id, message=message)
@@ -354,7 +407,9 @@ def _record_failure(con, name: str, kind: str | None, started, message: str) -> 
         batch_id = scalar(con, "select nextval('batch_seq')")
         con.execute(
             "insert into import_batches (batch_id, file_name, file_sha256, kind, status, message, started_at, finished_at) "
-            "values (?, ?, '', ?, 'failed', ?, ?, ?)", [batch_id, name, kind or "unknown", message, started, now_utc()])
+            "values (?, ?, '', ?, 'failed', ?, ?, ?)",
+            [batch_id, name, kind or "unknown", message, started, now_utc()],
+        )
     except duckdb.Error:
         batch_id = None
     return FileSummary(name, kind, "failed", batch_id=batch_id, message=message)
@@ -373,6 +428,7 @@ def _read(path: Path, kind: str, *, profile=None, tz: str = "UTC") -> Parsed:
 
 # ---------------------------------------------------------------- company files
 
+
 def _upsert(con, table: str, frame: pl.DataFrame, compare: list[str], extra: dict | None = None) -> tuple[int, int]:
     """Insert or replace rows by primary key; rows identical to what is stored count as duplicates."""
     incoming_rows = frame  # noqa: F841  (read by DuckDB through its Python scan)
@@ -380,10 +436,14 @@ def _upsert(con, table: str, frame: pl.DataFrame, compare: list[str], extra: dic
     con.execute("create or replace temp table _incoming as select * from incoming_rows")
     duplicate = scalar(con, f"select count(*) from _incoming i semi join {table} t on {cond}")
     cols = list(frame.columns) + list((extra or {}).keys())
-    select_cols = ", ".join([f"i.{c}" for c in frame.columns] + [f"{v!r} as {k}" if isinstance(v, str) else f"{v} as {k}" for k, v in (extra or {}).items()])
+    select_cols = ", ".join(
+        [f"i.{c}" for c in frame.columns]
+        + [f"{v!r} as {k}" if isinstance(v, str) else f"{v} as {k}" for k, v in (extra or {}).items()]
+    )
     con.execute(
         f"insert or replace into {table} ({', '.join(cols)}) select {select_cols} from _incoming i "
-        f"anti join {table} t on {cond}")
+        f"anti join {table} t on {cond}"
+    )
     con.execute("drop table _incoming")
     return frame.height - duplicate, duplicate
 
@@ -395,8 +455,10 @@ def _write_company(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]:
     if kind == "assessments":
         known = con.sql("select employee_id from employees").pl()
         bad = frame.join(known, on="employee_id", how="anti")
-        rejected = [(r["_row_number"], f"no employee with id '{r['employee_id']}' in the roster", r["_raw"])
-                    for r in bad.iter_rows(named=True)]
+        rejected = [
+            (r["_row_number"], f"no employee with id '{r['employee_id']}' in the roster", r["_raw"])
+            for r in bad.iter_rows(named=True)
+        ]
         frame = frame.join(known, on="employee_id", how="semi")
     frame = frame.drop("_row_number", "_raw")
     if kind == "roster":
@@ -407,11 +469,18 @@ def _write_company(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]:
         new_course_skills = frame.select("course_id", "skills").explode("skills").drop_nulls("skills").unnest("skills")
         _upsert(con, "course_skills", new_course_skills, ["course_id", "skill", "level"])
         new_courses = frame.select("course_id")  # noqa: F841  (read by DuckDB)
-        con.execute("delete from course_skills as cs where cs.course_id in (select course_id from new_courses) "
-                    "and not exists (select 1 from new_course_skills as s where s.course_id = cs.course_id and s.skill = cs.skill)")
-        aliases = (frame.select("course_id", "aliases").explode("aliases").drop_nulls("aliases")
-                   .with_columns(pl.col("aliases").str.strip_chars().str.to_lowercase().alias("alias"))
-                   .select("alias", "course_id").unique("alias", keep="first"))
+        con.execute(
+            "delete from course_skills as cs where cs.course_id in (select course_id from new_courses) "
+            "and not exists (select 1 from new_course_skills as s where s.course_id = cs.course_id and s.skill = cs.skill)"
+        )
+        aliases = (
+            frame.select("course_id", "aliases")
+            .explode("aliases")
+            .drop_nulls("aliases")
+            .with_columns(pl.col("aliases").str.strip_chars().str.to_lowercase().alias("alias"))
+            .select("alias", "course_id")
+            .unique("alias", keep="first")
+        )
         _upsert(con, "course_aliases", aliases, ["alias", "course_id"])
         refresh_evidence(con)  # what a course teaches changed: every holder's evidence may change
         return loaded, duplicate, rejected
@@ -427,6 +496,7 @@ def _write_company(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]:
 
 # ---------------------------------------------------------------- learning records
 
+
 def _resolve_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
     """The query that resolves each incoming record to an employee and a course (table _staged).
 
@@ -437,12 +507,18 @@ def _resolve_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
     """
     plain_branches = {
         "employee_id": ["select 'employee_id' as kind, id_key as key, employee_id, 1 as prio from emp"],
-        "email": ["select 'email' as kind, email_key as key, employee_id, 1 as prio from emp where email_key is not null"],
-        "mbox_sha1": ["select 'mbox_sha1' as kind, sha1('mailto:' || email_key) as key, employee_id, 1 as prio from emp "
-                      "where email_key is not null",
-                      "select 'mbox_sha1', sha1('mailto:' || email_raw), employee_id, 2 from emp where email_raw is not null"],
-        "account": ["select 'account' as kind, id_key as key, employee_id, 1 as prio from emp",
-                    "select 'account', email_key, employee_id, 2 from emp where email_key is not null"],
+        "email": [
+            "select 'email' as kind, email_key as key, employee_id, 1 as prio from emp where email_key is not null"
+        ],
+        "mbox_sha1": [
+            "select 'mbox_sha1' as kind, sha1('mailto:' || email_key) as key, employee_id, 1 as prio from emp "
+            "where email_key is not null",
+            "select 'mbox_sha1', sha1('mailto:' || email_raw), employee_id, 2 from emp where email_raw is not null",
+        ],
+        "account": [
+            "select 'account' as kind, id_key as key, employee_id, 1 as prio from emp",
+            "select 'account', email_key, employee_id, 2 from emp where email_key is not null",
+        ],
     }
     plain_keys = [q for kind in sorted(kinds) for q in plain_branches.get(kind, [])]
     hash_branches = {
@@ -450,19 +526,23 @@ def _resolve_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
         "md5": "select s.salt, 'md5$' || md5(e.email || s.salt) as key, e.employee_id from emails e, salts s",
     }
     hashed_keys = [hash_branches[a] for a in sorted(hash_algorithms)]
-    ctes = ["""emp as (
+    ctes = [
+        """emp as (
     select employee_id, lower(trim(employee_id)) as id_key, trim(email) as email_raw,
            lower(trim(email)) as email_key
     from employees
-)""", """course_keys as (
+)""",
+        """course_keys as (
     select lower(trim(course_id)) as key, course_id, 1 as prio from courses
     union all select alias, course_id, 2 from course_aliases
     union all select lower(trim(title)), course_id, 3 from courses where title is not null
-)""", """course_lookup as (
+)""",
+        """course_lookup as (
     select k.key, arg_min(k.course_id, k.prio) as course_id
     from course_keys as k semi join (select distinct course_key_norm as key from _incoming) as w on w.key = k.key
     group by k.key
-)"""]
+)""",
+    ]
     learner = "cast(null as varchar)"
     joins = ["left join course_lookup as c on c.key = i.course_key_norm"]
     if plain_keys:
@@ -492,8 +572,10 @@ def _resolve_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
     from hashed_keys as h semi join wanted_hashes as w on w.salt = h.salt and w.key = h.key
     group by h.salt, h.key
 )""")
-        joins.append("left join hashed as h on i.learner_kind = 'hashed' and h.salt = coalesce(i.learner_salt, '') "
-                     "and h.key = i.learner_key")
+        joins.append(
+            "left join hashed as h on i.learner_kind = 'hashed' and h.salt = coalesce(i.learner_salt, '') "
+            "and h.key = i.learner_key"
+        )
         learner = f"coalesce({learner}, h.employee_id)"
     rank = STATUS_RANK.format(col="i.status")
     return f"""
@@ -564,7 +646,8 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
     mark("resolve")
     unresolved = con.execute(
         f"select _i, row_number, concat_ws('; ', {_LEARNER_REASON}, {_COURSE_REASON}) as reason "
-        "from _staged where employee_id is null or course_id is null order by row_number").fetchall()
+        "from _staged where employee_id is null or course_id is null order by row_number"
+    ).fetchall()
     raws = parsed.raw_of([r[0] for r in unresolved])
     rejected = [(r[1], r[2], raw) for r, raw in zip(unresolved, raws)]
     # the file's rows now live in DuckDB: let go of them before DuckDB's own steps need memory
@@ -616,12 +699,16 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
     fresh = scalar(con, "select count(*) from _fresh")
     # One row per source record: a stored record that this file moves forward is replaced.
     if scalar(con, "select count(*) from _fresh where stored"):
-        con.execute(f"delete from completion_records where source_kind = '{kind}' "
-                    "and source_record_id in (select source_record_id from _fresh where stored)")
+        con.execute(
+            f"delete from completion_records where source_kind = '{kind}' "
+            "and source_record_id in (select source_record_id from _fresh where stored)"
+        )
         # a file loaded before may have been skipped as a repeat of a record that has now moved
-        con.execute("insert or replace into settings select 'records_revision', "
-                    "cast(coalesce(max(try_cast(value as bigint)), 0) + 1 as varchar) "
-                    "from settings where key = 'records_revision'")
+        con.execute(
+            "insert or replace into settings select 'records_revision', "
+            "cast(coalesce(max(try_cast(value as bigint)), 0) + 1 as varchar) "
+            "from settings where key = 'records_revision'"
+        )
     con.execute(f"""
         insert into completion_records
             (source_kind, source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
@@ -634,10 +721,16 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
     touched = [r[0] for r in con.execute("select distinct employee_id from _fresh").fetchall()]
     if parsed.voided_ids:
         voided_ids = pl.DataFrame({"statement_id": [v.lower() for v in parsed.voided_ids]})  # noqa: F841
-        con.execute(f"insert or ignore into voided_statements select distinct statement_id, {int(batch_id)} from voided_ids")
-        touched += [r[0] for r in con.execute(
-            "select distinct employee_id from completion_records where source_kind = 'xapi' "
-            "and source_record_id in (select statement_id from voided_ids)").fetchall()]
+        con.execute(
+            f"insert or ignore into voided_statements select distinct statement_id, {int(batch_id)} from voided_ids"
+        )
+        touched += [
+            r[0]
+            for r in con.execute(
+                "select distinct employee_id from completion_records where source_kind = 'xapi' "
+                "and source_record_id in (select statement_id from voided_ids)"
+            ).fetchall()
+        ]
     refresh_evidence(con, touched, mark)
     for t in ("_incoming", "_staged", "_fresh"):
         con.execute(f"drop table if exists {t}")
@@ -646,6 +739,7 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
 
 def main_progress(stream=sys.stderr):
     """A small text progress bar for long files (shown when a file is over 5 MB)."""
+
     def show(stage: str, fraction: float) -> None:
         width = 24
         filled = int(width * fraction)
@@ -653,4 +747,5 @@ def main_progress(stream=sys.stderr):
         if fraction >= 1:
             stream.write("\n")
         stream.flush()
+
     return show

@@ -18,6 +18,7 @@ Status words and header titles are matched in English, French, German, Spanish
 and Japanese; a word that is not recognised is never fatal, because the date
 columns decide the status.
 """
+
 from __future__ import annotations
 
 import csv
@@ -45,69 +46,187 @@ _LEGACY_NAME = re.compile(
 # --- header titles (compared after _norm: case-folded, single-spaced, plain apostrophes) ---
 
 #: ``get_string('id', 'report_completion')``: the internal Moodle user id column.
-_ID_HEADERS = frozenset({"id", "identifiant", "user id", "userid", "id utilisateur", "benutzer-id", "id de usuario", "ユーザid"})
+_ID_HEADERS = frozenset(
+    {"id", "identifiant", "user id", "userid", "id utilisateur", "benutzer-id", "id de usuario", "ユーザid"}
+)
 
 #: ``get_string('coursecomplete', 'completion')``: the last column of the legacy report.
-_COURSE_COMPLETE_HEADERS = frozenset({
-    "course complete", "course completed",
-    "cours terminé", "cours achevé", "achèvement du cours",
-    "kurs abgeschlossen", "kursabschluss",
-    "curso completado", "curso finalizado", "curso terminado",
-    "コース完了", "コース修了",
-})
+_COURSE_COMPLETE_HEADERS = frozenset(
+    {
+        "course complete",
+        "course completed",
+        "cours terminé",
+        "cours achevé",
+        "achèvement du cours",
+        "kurs abgeschlossen",
+        "kursabschluss",
+        "curso completado",
+        "curso finalizado",
+        "curso terminado",
+        "コース完了",
+        "コース修了",
+    }
+)
 
 #: Activity status words meaning "done", without their parenthesised pass/fail detail
 #: ("Completed (achieved pass grade)" -> "completed", "完了 (合格点到達)" -> "完了").
-_DONE_STEMS = frozenset({
-    "completed", "complete", "done",
-    "terminé", "achevé", "complété", "fait",
-    "abgeschlossen", "erledigt", "vollständig",
-    "completado", "finalizado", "terminado", "completo",
-    "完了", "修了",
-})
+_DONE_STEMS = frozenset(
+    {
+        "completed",
+        "complete",
+        "done",
+        "terminé",
+        "achevé",
+        "complété",
+        "fait",
+        "abgeschlossen",
+        "erledigt",
+        "vollständig",
+        "completado",
+        "finalizado",
+        "terminado",
+        "completo",
+        "完了",
+        "修了",
+    }
+)
 
 #: Identity-field titles of an e-mail column; only used when no column's values look like e-mails.
-_EMAIL_HEADERS = frozenset({
-    "email address", "email", "e-mail", "e-mail address", "mail",
-    "adresse e-mail", "adresse de courriel", "courriel", "adresse électronique", "adresse email",
-    "e-mail-adresse", "e-mail adresse", "email-adresse",
-    "dirección de correo", "dirección de correo electrónico", "correo electrónico", "dirección email", "correo",
-    "メールアドレス",
-})
+_EMAIL_HEADERS = frozenset(
+    {
+        "email address",
+        "email",
+        "e-mail",
+        "e-mail address",
+        "mail",
+        "adresse e-mail",
+        "adresse de courriel",
+        "courriel",
+        "adresse électronique",
+        "adresse email",
+        "e-mail-adresse",
+        "e-mail adresse",
+        "email-adresse",
+        "dirección de correo",
+        "dirección de correo electrónico",
+        "correo electrónico",
+        "dirección email",
+        "correo",
+        "メールアドレス",
+    }
+)
 
 # Report builder ("Course participants") default column titles.
-_RB_COURSE_SHORT = frozenset({
-    "course short name", "nom abrégé du cours", "kurzer kursname", "kurzname des kurses", "kurzbezeichnung",
-    "nombre corto del curso", "コース省略名",
-})
-_RB_COURSE_FULL = frozenset({
-    "course full name", "course full name with link",
-    "nom complet du cours", "nom complet du cours avec lien",
-    "vollständiger kursname", "vollständiger kursname mit link", "kursname", "kursname mit link",
-    "nombre completo del curso", "nombre completo del curso con enlace",
-    "コース名", "コース名 (リンク付き)", "長いコース名",
-})
-_RB_FULLNAME = frozenset({
-    "full name", "full name with link", "full name with picture", "full name with picture and link",
-    "nom complet", "nom complet avec lien", "vollständiger name", "vollständiger name mit link",
-    "nombre completo", "nombre completo con enlace", "フルネーム", "氏名",
-})
-_RB_USERNAME = frozenset({"username", "user name", "nom d'utilisateur", "anmeldename", "benutzername",
-                          "nombre de usuario", "ユーザ名"})
-_RB_IDNUMBER = frozenset({"id number", "idnumber", "numéro d'identification", "id-nummer", "personalnummer",
-                          "número de id", "número de identificación", "id番号"})
-_RB_COMPLETED = frozenset({"completed", "course completed", "terminé", "achevé", "cours terminé",
-                           "abgeschlossen", "completado", "finalizado", "完了", "完了済み"})
-_RB_TIME_COMPLETED = frozenset({
-    "time completed", "date completed", "completion date",
-    "date d'achèvement", "heure d'achèvement", "date de fin", "achevé le", "terminé le",
-    "abschlusszeit", "zeitpunkt des abschlusses", "abgeschlossen am", "abschlussdatum",
-    "fecha de finalización", "tiempo completado", "hora de finalización", "completado el",
-    "完了日時", "完了日",
-})
+_RB_COURSE_SHORT = frozenset(
+    {
+        "course short name",
+        "nom abrégé du cours",
+        "kurzer kursname",
+        "kurzname des kurses",
+        "kurzbezeichnung",
+        "nombre corto del curso",
+        "コース省略名",
+    }
+)
+_RB_COURSE_FULL = frozenset(
+    {
+        "course full name",
+        "course full name with link",
+        "nom complet du cours",
+        "nom complet du cours avec lien",
+        "vollständiger kursname",
+        "vollständiger kursname mit link",
+        "kursname",
+        "kursname mit link",
+        "nombre completo del curso",
+        "nombre completo del curso con enlace",
+        "コース名",
+        "コース名 (リンク付き)",
+        "長いコース名",
+    }
+)
+_RB_FULLNAME = frozenset(
+    {
+        "full name",
+        "full name with link",
+        "full name with picture",
+        "full name with picture and link",
+        "nom complet",
+        "nom complet avec lien",
+        "vollständiger name",
+        "vollständiger name mit link",
+        "nombre completo",
+        "nombre completo con enlace",
+        "フルネーム",
+        "氏名",
+    }
+)
+_RB_USERNAME = frozenset(
+    {"username", "user name", "nom d'utilisateur", "anmeldename", "benutzername", "nombre de usuario", "ユーザ名"}
+)
+_RB_IDNUMBER = frozenset(
+    {
+        "id number",
+        "idnumber",
+        "numéro d'identification",
+        "id-nummer",
+        "personalnummer",
+        "número de id",
+        "número de identificación",
+        "id番号",
+    }
+)
+_RB_COMPLETED = frozenset(
+    {
+        "completed",
+        "course completed",
+        "terminé",
+        "achevé",
+        "cours terminé",
+        "abgeschlossen",
+        "completado",
+        "finalizado",
+        "完了",
+        "完了済み",
+    }
+)
+_RB_TIME_COMPLETED = frozenset(
+    {
+        "time completed",
+        "date completed",
+        "completion date",
+        "date d'achèvement",
+        "heure d'achèvement",
+        "date de fin",
+        "achevé le",
+        "terminé le",
+        "abschlusszeit",
+        "zeitpunkt des abschlusses",
+        "abgeschlossen am",
+        "abschlussdatum",
+        "fecha de finalización",
+        "tiempo completado",
+        "hora de finalización",
+        "completado el",
+        "完了日時",
+        "完了日",
+    }
+)
 _RB_PROGRESS = frozenset({"progress", "progression", "progrès", "fortschritt", "progreso", "進捗", "進捗状況"})
-_RB_GRADE = frozenset({"grade", "final grade", "course grade", "note", "note finale", "bewertung",
-                       "endbewertung", "calificación", "calificación final", "評定"})
+_RB_GRADE = frozenset(
+    {
+        "grade",
+        "final grade",
+        "course grade",
+        "note",
+        "note finale",
+        "bewertung",
+        "endbewertung",
+        "calificación",
+        "calificación final",
+        "評定",
+    }
+)
 _YES = ["yes", "oui", "ja", "sí", "si", "はい"]
 _NO = ["no", "non", "nein", "いいえ"]
 
@@ -171,23 +290,24 @@ def _to_utc(local: pl.Expr, tz: str) -> pl.Expr:
 def _frame(header: list[str], body: list[list[str]]) -> pl.DataFrame:
     """All cells as trimmed strings in positional columns c0..cN (titles may repeat), plus row bookkeeping."""
     width = len(header)
-    cols: dict[str, list] = {
-        f"c{i}": [row[i].strip() if i < len(row) else "" for row in body] for i in range(width)
-    }
+    cols: dict[str, list] = {f"c{i}": [row[i].strip() if i < len(row) else "" for row in body] for i in range(width)}
     cols["_row"] = list(range(1, len(body) + 1))
     cols["_raw"] = [records.raw_csv_line(header, row) for row in body]
     cols["_cells"] = [len(row) for row in body]
     cols["_extra"] = [any(c.strip() for c in row[width:]) for row in body]
     schema = {f"c{i}": pl.Utf8 for i in range(width)} | {
-        "_row": pl.Int64, "_raw": pl.Utf8, "_cells": pl.Int64, "_extra": pl.Boolean}
+        "_row": pl.Int64,
+        "_raw": pl.Utf8,
+        "_cells": pl.Int64,
+        "_extra": pl.Boolean,
+    }
     return pl.DataFrame(cols, schema=schema)
 
 
 def _extra_cells_reason(width: int) -> pl.Expr:
     """A row longer than the header is misaligned: its values cannot be trusted to sit under their titles."""
-    return (
-        pl.when(pl.col("_extra"))
-        .then(pl.format("the row has {} values but the header has " + str(width) + " columns", pl.col("_cells")))
+    return pl.when(pl.col("_extra")).then(
+        pl.format("the row has {} values but the header has " + str(width) + " columns", pl.col("_cells"))
     )
 
 
@@ -227,9 +347,8 @@ def _finish(df: pl.DataFrame, out: dict[str, pl.Expr], reason: pl.Expr) -> tuple
         "raw": pl.col("_raw"),
         **out,
     }
-    frame = (
-        done.filter(pl.col("_reason").is_null())
-        .select([exprs[name].cast(dtype).alias(name) for name, dtype in records.LEARNING_SCHEMA.items()])
+    frame = done.filter(pl.col("_reason").is_null()).select(
+        [exprs[name].cast(dtype).alias(name) for name, dtype in records.LEARNING_SCHEMA.items()]
     )
     return frame, rejected
 
@@ -243,9 +362,9 @@ class _LegacyLayout:
 
     id_col: int
     email_col: int | None
-    status_cols: list[int]          # activity status words
+    status_cols: list[int]  # activity status words
     criterion_date_cols: list[int]  # activity "- Completion date" columns and date-only criteria
-    complete_col: int               # "Course complete"
+    complete_col: int  # "Course complete"
 
 
 @dataclass(frozen=True)
@@ -253,15 +372,13 @@ class _DatePattern:
     """The file's ``strftimedatetimeshort`` field order, with a readable form for messages."""
 
     order: str  # dmy | mdy | ymd
-    text: str   # e.g. "d/m/yy"
+    text: str  # e.g. "d/m/yy"
 
 
 def _date_shaped(df: pl.DataFrame, col: str) -> bool:
     """A column most of whose filled cells look like short dates is a criterion column, not an identity field."""
     c = pl.col(col)
-    hits, filled = df.select(
-        c.str.contains(_SHORT_DATE).sum().alias("hits"), (c != "").sum().alias("filled")
-    ).row(0)
+    hits, filled = df.select(c.str.contains(_SHORT_DATE).sum().alias("hits"), (c != "").sum().alias("filled")).row(0)
     return filled > 0 and hits * 2 >= filled
 
 
@@ -351,31 +468,29 @@ def _short_datetime(col: pl.Expr, pattern: _DatePattern, tz: str) -> pl.Expr:
         month, day, year = a, b, c
     else:
         year, month, day = a, b, c
-    year4 = (
-        pl.when(year.str.len_chars() == 2).then(pl.lit("20") + year)
-        .when(year.str.len_chars() == 4).then(year)
-    )
+    year4 = pl.when(year.str.len_chars() == 2).then(pl.lit("20") + year).when(year.str.len_chars() == 4).then(year)
     hour = g.struct.field("H").cast(pl.Int32, strict=False)
     half = g.struct.field("p").str.to_lowercase()
     hour24 = (
-        pl.when(half.is_null()).then(hour)
-        .when((hour >= 1) & (hour <= 12)).then(hour % 12 + pl.when(half == "p").then(12).otherwise(0))
+        pl.when(half.is_null())
+        .then(hour)
+        .when((hour >= 1) & (hour <= 12))
+        .then(hour % 12 + pl.when(half == "p").then(12).otherwise(0))
     )
     text = pl.format(
         "{}-{}-{} {}:{}",
-        year4, month.str.zfill(2), day.str.zfill(2), hour24.cast(pl.Utf8).str.zfill(2), g.struct.field("M"),
+        year4,
+        month.str.zfill(2),
+        day.str.zfill(2),
+        hour24.cast(pl.Utf8).str.zfill(2),
+        g.struct.field("M"),
     )
     return _to_utc(text.str.to_datetime("%Y-%m-%d %H:%M", strict=False, time_unit="us"), tz)
 
 
 def _done_word(col: pl.Expr) -> pl.Expr:
     """An activity status cell that says the activity is done, in any known language and pass/fail variant."""
-    stem = (
-        col.str.to_lowercase()
-        .str.replace(r"\s*[(（].*$", "")
-        .str.replace_all(r"\s+", " ")
-        .str.strip_chars()
-    )
+    stem = col.str.to_lowercase().str.replace(r"\s*[(（].*$", "").str.replace_all(r"\s+", " ").str.strip_chars()
     return stem.is_in(list(_DONE_STEMS))
 
 
@@ -404,7 +519,8 @@ def _read_legacy(path: Path, header: list[str], body: list[list[str]], tz: str, 
     if layout.email_col is not None:
         email = pl.col(f"c{layout.email_col}")
         reasons.append(
-            pl.when(email == "").then(pl.lit("no e-mail address for Moodle user ") + user)
+            pl.when(email == "")
+            .then(pl.lit("no e-mail address for Moodle user ") + user)
             .when(~email.str.contains(_EMAIL))
             .then(pl.format("e-mail address '{}' of Moodle user {} is not an e-mail address", email, user))
         )
@@ -415,7 +531,9 @@ def _read_legacy(path: Path, header: list[str], body: list[list[str]], tz: str, 
         cell = pl.col(f"c{i}")
         reasons.append(
             pl.when((cell != "") & pl.col(f"d{i}").is_null()).then(
-                pl.lit(f"{header[i].strip()} '") + cell + pl.lit(f"' is not a date in the file's pattern {pattern.text}")
+                pl.lit(f"{header[i].strip()} '")
+                + cell
+                + pl.lit(f"' is not a date in the file's pattern {pattern.text}")
             )
         )
 
@@ -428,8 +546,11 @@ def _read_legacy(path: Path, header: list[str], body: list[list[str]], tz: str, 
         "learner_kind": learner_kind,
         "learner_value": learner_value,
         "course_key": pl.lit(course),
-        "status": pl.when(finished.is_not_null()).then(pl.lit("completed"))
-        .when(progressed).then(pl.lit("in_progress")).otherwise(pl.lit("enrolled")),
+        "status": pl.when(finished.is_not_null())
+        .then(pl.lit("completed"))
+        .when(progressed)
+        .then(pl.lit("in_progress"))
+        .otherwise(pl.lit("enrolled")),
         "completed_at": pl.when(finished.is_not_null()).then(finished).when(progressed).then(latest),
         "score": pl.lit(None, dtype=pl.Float64),
         "source_record_id": pl.lit(f"moodle:{course}:") + user,
@@ -501,23 +622,25 @@ def _day_datetime(col: pl.Expr, tz: str) -> pl.Expr:
     day = s.str.replace_all(r"§\d{1,2}§|\d{1,2}:\d{2}|\d{4}", " ").str.extract(r"(\d{1,2})")
     hour = clock.struct.field("H").cast(pl.Int32, strict=False)
     hour24 = (
-        pl.when(half.is_null()).then(hour)
-        .when((hour >= 1) & (hour <= 12)).then(hour % 12 + pl.when(half == "p").then(12).otherwise(0))
+        pl.when(half.is_null())
+        .then(hour)
+        .when((hour >= 1) & (hour <= 12))
+        .then(hour % 12 + pl.when(half == "p").then(12).otherwise(0))
     )
     text = pl.format(
         "{}-{}-{} {}:{}",
-        year, month.str.zfill(2), day.str.zfill(2), hour24.cast(pl.Utf8).str.zfill(2), clock.struct.field("M"),
+        year,
+        month.str.zfill(2),
+        day.str.zfill(2),
+        hour24.cast(pl.Utf8).str.zfill(2),
+        clock.struct.field("M"),
     )
     return _to_utc(text.str.to_datetime("%Y-%m-%d %H:%M", strict=False, time_unit="us"), tz)
 
 
 def _number(col: pl.Expr) -> pl.Expr:
     """A locale number such as ``86,50`` or ``40 %`` -> float; anything else -> null."""
-    return (
-        col.str.extract(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%?\s*$")
-        .str.replace(",", ".")
-        .cast(pl.Float64, strict=False)
-    )
+    return col.str.extract(r"^\s*(-?\d+(?:[.,]\d+)?)\s*%?\s*$").str.replace(",", ".").cast(pl.Float64, strict=False)
 
 
 def _cell(index: int | None) -> pl.Expr:
@@ -525,8 +648,9 @@ def _cell(index: int | None) -> pl.Expr:
     return pl.col(f"c{index}") if index is not None else pl.lit("")
 
 
-def _read_participants(path: Path, header: list[str], body: list[list[str]], layout: _ParticipantsLayout,
-                       tz: str) -> Parsed:
+def _read_participants(
+    path: Path, header: list[str], body: list[list[str]], layout: _ParticipantsLayout, tz: str
+) -> Parsed:
     """A report-builder "Course participants" report: one row per participant and course."""
     df = _frame(header, body)
     taken = {i for i in vars(layout).values() if i is not None}
@@ -543,14 +667,16 @@ def _read_participants(path: Path, header: list[str], body: list[list[str]], lay
         return pl.when(cell != "").then(cell)
 
     who = (
-        pl.lit("participant ") + pl.col(f"c{layout.name_col}") if layout.name_col is not None
+        pl.lit("participant ") + pl.col(f"c{layout.name_col}")
+        if layout.name_col is not None
         else pl.lit("row ") + pl.col("_row").cast(pl.Utf8)
     )
     if email_col is not None:
         email = pl.col(f"c{email_col}")
         learner_kind, learner_value = pl.lit("email"), email
         learner_reason = (
-            pl.when(email == "").then(pl.lit("no e-mail address for ") + who)
+            pl.when(email == "")
+            .then(pl.lit("no e-mail address for ") + who)
             .when(~email.str.contains(_EMAIL))
             .then(pl.format("e-mail address '{}' of {} is not an e-mail address", email, who))
         )
@@ -563,12 +689,16 @@ def _read_participants(path: Path, header: list[str], body: list[list[str]], lay
     course_reason = pl.when(course.is_null()).then(pl.lit("no course short name or full name for ") + who)
 
     when_done = _cell(layout.time_col)
-    df = df.with_columns(_done_at=_day_datetime(when_done, tz) if layout.time_col is not None
-                         else pl.lit(None, dtype=pl.Datetime("us", "UTC")))
+    df = df.with_columns(
+        _done_at=_day_datetime(when_done, tz)
+        if layout.time_col is not None
+        else pl.lit(None, dtype=pl.Datetime("us", "UTC"))
+    )
     time_reason = None
     if layout.time_col is not None:
         time_reason = pl.when((when_done != "") & pl.col("_done_at").is_null()).then(
-            pl.lit(f"{header[layout.time_col].strip()} '") + when_done
+            pl.lit(f"{header[layout.time_col].strip()} '")
+            + when_done
             + pl.lit("' is not a date like 'Thursday, 14 March 2024, 9:05 AM'")
         )
 
@@ -582,8 +712,11 @@ def _read_participants(path: Path, header: list[str], body: list[list[str]], lay
         "learner_kind": learner_kind,
         "learner_value": learner_value,
         "course_key": course,
-        "status": pl.when(completed).then(pl.lit("completed"))
-        .when(progress > 0).then(pl.lit("in_progress")).otherwise(pl.lit("enrolled")),
+        "status": pl.when(completed)
+        .then(pl.lit("completed"))
+        .when(progress > 0)
+        .then(pl.lit("in_progress"))
+        .otherwise(pl.lit("enrolled")),
         "completed_at": pl.when(completed).then(pl.col("_done_at")),
         "score": pl.when((grade >= 0) & (grade <= 100)).then(grade),
         "source_record_id": pl.format("moodle:{}:{}", course.str.to_lowercase(), learner_value.str.to_lowercase()),

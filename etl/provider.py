@@ -13,6 +13,7 @@ only touches the few rows that are rejected.
 Run ``python -m etl.provider [--profile my.toml] export.csv`` to check a profile
 against a file without touching the warehouse.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -42,12 +43,20 @@ PROFILE_DIR = Path(__file__).resolve().parent / "profiles"
 PROFILE_LEARNER_KINDS = ("employee_id", "email", "account")
 
 #: Keys a profile may use, per section ("" = the top of the file).
-_TOP_KEYS = ("name", "vendor", "learner_kind", "date_formats", "time_zone", "score_scale",
-             "source_record_id", "delimiter", "encoding")
+_TOP_KEYS = (
+    "name",
+    "vendor",
+    "learner_kind",
+    "date_formats",
+    "time_zone",
+    "score_scale",
+    "source_record_id",
+    "delimiter",
+    "encoding",
+)
 _SECTIONS = ("detect", "columns", "status")
 _DETECT_KEYS = ("columns",)
-_COLUMN_KEYS = ("learner", "course", "completion_date", "status", "score", "progress",
-                "last_activity_date")
+_COLUMN_KEYS = ("learner", "course", "completion_date", "status", "score", "progress", "last_activity_date")
 _STATUS_KEYS = records.STATUSES
 _TEMPLATE_FILTERS = ("lower", "upper")
 _DELIMITER_WORDS = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
@@ -99,9 +108,15 @@ class Profile:
 
     def columns_used(self) -> list[str]:
         """Every column the profile reads (detect columns excepted), without repeats."""
-        names = [self.learner_column, self.course_column, self.completion_date_column,
-                 self.status_column, self.score_column, self.progress_column,
-                 self.last_activity_date_column]
+        names = [
+            self.learner_column,
+            self.course_column,
+            self.completion_date_column,
+            self.status_column,
+            self.score_column,
+            self.progress_column,
+            self.last_activity_date_column,
+        ]
         names += [piece[1] for piece in self.id_pieces if piece[0] == "column"]
         seen: dict[str, str] = {}
         for n in names:
@@ -182,8 +197,9 @@ def read(path: str | Path, profile: Profile | str | Path | None = None) -> Parse
     if chosen is None:
         chosen = _match_head(data[:65536].decode("utf-8", errors="replace"), builtin_profiles())
         if chosen is None:
-            raise UnreadableFile(f"no mapping profile recognises the columns of {path.name}; "
-                                 "write one (see docs/mapping-profiles.md).")
+            raise UnreadableFile(
+                f"no mapping profile recognises the columns of {path.name}; write one (see docs/mapping-profiles.md)."
+            )
         if chosen.encoding:
             data = _utf8_bytes(path, chosen.encoding)
     delimiter = chosen.delimiter or _guess_delimiter(data[:65536].decode("utf-8", errors="replace"))
@@ -191,8 +207,9 @@ def read(path: str | Path, profile: Profile | str | Path | None = None) -> Parse
     cols = _resolve_columns(chosen, header, path.name)
     records_frame, rejected, raw_source = _normalise(frame, header, cols, chosen)
     rejected = sorted(early + rejected, key=lambda r: r.row_number)
-    parsed = Parsed(kind=KIND, rows_read=frame.height + len(early),
-                    records=records_frame, rejected=rejected, raw_source=raw_source)
+    parsed = Parsed(
+        kind=KIND, rows_read=frame.height + len(early), records=records_frame, rejected=rejected, raw_source=raw_source
+    )
     parsed.profile = chosen  # the schema of Parsed is fixed; the loader reads the vendor here
     return parsed
 
@@ -209,8 +226,10 @@ def _resolve_profile(profile: Profile | str | Path | None) -> Profile | None:
         stem = candidate.path.stem.casefold() if candidate.path else ""
         if wanted in (stem, candidate.name.casefold()):
             return candidate
-    raise UnreadableFile(f"there is no mapping profile called '{profile}'; "
-                         "give the path of a profile file or see docs/mapping-profiles.md.")
+    raise UnreadableFile(
+        f"there is no mapping profile called '{profile}'; "
+        "give the path of a profile file or see docs/mapping-profiles.md."
+    )
 
 
 def _utf8_bytes(path: Path, encoding: str | None) -> bytes:
@@ -230,12 +249,13 @@ def _utf8_bytes(path: Path, encoding: str | None) -> bytes:
             text = data.decode(encoding)
         except UnicodeDecodeError:
             raise UnreadableFile(
-                f"{path.name} is not text in the encoding {encoding} that the profile names.") from None
+                f"{path.name} is not text in the encoding {encoding} that the profile names."
+            ) from None
         data = text.lstrip("\ufeff").encode("utf-8")
     elif _looks_utf16(data):
         data = records.read_text(path).encode("utf-8")
     elif data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8):]
+        data = data[len(codecs.BOM_UTF8) :]
     if not data.strip():
         raise UnreadableFile(f"{path.name} is empty.")
     return data
@@ -244,14 +264,16 @@ def _utf8_bytes(path: Path, encoding: str | None) -> bytes:
 def _looks_utf16(data: bytes) -> bool:
     """A UTF-16 BOM, or ASCII text with every second byte zero (UTF-16LE without BOM), as records.read_text."""
     return data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
-        len(data) > 1 and data[1:2] == b"\x00" and data[:1] != b"\x00")
+        len(data) > 1 and data[1:2] == b"\x00" and data[:1] != b"\x00"
+    )
 
 
 def _read_table(data: bytes, delimiter: str, filename: str) -> tuple[list[str], pl.DataFrame, list[Rejected]]:
     """Header, data rows (all text, blank rows dropped, numbered from 1) and rows rejected on sight."""
     try:
-        frame = pl.read_csv(data, separator=delimiter, infer_schema=False, has_header=True,
-                            quote_char='"', raise_if_empty=False)
+        frame = pl.read_csv(
+            data, separator=delimiter, infer_schema=False, has_header=True, quote_char='"', raise_if_empty=False
+        )
         early: list[Rejected] = []
     except pl.exceptions.ComputeError as exc:
         message = str(exc)
@@ -260,7 +282,8 @@ def _read_table(data: bytes, delimiter: str, filename: str) -> tuple[list[str], 
                 text = data.decode("cp1252")
             except UnicodeDecodeError:
                 raise UnreadableFile(
-                    f"{filename} is not text in a known encoding (UTF-8, UTF-16 or Windows-1252).") from None
+                    f"{filename} is not text in a known encoding (UTF-8, UTF-16 or Windows-1252)."
+                ) from None
             return _read_table(text.encode("utf-8"), delimiter, filename)
         if "more fields" not in message:
             raise UnreadableFile(f"{filename} is not a well-formed CSV file ({message.splitlines()[0]}).") from None
@@ -296,9 +319,14 @@ def _read_ragged(data: bytes, delimiter: str, filename: str) -> tuple[list[str],
     early: list[Rejected] = []
     for number, row in enumerate(body, start=1):
         if len(row) > width:
-            early.append(Rejected(number, f"the row has {len(row)} values but the header has {width} columns "
-                                          "(a value probably contains an unquoted delimiter)",
-                                  records.raw_csv_line(header, row)))
+            early.append(
+                Rejected(
+                    number,
+                    f"the row has {len(row)} values but the header has {width} columns "
+                    "(a value probably contains an unquoted delimiter)",
+                    records.raw_csv_line(header, row),
+                )
+            )
             continue
         kept.append([c if c != "" else None for c in row] + [None] * (width - len(row)))
         numbers.append(number)
@@ -329,8 +357,9 @@ def _resolve_columns(profile: Profile, header: list[str], filename: str) -> dict
 Check = tuple[pl.Expr, pl.Expr]
 
 
-def _normalise(frame: pl.DataFrame, header: list[str], cols: dict[str, str],
-               profile: Profile) -> tuple[pl.DataFrame, list[Rejected], Callable[[list[int]], list[str]]]:
+def _normalise(
+    frame: pl.DataFrame, header: list[str], cols: dict[str, str], profile: Profile
+) -> tuple[pl.DataFrame, list[Rejected], Callable[[list[int]], list[str]]]:
     """Records for the usable rows and Rejected for the others, in one vectorised pass, and
     the function that writes records' rows back as CSV lines (``raw`` stays empty: a line
     is written only for the few records the loader rejects).
@@ -338,6 +367,7 @@ def _normalise(frame: pl.DataFrame, header: list[str], cols: dict[str, str],
     Each step adds helper columns and the checks it needs; a row's reason is the
     first check it fails, so a manager sees one thing to fix per row.
     """
+
     def col(name: str) -> str:
         return cols[_norm(name)]
 
@@ -406,13 +436,21 @@ def _status_word_step(lf: pl.LazyFrame, profile: Profile, cell) -> tuple[pl.Lazy
     words = profile.status_map
     column = profile.status_column
     lf = lf.with_columns(__status_text=cell(column))
-    lf = lf.with_columns(__status=pl.col("__status_text").str.to_lowercase().replace_strict(
-        list(words), list(words.values()), default=None, return_dtype=pl.String))
+    lf = lf.with_columns(
+        __status=pl.col("__status_text")
+        .str.to_lowercase()
+        .replace_strict(list(words), list(words.values()), default=None, return_dtype=pl.String)
+    )
     return lf, [
         (pl.col("__status_text").is_null(), pl.lit(f"{column} is empty, so the row carries no learning outcome")),
-        (pl.col("__status").is_null(),
-         _text(f"{column} '", pl.col("__status_text"),
-               "' carries no learning outcome (the profile's [status] list does not name it)")),
+        (
+            pl.col("__status").is_null(),
+            _text(
+                f"{column} '",
+                pl.col("__status_text"),
+                "' carries no learning outcome (the profile's [status] list does not name it)",
+            ),
+        ),
     ]
 
 
@@ -437,13 +475,22 @@ def _status_rule_step(lf: pl.LazyFrame, profile: Profile, cell) -> tuple[pl.Lazy
     if profile.progress_column:
         lf = lf.with_columns(__progress_text=cell(profile.progress_column))
         lf = lf.with_columns(__progress=_number(pl.col("__progress_text")))
-        checks.append((pl.col("__done_text").is_null() & pl.col("__progress_text").is_not_null()
-                       & pl.col("__progress").is_null(),
-                       _text(f"{profile.progress_column} '", pl.col("__progress_text"), "' is not a number")))
+        checks.append(
+            (
+                pl.col("__done_text").is_null()
+                & pl.col("__progress_text").is_not_null()
+                & pl.col("__progress").is_null(),
+                _text(f"{profile.progress_column} '", pl.col("__progress_text"), "' is not a number"),
+            )
+        )
         started = pl.col("__progress") > 0
-    lf = lf.with_columns(__status=pl.when(pl.col("__done").is_not_null()).then(pl.lit("completed"))
-                         .when(started).then(pl.lit("in_progress"))
-                         .otherwise(pl.lit("enrolled")))
+    lf = lf.with_columns(
+        __status=pl.when(pl.col("__done").is_not_null())
+        .then(pl.lit("completed"))
+        .when(started)
+        .then(pl.lit("in_progress"))
+        .otherwise(pl.lit("enrolled"))
+    )
     return lf, checks
 
 
@@ -455,10 +502,14 @@ def _score_step(lf: pl.LazyFrame, profile: Profile, cell) -> tuple[pl.LazyFrame,
     lf = lf.with_columns(__score_text=cell(column))
     lf = lf.with_columns(__score_value=_number(pl.col("__score_text")))
     checks = [
-        (pl.col("__score_text").is_not_null() & pl.col("__score_value").is_null(),
-         _text(f"{column} '", pl.col("__score_text"), "' is not a number")),
-        (~pl.col("__score_value").is_between(0, scale),
-         _text(f"{column} ", pl.col("__score_text"), f" is outside 0..{scale:g}")),
+        (
+            pl.col("__score_text").is_not_null() & pl.col("__score_value").is_null(),
+            _text(f"{column} '", pl.col("__score_text"), "' is not a number"),
+        ),
+        (
+            ~pl.col("__score_value").is_between(0, scale),
+            _text(f"{column} ", pl.col("__score_text"), f" is outside 0..{scale:g}"),
+        ),
     ]
     score = pl.col("__score_value") * 100.0 / scale if scale != 100 else pl.col("__score_value")
     return lf, checks, score
@@ -486,8 +537,9 @@ def _date_exprs(text: pl.Expr, alias: str, profile: Profile) -> dict[str, pl.Exp
         if _pattern_has_offset(fmt):
             utc = parsed.dt.convert_time_zone("UTC")
         else:
-            utc = (parsed.dt.replace_time_zone(profile.time_zone, ambiguous="earliest", non_existent="null")
-                   .dt.convert_time_zone("UTC"))
+            utc = parsed.dt.replace_time_zone(
+                profile.time_zone, ambiguous="earliest", non_existent="null"
+            ).dt.convert_time_zone("UTC")
         naive_hits.append(parsed.is_not_null())
         utc_values.append(utc.cast(pl.Datetime("us", "UTC")))
     return {alias: pl.coalesce(utc_values), f"{alias}_read": pl.any_horizontal(naive_hits)}
@@ -502,11 +554,13 @@ def _date_checks(alias: str, column: str, profile: Profile) -> list[tuple[pl.Exp
     else:
         expected = "any of the patterns " + ", ".join(patterns[:-1]) + " or " + patterns[-1]
     return [
-        (text.is_not_null() & ~pl.col(f"{alias}_read"),
-         _text(f"{column} '", text, f"' is not a date in {expected}")),
-        (text.is_not_null() & pl.col(alias).is_null(),
-         _text(f"{column} '", text, f"' is not a time that exists in {profile.time_zone} "
-                                    "(the clocks skip that hour)")),
+        (text.is_not_null() & ~pl.col(f"{alias}_read"), _text(f"{column} '", text, f"' is not a date in {expected}")),
+        (
+            text.is_not_null() & pl.col(alias).is_null(),
+            _text(
+                f"{column} '", text, f"' is not a time that exists in {profile.time_zone} (the clocks skip that hour)"
+            ),
+        ),
     ]
 
 
@@ -542,9 +596,11 @@ def _raw_line(header: list[str]) -> pl.Expr:
         needs_quotes = v.str.contains(r'[,"]')
         if len(header) == 1:
             needs_quotes = needs_quotes | (v == "")
-        parts.append(pl.when(needs_quotes)
-                     .then(pl.concat_str([pl.lit('"'), v.str.replace_all('"', '""', literal=True), pl.lit('"')]))
-                     .otherwise(v))
+        parts.append(
+            pl.when(needs_quotes)
+            .then(pl.concat_str([pl.lit('"'), v.str.replace_all('"', '""', literal=True), pl.lit('"')]))
+            .otherwise(v)
+        )
     return pl.concat_str(parts, separator=",")
 
 
@@ -662,8 +718,7 @@ class _ProfileReader:
         value = table[key]
         if isinstance(value, str):
             value = [value]
-        if (not isinstance(value, list) or not value
-                or not all(isinstance(v, str) and v.strip() for v in value)):
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) and v.strip() for v in value):
             raise self.fail(f'{self.key(section, key)} must be a list of texts in quotes, such as ["A", "B"]')
         return [v.strip() for v in value]
 
@@ -691,18 +746,20 @@ class _ProfileReader:
 
         columns = self.section(data, "columns", required=True)
         self.known_keys(columns, "columns", _COLUMN_KEYS)
-        col = {k: self.text(columns, "columns", k, required=k in ("learner", "course", "completion_date"))
-               for k in _COLUMN_KEYS}
+        col = {
+            k: self.text(columns, "columns", k, required=k in ("learner", "course", "completion_date"))
+            for k in _COLUMN_KEYS
+        }
 
         status_words: dict[str, str] = {}
         status = self.section(data, "status", required=False)
         if col["status"] and status is None:
-            raise self.fail("[status] is missing, but [columns] status is set; "
-                            "list the status words under [status]")
+            raise self.fail("[status] is missing, but [columns] status is set; list the status words under [status]")
         if status is not None:
             if not col["status"]:
-                raise self.fail("[status] lists status words, but [columns] status does not say "
-                                "which column holds them")
+                raise self.fail(
+                    "[status] lists status words, but [columns] status does not say which column holds them"
+                )
             self.known_keys(status, "status", _STATUS_KEYS)
             for outcome in _STATUS_KEYS:
                 for word in self.text_list(status, "status", outcome, required=False):
@@ -734,8 +791,12 @@ class _ProfileReader:
         if template is None:
             slug = re.sub(r"[^a-z0-9]+", "-", vendor.lower()).strip("-") or "provider"
             learner_filters = ("lower",) if learner_kind == "email" else ()
-            pieces = (("text", f"{slug}:"), ("column", col["learner"], learner_filters), ("text", ":"),
-                      ("column", col["course"], ()))
+            pieces = (
+                ("text", f"{slug}:"),
+                ("column", col["learner"], learner_filters),
+                ("text", ":"),
+                ("column", col["course"], ()),
+            )
             template = f"{slug}:{{{col['learner']}{'|lower' if learner_filters else ''}}}:{{{col['course']}}}"
         else:
             pieces = self.parse_template(template)
@@ -748,18 +809,32 @@ class _ProfileReader:
                 encoding = codecs.lookup(encoding).name
             except LookupError:
                 raise self.fail(
-                    f"encoding '{encoding}' is not an encoding name such as utf-8, utf-16 or cp1252") from None
+                    f"encoding '{encoding}' is not an encoding name such as utf-8, utf-16 or cp1252"
+                ) from None
             if encoding == "utf-8-sig":
                 encoding = "utf-8"
 
         return Profile(
-            name=name, vendor=vendor, detect_columns=tuple(detect_columns),
-            learner_column=col["learner"], learner_kind=learner_kind, course_column=col["course"],
-            completion_date_column=col["completion_date"], date_formats=tuple(date_formats),
-            time_zone=time_zone, status_column=col["status"], status_words=tuple(status_words.items()),
-            score_column=col["score"], score_scale=score_scale, progress_column=col["progress"],
-            last_activity_date_column=col["last_activity_date"], source_record_id=template,
-            id_pieces=pieces, delimiter=delimiter, encoding=encoding, path=path,
+            name=name,
+            vendor=vendor,
+            detect_columns=tuple(detect_columns),
+            learner_column=col["learner"],
+            learner_kind=learner_kind,
+            course_column=col["course"],
+            completion_date_column=col["completion_date"],
+            date_formats=tuple(date_formats),
+            time_zone=time_zone,
+            status_column=col["status"],
+            status_words=tuple(status_words.items()),
+            score_column=col["score"],
+            score_scale=score_scale,
+            progress_column=col["progress"],
+            last_activity_date_column=col["last_activity_date"],
+            source_record_id=template,
+            id_pieces=pieces,
+            delimiter=delimiter,
+            encoding=encoding,
+            path=path,
         )
 
     def delimiter(self, value) -> str | None:
@@ -767,37 +842,45 @@ class _ProfileReader:
         if value is None:
             return None
         d = _DELIMITER_WORDS.get(value.strip().lower(), value) if isinstance(value, str) else None
-        if d is None or len(d) != 1 or d in "\"\r\n":
-            raise self.fail(f"delimiter {_show(value)} must be one character such as \",\" or \";\" "
-                            "(or the word comma, semicolon, tab or pipe)")
+        if d is None or len(d) != 1 or d in '"\r\n':
+            raise self.fail(
+                f'delimiter {_show(value)} must be one character such as "," or ";" '
+                "(or the word comma, semicolon, tab or pipe)"
+            )
         return d
 
     def check_pattern(self, fmt: str) -> None:
         """A pattern must print a date and read it back, in Python and in Polars alike."""
         try:
             sample = _PATTERN_PROBE.strftime(fmt.replace("%.f", ".%f"))
-            ok = "%" in fmt and pl.Series([sample]).str.strptime(
-                pl.Datetime("us"), _polars_pattern(fmt), strict=False).null_count() == 0
+            ok = (
+                "%" in fmt
+                and pl.Series([sample]).str.strptime(pl.Datetime("us"), _polars_pattern(fmt), strict=False).null_count()
+                == 0
+            )
         except Exception:  # noqa: BLE001 - any failure means the same thing: not a usable pattern
             ok = False
         if not ok:
-            raise self.fail(f"date_formats '{fmt}' is not a date pattern this tool can read "
-                            "(write it with codes such as %Y-%m-%d %H:%M:%S)")
+            raise self.fail(
+                f"date_formats '{fmt}' is not a date pattern this tool can read "
+                "(write it with codes such as %Y-%m-%d %H:%M:%S)"
+            )
 
     def check_time_zone(self, name: str) -> None:
         try:
             ZoneInfo(name)
             pl.Series([datetime(2024, 1, 1)]).dt.replace_time_zone(name)
         except (ZoneInfoNotFoundError, ValueError, pl.exceptions.PolarsError):
-            raise self.fail(f"time_zone '{name}' is not a time zone name such as UTC, Europe/Berlin "
-                            "or America/Los_Angeles") from None
+            raise self.fail(
+                f"time_zone '{name}' is not a time zone name such as UTC, Europe/Berlin or America/Los_Angeles"
+            ) from None
 
     def parse_template(self, template: str) -> tuple[tuple, ...]:
         """Split "linkedin:{Email|lower}:{Content ID}" into literal and column pieces."""
         pieces: list[tuple] = []
         pos = 0
         for m in re.finditer(r"\{([^{}]*)\}", template):
-            pieces.append(("text", template[pos:m.start()]))
+            pieces.append(("text", template[pos : m.start()]))
             parts = [p.strip() for p in m.group(1).split("|")]
             if not parts[0]:
                 raise self.fail(f"source_record_id has an empty {{}}; put a column name inside the braces")
@@ -810,8 +893,10 @@ class _ProfileReader:
         if any(p[0] == "text" and ("{" in p[1] or "}" in p[1]) for p in pieces):
             raise self.fail("source_record_id has a { or } without its partner")
         if not any(p[0] == "column" for p in pieces):
-            raise self.fail("source_record_id names no column; write column names in braces, "
-                            "such as mylms:{Email|lower}:{Course ID}")
+            raise self.fail(
+                "source_record_id names no column; write column names in braces, "
+                "such as mylms:{Email|lower}:{Course ID}"
+            )
         return tuple(p for p in pieces if p[0] == "column" or p[1])
 
 
@@ -833,12 +918,15 @@ def main(argv: list[str] | None = None) -> int:
     """Dry run: read a file through a profile and print what would be loaded and what rejected."""
     import argparse
 
-    parser = argparse.ArgumentParser(prog="python -m etl.provider",
-                                     description="Check a mapping profile against a provider CSV "
-                                                 "without loading anything.")
+    parser = argparse.ArgumentParser(
+        prog="python -m etl.provider",
+        description="Check a mapping profile against a provider CSV without loading anything.",
+    )
     parser.add_argument("file", type=Path)
-    parser.add_argument("--profile", help="profile TOML file or built-in profile name "
-                                          "(default: the built-in profile that recognises the file)")
+    parser.add_argument(
+        "--profile",
+        help="profile TOML file or built-in profile name (default: the built-in profile that recognises the file)",
+    )
     parser.add_argument("--show", type=int, default=10, help="how many records and rejected rows to print")
     args = parser.parse_args(argv)
     try:

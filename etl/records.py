@@ -6,6 +6,7 @@ it could not use (with a reason a manager can act on).  Identity and course
 resolution happen later, in one place (``etl.load``), because they need the
 warehouse.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,17 +30,17 @@ LEARNER_KINDS = ("employee_id", "email", "mbox_sha1", "hashed", "account")
 
 #: Columns of a normalised learning record (one row per source record).
 LEARNING_SCHEMA: dict[str, pl.DataType] = {
-    "row_number": pl.Int64,          # 1-based position in the file (data rows / statements)
-    "learner_kind": pl.Utf8,          # one of LEARNER_KINDS
-    "learner_value": pl.Utf8,         # the identifier as written in the file
-    "learner_salt": pl.Utf8,          # salt for kind 'hashed', else null
-    "course_key": pl.Utf8,            # catalog id or alias as written in the file
-    "status": pl.Utf8,                # one of STATUSES
+    "row_number": pl.Int64,  # 1-based position in the file (data rows / statements)
+    "learner_kind": pl.Utf8,  # one of LEARNER_KINDS
+    "learner_value": pl.Utf8,  # the identifier as written in the file
+    "learner_salt": pl.Utf8,  # salt for kind 'hashed', else null
+    "course_key": pl.Utf8,  # catalog id or alias as written in the file
+    "status": pl.Utf8,  # one of STATUSES
     "completed_at": pl.Datetime("us", "UTC"),  # when the outcome happened (event time)
-    "score": pl.Float64,              # 0..100 when known
-    "expires_at": pl.Datetime("us", "UTC"),    # the record's own expiry, if any
-    "source_record_id": pl.Utf8,      # stable id of the record in its source (dedup key)
-    "raw": pl.Utf8,                   # the original record, verbatim (null where Parsed.raw_source has it)
+    "score": pl.Float64,  # 0..100 when known
+    "expires_at": pl.Datetime("us", "UTC"),  # the record's own expiry, if any
+    "source_record_id": pl.Utf8,  # stable id of the record in its source (dedup key)
+    "raw": pl.Utf8,  # the original record, verbatim (null where Parsed.raw_source has it)
 }
 
 
@@ -118,7 +119,9 @@ def read_text(path: Path) -> str:
         try:
             text = data.decode("cp1252")
         except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 decodes nearly anything
-            raise UnreadableFile(f"{Path(path).name} is not text in a known encoding (UTF-8, UTF-16 or Windows-1252).") from exc
+            raise UnreadableFile(
+                f"{Path(path).name} is not text in a known encoding (UTF-8, UTF-16 or Windows-1252)."
+            ) from exc
     return text.lstrip("\ufeff")
 
 

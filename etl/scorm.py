@@ -15,6 +15,7 @@ not matter).  Both JSON and CSV are first flattened to the same text columns
 and then judged by one set of vectorised rules, so the two shapes cannot drift
 apart.
 """
+
 from __future__ import annotations
 
 import json
@@ -34,8 +35,15 @@ SUCCESS_VALUES = ("PASSED", "FAILED", "UNKNOWN")
 
 #: Flat text columns every registration is reduced to before the rules run.
 FIELDS = (
-    "registration_id", "learner_id", "course_id", "completion", "success",
-    "score", "completed_date", "last_access_date", "created_date",
+    "registration_id",
+    "learner_id",
+    "course_id",
+    "completion",
+    "success",
+    "score",
+    "completed_date",
+    "last_access_date",
+    "created_date",
 )
 
 #: How the JSON export names each field (used in rejection reasons).
@@ -158,11 +166,11 @@ def _looks_like_registration(item: dict) -> bool:
     return any(key in item for key in _REGISTRATION_KEYS)
 
 
-def _json_lines(file_name: str, text: str, whole_error: json.JSONDecodeError,
-                early: list[Rejected]) -> list[tuple[int, Any, str]]:
+def _json_lines(
+    file_name: str, text: str, whole_error: json.JSONDecodeError, early: list[Rejected]
+) -> list[tuple[int, Any, str]]:
     """Parse one registration per line; a broken line is rejected, a broken first line means broken JSON."""
-    lines = [(line_number, line.strip()) for line_number, line in enumerate(text.splitlines(), start=1)
-             if line.strip()]
+    lines = [(line_number, line.strip()) for line_number, line in enumerate(text.splitlines(), start=1) if line.strip()]
     entries: list[tuple[int, Any, str]] = []
     for row_number, (line_number, line) in enumerate(lines, start=1):
         try:
@@ -223,8 +231,13 @@ def _flatten_csv(file_name: str, text: str) -> tuple[pl.DataFrame, dict[str, str
     """
     delimiter = _csv_delimiter(text)
     try:
-        table = pl.read_csv(text.encode("utf-8"), separator=delimiter, infer_schema=False,
-                            truncate_ragged_lines=True, raise_if_empty=False)
+        table = pl.read_csv(
+            text.encode("utf-8"),
+            separator=delimiter,
+            infer_schema=False,
+            truncate_ragged_lines=True,
+            raise_if_empty=False,
+        )
     except pl.exceptions.PolarsError as exc:
         first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise UnreadableFile(f"{file_name} is not a well-formed CSV file ({first_line}).") from None
@@ -244,13 +257,10 @@ def _flatten_csv(file_name: str, text: str) -> tuple[pl.DataFrame, dict[str, str
         )
     not_blank = pl.any_horizontal([pl.col(c).str.strip_chars().str.len_chars() > 0 for c in table.columns])
     raw = pl.concat_str([_csv_cell(pl.col(c), delimiter) for c in table.columns], separator=delimiter)
-    flat = (
-        table.filter(not_blank.fill_null(False))
-        .select(
-            pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row_number"),
-            raw.alias("raw"),
-            *[(pl.col(index[f]) if f in index else pl.lit(None, dtype=pl.Utf8)).alias(f) for f in FIELDS],
-        )
+    flat = table.filter(not_blank.fill_null(False)).select(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row_number"),
+        raw.alias("raw"),
+        *[(pl.col(index[f]) if f in index else pl.lit(None, dtype=pl.Utf8)).alias(f) for f in FIELDS],
     )
     return flat, labels
 
@@ -294,43 +304,57 @@ def parse_iso_utc(expr: pl.Expr) -> pl.Expr:
     s = s.str.replace(r"[zZ]$", "+00:00")
     s = s.str.replace(r"(T\d{2}:\d{2})([+-]|$)", "${1}:00${2}")
     s = pl.when(s.str.contains(r"[+-]\d{2}:?\d{2}$")).then(s).otherwise(s + "+00:00")
-    return s.str.to_datetime(
-        format="%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_zone="UTC", time_unit="us"
-    )
+    return s.str.to_datetime(format="%Y-%m-%dT%H:%M:%S%.f%:z", strict=False, time_zone="UTC", time_unit="us")
 
 
 def _apply_rules(flat: pl.DataFrame, labels: dict[str, str]) -> tuple[pl.DataFrame, list[Rejected]]:
     """Status, score and date rules over all registrations at once; the first broken rule is the reason."""
-    frame = flat.with_columns([_clean(f) for f in FIELDS]).with_columns(
-        pl.col("completion").str.to_uppercase().fill_null("UNKNOWN").alias("completion_word"),
-        pl.col("success").str.to_uppercase().fill_null("UNKNOWN").alias("success_word"),
-        pl.col("score").cast(pl.Float64, strict=False).alias("score_value"),
-        pl.coalesce("completed_date", "last_access_date", "created_date").alias("date_text"),
-        pl.when(pl.col("completed_date").is_not_null()).then(pl.lit(labels.get("completed_date"), dtype=pl.Utf8))
-        .when(pl.col("last_access_date").is_not_null()).then(pl.lit(labels.get("last_access_date"), dtype=pl.Utf8))
-        .otherwise(pl.lit(labels.get("created_date"), dtype=pl.Utf8)).alias("date_label"),
-    ).with_columns(
-        pl.when(pl.col("success_word") == "PASSED").then(pl.lit("passed"))
-        .when(pl.col("success_word") == "FAILED").then(pl.lit("failed"))
-        .when(pl.col("completion_word") == "COMPLETED").then(pl.lit("completed"))
-        .when(pl.col("completion_word") == "INCOMPLETE").then(pl.lit("in_progress"))
-        .otherwise(pl.lit("enrolled")).alias("status"),
-        parse_iso_utc(pl.col("date_text")).alias("date_value"),
+    frame = (
+        flat.with_columns([_clean(f) for f in FIELDS])
+        .with_columns(
+            pl.col("completion").str.to_uppercase().fill_null("UNKNOWN").alias("completion_word"),
+            pl.col("success").str.to_uppercase().fill_null("UNKNOWN").alias("success_word"),
+            pl.col("score").cast(pl.Float64, strict=False).alias("score_value"),
+            pl.coalesce("completed_date", "last_access_date", "created_date").alias("date_text"),
+            pl.when(pl.col("completed_date").is_not_null())
+            .then(pl.lit(labels.get("completed_date"), dtype=pl.Utf8))
+            .when(pl.col("last_access_date").is_not_null())
+            .then(pl.lit(labels.get("last_access_date"), dtype=pl.Utf8))
+            .otherwise(pl.lit(labels.get("created_date"), dtype=pl.Utf8))
+            .alias("date_label"),
+        )
+        .with_columns(
+            pl.when(pl.col("success_word") == "PASSED")
+            .then(pl.lit("passed"))
+            .when(pl.col("success_word") == "FAILED")
+            .then(pl.lit("failed"))
+            .when(pl.col("completion_word") == "COMPLETED")
+            .then(pl.lit("completed"))
+            .when(pl.col("completion_word") == "INCOMPLETE")
+            .then(pl.lit("in_progress"))
+            .otherwise(pl.lit("enrolled"))
+            .alias("status"),
+            parse_iso_utc(pl.col("date_text")).alias("date_value"),
+        )
     )
     frame = frame.with_columns(_reason(labels).alias("reason"))
-    loaded = frame.filter(pl.col("reason").is_null()).select(
-        pl.col("row_number"),
-        pl.lit("account").alias("learner_kind"),
-        pl.col("learner_id").alias("learner_value"),
-        pl.lit(None, dtype=pl.Utf8).alias("learner_salt"),
-        pl.col("course_id").alias("course_key"),
-        pl.col("status"),
-        pl.col("date_value").alias("completed_at"),
-        pl.col("score_value").alias("score"),
-        pl.lit(None, dtype=pl.Datetime("us", "UTC")).alias("expires_at"),
-        (pl.lit("scorm:") + pl.col("registration_id")).alias("source_record_id"),
-        pl.col("raw"),
-    ).cast(records.LEARNING_SCHEMA)
+    loaded = (
+        frame.filter(pl.col("reason").is_null())
+        .select(
+            pl.col("row_number"),
+            pl.lit("account").alias("learner_kind"),
+            pl.col("learner_id").alias("learner_value"),
+            pl.lit(None, dtype=pl.Utf8).alias("learner_salt"),
+            pl.col("course_id").alias("course_key"),
+            pl.col("status"),
+            pl.col("date_value").alias("completed_at"),
+            pl.col("score_value").alias("score"),
+            pl.lit(None, dtype=pl.Datetime("us", "UTC")).alias("expires_at"),
+            (pl.lit("scorm:") + pl.col("registration_id")).alias("source_record_id"),
+            pl.col("raw"),
+        )
+        .cast(records.LEARNING_SCHEMA)
+    )
     bad = frame.filter(pl.col("reason").is_not_null()).select("row_number", "reason", "raw")
     rejected = [Rejected(n, reason, raw) for n, reason, raw in bad.iter_rows()]
     return loaded, rejected
@@ -338,6 +362,7 @@ def _apply_rules(flat: pl.DataFrame, labels: dict[str, str]) -> tuple[pl.DataFra
 
 def _reason(labels: dict[str, str]) -> pl.Expr:
     """Why a registration cannot be used, or null; checks run in the order a manager would fix them."""
+
     def lbl(field_name: str) -> pl.Expr:
         return pl.lit(labels.get(field_name, JSON_LABELS[field_name]))
 
@@ -345,25 +370,47 @@ def _reason(labels: dict[str, str]) -> pl.Expr:
     date_fields = ", ".join(present[:-1]) + " or " + present[-1] if len(present) > 1 else (present or ["date"])[0]
     outcome = pl.col("status").is_in(["completed", "passed", "failed"])
     checks = [
-        (pl.col("registration_id").is_null(),
-         pl.format("{} is missing, so a re-import of this registration could not be recognised",
-                   lbl("registration_id"))),
-        (pl.col("learner_id").is_null(),
-         pl.format("{} is missing, so the registration cannot be matched to an employee", lbl("learner_id"))),
-        (pl.col("course_id").is_null(),
-         pl.format("{} is missing, so the registration cannot be matched to a catalog course", lbl("course_id"))),
-        (~pl.col("completion_word").is_in(COMPLETION_VALUES),
-         pl.format("{} '{}' is not one of COMPLETED, INCOMPLETE, UNKNOWN", lbl("completion"), pl.col("completion"))),
-        (~pl.col("success_word").is_in(SUCCESS_VALUES),
-         pl.format("{} '{}' is not one of PASSED, FAILED, UNKNOWN", lbl("success"), pl.col("success"))),
-        (pl.col("score").is_not_null() & pl.col("score_value").is_null(),
-         pl.format("{} '{}' is not a number", lbl("score"), pl.col("score"))),
-        (pl.col("score_value").is_not_null() & ~pl.col("score_value").is_between(0, 100),
-         pl.format("{} {} is outside 0..100", lbl("score"), pl.col("score"))),
-        (pl.col("date_text").is_not_null() & pl.col("date_value").is_null(),
-         pl.format("{} '{}' is not an ISO 8601 timestamp", pl.col("date_label"), pl.col("date_text"))),
-        (outcome & pl.col("date_text").is_null(),
-         pl.format("the registration is {} but has no {}, so its date is unknown",
-                   pl.col("status").str.to_uppercase(), pl.lit(date_fields))),
+        (
+            pl.col("registration_id").is_null(),
+            pl.format(
+                "{} is missing, so a re-import of this registration could not be recognised", lbl("registration_id")
+            ),
+        ),
+        (
+            pl.col("learner_id").is_null(),
+            pl.format("{} is missing, so the registration cannot be matched to an employee", lbl("learner_id")),
+        ),
+        (
+            pl.col("course_id").is_null(),
+            pl.format("{} is missing, so the registration cannot be matched to a catalog course", lbl("course_id")),
+        ),
+        (
+            ~pl.col("completion_word").is_in(COMPLETION_VALUES),
+            pl.format("{} '{}' is not one of COMPLETED, INCOMPLETE, UNKNOWN", lbl("completion"), pl.col("completion")),
+        ),
+        (
+            ~pl.col("success_word").is_in(SUCCESS_VALUES),
+            pl.format("{} '{}' is not one of PASSED, FAILED, UNKNOWN", lbl("success"), pl.col("success")),
+        ),
+        (
+            pl.col("score").is_not_null() & pl.col("score_value").is_null(),
+            pl.format("{} '{}' is not a number", lbl("score"), pl.col("score")),
+        ),
+        (
+            pl.col("score_value").is_not_null() & ~pl.col("score_value").is_between(0, 100),
+            pl.format("{} {} is outside 0..100", lbl("score"), pl.col("score")),
+        ),
+        (
+            pl.col("date_text").is_not_null() & pl.col("date_value").is_null(),
+            pl.format("{} '{}' is not an ISO 8601 timestamp", pl.col("date_label"), pl.col("date_text")),
+        ),
+        (
+            outcome & pl.col("date_text").is_null(),
+            pl.format(
+                "the registration is {} but has no {}, so its date is unknown",
+                pl.col("status").str.to_uppercase(),
+                pl.lit(date_fields),
+            ),
+        ),
     ]
     return pl.coalesce([pl.when(condition).then(message) for condition, message in checks])

@@ -2,6 +2,7 @@
 
 Shared by ``python -m etl status`` and the dashboard's Data page.
 """
+
 from __future__ import annotations
 
 import duckdb
@@ -46,8 +47,10 @@ def report(con: duckdb.DuckDBPyConnection) -> str:
     for r in fr.iter_rows(named=True):
         latest = r["latest_record"].strftime("%Y-%m-%d") if r["latest_record"] else "-"
         loaded = r["last_loaded"].strftime("%Y-%m-%d %H:%M") if r["last_loaded"] else "-"
-        lines.append(f"  {r['source']:<13} {r['files']:>4} file(s)  {r['records']:>9,} records  "
-                     f"latest record {latest}  last loaded {loaded} UTC  {r['rejected'] or 0:,} rejected")
+        lines.append(
+            f"  {r['source']:<13} {r['files']:>4} file(s)  {r['records']:>9,} records  "
+            f"latest record {latest}  last loaded {loaded} UTC  {r['rejected'] or 0:,} rejected"
+        )
     lines.append("")
     lines.append("Import history (newest first):")
     for r in history(con).head(50).iter_rows(named=True):
@@ -57,6 +60,8 @@ def report(con: duckdb.DuckDBPyConnection) -> str:
         elif r["status"] == "unchanged":
             lines.append(f"  #{r['batch_id']:<5} {when}  {r['file_name']}: {r['message']}")
         else:
-            lines.append(f"  #{r['batch_id']:<5} {when}  {r['file_name']} ({r['kind']}): {r['rows_read']:,} read, "
-                         f"{r['rows_loaded']:,} loaded, {r['rows_duplicate']:,} duplicate, {r['rows_rejected']:,} rejected")
+            lines.append(
+                f"  #{r['batch_id']:<5} {when}  {r['file_name']} ({r['kind']}): {r['rows_read']:,} read, "
+                f"{r['rows_loaded']:,} loaded, {r['rows_duplicate']:,} duplicate, {r['rows_rejected']:,} rejected"
+            )
     return "\n".join(lines)

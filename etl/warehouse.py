@@ -4,6 +4,7 @@ Tables are created by numbered migrations in ``sql/migrations/`` and are upgrade
 place (a warehouse made by an earlier version keeps its data). Views and metric
 macros in ``sql/models/`` hold no data, so they are re-created after every upgrade.
 """
+
 from __future__ import annotations
 
 import os
@@ -103,8 +104,9 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
     return max(current, latest)
 
 
-def refresh_evidence(con: duckdb.DuckDBPyConnection, employees: list[str] | None = None,
-                     mark=lambda phase: None) -> None:
+def refresh_evidence(
+    con: duckdb.DuckDBPyConnection, employees: list[str] | None = None, mark=lambda phase: None
+) -> None:
     """Recompute the materialised evidence, for some employees or (None) for everyone.
 
     Runs inside the caller's transaction when there is one, so a load and its evidence
@@ -122,8 +124,10 @@ def refresh_evidence(con: duckdb.DuckDBPyConnection, employees: list[str] | None
 
     touched_employees = pl.DataFrame({"employee_id": touched}, schema={"employee_id": pl.Utf8})  # noqa: F841
     con.execute("delete from evidence where employee_id in (select employee_id from touched_employees)")
-    con.execute("insert into evidence select * from evidence_source "
-                "where employee_id in (select employee_id from touched_employees)")
+    con.execute(
+        "insert into evidence select * from evidence_source "
+        "where employee_id in (select employee_id from touched_employees)"
+    )
     mark("evidence")
     refresh_skill_level_spans(con, touched)
     mark("skill level spans")
@@ -169,9 +173,7 @@ def apply_models(con: duckdb.DuckDBPyConnection) -> None:
     try:
         for path in _models():
             con.execute(path.read_text())
-        con.execute(
-            "insert or replace into settings values ('models_fingerprint', ?)", [_models_fingerprint()]
-        )
+        con.execute("insert or replace into settings values ('models_fingerprint', ?)", [_models_fingerprint()])
         con.execute("commit")
     except Exception:
         con.execute("rollback")
@@ -190,7 +192,9 @@ def _open_for_writing(target: Path, wait_seconds: float = 300.0) -> duckdb.DuckD
             return duckdb.connect(str(target))
         except duckdb.IOException as exc:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
-                raise WarehouseError(f"The warehouse {target.name} is in use by another load; try again when it has finished.") from exc
+                raise WarehouseError(
+                    f"The warehouse {target.name} is in use by another load; try again when it has finished."
+                ) from exc
             if not told:
                 print(f"Waiting for another load to finish with {target.name}…", file=sys.stderr)
                 told = True
@@ -220,6 +224,7 @@ def connect(path: str | os.PathLike | None = None, *, read_only: bool = False) -
 # name, then renamed, then the CURRENT pointer is replaced by a rename, so a reader
 # sees the old snapshot or the new one, never half of a load. A load killed at any
 # moment leaves CURRENT on the previous snapshot.
+
 
 def snapshot_dir(path: str | os.PathLike) -> Path:
     p = Path(path)

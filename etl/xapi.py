@@ -12,6 +12,7 @@ statements are not learning records: the ids they cancel are returned in
 ``Parsed.voided_ids`` so that the loader can cancel records loaded earlier, and
 statements voided within the same file are left out of the records.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -45,8 +46,18 @@ except ImportError:  # pragma: no cover - depends on the environment
 KIND = "xapi"
 
 #: The columns a statement fills (learner_salt and expires_at are always empty in xAPI).
-_RECORD_COLUMNS = ("row_number", "learner_kind", "learner_value", "course_key", "status", "completed_at", "score",
-                   "source_record_id", "raw", "line")
+_RECORD_COLUMNS = (
+    "row_number",
+    "learner_kind",
+    "learner_value",
+    "course_key",
+    "status",
+    "completed_at",
+    "score",
+    "source_record_id",
+    "raw",
+    "line",
+)
 #: ``line``: the physical line a statement alone on its line came from (null inside a StatementResult).
 _RECORD_SCHEMA = {**{k: LEARNING_SCHEMA[k] for k in _RECORD_COLUMNS if k != "line"}, "line": pl.Int64}
 #: Rows per frame chunk while a file is read.
@@ -68,8 +79,17 @@ _VERB_WORD_STATUS = {
     **{
         word: "in_progress"
         for word in (
-            "attempted", "launched", "initialized", "progressed", "experienced", "resumed",
-            "suspended", "terminated", "answered", "scored", "abandoned",
+            "attempted",
+            "launched",
+            "initialized",
+            "progressed",
+            "experienced",
+            "resumed",
+            "suspended",
+            "terminated",
+            "answered",
+            "scored",
+            "abandoned",
         )
     },
 }
@@ -99,9 +119,7 @@ _FRACTION = re.compile(r"[.,](\d{7,})")
 _COMMON_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:Z|[+-]\d{2}:\d{2})")
 _NO_OFFSET = timedelta(0)
 _NUM = r"(\d+(?:[.,]\d+)?)"
-_DURATION = re.compile(
-    rf"^P(?!$)(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}D)?(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?$"
-)
+_DURATION = re.compile(rf"^P(?!$)(?:{_NUM}Y)?(?:{_NUM}M)?(?:{_NUM}D)?(?:T(?=\d)(?:{_NUM}H)?(?:{_NUM}M)?(?:{_NUM}S)?)?$")
 _DURATION_WEEKS = re.compile(rf"^P{_NUM}W$")
 
 
@@ -391,7 +409,9 @@ def _scan_lines(lines: Iterator[tuple[int, str]], collector: _Collector) -> _Lin
                     collector.add(number, stmt, _raw(stmt))
                 else:
                     collector.reject(
-                        number, f"line {line_no} holds a statement that is not a JSON object but {_show(stmt)}.", _raw(stmt)
+                        number,
+                        f"line {line_no} holds a statement that is not a JSON object but {_show(stmt)}.",
+                        _raw(stmt),
                     )
             continue
         number += 1
@@ -488,8 +508,15 @@ def _read_part(path: str, start: int, end: int, first_line_no: int) -> tuple:
     scan = _scan_lines(_part_lines(path, start, end, first_line_no), collector)
     collector._flush()
     frame = pl.concat(collector.chunks, rechunk=True) if collector.chunks else pl.DataFrame(schema=_RECORD_SCHEMA)
-    return (frame, collector.rejected, collector.voidings, collector.duplicates, collector.seen_ids,
-            collector.rows_read, scan)
+    return (
+        frame,
+        collector.rejected,
+        collector.voidings,
+        collector.duplicates,
+        collector.seen_ids,
+        collector.rows_read,
+        scan,
+    )
 
 
 def _from_lines_parallel(name: str, path: Path) -> Parsed | None:
@@ -509,10 +536,25 @@ def _from_lines_parallel(name: str, path: Path) -> Parsed | None:
     _remove_orphaned_parts()
     with tempfile.TemporaryDirectory(prefix=f"xapi-parts-{os.getpid()}-") as tmp:
         outputs = [Path(tmp) / f"part-{k}.pickle" for k in range(len(bounds))]
-        procs = [subprocess.Popen([sys.executable, "-c", "from etl.xapi import _part_main; _part_main()",
-                                   str(path), str(start), str(end), str(line_no), str(out), str(os.getpid())],
-                                  env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                 for (start, end, line_no), out in zip(bounds, outputs)]
+        procs = [
+            subprocess.Popen(
+                [
+                    sys.executable,
+                    "-c",
+                    "from etl.xapi import _part_main; _part_main()",
+                    str(path),
+                    str(start),
+                    str(end),
+                    str(line_no),
+                    str(out),
+                    str(os.getpid()),
+                ],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+            for (start, end, line_no), out in zip(bounds, outputs)
+        ]
         if any([p.wait() != 0 for p in procs]):  # every worker is waited for before the folder goes
             return None  # a worker could not run here (e.g. no memory): read the file in one go instead
         results = [_part_result(out) for out in outputs]
@@ -579,7 +621,9 @@ def _merge_parts(name: str, path: Path, results: list[tuple]) -> Parsed:
         later = seen.keys() & collector.seen_ids.keys()  # ids that an earlier part already had
         if later:
             dropped = [(i, n) for i, n in seen.items() if i in later]
-            found = frame.filter(pl.col("source_record_id").is_in(list(later))).select("source_record_id", "raw", "line")
+            found = frame.filter(pl.col("source_record_id").is_in(list(later))).select(
+                "source_record_id", "raw", "line"
+            )
             texts = dict(records.read_lines(path, {ln for _, raw, ln in found.iter_rows() if raw is None}))
             raws = {i: raw if raw is not None else texts[ln] for i, raw, ln in found.iter_rows()}
             raws.update({v.statement_id: v.raw for v in voidings if v.statement_id in later})
@@ -617,10 +661,7 @@ def _texts_of_lines(path: Path, lines: pl.Series, positions: list[int]) -> list[
 
 
 def _not_xapi(name: str) -> str:
-    return (
-        f"{name} holds JSON but no xAPI statements "
-        "(no object with 'actor' and 'verb', and no 'statements' list)."
-    )
+    return f"{name} holds JSON but no xAPI statements (no object with 'actor' and 'verb', and no 'statements' list)."
 
 
 def _raw(value: Any) -> str:
@@ -692,20 +733,26 @@ class _Collector:
     def parsed(self) -> Parsed:
         """Apply voiding within the file and build the result."""
         self.rejected.extend(
-            Rejected(number, f"statement id {stmt_id} already appeared in statement {self.seen_ids[stmt_id]} of this file.",
-                     raw)
-            for number, stmt_id, raw in self.duplicates)
+            Rejected(
+                number,
+                f"statement id {stmt_id} already appeared in statement {self.seen_ids[stmt_id]} of this file.",
+                raw,
+            )
+            for number, stmt_id, raw in self.duplicates
+        )
         self.duplicates = []
         voiding_ids = {v.statement_id for v in self.voidings}
         voided: dict[str, None] = {}
         for v in self.voidings:
             if v.target_id in voiding_ids:
-                self.rejected.append(Rejected(
-                    v.row_number,
-                    f"statement {v.statement_id} voids statement {v.target_id}, which is itself a voiding "
-                    "statement, and xAPI does not allow voiding a voiding statement.",
-                    v.raw,
-                ))
+                self.rejected.append(
+                    Rejected(
+                        v.row_number,
+                        f"statement {v.statement_id} voids statement {v.target_id}, which is itself a voiding "
+                        "statement, and xAPI does not allow voiding a voiding statement.",
+                        v.raw,
+                    )
+                )
             else:
                 voided[v.target_id] = None
         self._flush()
@@ -715,7 +762,8 @@ class _Collector:
             frame = frame.filter(~pl.col("source_record_id").is_in(list(voided)))
         lines = frame["line"]
         frame = frame.with_columns(
-            pl.lit(None, dtype=pl.Utf8).alias("learner_salt"), pl.lit(None, dtype=LEARNING_SCHEMA["expires_at"]).alias("expires_at"),
+            pl.lit(None, dtype=pl.Utf8).alias("learner_salt"),
+            pl.lit(None, dtype=LEARNING_SCHEMA["expires_at"]).alias("expires_at"),
         ).select(list(LEARNING_SCHEMA))
         self.rejected.sort(key=lambda r: r.row_number)
         return Parsed(
@@ -819,9 +867,7 @@ def _actor(actor: Any) -> tuple[str, str] | None:
             raise InvalidStatement("actor.member lists something other than agents; a group cannot contain groups.")
     present = [k for k in _IFI_KEYS if k in actor]
     if len(present) > 1:
-        raise InvalidStatement(
-            f"actor has {len(present)} identifiers ({', '.join(present)}); xAPI allows exactly one."
-        )
+        raise InvalidStatement(f"actor has {len(present)} identifiers ({', '.join(present)}); xAPI allows exactly one.")
     if not present:
         if object_type == "Group":
             if not actor.get("member"):
@@ -942,9 +988,13 @@ def _score(result: Any) -> float | None:
             f"result.score.min {_show(score['min'])} is not less than result.score.max {_show(score['max'])}."
         )
     if raw is not None and lo is not None and raw < lo:
-        raise InvalidStatement(f"result.score.raw {_show(score['raw'])} is below result.score.min {_show(score['min'])}.")
+        raise InvalidStatement(
+            f"result.score.raw {_show(score['raw'])} is below result.score.min {_show(score['min'])}."
+        )
     if raw is not None and hi is not None and raw > hi:
-        raise InvalidStatement(f"result.score.raw {_show(score['raw'])} is above result.score.max {_show(score['max'])}.")
+        raise InvalidStatement(
+            f"result.score.raw {_show(score['raw'])} is above result.score.max {_show(score['max'])}."
+        )
     if scaled is not None:
         return round(max(scaled, 0.0) * 100.0, 6)
     if raw is None or hi is None:

@@ -6,6 +6,7 @@ provider, skill, hours, cost, currency, paid_with, reason), and one line about t
 plan to stderr. Exit status: 0 with a plan (possibly empty), 2 when the input is
 wrong; then one sentence on stderr says why.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,24 +58,38 @@ def _ids(text: str) -> tuple[str, ...]:
 
 def parser() -> argparse.ArgumentParser:
     """The command line's options (see the module docstring)."""
-    p = _Parser(prog="python -m planner",
-                description="Plan which training, for whom, closes the most strategic gaps for a budget; "
-                            "the plan goes to stdout as CSV.")
+    p = _Parser(
+        prog="python -m planner",
+        description="Plan which training, for whom, closes the most strategic gaps for a budget; "
+        "the plan goes to stdout as CSV.",
+    )
     p.add_argument("--db", help="warehouse file (default: $UPSKILL_DB or data/warehouse.duckdb)")
     p.add_argument("--as-of", required=True, type=_day, help="the date the gaps are measured on (YYYY-MM-DD)")
     p.add_argument("--budget", required=True, type=_amount, help="budget in the reporting currency")
     p.add_argument("--scope", help="a department or team (default: the whole company)")
-    p.add_argument("--hours-cap", type=_amount, default=DEFAULT_HOURS_CAP,
-                   help=f"learning hours per person at most (default {DEFAULT_HOURS_CAP:g})")
+    p.add_argument(
+        "--hours-cap",
+        type=_amount,
+        default=DEFAULT_HOURS_CAP,
+        help=f"learning hours per person at most (default {DEFAULT_HOURS_CAP:g})",
+    )
     p.add_argument("--until", type=_day, help="the planning window's end (default: the nearest goal deadline)")
     p.add_argument("--goals", type=_ids, help="comma-separated goal ids to serve (default: every open goal)")
     p.add_argument("--skills", type=_ids, help="comma-separated required skills to serve (default: all)")
     p.add_argument("--no-requirements", action="store_true", help="serve the goals only, no role requirements")
     p.add_argument("--no-goals", action="store_true", help="serve role requirements only, no goals")
-    p.add_argument("--time-limit", type=_amount, default=DEFAULT_TIME_LIMIT,
-                   help=f"seconds the exact solver may take before the fallback (default {DEFAULT_TIME_LIMIT:g})")
-    p.add_argument("--max-bundles", type=int, default=MAX_BUNDLES,
-                   help=f"course combinations above which the greedy fallback is used (default {MAX_BUNDLES:,})")
+    p.add_argument(
+        "--time-limit",
+        type=_amount,
+        default=DEFAULT_TIME_LIMIT,
+        help=f"seconds the exact solver may take before the fallback (default {DEFAULT_TIME_LIMIT:g})",
+    )
+    p.add_argument(
+        "--max-bundles",
+        type=int,
+        default=MAX_BUNDLES,
+        help=f"course combinations above which the greedy fallback is used (default {MAX_BUNDLES:,})",
+    )
     return p
 
 
@@ -86,9 +101,17 @@ def request_from(args: argparse.Namespace) -> PlanRequest:
         raise InputError("The number of course combinations must be at least 1.")
     goals = () if args.no_goals else args.goals
     skills = () if args.no_requirements else args.skills
-    return PlanRequest(as_of=args.as_of, budget=args.budget, unit=None if args.scope in (None, "company") else args.scope,
-                       goal_ids=goals, requirement_skills=skills, hours_cap=args.hours_cap, window_end=args.until,
-                       time_limit=args.time_limit, max_bundles=args.max_bundles)
+    return PlanRequest(
+        as_of=args.as_of,
+        budget=args.budget,
+        unit=None if args.scope in (None, "company") else args.scope,
+        goal_ids=goals,
+        requirement_skills=skills,
+        hours_cap=args.hours_cap,
+        window_end=args.until,
+        time_limit=args.time_limit,
+        max_bundles=args.max_bundles,
+    )
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -111,9 +134,12 @@ def run(argv: list[str] | None = None) -> int:
     sys.stdout.buffer.write(csv_bytes(outcome.export()))
     sys.stdout.flush()
     s = outcome.summary
-    print(f"{s['assignments']:,} assignment(s) for {s['people']:,} people, {s['cost']:,.2f} of "
-          f"{s['budget']:,.2f} {outcome.currency}, goal progress {s['goal_progress']:,}, "
-          f"requirement weight {s['requirement_weight']:,.1f}; {outcome.solve['message']}", file=sys.stderr)
+    print(
+        f"{s['assignments']:,} assignment(s) for {s['people']:,} people, {s['cost']:,.2f} of "
+        f"{s['budget']:,.2f} {outcome.currency}, goal progress {s['goal_progress']:,}, "
+        f"requirement weight {s['requirement_weight']:,.1f}; {outcome.solve['message']}",
+        file=sys.stderr,
+    )
     return 0
 
 

@@ -25,6 +25,7 @@ normal approximation). Status: achieved when the share already reaches the targe
 off track when the deadline has passed or even the band's high end misses; on track
 when the band's low end reaches it; at risk in between.
 """
+
 from __future__ import annotations
 
 import math
@@ -54,9 +55,18 @@ class Forecast:
     status: str | None
 
 
-def project(population: int, meeting: int, target_share: float, days_left: int, arrivals: int,
-            expiring: int = 0, enrolled: int = 0, pass_rate: float = 0.0,
-            lookback_days: int = LOOKBACK_DAYS, z: float = Z_80) -> Forecast:
+def project(
+    population: int,
+    meeting: int,
+    target_share: float,
+    days_left: int,
+    arrivals: int,
+    expiring: int = 0,
+    enrolled: int = 0,
+    pass_rate: float = 0.0,
+    lookback_days: int = LOOKBACK_DAYS,
+    z: float = Z_80,
+) -> Forecast:
     """The projection of one goal from its terms (see the module docstring)."""
     pace = arrivals / lookback_days * DAYS_PER_MONTH
     if not population:
@@ -91,21 +101,32 @@ def project(population: int, meeting: int, target_share: float, days_left: int, 
     return Forecast(share, projected, low, high, pace, needed, status)
 
 
-def goal_forecasts(con: duckdb.DuckDBPyConnection, as_of: date, root: str | None = None,
-                   unit: str | None = None) -> pl.DataFrame:
+def goal_forecasts(
+    con: duckdb.DuckDBPyConnection, as_of: date, root: str | None = None, unit: str | None = None
+) -> pl.DataFrame:
     """Each goal's terms and projection as the warehouse computes them (goal_readiness)."""
-    return con.sql("""
+    return con.sql(
+        """
         select goal_id, name, skill, deadline, population, meeting, share, target_share, days_left,
                arrivals_180_days, expiring_before_deadline, enrolled_in_progress, pass_rate,
                projected_share, projected_low, projected_high, pace_per_month, pace_needed_per_month,
                projection_method, status
         from goal_readiness($as_of, root := $root, org_unit := $unit)
         order by goal_id
-    """, params={"as_of": as_of, "root": root, "unit": unit}).pl()
+    """,
+        params={"as_of": as_of, "root": root, "unit": unit},
+    ).pl()
 
 
 def mirror(row: dict) -> Forecast:
     """The Python projection of a goal_forecasts row, from its own terms (for tests and checks)."""
-    return project(row["population"], row["meeting"], row["target_share"], row["days_left"],
-                   row["arrivals_180_days"], row["expiring_before_deadline"], row["enrolled_in_progress"],
-                   row["pass_rate"])
+    return project(
+        row["population"],
+        row["meeting"],
+        row["target_share"],
+        row["days_left"],
+        row["arrivals_180_days"],
+        row["expiring_before_deadline"],
+        row["enrolled_in_progress"],
+        row["pass_rate"],
+    )

@@ -32,6 +32,7 @@ role requirements at once).
 This module holds the problem on plain data structures (so tests can pin it without a
 warehouse), its exact evaluation, and the SQL that builds it from the metrics layer.
 """
+
 from __future__ import annotations
 
 import math
@@ -209,6 +210,7 @@ def evaluate(instance: Instance, chosen: Iterable[int]) -> Evaluation:
 
 # ------------------------------------------------------------------ building the instance
 
+
 def candidates_for(gaps: Iterable[Gap], offers: Iterable[Offer], hours_cap: float | None = None) -> list[Candidate]:
     """Every (employee, course) pair where the course closes at least one of the employee's gaps.
 
@@ -255,15 +257,27 @@ def prune_dominated(candidates: list[Candidate], idle_seats: dict[str, int]) -> 
         mine: list[Candidate] = []
         for c in ordered:
             can_be_free = c.vendor is not None and idle_seats.get(c.vendor, 0) > 0 and c.cost > 0
-            if not any(d.closes >= c.closes and d.hours <= c.hours and d.cost <= c.cost
-                       and (d.cost == 0 or d.vendor == c.vendor or not can_be_free) for d in mine):
+            if not any(
+                d.closes >= c.closes
+                and d.hours <= c.hours
+                and d.cost <= c.cost
+                and (d.cost == 0 or d.vendor == c.vendor or not can_be_free)
+                for d in mine
+            ):
                 mine.append(c)
         kept.extend(mine)
     return kept
 
 
-def build_instance(gaps: list[Gap], offers: list[Offer], goal_needed: dict[str, int], idle_seats: dict[str, int],
-                   budget: float, hours_cap: float | None = None, prune: bool = True) -> Instance:
+def build_instance(
+    gaps: list[Gap],
+    offers: list[Offer],
+    goal_needed: dict[str, int],
+    idle_seats: dict[str, int],
+    budget: float,
+    hours_cap: float | None = None,
+    prune: bool = True,
+) -> Instance:
     """The instance the solvers work on: served gaps, candidates (pruned of dominated ones), caps."""
     cands = candidates_for(gaps, offers, hours_cap)
     if prune:
@@ -296,8 +310,12 @@ def reporting_currency(con: duckdb.DuckDBPyConnection) -> str:
 
 def open_goals(con: duckdb.DuckDBPyConnection, as_of: date) -> pl.DataFrame:
     """Goals whose deadline has not passed: the ones a plan can still serve."""
-    return _q(con, "select goal_id, name, skill, min_level, target_share, deadline from goals "
-                   "where deadline >= $as_of order by deadline, goal_id", as_of=as_of)
+    return _q(
+        con,
+        "select goal_id, name, skill, min_level, target_share, deadline from goals "
+        "where deadline >= $as_of order by deadline, goal_id",
+        as_of=as_of,
+    )
 
 
 def required_skills(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -315,22 +333,33 @@ def default_window_end(con: duckdb.DuckDBPyConnection, as_of: date, goal_ids: li
 
 def remaining_budget(con: duckdb.DuckDBPyConnection, as_of: date, unit: str | None) -> float | None:
     """What is left of the unit's (else the company's) budget for the period containing the date."""
-    rows = con.sql("""
+    rows = con.sql(
+        """
         select unit, budget - actual from budget_utilisation($as_of)
         where unit = coalesce($unit, 'company') or unit = 'company'
         order by unit = 'company'
-    """, params={"as_of": as_of, "unit": unit}).fetchall()
+    """,
+        params={"as_of": as_of, "unit": unit},
+    ).fetchall()
     return max(float(rows[0][1]), 0.0) if rows and rows[0][1] is not None else None
 
 
-def load_gaps(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date, root: str | None,
-              unit: str | None, employee_id: str | None = None) -> pl.DataFrame:
+def load_gaps(
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    window_end: date,
+    root: str | None,
+    unit: str | None,
+    employee_id: str | None = None,
+) -> pl.DataFrame:
     """Every gap in the scope today: role requirements not met and open goals' members below the level.
 
     People who leave before the window ends are left out: training them pays nothing
     back. employee_id narrows it to one person (their learning path).
     """
-    return _q(con, f"""
+    return _q(
+        con,
+        f"""
         with people as (
             select employee_id, full_name, email, role, team, department
             from active_employees($as_of, {SCOPE})
@@ -362,7 +391,13 @@ def load_gaps(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date, roo
             join people as p on p.employee_id = x.employee_id
         )
         select * from final order by employee_id, goal_id nulls first, skill
-    """, as_of=as_of, window_end=window_end, root=root, unit=unit, employee_id=employee_id)
+    """,
+        as_of=as_of,
+        window_end=window_end,
+        root=root,
+        unit=unit,
+        employee_id=employee_id,
+    )
 
 
 def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -> pl.DataFrame:
@@ -374,7 +409,9 @@ def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -
     no usable cost. A course whose credential would lapse before the window ends
     (validity_months) teaches nothing the plan can count on.
     """
-    return _q(con, """
+    return _q(
+        con,
+        """
         with rc as (
             select coalesce((select value from settings where key = 'reporting_currency'), 'USD') as currency
         ),
@@ -411,7 +448,10 @@ def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -
             left join seats as s on s.vendor = p.provider
         )
         select * from final order by course_id, skill
-    """, as_of=as_of, window_end=window_end)
+    """,
+        as_of=as_of,
+        window_end=window_end,
+    )
 
 
 def load_idle_seats(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
@@ -422,25 +462,38 @@ def load_idle_seats(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, in
 
 def load_goal_shares(con: duckdb.DuckDBPyConnection, as_of: date, root: str | None, unit: str | None) -> pl.DataFrame:
     """Each open goal's population, people at the level and share in the scope today."""
-    return _q(con, f"""
+    return _q(
+        con,
+        f"""
         select g.goal_id, g.name, g.skill, g.min_level, g.target_share, g.deadline,
                s.population, s.meeting, s.share
         from goals as g
         join goal_share($as_of, {SCOPE}) as s on s.goal_id = g.goal_id
         where g.deadline >= $as_of
         order by g.deadline, g.goal_id
-    """, as_of=as_of, root=root, unit=unit)
+    """,
+        as_of=as_of,
+        root=root,
+        unit=unit,
+    )
 
 
-def load_requirement_totals(con: duckdb.DuckDBPyConnection, as_of: date, root: str | None,
-                            unit: str | None) -> pl.DataFrame:
+def load_requirement_totals(
+    con: duckdb.DuckDBPyConnection, as_of: date, root: str | None, unit: str | None
+) -> pl.DataFrame:
     """Per required skill in the scope: pairs, pairs met, weights (the basis of coverage and readiness)."""
-    return _q(con, f"""
+    return _q(
+        con,
+        f"""
         select skill, count(*) as pairs, count(*) filter (where met) as met_pairs,
                sum(weight) as weight_total, coalesce(sum(weight) filter (where met), 0) as weight_met
         from requirement_status($as_of, {SCOPE})
         group by skill order by skill
-    """, as_of=as_of, root=root, unit=unit)
+    """,
+        as_of=as_of,
+        root=root,
+        unit=unit,
+    )
 
 
 def gaps_from_frame(frame: pl.DataFrame) -> list[Gap]:
@@ -448,8 +501,9 @@ def gaps_from_frame(frame: pl.DataFrame) -> list[Gap]:
     out = []
     for r in frame.iter_rows(named=True):
         if r["goal_id"] is None:
-            out.append(requirement_gap(r["employee_id"], r["skill"], int(r["level"]), int(r["needed"]),
-                                       float(r["weight"])))
+            out.append(
+                requirement_gap(r["employee_id"], r["skill"], int(r["level"]), int(r["needed"]), float(r["weight"]))
+            )
         else:
             out.append(goal_gap(r["goal_id"], r["employee_id"], r["skill"], int(r["level"]), int(r["needed"])))
     return out
@@ -475,15 +529,19 @@ PATH_OPTIONS = 3
 def _ranked_offers(offers: pl.DataFrame) -> pl.DataFrame:
     """Courses as one person would get them: free with an idle seat of the vendor, else at their cost."""
     return offers.filter(pl.col("cost").is_not_null()).with_columns(
-        pl.when(pl.col("cost") == 0).then(pl.lit("free course"))
-        .when(pl.col("vendor_idle_seats") > 0).then(pl.lit("idle licence seat"))
-        .otherwise(pl.col("cost_basis")).alias("paid_with"),
+        pl.when(pl.col("cost") == 0)
+        .then(pl.lit("free course"))
+        .when(pl.col("vendor_idle_seats") > 0)
+        .then(pl.lit("idle licence seat"))
+        .otherwise(pl.col("cost_basis"))
+        .alias("paid_with"),
         pl.when(pl.col("vendor_idle_seats") > 0).then(0.0).otherwise(pl.col("cost")).alias("cost_to_you"),
     )
 
 
-def learning_path(con: duckdb.DuckDBPyConnection, as_of: date, employee_id: str, root: str | None = None,
-                  options: int = PATH_OPTIONS) -> pl.DataFrame:
+def learning_path(
+    con: duckdb.DuckDBPyConnection, as_of: date, employee_id: str, root: str | None = None, options: int = PATH_OPTIONS
+) -> pl.DataFrame:
     """For each of a person's gaps, the next courses that close it.
 
     Gaps are the role's requirements not met and the open goals not yet achieved that
@@ -491,82 +549,177 @@ def learning_path(con: duckdb.DuckDBPyConnection, as_of: date, employee_id: str,
     vendor makes a course free), then shortest. A gap no course in the catalog closes
     gets one row without a course.
     """
-    short = con.sql("select g.goal_id from goals as g join goal_share($as_of) as s on s.goal_id = g.goal_id "
-                    "where s.share < g.target_share", params={"as_of": as_of}).fetchall()
+    short = con.sql(
+        "select g.goal_id from goals as g join goal_share($as_of) as s on s.goal_id = g.goal_id "
+        "where s.share < g.target_share",
+        params={"as_of": as_of},
+    ).fetchall()
     gaps = load_gaps(con, as_of, as_of, root, None, employee_id).filter(
-        pl.col("goal_id").is_null() | pl.col("goal_id").is_in([g for (g,) in short]))
+        pl.col("goal_id").is_null() | pl.col("goal_id").is_in([g for (g,) in short])
+    )
     offers = _ranked_offers(load_offers(con, as_of, as_of))
     if gaps.is_empty():
-        return pl.DataFrame(schema={"skill": pl.Utf8, "level": pl.Int64, "needed": pl.Int64, "for": pl.Utf8,
-                                    "option": pl.Int64, "course_id": pl.Utf8, "title": pl.Utf8, "provider": pl.Utf8,
-                                    "hours": pl.Float64, "cost": pl.Float64, "paid_with": pl.Utf8})
-    needs = gaps.with_columns(
-        pl.when(pl.col("goal_id").is_null()).then(pl.lit("role requirement"))
-        .otherwise(pl.format("goal {}", pl.col("goal_id"))).alias("for"),
-        pl.col("level").cast(pl.Int64), pl.col("needed").cast(pl.Int64),
-    ).group_by("skill", "level", "needed", maintain_order=True).agg(pl.col("for").str.join(", "))
+        return pl.DataFrame(
+            schema={
+                "skill": pl.Utf8,
+                "level": pl.Int64,
+                "needed": pl.Int64,
+                "for": pl.Utf8,
+                "option": pl.Int64,
+                "course_id": pl.Utf8,
+                "title": pl.Utf8,
+                "provider": pl.Utf8,
+                "hours": pl.Float64,
+                "cost": pl.Float64,
+                "paid_with": pl.Utf8,
+            }
+        )
+    needs = (
+        gaps.with_columns(
+            pl.when(pl.col("goal_id").is_null())
+            .then(pl.lit("role requirement"))
+            .otherwise(pl.format("goal {}", pl.col("goal_id")))
+            .alias("for"),
+            pl.col("level").cast(pl.Int64),
+            pl.col("needed").cast(pl.Int64),
+        )
+        .group_by("skill", "level", "needed", maintain_order=True)
+        .agg(pl.col("for").str.join(", "))
+    )
     matches = needs.join(offers, on="skill", how="left").filter(
-        pl.col("level_right").is_null() | (pl.col("level_right") >= pl.col("needed")))
+        pl.col("level_right").is_null() | (pl.col("level_right") >= pl.col("needed"))
+    )
     ranked = matches.sort("skill", "needed", "cost_to_you", "hours", "course_id", nulls_last=True).with_columns(
-        pl.int_range(1, pl.len() + 1).over("skill", "needed").alias("option"))
+        pl.int_range(1, pl.len() + 1).over("skill", "needed").alias("option")
+    )
     closed = ranked.filter(pl.col("course_id").is_not_null() & (pl.col("option") <= options))
     open_ = needs.join(closed.select("skill", "needed").unique(), on=["skill", "needed"], how="anti")
-    out = pl.concat([
-        closed.select("skill", "level", "needed", "for", pl.col("option").cast(pl.Int64), "course_id", "title",
-                      pl.col("vendor").alias("provider"), "hours", pl.col("cost_to_you").alias("cost"), "paid_with"),
-        open_.select("skill", "level", "needed", "for", pl.lit(None, pl.Int64).alias("option"),
-                     pl.lit(None, pl.Utf8).alias("course_id"),
-                     pl.format("no course in the catalog brings {} to level {}", pl.col("skill"),
-                               pl.col("needed")).alias("title"),
-                     pl.lit(None, pl.Utf8).alias("provider"), pl.lit(None, pl.Float64).alias("hours"),
-                     pl.lit(None, pl.Float64).alias("cost"), pl.lit(None, pl.Utf8).alias("paid_with")),
-    ])
+    out = pl.concat(
+        [
+            closed.select(
+                "skill",
+                "level",
+                "needed",
+                "for",
+                pl.col("option").cast(pl.Int64),
+                "course_id",
+                "title",
+                pl.col("vendor").alias("provider"),
+                "hours",
+                pl.col("cost_to_you").alias("cost"),
+                "paid_with",
+            ),
+            open_.select(
+                "skill",
+                "level",
+                "needed",
+                "for",
+                pl.lit(None, pl.Int64).alias("option"),
+                pl.lit(None, pl.Utf8).alias("course_id"),
+                pl.format("no course in the catalog brings {} to level {}", pl.col("skill"), pl.col("needed")).alias(
+                    "title"
+                ),
+                pl.lit(None, pl.Utf8).alias("provider"),
+                pl.lit(None, pl.Float64).alias("hours"),
+                pl.lit(None, pl.Float64).alias("cost"),
+                pl.lit(None, pl.Utf8).alias("paid_with"),
+            ),
+        ]
+    )
     return out.sort("skill", "needed", "option", nulls_last=True)
 
 
-def recertifications(con: duckdb.DuckDBPyConnection, as_of: date, employee_id: str, root: str | None = None,
-                     days: int = 90) -> pl.DataFrame:
+def recertifications(
+    con: duckdb.DuckDBPyConnection, as_of: date, employee_id: str, root: str | None = None, days: int = 90
+) -> pl.DataFrame:
     """A person's credentials that lapse within `days`, each with the cheapest, then shortest, course renewing it.
 
     The course that gave the credential comes first when it is still in the catalog
     at the same cost; any course teaching the skill at the credential's level renews it.
     """
-    lapsing = con.sql("""
+    lapsing = con.sql(
+        """
         select course_id as held_course, title as held_title, skill, level, valid_until, days_left
         from expiring_credentials($as_of, days := $days, root := $root)
         where employee_id = $employee_id
         order by valid_until, skill
-    """, params={"as_of": as_of, "days": days, "root": root, "employee_id": employee_id}).pl()
-    schema = {"skill": pl.Utf8, "level": pl.Int64, "valid_until": pl.Date, "days_left": pl.Int64,
-              "held_title": pl.Utf8, "course_id": pl.Utf8, "title": pl.Utf8, "provider": pl.Utf8,
-              "hours": pl.Float64, "cost": pl.Float64, "paid_with": pl.Utf8}
+    """,
+        params={"as_of": as_of, "days": days, "root": root, "employee_id": employee_id},
+    ).pl()
+    schema = {
+        "skill": pl.Utf8,
+        "level": pl.Int64,
+        "valid_until": pl.Date,
+        "days_left": pl.Int64,
+        "held_title": pl.Utf8,
+        "course_id": pl.Utf8,
+        "title": pl.Utf8,
+        "provider": pl.Utf8,
+        "hours": pl.Float64,
+        "cost": pl.Float64,
+        "paid_with": pl.Utf8,
+    }
     if lapsing.is_empty():
         return pl.DataFrame(schema=schema)
     offers = _ranked_offers(load_offers(con, as_of, as_of))
-    options = lapsing.join(offers, on="skill", how="left").filter(
-        pl.col("level_right").is_null() | (pl.col("level_right") >= pl.col("level"))).with_columns(
-        (pl.col("course_id") != pl.col("held_course")).fill_null(True).alias("other_course"))
-    best = options.sort("valid_until", "skill", "cost_to_you", "other_course", "hours", "course_id",
-                        nulls_last=True).unique(["skill", "level", "valid_until", "held_course"], keep="first",
-                                                maintain_order=True)
+    options = (
+        lapsing.join(offers, on="skill", how="left")
+        .filter(pl.col("level_right").is_null() | (pl.col("level_right") >= pl.col("level")))
+        .with_columns((pl.col("course_id") != pl.col("held_course")).fill_null(True).alias("other_course"))
+    )
+    best = options.sort(
+        "valid_until", "skill", "cost_to_you", "other_course", "hours", "course_id", nulls_last=True
+    ).unique(["skill", "level", "valid_until", "held_course"], keep="first", maintain_order=True)
     return best.select(
-        "skill", pl.col("level").cast(pl.Int64), "valid_until", pl.col("days_left").cast(pl.Int64), "held_title",
-        "course_id", "title", pl.col("vendor").alias("provider"), "hours", pl.col("cost_to_you").alias("cost"),
-        "paid_with").cast(schema)
+        "skill",
+        pl.col("level").cast(pl.Int64),
+        "valid_until",
+        pl.col("days_left").cast(pl.Int64),
+        "held_title",
+        "course_id",
+        "title",
+        pl.col("vendor").alias("provider"),
+        "hours",
+        pl.col("cost_to_you").alias("cost"),
+        "paid_with",
+    ).cast(schema)
 
 
-def person_learning_path(con: duckdb.DuckDBPyConnection, as_of: date, employee_id: str, root: str | None = None,
-                         days: int = 90) -> pl.DataFrame:
+def person_learning_path(
+    con: duckdb.DuckDBPyConnection, as_of: date, employee_id: str, root: str | None = None, days: int = 90
+) -> pl.DataFrame:
     """One person's path in one frame: kind 'gap' rows (learning_path) then 'recertification' rows.
 
     A recertification row's `needed` is the level to keep and `due` the day it lapses.
     """
     gaps = learning_path(con, as_of, employee_id, root).select(
-        pl.lit("gap").alias("kind"), "skill", "level", "needed", "for", pl.lit(None, pl.Date).alias("due"),
-        "option", "course_id", "title", "provider", "hours", "cost", "paid_with")
+        pl.lit("gap").alias("kind"),
+        "skill",
+        "level",
+        "needed",
+        "for",
+        pl.lit(None, pl.Date).alias("due"),
+        "option",
+        "course_id",
+        "title",
+        "provider",
+        "hours",
+        "cost",
+        "paid_with",
+    )
     renewals = recertifications(con, as_of, employee_id, root, days).select(
-        pl.lit("recertification").alias("kind"), "skill", "level", pl.col("level").alias("needed"),
+        pl.lit("recertification").alias("kind"),
+        "skill",
+        "level",
+        pl.col("level").alias("needed"),
         pl.format("renew {}", pl.col("held_title").fill_null("the credential")).alias("for"),
-        pl.col("valid_until").alias("due"), pl.lit(1, pl.Int64).alias("option"), "course_id", "title", "provider",
-        "hours", "cost", "paid_with")
+        pl.col("valid_until").alias("due"),
+        pl.lit(1, pl.Int64).alias("option"),
+        "course_id",
+        "title",
+        "provider",
+        "hours",
+        "cost",
+        "paid_with",
+    )
     return pl.concat([gaps, renewals])

@@ -5,6 +5,7 @@
 readiness and goal shares now and after the plan, the budget used, and the gaps no
 course in the catalog can close. The page, the command line and the tests call it.
 """
+
 from __future__ import annotations
 
 import time
@@ -22,8 +23,21 @@ from planner.solve import DEFAULT_TIME_LIMIT, MAX_BUNDLES, solve
 DEFAULT_HOURS_CAP = 40.0
 
 #: Columns of the exported plan (an LMS bulk-assignment upload): one row per assignment.
-EXPORT_COLUMNS = ["employee_id", "email", "full_name", "team", "course_id", "title", "provider", "skill",
-                  "hours", "cost", "currency", "paid_with", "reason"]
+EXPORT_COLUMNS = [
+    "employee_id",
+    "email",
+    "full_name",
+    "team",
+    "course_id",
+    "title",
+    "provider",
+    "skill",
+    "hours",
+    "cost",
+    "currency",
+    "paid_with",
+    "reason",
+]
 
 
 class PlanError(ValueError):
@@ -71,8 +85,9 @@ def check_request(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanReque
     if req.hours_cap is not None and req.hours_cap <= 0:
         raise PlanError("The hours cap must be more than zero.")
     if req.unit and req.unit != "company":
-        known = con.sql("select count(*) from employees where department = $u or team = $u",
-                        params={"u": req.unit}).fetchall()[0][0]
+        known = con.sql(
+            "select count(*) from employees where department = $u or team = $u", params={"u": req.unit}
+        ).fetchall()[0][0]
         if not known:
             raise PlanError(f"There is no department or team called {req.unit!r} in the roster.")
     if req.goal_ids:
@@ -80,7 +95,9 @@ def check_request(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanReque
         unknown = [g for g in req.goal_ids if g not in open_ids]
         if unknown:
             raise PlanError(f"No open goal (deadline on or after {req.as_of}) has the id {unknown[0]!r}.")
-    end = req.window_end or model.default_window_end(con, req.as_of, list(req.goal_ids) if req.goal_ids is not None else None)
+    end = req.window_end or model.default_window_end(
+        con, req.as_of, list(req.goal_ids) if req.goal_ids is not None else None
+    )
     if end <= req.as_of:
         raise PlanError("The planning window must end after the as-of date.")
     return replace(req, window_end=end)
@@ -90,19 +107,22 @@ def _served(gaps: pl.DataFrame, req: PlanRequest) -> pl.DataFrame:
     """Mark the gaps the request serves; the others still count in "after the plan" when a course closes them."""
     goal_ok = pl.lit(True) if req.goal_ids is None else pl.col("goal_id").is_in(list(req.goal_ids))
     req_ok = pl.lit(True) if req.requirement_skills is None else pl.col("skill").is_in(list(req.requirement_skills))
-    return gaps.with_columns(
-        pl.when(pl.col("goal_id").is_null()).then(req_ok).otherwise(goal_ok).alias("served"))
+    return gaps.with_columns(pl.when(pl.col("goal_id").is_null()).then(req_ok).otherwise(goal_ok).alias("served"))
 
 
 def _why(gaps: list[dict]) -> str:
     """What an assignment is for, one clause per skill: 'Cloud 1→3 (role, weight 2; goal G1)'."""
     by_skill: dict[tuple, list[str]] = {}
     for g in gaps:
-        reason = (f"goal {g['goal_id']}" if g["goal_id"] is not None
-                  else "role" + (f", weight {g['weight']:g}" if g["weight"] != 1 else ""))
+        reason = (
+            f"goal {g['goal_id']}"
+            if g["goal_id"] is not None
+            else "role" + (f", weight {g['weight']:g}" if g["weight"] != 1 else "")
+        )
         by_skill.setdefault((g["skill"], g["level"], g["needed"]), []).append(reason)
-    return "; ".join(f"{skill} {level}→{needed} ({'; '.join(reasons)})"
-                     for (skill, level, needed), reasons in by_skill.items())
+    return "; ".join(
+        f"{skill} {level}→{needed} ({'; '.join(reasons)})" for (skill, level, needed), reasons in by_skill.items()
+    )
 
 
 def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
@@ -114,9 +134,11 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     offers_frame = model.load_offers(con, req.as_of, req.window_end)
     offers = model.offers_from_frame(offers_frame)
     goal_shares = model.load_goal_shares(con, req.as_of, req.root, req.unit)
-    needed = {r["goal_id"]: model.needed_people(r["target_share"], r["population"], r["meeting"])
-              for r in goal_shares.iter_rows(named=True)
-              if req.goal_ids is None or r["goal_id"] in req.goal_ids}
+    needed = {
+        r["goal_id"]: model.needed_people(r["target_share"], r["population"], r["meeting"])
+        for r in goal_shares.iter_rows(named=True)
+        if req.goal_ids is None or r["goal_id"] in req.goal_ids
+    }
     idle = model.load_idle_seats(con, req.as_of)
     served_gaps = model.gaps_from_frame(gaps.filter(pl.col("served")))
     inst = model.build_instance(served_gaps, offers, needed, idle, req.budget, req.hours_cap)
@@ -141,39 +163,80 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
             closed_all.add((g["goal_id"], g["employee_id"], g["skill"]))
         cost = solution.evaluation.costs[j]
         first = mine[0]
-        rows.append({
-            "employee_id": c.employee_id, "email": first["email"], "full_name": first["full_name"],
-            "team": first["team"], "course_id": c.course_id, "title": titles.get(c.course_id),
-            "provider": c.vendor, "skill": "; ".join(dict.fromkeys(g["skill"] for g in closes)),
-            "hours": c.hours, "cost": round(cost, 2), "currency": currency,
-            "paid_with": ("idle licence seat" if cost == 0 and c.cost > 0
-                          else "free course" if c.cost == 0 else basis.get(c.course_id) or "list price"),
-            "reason": _why(closes),
-        })
-    plan = pl.DataFrame(rows, schema={
-        "employee_id": pl.Utf8, "email": pl.Utf8, "full_name": pl.Utf8, "team": pl.Utf8, "course_id": pl.Utf8,
-        "title": pl.Utf8, "provider": pl.Utf8, "skill": pl.Utf8, "hours": pl.Float64, "cost": pl.Float64,
-        "currency": pl.Utf8, "paid_with": pl.Utf8, "reason": pl.Utf8,
-    }).sort("team", "full_name", "course_id", nulls_last=True)
+        rows.append(
+            {
+                "employee_id": c.employee_id,
+                "email": first["email"],
+                "full_name": first["full_name"],
+                "team": first["team"],
+                "course_id": c.course_id,
+                "title": titles.get(c.course_id),
+                "provider": c.vendor,
+                "skill": "; ".join(dict.fromkeys(g["skill"] for g in closes)),
+                "hours": c.hours,
+                "cost": round(cost, 2),
+                "currency": currency,
+                "paid_with": (
+                    "idle licence seat"
+                    if cost == 0 and c.cost > 0
+                    else "free course"
+                    if c.cost == 0
+                    else basis.get(c.course_id) or "list price"
+                ),
+                "reason": _why(closes),
+            }
+        )
+    plan = pl.DataFrame(
+        rows,
+        schema={
+            "employee_id": pl.Utf8,
+            "email": pl.Utf8,
+            "full_name": pl.Utf8,
+            "team": pl.Utf8,
+            "course_id": pl.Utf8,
+            "title": pl.Utf8,
+            "provider": pl.Utf8,
+            "skill": pl.Utf8,
+            "hours": pl.Float64,
+            "cost": pl.Float64,
+            "currency": pl.Utf8,
+            "paid_with": pl.Utf8,
+            "reason": pl.Utf8,
+        },
+    ).sort("team", "full_name", "course_id", nulls_last=True)
 
     skills, readiness = _skills_now_after(con, req, gaps, closed_all)
     goals = _goals_now_after(goal_shares, gaps, closed_all, needed, req)
     value = solution.value
     summary = {
-        "budget": req.budget, "cost": value.cost, "budget_used": value.cost / req.budget if req.budget else None,
-        "assignments": plan.height, "people": plan["employee_id"].n_unique(), "hours": value.hours,
-        "goal_progress": value.goal_progress, "requirement_weight": value.requirement_weight,
+        "budget": req.budget,
+        "cost": value.cost,
+        "budget_used": value.cost / req.budget if req.budget else None,
+        "assignments": plan.height,
+        "people": plan["employee_id"].n_unique(),
+        "hours": value.hours,
+        "goal_progress": value.goal_progress,
+        "requirement_weight": value.requirement_weight,
         "requirement_gaps_closed": sum(1 for g, _, _ in closed_all if g is None),
         "goal_gaps_closed": sum(1 for g, _, _ in closed_all if g is not None),
-        "served_gaps": len(served_gaps), "window_end": req.window_end, **readiness,
+        "served_gaps": len(served_gaps),
+        "window_end": req.window_end,
+        **readiness,
     }
-    solve_info = {"method": solution.method, "optimal": solution.optimal, "seconds": solution.seconds,
-                  "build_seconds": built, "message": solution.message, **solution.stats,
-                  "greedy_goal_progress": solution.greedy_value.goal_progress if solution.greedy_value else None,
-                  "greedy_requirement_weight": solution.greedy_value.requirement_weight if solution.greedy_value else None,
-                  "greedy_cost": solution.greedy_value.cost if solution.greedy_value else None}
-    return PlanOutcome(req, currency, plan, summary, skills, goals, catalog_gaps(gaps, offers_frame, req.hours_cap),
-                       solve_info)
+    solve_info = {
+        "method": solution.method,
+        "optimal": solution.optimal,
+        "seconds": solution.seconds,
+        "build_seconds": built,
+        "message": solution.message,
+        **solution.stats,
+        "greedy_goal_progress": solution.greedy_value.goal_progress if solution.greedy_value else None,
+        "greedy_requirement_weight": solution.greedy_value.requirement_weight if solution.greedy_value else None,
+        "greedy_cost": solution.greedy_value.cost if solution.greedy_value else None,
+    }
+    return PlanOutcome(
+        req, currency, plan, summary, skills, goals, catalog_gaps(gaps, offers_frame, req.hours_cap), solve_info
+    )
 
 
 def _skills_now_after(con, req: PlanRequest, gaps: pl.DataFrame, closed: set) -> tuple[pl.DataFrame, dict]:
@@ -181,13 +244,20 @@ def _skills_now_after(con, req: PlanRequest, gaps: pl.DataFrame, closed: set) ->
     totals = model.load_requirement_totals(con, req.as_of, req.root, req.unit)
     req_gaps = gaps.filter(pl.col("goal_id").is_null())
     closed_rows = [r for r in req_gaps.iter_rows(named=True) if (None, r["employee_id"], r["skill"]) in closed]
-    gained = pl.DataFrame(closed_rows, schema=req_gaps.schema).group_by("skill").agg(
-        pl.len().alias("closed_pairs"), pl.col("weight").sum().alias("closed_weight"))
-    skills = totals.join(gained, on="skill", how="left").with_columns(
-        pl.col("closed_pairs").fill_null(0), pl.col("closed_weight").fill_null(0.0)).with_columns(
-        (pl.col("met_pairs") / pl.col("pairs")).alias("coverage_now"),
-        ((pl.col("met_pairs") + pl.col("closed_pairs")) / pl.col("pairs")).alias("coverage_after"),
-    ).sort("skill")
+    gained = (
+        pl.DataFrame(closed_rows, schema=req_gaps.schema)
+        .group_by("skill")
+        .agg(pl.len().alias("closed_pairs"), pl.col("weight").sum().alias("closed_weight"))
+    )
+    skills = (
+        totals.join(gained, on="skill", how="left")
+        .with_columns(pl.col("closed_pairs").fill_null(0), pl.col("closed_weight").fill_null(0.0))
+        .with_columns(
+            (pl.col("met_pairs") / pl.col("pairs")).alias("coverage_now"),
+            ((pl.col("met_pairs") + pl.col("closed_pairs")) / pl.col("pairs")).alias("coverage_after"),
+        )
+        .sort("skill")
+    )
     pairs, met = skills["pairs"].sum(), skills["met_pairs"].sum()
     wt, wm = skills["weight_total"].sum(), skills["weight_met"].sum()
     closed_pairs, closed_weight = skills["closed_pairs"].sum(), skills["closed_weight"].sum()
@@ -200,28 +270,52 @@ def _skills_now_after(con, req: PlanRequest, gaps: pl.DataFrame, closed: set) ->
     return skills, readiness
 
 
-def _goals_now_after(goal_shares: pl.DataFrame, gaps: pl.DataFrame, closed: set, needed: dict,
-                     req: PlanRequest) -> pl.DataFrame:
+def _goals_now_after(
+    goal_shares: pl.DataFrame, gaps: pl.DataFrame, closed: set, needed: dict, req: PlanRequest
+) -> pl.DataFrame:
     """Each open goal's share today and once the plan is done, next to its target."""
     rows = []
     gained_by_goal = Counter(goal for goal, _, _ in closed if goal is not None)
     for g in goal_shares.iter_rows(named=True):
         gained = gained_by_goal[g["goal_id"]]
         pop = g["population"]
-        rows.append({
-            "goal_id": g["goal_id"], "name": g["name"], "skill": g["skill"], "min_level": g["min_level"],
-            "deadline": g["deadline"], "population": pop, "meeting_now": g["meeting"],
-            "meeting_after": g["meeting"] + gained, "share_now": g["share"],
-            "share_after": (g["meeting"] + gained) / pop if pop else None, "target_share": g["target_share"],
-            "needed": model.needed_people(g["target_share"], pop, g["meeting"]),
-            "credited": min(gained, needed.get(g["goal_id"], 0)),
-            "served": req.goal_ids is None or g["goal_id"] in req.goal_ids,
-        })
-    return pl.DataFrame(rows, schema={
-        "goal_id": pl.Utf8, "name": pl.Utf8, "skill": pl.Utf8, "min_level": pl.Int64, "deadline": pl.Date,
-        "population": pl.Int64, "meeting_now": pl.Int64, "meeting_after": pl.Int64, "share_now": pl.Float64,
-        "share_after": pl.Float64, "target_share": pl.Float64, "needed": pl.Int64, "credited": pl.Int64,
-        "served": pl.Boolean})
+        rows.append(
+            {
+                "goal_id": g["goal_id"],
+                "name": g["name"],
+                "skill": g["skill"],
+                "min_level": g["min_level"],
+                "deadline": g["deadline"],
+                "population": pop,
+                "meeting_now": g["meeting"],
+                "meeting_after": g["meeting"] + gained,
+                "share_now": g["share"],
+                "share_after": (g["meeting"] + gained) / pop if pop else None,
+                "target_share": g["target_share"],
+                "needed": model.needed_people(g["target_share"], pop, g["meeting"]),
+                "credited": min(gained, needed.get(g["goal_id"], 0)),
+                "served": req.goal_ids is None or g["goal_id"] in req.goal_ids,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "goal_id": pl.Utf8,
+            "name": pl.Utf8,
+            "skill": pl.Utf8,
+            "min_level": pl.Int64,
+            "deadline": pl.Date,
+            "population": pl.Int64,
+            "meeting_now": pl.Int64,
+            "meeting_after": pl.Int64,
+            "share_now": pl.Float64,
+            "share_after": pl.Float64,
+            "target_share": pl.Float64,
+            "needed": pl.Int64,
+            "credited": pl.Int64,
+            "served": pl.Boolean,
+        },
+    )
 
 
 def catalog_gaps(gaps: pl.DataFrame, offers_frame: pl.DataFrame, hours_cap: float | None = None) -> pl.DataFrame:
@@ -231,8 +325,13 @@ def catalog_gaps(gaps: pl.DataFrame, offers_frame: pl.DataFrame, hours_cap: floa
     price can meet, only courses whose credential lapses before the window ends, or
     only courses longer than the hours cap.
     """
-    schema = {"skill": pl.Utf8, "needed_level": pl.Int64, "people": pl.UInt32, "best_level_taught": pl.Int64,
-              "reason": pl.Utf8}
+    schema = {
+        "skill": pl.Utf8,
+        "needed_level": pl.Int64,
+        "people": pl.UInt32,
+        "best_level_taught": pl.Int64,
+        "reason": pl.Utf8,
+    }
     if gaps.is_empty():
         return pl.DataFrame(schema=schema)
 
@@ -242,12 +341,15 @@ def catalog_gaps(gaps: pl.DataFrame, offers_frame: pl.DataFrame, hours_cap: floa
     priced = offers_frame.filter(pl.col("cost").is_not_null())
     lasting = priced.filter(pl.col("lasts_window"))
     fitting = lasting.filter(pl.col("hours") <= hours_cap) if hours_cap is not None else lasting
-    out = (gaps.group_by("skill", "needed").agg(pl.col("employee_id").n_unique().alias("people"))
-           .with_columns(pl.col("needed").cast(pl.Int64).alias("needed_level"))
-           .join(best(offers_frame, "best_level_taught"), on="skill", how="left")
-           .join(best(priced, "best_priced"), on="skill", how="left")
-           .join(best(lasting, "best_lasting"), on="skill", how="left")
-           .join(best(fitting, "best_fitting"), on="skill", how="left"))
+    out = (
+        gaps.group_by("skill", "needed")
+        .agg(pl.col("employee_id").n_unique().alias("people"))
+        .with_columns(pl.col("needed").cast(pl.Int64).alias("needed_level"))
+        .join(best(offers_frame, "best_level_taught"), on="skill", how="left")
+        .join(best(priced, "best_priced"), on="skill", how="left")
+        .join(best(lasting, "best_lasting"), on="skill", how="left")
+        .join(best(fitting, "best_fitting"), on="skill", how="left")
+    )
 
     def below(column: str) -> pl.Expr:
         return pl.col(column).is_null() | (pl.col(column) < pl.col("needed_level"))
@@ -258,14 +360,33 @@ def catalog_gaps(gaps: pl.DataFrame, offers_frame: pl.DataFrame, hours_cap: floa
         .when(below("best_level_taught"))
         .then(pl.format("no course brings {} to level {}", pl.col("skill"), pl.col("needed_level")))
         .when(below("best_priced"))
-        .then(pl.format("the courses that bring {} to level {} have no usable price", pl.col("skill"),
-                        pl.col("needed_level")))
+        .then(
+            pl.format(
+                "the courses that bring {} to level {} have no usable price", pl.col("skill"), pl.col("needed_level")
+            )
+        )
         .when(below("best_lasting"))
-        .then(pl.format("the credentials that bring {} to level {} lapse before the window ends", pl.col("skill"),
-                        pl.col("needed_level")))
+        .then(
+            pl.format(
+                "the credentials that bring {} to level {} lapse before the window ends",
+                pl.col("skill"),
+                pl.col("needed_level"),
+            )
+        )
         .when(below("best_fitting"))
-        .then(pl.format("every course that brings {} to level {} takes longer than the {} h cap", pl.col("skill"),
-                        pl.col("needed_level"), pl.lit(f"{hours_cap:g}" if hours_cap is not None else "")))
-        .otherwise(None).alias("reason"))
-    return out.filter(pl.col("reason").is_not_null()).select(list(schema)).sort(
-        "people", "skill", "needed_level", descending=[True, False, False])
+        .then(
+            pl.format(
+                "every course that brings {} to level {} takes longer than the {} h cap",
+                pl.col("skill"),
+                pl.col("needed_level"),
+                pl.lit(f"{hours_cap:g}" if hours_cap is not None else ""),
+            )
+        )
+        .otherwise(None)
+        .alias("reason")
+    )
+    return (
+        out.filter(pl.col("reason").is_not_null())
+        .select(list(schema))
+        .sort("people", "skill", "needed_level", descending=[True, False, False])
+    )

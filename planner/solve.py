@@ -31,6 +31,7 @@ build in reasonable time, or the solver finds nothing, the greedy baseline is us
 and the result says so. The greedy plan is always computed too and the better of the
 two is returned, so the result is never worse than greedy.
 """
+
 from __future__ import annotations
 
 import heapq
@@ -69,6 +70,7 @@ class Solution:
 
 
 # ------------------------------------------------------------------ greedy baseline
+
 
 def greedy(inst: Instance) -> list[int]:
     """The baseline: repeatedly take the affordable assignment with the most gain per unit of cost.
@@ -216,6 +218,7 @@ def greedy(inst: Instance) -> list[int]:
 
 # ------------------------------------------------------------------ exact program
 
+
 @dataclass(frozen=True)
 class Bundle:
     """What one employee could take together: candidate indices and the exact effect."""
@@ -256,7 +259,7 @@ def _valuable(inst: Instance, key) -> bool:
 
 #: Hours on this grid (and at most _HOURS_MAX) add up exactly in floating point.
 _HOURS_GRID = 1024.0
-_HOURS_MAX = 2.0 ** 20
+_HOURS_MAX = 2.0**20
 
 
 class _Person:
@@ -267,16 +270,19 @@ class _Person:
     enumeration is on ints. ``terms`` is what each costs when its employee holds no seat.
     """
 
-    def __init__(self, inst: Instance, employee_id: str, idx: list[int], vendor_of: list[str | None],
-                 seat_bits: dict[str, int]):
+    def __init__(
+        self, inst: Instance, employee_id: str, idx: list[int], vendor_of: list[str | None], seat_bits: dict[str, int]
+    ):
         self.employee_id = employee_id
         useful = {j: frozenset(k for k in inst.candidates[j].closes if _valuable(inst, k)) for j in idx}
         self.idx = [j for j in idx if useful[j]]
         self.useful = [useful[j] for j in self.idx]
         self.hours = [inst.candidates[j].hours for j in self.idx]
         self.seat = [seat_bits.get(vendor_of[j], 0) for j in self.idx]
-        self.terms = [0.0 if vendor_of[j] is not None and vendor_of[j] not in seat_bits else inst.candidates[j].cost
-                      for j in self.idx]
+        self.terms = [
+            0.0 if vendor_of[j] is not None and vendor_of[j] not in seat_bits else inst.candidates[j].cost
+            for j in self.idx
+        ]
         bit: dict = {}
         self.masks = []
         for u in self.useful:
@@ -306,8 +312,16 @@ class _Person:
         found: list[tuple[tuple[int, ...], frozenset, int, int]] = []
         steps = 0
 
-        def walk(start: int, chosen: list[int], closed: frozenset, once: int, twice: int, seats: int,
-                 spent: float, irredundant: bool) -> None:
+        def walk(
+            start: int,
+            chosen: list[int],
+            closed: frozenset,
+            once: int,
+            twice: int,
+            seats: int,
+            spent: float,
+            irredundant: bool,
+        ) -> None:
             # once: gaps some member closes; twice: gaps two or more members close. The new
             # member closes a gap no other does; an earlier one may have lost its last one,
             # but only if the new one closes a gap closed before.
@@ -360,7 +374,8 @@ class _Person:
             for k in self.useful[p]:
                 them = closers[k]
                 if all(hours[q] > hours[p] for q in fits if them >> q & 1 and q != p) and (
-                        p not in chosen or (them.bit_count(), them) < (chosen[p].bit_count(), chosen[p])):
+                    p not in chosen or (them.bit_count(), them) < (chosen[p].bit_count(), chosen[p])
+                ):
                     chosen[p] = them
         order = sorted(chosen)
         seat = self.seat
@@ -474,8 +489,7 @@ def bundles(inst: Instance, limit: int = MAX_BUNDLES) -> list[Bundle]:
             js = tuple([person.idx[p] for p in members])
             hours = sum([person.hours[p] for p in members])
             for seats in _submasks(vendors):
-                ranked.append((person.cost(members, seats), hours, seats.bit_count(), -len(closes), js, seats,
-                               i, bits))
+                ranked.append((person.cost(members, seats), hours, seats.bit_count(), -len(closes), js, seats, i, bits))
         ranked.sort(key=itemgetter(0, 1, 2, 3, 4))
         described: dict[int, tuple[float, tuple[tuple[str, int], ...]]] = {}
         for cost, hours, _, _, js, seats, i, _ in _undominated(ranked, person.gaps):
@@ -632,9 +646,13 @@ def _run(p: _Program, objective: np.ndarray, time_left: float, gap: float = 0.0)
         if time_left <= 0:
             return None, False
         started = time.perf_counter()
-        res = milp(objective, integrality=p.integrality, bounds=Bounds(np.zeros(p.n), p.upper),
-                   constraints=p.constraints(),
-                   options={"time_limit": time_left, "disp": False, "mip_rel_gap": gap, "presolve": presolve})
+        res = milp(
+            objective,
+            integrality=p.integrality,
+            bounds=Bounds(np.zeros(p.n), p.upper),
+            constraints=p.constraints(),
+            options={"time_limit": time_left, "disp": False, "mip_rel_gap": gap, "presolve": presolve},
+        )
         if res.status != 4:
             break
         time_left -= time.perf_counter() - started
@@ -643,8 +661,9 @@ def _run(p: _Program, objective: np.ndarray, time_left: float, gap: float = 0.0)
     return res.x, res.status == 0
 
 
-def exact(inst: Instance, time_limit: float = DEFAULT_TIME_LIMIT,
-          bs: list[Bundle] | None = None) -> tuple[list[int] | None, bool]:
+def exact(
+    inst: Instance, time_limit: float = DEFAULT_TIME_LIMIT, bs: list[Bundle] | None = None
+) -> tuple[list[int] | None, bool]:
     """The lexicographic optimum in stages: (chosen candidates, proven optimal), or (None, False)."""
     start = time.perf_counter()
     bs = bundles(inst) if bs is None else bs
@@ -661,14 +680,21 @@ def exact(inst: Instance, time_limit: float = DEFAULT_TIME_LIMIT,
         return sorted(j for k, b in enumerate(bs) if x[k] > 0.5 for j in b.members)
 
     if p.goal_terms:
-        x, ok = _run(p, p.objective(p.goal_terms, -1.0), left(), proof_gap(p.goal_terms, sum(inst.goal_needed.values())))
+        x, ok = _run(
+            p, p.objective(p.goal_terms, -1.0), left(), proof_gap(p.goal_terms, sum(inst.goal_needed.values()))
+        )
         if x is None:
             return None, False
         optimal &= ok
         chosen = picked(x)
         p.add_row(p.goal_terms, _floor_for(p.goal_terms, evaluate(inst, chosen).value.goal_progress), np.inf)
     if p.req_terms:
-        x, ok = _run(p, p.objective(p.req_terms, -1.0), left(), proof_gap(p.req_terms, sum(g.weight for g in inst.gaps.values() if not g.is_goal)))
+        x, ok = _run(
+            p,
+            p.objective(p.req_terms, -1.0),
+            left(),
+            proof_gap(p.req_terms, sum(g.weight for g in inst.gaps.values() if not g.is_goal)),
+        )
         if x is None:
             return chosen, False
         optimal &= ok
@@ -689,33 +715,82 @@ def solve(inst: Instance, time_limit: float = DEFAULT_TIME_LIMIT, max_bundles: i
     start = time.perf_counter()
     base = greedy(inst)
     base_eval = evaluate(inst, base)
-    stats = {"candidates": len(inst.candidates), "people": len({c.employee_id for c in inst.candidates}),
-             "bundles": None}
+    stats = {
+        "candidates": len(inst.candidates),
+        "people": len({c.employee_id for c in inst.candidates}),
+        "bundles": None,
+    }
     if not inst.candidates:
-        return Solution([], base_eval, "exact", True, time.perf_counter() - start,
-                        "Nothing to plan: no course in the catalog closes any of the selected gaps.",
-                        base_eval.value, stats)
+        return Solution(
+            [],
+            base_eval,
+            "exact",
+            True,
+            time.perf_counter() - start,
+            "Nothing to plan: no course in the catalog closes any of the selected gaps.",
+            base_eval.value,
+            stats,
+        )
     try:
         bs = bundles(inst, max_bundles)
     except TooLarge:
-        return Solution(base, base_eval, "greedy", False, time.perf_counter() - start,
-                        f"The instance has more than {max_bundles:,} course combinations, too many to solve exactly "
-                        "in a few seconds: this is the greedy plan, not proven optimal.", base_eval.value, stats)
+        return Solution(
+            base,
+            base_eval,
+            "greedy",
+            False,
+            time.perf_counter() - start,
+            f"The instance has more than {max_bundles:,} course combinations, too many to solve exactly "
+            "in a few seconds: this is the greedy plan, not proven optimal.",
+            base_eval.value,
+            stats,
+        )
     stats["bundles"] = len(bs)
     chosen, optimal = exact(inst, max(time_limit - (time.perf_counter() - start), 0.5), bs)
     seconds = time.perf_counter() - start
     if chosen is None:
-        return Solution(base, base_eval, "greedy", False, seconds,
-                        f"The solver found no plan within {time_limit:g} s: this is the greedy plan, "
-                        "not proven optimal.", base_eval.value, stats)
+        return Solution(
+            base,
+            base_eval,
+            "greedy",
+            False,
+            seconds,
+            f"The solver found no plan within {time_limit:g} s: this is the greedy plan, not proven optimal.",
+            base_eval.value,
+            stats,
+        )
     found = evaluate(inst, chosen)
     if base_eval.feasible and (not found.feasible or base_eval.value.key() > found.value.key()):
-        return Solution(base, base_eval, "greedy", False, seconds,
-                        f"The solver stopped at the {time_limit:g} s limit with a plan worse than the greedy one: "
-                        "this is the greedy plan, not proven optimal.", base_eval.value, stats)
+        return Solution(
+            base,
+            base_eval,
+            "greedy",
+            False,
+            seconds,
+            f"The solver stopped at the {time_limit:g} s limit with a plan worse than the greedy one: "
+            "this is the greedy plan, not proven optimal.",
+            base_eval.value,
+            stats,
+        )
     if optimal:
-        return Solution(chosen, found, "exact", True, seconds,
-                        f"Optimal plan (integer program, HiGHS) in {seconds:.2f} s.", base_eval.value, stats)
-    return Solution(chosen, found, "exact (time limit)", False, seconds,
-                    f"The solver reached the {time_limit:g} s limit: this is the best plan it found, at least as "
-                    "good as the greedy one but not proven optimal.", base_eval.value, stats)
+        return Solution(
+            chosen,
+            found,
+            "exact",
+            True,
+            seconds,
+            f"Optimal plan (integer program, HiGHS) in {seconds:.2f} s.",
+            base_eval.value,
+            stats,
+        )
+    return Solution(
+        chosen,
+        found,
+        "exact (time limit)",
+        False,
+        seconds,
+        f"The solver reached the {time_limit:g} s limit: this is the best plan it found, at least as "
+        "good as the greedy one but not proven optimal.",
+        base_eval.value,
+        stats,
+    )

@@ -5,6 +5,7 @@ connected, the script is not running, the running indicator is gone and no eleme
 is stale any more. A rerun can start a moment after a click, so the state has to
 hold for a few polls in a row before it counts.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,8 +28,14 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 SCREENSHOTS = ARTIFACTS / "screenshots"
 
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-dev-shm-usage",
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 
@@ -48,8 +55,11 @@ def chromium_path() -> str:
     """Debian's chromium; the test fails (never skips) without it, since `make test` installs it."""
     path = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists():
-        pytest.fail("Chromium is not installed, so the browser tests cannot run: install Debian's chromium "
-                    "(`make browser`, or `apt-get install chromium`) and run them again.", pytrace=False)
+        pytest.fail(
+            "Chromium is not installed, so the browser tests cannot run: install Debian's chromium "
+            "(`make browser`, or `apt-get install chromium`) and run them again.",
+            pytrace=False,
+        )
     return path
 
 
@@ -65,10 +75,12 @@ def build_warehouse(path: Path) -> str:
         source, args = "sample", ["sample"]
     else:
         source, args = "tiny", ["load", str(FIXTURES / "tiny"), str(FIXTURES / "tiny_records")]
-    done = subprocess.run([sys.executable, "-m", "etl", "--db", str(path), *args], cwd=ROOT,
-                          capture_output=True, text=True, timeout=600)
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "--db", str(path), *args], cwd=ROOT, capture_output=True, text=True, timeout=600
+    )
     assert done.returncode == 0 and path.exists(), (
-        f"building the {source} warehouse failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}")
+        f"building the {source} warehouse failed (exit {done.returncode}):\n{done.stdout}\n{done.stderr}"
+    )
     return source
 
 
@@ -81,8 +93,17 @@ class StreamlitServer:
     the server finishes is logged next to `log` (`runs()` counts them).
     """
 
-    def __init__(self, db: Path, log: Path, startup_timeout: float = 60.0, *, address: str = "127.0.0.1",
-                 port: int | None = None, extra_args: Sequence[str] = (), env: Mapping[str, str] | None = None):
+    def __init__(
+        self,
+        db: Path,
+        log: Path,
+        startup_timeout: float = 60.0,
+        *,
+        address: str = "127.0.0.1",
+        port: int | None = None,
+        extra_args: Sequence[str] = (),
+        env: Mapping[str, str] | None = None,
+    ):
         self.db, self.log_path, self.port = Path(db), Path(log), port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.run_log = self.log_path.with_suffix(".runs.jsonl")
@@ -90,10 +111,27 @@ class StreamlitServer:
         environ.update(env or {})
         self._log = open(self.log_path, "wb")
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.headless", "true",
-             "--server.port", str(self.port), "--server.address", address, "--browser.gatherUsageStats", "false",
-             *extra_args],
-            cwd=ROOT, env=environ, stdout=self._log, stderr=subprocess.STDOUT)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "dashboard.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                address,
+                "--browser.gatherUsageStats",
+                "false",
+                *extra_args,
+            ],
+            cwd=ROOT,
+            env=environ,
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         try:
             self._wait_healthy(startup_timeout)
         except BaseException:
@@ -115,8 +153,10 @@ class StreamlitServer:
         deadline, last = time.monotonic() + timeout, "no answer"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                pytest.fail(f"streamlit exited with {self.process.returncode} before it was healthy:\n{self.output()}",
-                            pytrace=False)
+                pytest.fail(
+                    f"streamlit exited with {self.process.returncode} before it was healthy:\n{self.output()}",
+                    pytrace=False,
+                )
             try:
                 with urllib.request.urlopen(f"{self.url}/_stcore/health", timeout=2) as r:
                     body = r.read().decode(errors="replace").strip()
@@ -126,8 +166,11 @@ class StreamlitServer:
             except (urllib.error.URLError, OSError) as exc:
                 last = repr(exc)
             time.sleep(0.25)
-        pytest.fail(f"{self.url}/_stcore/health did not answer ok within {timeout:.0f} s (last: {last}). "
-                    f"Server output:\n{self.output()}", pytrace=False)
+        pytest.fail(
+            f"{self.url}/_stcore/health did not answer ok within {timeout:.0f} s (last: {last}). "
+            f"Server output:\n{self.output()}",
+            pytrace=False,
+        )
 
     def stop(self) -> None:
         stop_process(self.process, self._log)
@@ -184,14 +227,16 @@ def wait_for_app(page, timeout: float = 30.0, settle_polls: int = 3, server: Str
               stale: document.querySelectorAll('[data-stale="true"]').length};
     }""")
     detail = f"\nServer output:\n{server.output()}" if server else ""
-    pytest.fail(f"{page.url}: the app did not finish running within {timeout:.0f} s ({state}).{detail}",
-                pytrace=False)
+    pytest.fail(f"{page.url}: the app did not finish running within {timeout:.0f} s ({state}).{detail}", pytrace=False)
 
 
 def wait_for_charts(page, timeout: float = 15.0) -> None:
     """Plotly draws after the run ends: wait until every chart on the page holds its svg."""
-    page.wait_for_function("""() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-        .every(c => c.querySelector('.js-plotly-plot svg.main-svg'))""", timeout=timeout * 1000)
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+        .every(c => c.querySelector('.js-plotly-plot svg.main-svg'))""",
+        timeout=timeout * 1000,
+    )
 
 
 def charts(page) -> list[dict]:
@@ -209,17 +254,26 @@ def problems(page) -> list[str]:
     """Exceptions, error alerts, Streamlit's "Page not found" dialog and chart titles cut off, as text."""
     found = [f"exception: {t}" for t in page.locator('[data-testid="stException"]').all_inner_texts()]
     found += [f"dialog: {t}" for t in page.get_by_role("dialog").filter(has_text="Page not found").all_inner_texts()]
-    found += [f"error: {t}" for t in page.locator(
-        '[data-testid="stAlertContainer"]:has([data-testid="stAlertContentError"])').all_inner_texts()]
-    found += [f"chart title cut at the chart's edge: {t}" for t in page.evaluate("""() =>
+    found += [
+        f"error: {t}"
+        for t in page.locator(
+            '[data-testid="stAlertContainer"]:has([data-testid="stAlertContentError"])'
+        ).all_inner_texts()
+    ]
+    found += [
+        f"chart title cut at the chart's edge: {t}"
+        for t in page.evaluate("""() =>
       [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].flatMap(c => {
         const svg = c.querySelector('svg.main-svg');
         if (!svg) return [];
         const edge = svg.getBoundingClientRect().right + 1;
         return [...c.querySelectorAll('.gtitle, .gtitle-subtitle')]
           .filter(t => t.getBoundingClientRect().right > edge).map(t => t.textContent);
-      })""")]
-    found += [f"chart tick labels overlap: {t}" for t in page.evaluate(r"""() =>
+      })""")
+    ]
+    found += [
+        f"chart tick labels overlap: {t}"
+        for t in page.evaluate(r"""() =>
       [...document.querySelectorAll('[data-testid="stPlotlyChart"] .js-plotly-plot')].flatMap(c => {
         // upright or level labels only: the boxes of slanted ones overlap though their letters do not
         const out = [];
@@ -239,7 +293,8 @@ def problems(page) -> list[str]:
           }
         }
         return out;
-      })""")]
+      })""")
+    ]
     return found
 
 

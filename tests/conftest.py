@@ -1,4 +1,5 @@
 """Shared fixtures: a tiny organisation loaded from real-shaped files into a real DuckDB file."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -44,4 +45,5 @@ def app(tiny_db, monkeypatch):
         for k, v in params.items():
             at.query_params[k] = v
         return at.run()
+
     return make

@@ -1,5 +1,6 @@
 """The pages through Streamlit's AppTest on the tiny organisation: no exception, the key
 numbers equal to the metrics queried directly, filters that change what they should."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -13,8 +14,14 @@ from app import ui
 from etl import warehouse
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-PAGES = ["views/overview_page.py", "views/coverage_page.py", "views/people_page.py", "views/goals_page.py",
-         "views/spend_page.py", "views/data_page.py"]
+PAGES = [
+    "views/overview_page.py",
+    "views/coverage_page.py",
+    "views/people_page.py",
+    "views/goals_page.py",
+    "views/spend_page.py",
+    "views/data_page.py",
+]
 
 
 def metric(at: AppTest, label: str) -> str:
@@ -40,7 +47,9 @@ def test_overview_numbers_equal_the_metrics(app, tiny_db):
     at = app(as_of="2025-06-30")
     no_errors(at)
     con = warehouse.connect(tiny_db, read_only=True)
-    readiness = con.sql("select readiness from org_readiness(DATE '2025-06-30') where unit = 'company'").fetchall()[0][0]
+    readiness = con.sql("select readiness from org_readiness(DATE '2025-06-30') where unit = 'company'").fetchall()[0][
+        0
+    ]
     con.close()
     assert readiness == pytest.approx(0.5)
     assert metric(at, "Readiness") == "50.0%"
@@ -150,17 +159,24 @@ def test_empty_warehouse_shows_what_to_load(tmp_path, monkeypatch):
 
 
 def test_csv_downloads_neutralise_formulas():
-    frame = pl.DataFrame({"name": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "Ana"], "n": [1, 2, 3, 4, -5]})
+    frame = pl.DataFrame({"name": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "Ana"], "n": [1, 2, 3, 4, -5]})
     text = ui.csv_bytes(frame).decode()
-    assert text.splitlines() == ["name,n", "\"'=HYPERLINK(\"\"x\"\")\",1", "'+1,2", "'-2,3", "'@SUM(A1),4", "Ana,-5"]
+    assert text.splitlines() == ["name,n", '"\'=HYPERLINK(""x"")",1', "'+1,2", "'-2,3", "'@SUM(A1),4", "Ana,-5"]
 
 
 def test_names_from_files_stay_text():
     from app import charts
 
     assert ui.plain("[x](http://evil) **b** :red[x]") == "\\[x\\]\\(http\\://evil\\) \\*\\*b\\*\\* \\:red\\[x\\]"
-    matrix = pl.DataFrame({"team": ["<a href='x'>T</a>"], "skill": ["S"], "coverage": [0.5],
-                           "covered_headcount": [1], "required_headcount": [2]})
+    matrix = pl.DataFrame(
+        {
+            "team": ["<a href='x'>T</a>"],
+            "skill": ["S"],
+            "coverage": [0.5],
+            "covered_headcount": [1],
+            "required_headcount": [2],
+        }
+    )
     fig = charts.coverage_heatmap(matrix, matrix["team"].to_list(), ["S"])
     assert "<" not in str(fig.data[0].y) and "‹a href='x'›T‹/a›" in fig.data[0].y
 
@@ -170,8 +186,12 @@ def test_coverage_rows_can_be_departments(tiny):
     from app import charts, queries
 
     m = queries.coverage_matrix(tiny, as_of=date(2025, 6, 30), by="department")
-    cells = {(t, s): (r, c, v) for t, s, r, c, v in
-             m.select("team", "skill", "required_headcount", "covered_headcount", "coverage").iter_rows()}
+    cells = {
+        (t, s): (r, c, v)
+        for t, s, r, c, v in m.select(
+            "team", "skill", "required_headcount", "covered_headcount", "coverage"
+        ).iter_rows()
+    }
     assert cells[("Engineering", "Cloud")] == (2, 1, 0.5)  # Bob lapsed, Dan holds it
     assert cells[("Engineering", "Python")] == (2, 1, 0.5)
     assert cells[("Data", "SQL")] == (1, 1, 1.0)
@@ -193,9 +213,16 @@ def test_coverage_rows_can_be_departments(tiny):
 def test_heatmap_marks_suppressed_cells():
     from app import charts
 
-    matrix = pl.DataFrame({"team": ["A", "B"], "skill": ["S", "S"], "coverage": [None, 0.75],
-                           "covered_headcount": [None, 6], "required_headcount": [None, 8],
-                           "suppressed": [True, False]})
+    matrix = pl.DataFrame(
+        {
+            "team": ["A", "B"],
+            "skill": ["S", "S"],
+            "coverage": [None, 0.75],
+            "covered_headcount": [None, 6],
+            "required_headcount": [None, 8],
+            "suppressed": [True, False],
+        }
+    )
     fig = charts.coverage_heatmap(matrix, ["A", "B"], ["S"])
     heat, grey = fig.data
     assert [heat.text[0][0], heat.text[1][0]] == ["", "75"]
@@ -215,15 +242,14 @@ def test_an_uploaded_moodle_report_keeps_its_name_and_is_read_in_the_chosen_time
     load_paths(con, [TINY])
     con.close()
     monkeypatch.setenv("UPSKILL_DB", str(db))
-    report = ("ID,Name,Email address,Course complete\n"
-              '7,Bob Baker,Bob.Baker@tiny.test,"31/10/26, 00:30"\n').encode()
-    [s] = uploads.load_uploads([("completion-cloud-101-20261101_0900-comma_separated.csv", report)],
-                               tz="Europe/Berlin")
+    report = ('ID,Name,Email address,Course complete\n7,Bob Baker,Bob.Baker@tiny.test,"31/10/26, 00:30"\n').encode()
+    [s] = uploads.load_uploads([("completion-cloud-101-20261101_0900-comma_separated.csv", report)], tz="Europe/Berlin")
     assert (s.status, s.rows_read, s.rows_loaded, s.rows_rejected) == ("loaded", 1, 1, 0), s.line()
     con = warehouse.connect(db, read_only=True)
     try:  # 00:30 in Berlin on 31 Oct 2026 (CET, UTC+1) is 23:30 UTC the day before
         assert con.sql("select employee_id, course_id, completed_at::varchar from completion_records").fetchall() == [
-            ("E2", "C-CLOUD", "2026-10-30 23:30:00")]  # stored in UTC
+            ("E2", "C-CLOUD", "2026-10-30 23:30:00")
+        ]  # stored in UTC
     finally:
         con.close()
 
@@ -235,7 +261,8 @@ def test_a_link_with_values_the_filters_cannot_show_says_so(app):
     assert warning == ui.plain(
         "This link could not be shown as sent: the org unit “Research” is not one you can see (it may have been "
         "renamed); showing whole company; the skill category “Astrology” does not exist; showing all categories; "
-        "“soon” is not a date (write it as YYYY-MM-DD); showing 2025-03-02.")  # the default: the latest record
+        "“soon” is not a date (write it as YYYY-MM-DD); showing 2025-03-02."
+    )  # the default: the latest record
     at.run()  # still there on the next run of the same view
     assert any("could not be shown as sent" in w.value for w in at.warning)
     at.selectbox(key="unit").select("Platform").run()  # a filter changed: the notice has done its job
@@ -253,8 +280,10 @@ def test_a_good_link_shows_no_notice(app):
 def test_a_link_with_a_date_outside_the_filters_range_says_so(app):
     at = app(as_of="2010-01-01")  # the date filter reaches 10 years back from its default, 2 Mar 2025
     [warning] = [w.value for w in at.warning if "link" in w.value]
-    assert warning == ui.plain("This link could not be shown as sent: 2010-01-01 is outside the dates this "
-                               "dashboard replays; showing 2025-03-02.")
+    assert warning == ui.plain(
+        "This link could not be shown as sent: 2010-01-01 is outside the dates this "
+        "dashboard replays; showing 2025-03-02."
+    )
 
 
 def test_overview_goal_table_says_statuses_in_words(app):

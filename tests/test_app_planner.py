@@ -1,5 +1,6 @@
 """The training planner page through AppTest on the tiny organisation: the plan, the numbers
 around it equal to the planner's own, the inputs that change it, and who may open it."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -21,6 +22,7 @@ PAGE = "views/planner_page.py"
 def planner(app):
     def make(**params) -> AppTest:
         return app(**params).switch_page(PAGE).run()
+
     return make
 
 
@@ -49,7 +51,10 @@ def test_the_default_plan_closes_every_gap(planner, tiny_db):
     assert any("Optimal plan" in s.value for s in at.success)
     plan = plan_table(at)
     assert sorted(zip(plan["full_name"], plan["course_id"])) == [
-        ("Alice Archer", "C-LEAD"), ("Bob Baker", "C-CLOUD"), ("Dan Diaz", "C-PY")]
+        ("Alice Archer", "C-LEAD"),
+        ("Bob Baker", "C-CLOUD"),
+        ("Dan Diaz", "C-PY"),
+    ]
     con = warehouse.connect(tiny_db, read_only=True)
     out = make_plan(con, PlanRequest(as_of=date(2025, 6, 30), budget=96_300.0))
     con.close()
@@ -69,7 +74,9 @@ def test_a_smaller_budget_buys_the_goal_first(planner):
     # 600 USD: Bob's Cloud certificate (500, closes goal G1) and Dan's Python (100); Alice's
     # Leadership (360) no longer fits.
     assert sorted(zip(plan["employee_id"], plan["course_id"], plan["cost"])) == [
-        ("E2", "C-CLOUD", 500.0), ("E4", "C-PY", 100.0)]
+        ("E2", "C-CLOUD", 500.0),
+        ("E4", "C-PY", 100.0),
+    ]
     assert metric(at, "Budget used").value == "$600"
     assert metric(at, "Goal progress").value == "1"
     assert metric(at, "Readiness after").value == "87.5%"  # 7 of 8 weighted pairs
@@ -114,9 +121,15 @@ def test_the_org_unit_filter_scopes_the_plan(planner):
 def test_only_ld_reaches_the_planner(tiny_db, monkeypatch):
     monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
     monkeypatch.setenv("UPSKILL_ACCESS", str(FIXTURES / "tiny_access.toml"))
-    auth = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-                     "client_id": "dashboard", "client_secret": "secret",
-                     "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}}
+    auth = {
+        "auth": {
+            "redirect_uri": "http://localhost:8501/oauth2callback",
+            "cookie_secret": "x" * 32,
+            "client_id": "dashboard",
+            "client_secret": "secret",
+            "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+        }
+    }
     for email, allowed in [("ld@tiny.test", True), ("ceo@tiny.test", False), ("bob.baker@tiny.test", False)]:
         at = AppTest.from_file(APP, default_timeout=120)
         at.secrets = dict(auth)

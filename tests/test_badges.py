@@ -1,4 +1,5 @@
 """Open Badges reader: each fixture's records worked out by hand from the file."""
+
 from __future__ import annotations
 
 import base64
@@ -30,6 +31,7 @@ def one(name: str) -> dict:
 def token(header: dict, payload: dict) -> str:
     def part(obj: dict) -> str:
         return base64.urlsafe_b64encode(json.dumps(obj).encode()).rstrip(b"=").decode()
+
     return part(header) + "." + part(payload) + ".c2lnbmF0dXJl"
 
 
@@ -154,8 +156,11 @@ def test_broken_awards_are_rejected_with_reasons():
         (2, "validFrom '1 June 2024' is not an ISO 8601 timestamp"),
         (3, "the assertion has no recipient, so it cannot be matched to an employee"),
         (4, "credentialSubject.achievement is missing, so the credential cannot be matched to a catalog course"),
-        (5, "recipient.identity 'sha256$abc123' is marked hashed but is not sha256$ plus 64 hex digits "
-            "or md5$ plus 32 hex digits"),
+        (
+            5,
+            "recipient.identity 'sha256$abc123' is marked hashed but is not sha256$ plus 64 hex digits "
+            "or md5$ plus 32 hex digits",
+        ),
         (6, "the entry is not an Open Badges assertion or credential (type: none)"),
     ]
     assert json.loads(parsed.rejected[2].raw)["id"] == "https://badges.example.org/assertions/3003"
@@ -186,13 +191,21 @@ def test_broken_json_is_unreadable():
     ("name", "content", "message"),
     [
         ("empty.json", "  \n", "empty.json is empty."),
-        ("badgeclass.json",
-         '{"@context":"https://w3id.org/openbadges/v2","type":"BadgeClass","id":"https://x.example/b","name":"B"}',
-         "badgeclass.json describes an Open Badges BadgeClass, not an awarded badge, so it has no learner to record."),
-        ("statements.json", '[{"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"}}]',
-         "statements.json holds no Open Badges assertion or credential."),
-        ("bad.jwt", "this is not a token", "bad.jwt is not a compact signed token (three base64url parts "
-                                           "separated by dots)."),
+        (
+            "badgeclass.json",
+            '{"@context":"https://w3id.org/openbadges/v2","type":"BadgeClass","id":"https://x.example/b","name":"B"}',
+            "badgeclass.json describes an Open Badges BadgeClass, not an awarded badge, so it has no learner to record.",
+        ),
+        (
+            "statements.json",
+            '[{"verb":{"id":"http://adlnet.gov/expapi/verbs/completed"}}]',
+            "statements.json holds no Open Badges assertion or credential.",
+        ),
+        (
+            "bad.jwt",
+            "this is not a token",
+            "bad.jwt is not a compact signed token (three base64url parts separated by dots).",
+        ),
         ("number.json", "42", "number.json holds a single JSON value, not a badge assertion or credential."),
     ],
 )
@@ -205,8 +218,16 @@ def test_unreadable_files(tmp_path, name, content, message):
 
 @pytest.mark.parametrize(
     "name",
-    ["ob2_hashed.json", "ob2_email_expires.json", "ob2_revoked.json", "ob3_vcdm2_hashed.json",
-     "ob3_vcdm11_mailto.json", "ob2_array.json", "rejects.json", "incident_response.jwt"],
+    [
+        "ob2_hashed.json",
+        "ob2_email_expires.json",
+        "ob2_revoked.json",
+        "ob3_vcdm2_hashed.json",
+        "ob3_vcdm11_mailto.json",
+        "ob2_array.json",
+        "rejects.json",
+        "incident_response.jwt",
+    ],
 )
 def test_sniff_claims_badge_files(name):
     assert badges.sniff(name, (FIX / name).read_text()[:65536])
@@ -219,16 +240,20 @@ def test_sniff_leaves_other_kinds_alone():
     assert not badges.sniff("statements.json", xapi)
     assert not badges.sniff("export.csv", "ID,Name,Email address,Course complete\n17,Ana,a@b.c,\n")
     assert not badges.sniff("login.jwt", token({"alg": "HS256"}, {"sub": "E1234", "exp": 1}))
-    clr = ('{"@context":["https://www.w3.org/ns/credentials/v2","https://purl.imsglobal.org/spec/clr/v2p0/'
-           'context-2.0.1.json","https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],'
-           '"type":["VerifiableCredential","ClrCredential"]}')
+    clr = (
+        '{"@context":["https://www.w3.org/ns/credentials/v2","https://purl.imsglobal.org/spec/clr/v2p0/'
+        'context-2.0.1.json","https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"],'
+        '"type":["VerifiableCredential","ClrCredential"]}'
+    )
     assert not badges.sniff("transcript.json", clr)
 
 
 def test_sniff_reads_a_jwt_cut_off_by_the_head_limit():
     credential = json.loads((FIX / "ob3_vcdm11_mailto.json").read_text())
     credential["credentialSubject"]["achievement"]["image"] = {
-        "id": "data:image/png;base64," + "iVBORw0KGgo" * 20000, "type": "Image"}
+        "id": "data:image/png;base64," + "iVBORw0KGgo" * 20000,
+        "type": "Image",
+    }
     text = token({"alg": "ES256"}, credential)
     assert len(text) > 65536
     assert badges.sniff("big.jwt", text[:65536])

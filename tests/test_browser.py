@@ -4,6 +4,7 @@ Like Streamlit's own e2e suite: start the server, poll /_stcore/health, open pag
 wait for the app to finish running, then assert on what a person sees. Each page's
 full-page screenshot lands in tests/artifacts/screenshots/ for a human look.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,8 +16,17 @@ from playwright.sync_api import expect
 from app import queries
 from etl import warehouse
 from tests.browser_util import (  # noqa: F401  (browser, page: fixtures)
-    FIXTURES, SCREENSHOTS, StreamlitServer, browser, build_warehouse, charts, full_page_screenshot, page, problems,
-    wait_for_app, wait_for_charts,
+    FIXTURES,
+    SCREENSHOTS,
+    StreamlitServer,
+    browser,
+    build_warehouse,
+    charts,
+    full_page_screenshot,
+    page,
+    problems,
+    wait_for_app,
+    wait_for_charts,
 )
 
 #: (URL path, navigation label, heading, screenshot name) of every page of the navigation, in order.
@@ -59,8 +69,10 @@ def open_page(page, server, path: str):
 
 
 def nav_labels(page) -> list[str]:
-    return [t.strip() for t in page.locator('[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"]')
-            .all_inner_texts()]
+    return [
+        t.strip()
+        for t in page.locator('[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"]').all_inner_texts()
+    ]
 
 
 def test_a_shared_link_is_the_first_thing_a_fresh_server_opens(page, server):
@@ -81,7 +93,9 @@ def test_page_renders_without_errors(page, server, path, label, heading, name):
 
     assert problems(page) == [], f"{label} shows errors"
     drawn = charts(page)
-    assert all(c["svg"] and c["width"] > 0 and c["height"] > 0 for c in drawn), f"{label}: a chart did not draw: {drawn}"
+    assert all(c["svg"] and c["width"] > 0 and c["height"] > 0 for c in drawn), (
+        f"{label}: a chart did not draw: {drawn}"
+    )
     assert all(c["traces"] > 0 for c in drawn), f"{label}: a chart has no data drawn: {drawn}"
     if name not in PAGES_WITHOUT_CHARTS:
         assert len(drawn) >= 1, f"{label} shows no chart"
@@ -110,7 +124,8 @@ def test_shared_link_restores_the_filters(page, server, warehouse_db):
     assert shown == "2025-06-30"
     expect(page.get_by_role("combobox", name="Org unit")).to_have_value(re.compile(re.escape(unit)))
     expect(page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first).to_contain_text(
-        f"As of 30 Jun 2025 · {unit}")
+        f"As of 30 Jun 2025 · {unit}"
+    )
     assert "as_of=2025-06-30" in page.url and f"unit={unit}" in page.url
     assert problems(page) == []
     full_page_screenshot(page, SCREENSHOTS / "coverage_shared_link.png")
@@ -131,12 +146,16 @@ def test_upload_on_the_data_page_reports_each_file(page, server, warehouse_db, t
     expect(summary).to_have_count(1)
     if warehouse_db["source"] == "tiny":
         # The tiny warehouse already holds this very file: it is noted, not loaded again.
-        expect(summary).to_contain_text(re.compile(
-            r"lrs-export\.json: Already loaded on \d{4}-\d{2}-\d{2} as batch \d+ \(same content\): nothing changed\."))
+        expect(summary).to_contain_text(
+            re.compile(
+                r"lrs-export\.json: Already loaded on \d{4}-\d{2}-\d{2} as batch \d+ \(same content\): nothing changed\."
+            )
+        )
         expect(summary.locator('[data-testid="stAlertContentInfo"]')).to_have_count(1)
     else:
         expect(summary).to_contain_text(
-            re.compile(r"lrs-export\.json \(xapi\): 8 read, \d+ loaded, \d+ duplicate, \d+ rejected"))
+            re.compile(r"lrs-export\.json \(xapi\): 8 read, \d+ loaded, \d+ duplicate, \d+ rejected")
+        )
         expect(summary.locator('[data-testid="stAlertContentSuccess"]')).to_have_count(1)
     assert problems(page) == []
     full_page_screenshot(page, SCREENSHOTS / "data_upload.png")

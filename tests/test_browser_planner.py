@@ -3,6 +3,7 @@
 Open the page from the navigation, see the plan and its charts, change the budget in the
 form, and download the plan as the CSV an LMS bulk assignment takes.
 """
+
 from __future__ import annotations
 
 import csv

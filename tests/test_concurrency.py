@@ -1,5 +1,6 @@
 """Loads while people look: readers open the published snapshot, a killed load leaves
 the previous data, and a real server keeps answering while loads run in a loop."""
+
 from __future__ import annotations
 
 import json
@@ -21,15 +22,22 @@ MORE = FIXTURES / "tiny_more"
 
 
 def cli(db: Path, *args) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "etl", "--db", str(db), *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", "--db", str(db), *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
 
 
 def records(path: Path) -> tuple[int, int]:
     con = duckdb.connect(str(path), read_only=True)
     try:
-        return con.execute("select (select count(*) from completion_records), (select count(*) from import_batches "
-                           "where status = 'loaded')").fetchall()[0]
+        return con.execute(
+            "select (select count(*) from completion_records), (select count(*) from import_batches "
+            "where status = 'loaded')"
+        ).fetchall()[0]
     finally:
         con.close()
 
@@ -39,12 +47,24 @@ def big_xapi(path: Path, n: int) -> None:
     verbs = ["completed", "passed", "progressed"]
     with open(path, "w") as f:
         for i in range(n):
-            f.write(json.dumps({
-                "id": f"10000000-0000-4000-8000-{i:012d}",
-                "actor": {"objectType": "Agent", "mbox": "mailto:" + ("bob.baker@tiny.test" if i % 2 else "dan@tiny.test")},
-                "verb": {"id": "http://adlnet.gov/expapi/verbs/" + verbs[i % 3]},
-                "object": {"objectType": "Activity", "id": "https://lrs.tiny.test/courses/" + ("sql", "lead", "cloud")[i % 3]},
-                "timestamp": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00Z"}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "id": f"10000000-0000-4000-8000-{i:012d}",
+                        "actor": {
+                            "objectType": "Agent",
+                            "mbox": "mailto:" + ("bob.baker@tiny.test" if i % 2 else "dan@tiny.test"),
+                        },
+                        "verb": {"id": "http://adlnet.gov/expapi/verbs/" + verbs[i % 3]},
+                        "object": {
+                            "objectType": "Activity",
+                            "id": "https://lrs.tiny.test/courses/" + ("sql", "lead", "cloud")[i % 3],
+                        },
+                        "timestamp": f"2025-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00Z",
+                    }
+                )
+                + "\n"
+            )
 
 
 @pytest.fixture
@@ -70,8 +90,12 @@ def test_a_killed_load_leaves_the_previous_data(published, tmp_path, delay):
     before = records(warehouse.read_path(published))
     big = tmp_path / "big.jsonl"
     big_xapi(big, 900_000)
-    loader = subprocess.Popen([sys.executable, "-m", "etl", "--db", str(published), "load", str(big)], cwd=ROOT,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    loader = subprocess.Popen(
+        [sys.executable, "-m", "etl", "--db", str(published), "load", str(big)],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     time.sleep(delay)
     assert loader.poll() is None, "the load finished before it could be killed; make the file larger"
     loader.kill()  # SIGKILL: no clean-up of any kind
@@ -87,13 +111,20 @@ def test_a_killed_load_leaves_the_previous_data(published, tmp_path, delay):
 def test_the_server_keeps_answering_while_loads_run(published, tmp_path):
     from playwright.sync_api import sync_playwright
 
-    files = [MORE / "lrs-overlap.jsonl", MORE / "udemy.csv", MORE / "udemy-later.csv", MORE / "alice-badge.json",
-             TINY_RECORDS / "lrs-export.json"]
-    script = ("import subprocess, sys\n"
-              f"files = {[str(f) for f in files]!r}\n"
-              "for i in range(12):\n"
-              f"    subprocess.run([sys.executable, '-m', 'etl', '--db', {str(published)!r}, 'load', files[i % len(files)]],"
-              " check=True, capture_output=True)\n")
+    files = [
+        MORE / "lrs-overlap.jsonl",
+        MORE / "udemy.csv",
+        MORE / "udemy-later.csv",
+        MORE / "alice-badge.json",
+        TINY_RECORDS / "lrs-export.json",
+    ]
+    script = (
+        "import subprocess, sys\n"
+        f"files = {[str(f) for f in files]!r}\n"
+        "for i in range(12):\n"
+        f"    subprocess.run([sys.executable, '-m', 'etl', '--db', {str(published)!r}, 'load', files[i % len(files)]],"
+        " check=True, capture_output=True)\n"
+    )
     server = StreamlitServer(published, tmp_path / "server.log")
     loads = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT)
     seen_errors = []

@@ -4,6 +4,7 @@ The SQL (goal_readiness in sql/models/100_goal_readiness.sql) must find the pace
 put into the history, count the credentials that lapse before the deadline and the
 enrolments in progress, and project exactly as planner.forecast.project says.
 """
+
 from __future__ import annotations
 
 import math
@@ -32,26 +33,34 @@ def synthetic(tiny_db):
     a certificate valid 12 months; five others are enrolled (AS_OF - 10), three failed (AS_OF - 20).
     """
     con = warehouse.connect(tiny_db)
-    con.execute("insert into employees (employee_id, full_name, role, team, department, hire_date) "
-                "select 'S' || lpad(cast(i as varchar), 2, '0'), 'Synthetic ' || i, 'Statistician', 'Synth', 'Lab', "
-                "DATE '2020-01-01' from range(40) as t(i)")
-    con.execute("insert into courses (course_id, title, provider, hours, price, currency, validity_months) "
-                "values ('C-STAT', 'Statistics certificate', 'Lab Academy', 10, 0, 'USD', 12)")
+    con.execute(
+        "insert into employees (employee_id, full_name, role, team, department, hire_date) "
+        "select 'S' || lpad(cast(i as varchar), 2, '0'), 'Synthetic ' || i, 'Statistician', 'Synth', 'Lab', "
+        "DATE '2020-01-01' from range(40) as t(i)"
+    )
+    con.execute(
+        "insert into courses (course_id, title, provider, hours, price, currency, validity_months) "
+        "values ('C-STAT', 'Statistics certificate', 'Lab Academy', 10, 0, 'USD', 12)"
+    )
     con.execute("insert into course_skills values ('C-STAT', 'Statistics', 3)")
     arrivals = [AS_OF - timedelta(days=15 * i - 14) for i in range(1, 25)]
 
     def record(n: int, person: int, status: str, day: date) -> str:
-        return (f"('xapi', 'syn-{n}', 'S{person:02d}', 'C-STAT', '{status}', TIMESTAMP '{day} 10:00:00', "
-                "null, null, null, 0, null)")
+        return (
+            f"('xapi', 'syn-{n}', 'S{person:02d}', 'C-STAT', '{status}', TIMESTAMP '{day} 10:00:00', "
+            "null, null, null, 0, null)"
+        )
 
     values = [record(i, i, "completed", d) for i, d in enumerate(arrivals)]
     values += [record(100 + p, p, "in_progress", AS_OF - timedelta(days=10)) for p in range(30, 35)]
     values += [record(200 + p, p, "failed", AS_OF - timedelta(days=20)) for p in range(35, 38)]
     con.execute("insert into completion_records values " + ", ".join(values))
     warehouse.refresh_evidence(con)
-    con.execute(f"insert into goals values ('GS', 'stats', 'Statistics', 3, 'Synth', null, 0.9, DATE '{DEADLINE}', null),"
-                f" ('GQ', 'quantum', 'Quantum', 1, 'Synth', null, 0.9, DATE '{DEADLINE}', null),"
-                f" ('GP', 'past', 'Statistics', 3, 'Synth', null, 0.9, DATE '{AS_OF - timedelta(days=1)}', null)")
+    con.execute(
+        f"insert into goals values ('GS', 'stats', 'Statistics', 3, 'Synth', null, 0.9, DATE '{DEADLINE}', null),"
+        f" ('GQ', 'quantum', 'Quantum', 1, 'Synth', null, 0.9, DATE '{DEADLINE}', null),"
+        f" ('GP', 'past', 'Statistics', 3, 'Synth', null, 0.9, DATE '{AS_OF - timedelta(days=1)}', null)"
+    )
     yield con, arrivals
     con.close()
 
@@ -107,7 +116,13 @@ def test_status_moves_with_the_target(synthetic):
 def test_no_history_no_pace_and_a_passed_deadline(synthetic):
     con, _ = synthetic
     q = goal(con, "GQ")  # nobody has Quantum: no arrivals, nothing enrolled
-    assert (q["share"], q["pace_per_month"], q["projected_share"], q["projected_low"], q["projected_high"]) == (0, 0, 0, 0, 0)
+    assert (q["share"], q["pace_per_month"], q["projected_share"], q["projected_low"], q["projected_high"]) == (
+        0,
+        0,
+        0,
+        0,
+        0,
+    )
     assert q["status"] == "off_track"
     assert q["pace_needed_per_month"] == pytest.approx(36 / 150 * DAYS_PER_MONTH)
     p = goal(con, "GP")  # the deadline was yesterday: the projection is the share, and the goal is missed
@@ -121,7 +136,13 @@ def test_sql_and_python_agree(synthetic):
         for row in forecast.goal_forecasts(con, as_of).iter_rows(named=True):
             mine = forecast.mirror(row)
             assert row["status"] == mine.status, (as_of, row["goal_id"])
-            for key in ("projected_share", "projected_low", "projected_high", "pace_per_month", "pace_needed_per_month"):
+            for key in (
+                "projected_share",
+                "projected_low",
+                "projected_high",
+                "pace_per_month",
+                "pace_needed_per_month",
+            ):
                 assert row[key] == pytest.approx(getattr(mine, key), abs=1e-9), (as_of, row["goal_id"], key)
             assert row["projection_method"] == forecast.METHOD
 
@@ -136,6 +157,7 @@ def test_replaying_the_past_sees_only_the_past(synthetic):
 
 
 # ------------------------------------------------------------------ the arithmetic alone
+
 
 def test_project_by_hand():
     # 30 of 100 at the level, 18 arrivals in 180 days (3 a month), 90 days left, nobody lapsing or enrolled:

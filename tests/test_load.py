@@ -1,5 +1,6 @@
 """The loader: identity resolution, duplicates across loads and sources, voiding, updates,
 one transaction per file, unreadable files, the command line and migrations."""
+
 from __future__ import annotations
 
 import shutil
@@ -44,10 +45,17 @@ def summary(con, path, **kw):
 def test_tiny_load_summary(tmp_path):
     c = warehouse.connect(tmp_path / "w.duckdb")
     s = {x.file: x for x in load_paths(c, [TINY, TINY_RECORDS])}
-    assert (s["lrs-export.json"].rows_read, s["lrs-export.json"].rows_loaded, s["lrs-export.json"].rows_rejected) == (8, 7, 1)
+    assert (s["lrs-export.json"].rows_read, s["lrs-export.json"].rows_loaded, s["lrs-export.json"].rows_rejected) == (
+        8,
+        7,
+        1,
+    )
     assert s["lrs-voids.jsonl"].message == "1 voiding statement(s) applied"
     # company files first, whatever the order on disk
-    assert [x.kind for x in load_paths(c, [TINY_RECORDS / "lrs-export.json", TINY / "roster.csv"])] == ["roster", "xapi"]
+    assert [x.kind for x in load_paths(c, [TINY_RECORDS / "lrs-export.json", TINY / "roster.csv"])] == [
+        "roster",
+        "xapi",
+    ]
     c.close()
 
 
@@ -73,24 +81,35 @@ def test_same_achievement_from_another_source_counts_once_and_updates_move_forwa
     # Bob's Python completion was already reported by the LRS the same day; Dan is in progress; E99 is unknown
     assert (s.rows_read, s.rows_loaded, s.rows_duplicate, s.rows_rejected) == (3, 1, 1, 1)
     assert one(con, "select reason from rejected_rows where batch_id = ?", [s.batch_id]) == [
-        ("no employee with id 'E99' in the roster",)]
+        ("no employee with id 'E99' in the roster",)
+    ]
     assert one(con, "select status, vendor from completion_records where source_record_id = 'udemy:E4:C-PY'") == [
-        ("in_progress", "Udemy Business")]
+        ("in_progress", "Udemy Business")
+    ]
     later = summary(con, MORE / "udemy-later.csv")
     assert (later.rows_loaded, later.rows_duplicate) == (1, 0)  # the same record, now completed
-    assert one(con, "select status from completion_records where source_record_id = 'udemy:E4:C-PY'") == [("completed",)]
-    cov = dict(((t, s), c) for t, s, c in one(con, "select team, skill, coverage from skill_coverage(DATE '2025-06-30')"))
+    assert one(con, "select status from completion_records where source_record_id = 'udemy:E4:C-PY'") == [
+        ("completed",)
+    ]
+    cov = dict(
+        ((t, s), c) for t, s, c in one(con, "select team, skill, coverage from skill_coverage(DATE '2025-06-30')")
+    )
     assert cov[("Platform", "Python")] == 1.0  # Bob and now Dan
     # re-loading the older export does not move Dan back to in progress
     summary(con, MORE / "udemy.csv")
-    assert one(con, "select status from completion_records where source_record_id = 'udemy:E4:C-PY'") == [("completed",)]
+    assert one(con, "select status from completion_records where source_record_id = 'udemy:E4:C-PY'") == [
+        ("completed",)
+    ]
 
 
 def test_hashed_badge_recipient_resolves_and_badge_expiry_wins(con):
     s = summary(con, MORE / "alice-badge.json")
     assert (s.kind, s.rows_loaded) == ("badge", 1)
-    lead = lambda d: one(con, f"select covered_headcount from skill_coverage(DATE '{d}') "  # noqa: E731
-                              "where team = 'Platform' and skill = 'Leadership'")[0][0]
+    lead = lambda d: one(
+        con,
+        f"select covered_headcount from skill_coverage(DATE '{d}') "  # noqa: E731
+        "where team = 'Platform' and skill = 'Leadership'",
+    )[0][0]
     assert (lead("2025-06-30"), lead("2025-08-01"), lead("2025-12-30"), lead("2025-12-31")) == (0, 1, 1, 0)
 
 
@@ -118,7 +137,8 @@ def test_a_file_failing_half_way_changes_nothing(con, monkeypatch):
     assert s.message == "lrs-overlap.jsonl could not be loaded (disk full)."
     assert counts(con) == before
     assert one(con, "select status, message from import_batches where batch_id = ?", [s.batch_id]) == [
-        ("failed", s.message)]
+        ("failed", s.message)
+    ]
 
 
 def test_an_unreadable_file_changes_nothing_and_says_why(con, tmp_path):
@@ -142,8 +162,13 @@ def test_forced_kind_that_does_not_fit_is_a_one_sentence_failure(con):
 
 
 def run_cli(*args, db):
-    return subprocess.run([sys.executable, "-m", "etl", "--db", str(db), *map(str, args)], cwd=ROOT,
-                          capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "etl", "--db", str(db), *map(str, args)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def test_cli_exit_codes_and_summary(tmp_path):
@@ -158,7 +183,8 @@ def test_cli_exit_codes_and_summary(tmp_path):
     assert "bad.json: not loaded." in failed.stdout and "Traceback" not in failed.stdout + failed.stderr
     reader = duckdb.connect(str(warehouse.read_path(db)), read_only=True)  # published: the Data page shows it
     assert reader.execute("select file_name, status from import_batches order by batch_id desc limit 1").fetchall() == [
-        ("bad.json", "failed")]
+        ("bad.json", "failed")
+    ]
     reader.close()
     status = run_cli("status", db=db)
     assert status.returncode == 0 and "xapi" in status.stdout and "not loaded" in status.stdout
@@ -192,8 +218,10 @@ def test_forget_erases_a_person_everywhere(con, tmp_path):
     from etl.forget import forget
 
     summary(con, MORE / "udemy.csv")
-    con.execute("insert into rejected_rows values (99, 1, 'no course in the catalog with id ''X''', "
-                "'{\"actor\":{\"mbox\":\"mailto:Dan@tiny.test\"}}')")
+    con.execute(
+        "insert into rejected_rows values (99, 1, 'no course in the catalog with id ''X''', "
+        '\'{"actor":{"mbox":"mailto:Dan@tiny.test"}}\')'
+    )
     con.execute("update spend set employee_id = 'E4' where reference = 'INV-2'")
     before = one(con, "select count(*) from completion_records")[0][0]
     removed = forget(con, "E4")
@@ -217,7 +245,9 @@ def test_readers_get_the_new_definitions_after_an_upgrade(tmp_path):
     db = tmp_path / "old.duckdb"
     c = warehouse.connect(db)
     load_paths(c, [TINY])
-    c.execute("create or replace macro active_learners(as_of) as table select 42 as active_learners")  # an old definition
+    c.execute(
+        "create or replace macro active_learners(as_of) as table select 42 as active_learners"
+    )  # an old definition
     c.execute("update settings set value = 'old' where key = 'models_fingerprint'")
     c.close()
     warehouse.publish(db)
@@ -237,12 +267,15 @@ def test_a_rejected_learner_keeps_its_row_as_written(tiny_db, tmp_path):
     con = warehouse.connect(tiny_db)
     summary = loader.load_file(con, path)
     assert (summary.rows_read, summary.rows_rejected) == (2, 1)
-    got = con.execute("select row_number, reason, raw from rejected_rows where batch_id = ?", [summary.batch_id]).fetchall()
+    got = con.execute(
+        "select row_number, reason, raw from rejected_rows where batch_id = ?", [summary.batch_id]
+    ).fetchall()
     con.close()
     assert got == [(2, "no employee with id 'E99' in the roster", stranger)]
 
 
 # ---------------------------------------------------------------- the same content again
+
 
 @pytest.fixture
 def company(tmp_path):
@@ -257,8 +290,11 @@ def company(tmp_path):
 
 
 def batches(con) -> list[tuple]:
-    return one(con, "select batch_id, file_name, status, rows_rejected, same_as_batch from import_batches "
-                    "where kind = 'provider' order by batch_id")
+    return one(
+        con,
+        "select batch_id, file_name, status, rows_rejected, same_as_batch from import_batches "
+        "where kind = 'provider' order by batch_id",
+    )
 
 
 def test_the_same_content_again_changes_nothing_and_says_so(company):
@@ -266,18 +302,27 @@ def test_the_same_content_again_changes_nothing_and_says_so(company):
     first = summary(con, udemy)
     # Bob completed, Dan in progress; E99 rejected
     assert (first.status, first.rows_read, first.rows_loaded, first.rows_duplicate, first.rows_rejected) == (
-        "loaded", 3, 2, 0, 1)
+        "loaded",
+        3,
+        2,
+        0,
+        1,
+    )
     before = counts(con)
     assert (before["completion_records"], before["rejected_rows"]) == (2, 1)
     again = summary(con, udemy)
     day = one(con, "select cast(finished_at as date) from import_batches where batch_id = ?", [first.batch_id])[0][0]
     assert again.status == "unchanged"
-    assert again.message == f"Already loaded on {day:%Y-%m-%d} as batch {first.batch_id} (same content): nothing changed."
+    assert (
+        again.message == f"Already loaded on {day:%Y-%m-%d} as batch {first.batch_id} (same content): nothing changed."
+    )
     assert again.line() == "udemy.csv: " + again.message
     assert (again.rows_read, again.rows_loaded, again.rows_rejected) == (0, 0, 0)
     assert counts(con) == before  # one rejected row, not two
-    assert batches(con) == [(first.batch_id, "udemy.csv", "loaded", 1, None),
-                            (again.batch_id, "udemy.csv", "unchanged", 0, first.batch_id)]  # the attempt is in the history
+    assert batches(con) == [
+        (first.batch_id, "udemy.csv", "loaded", 1, None),
+        (again.batch_id, "udemy.csv", "unchanged", 0, first.batch_id),
+    ]  # the attempt is in the history
     # the same bytes under another name are the same content
     renamed = udemy.with_name("udemy (1).csv")
     shutil.copyfile(udemy, renamed)
@@ -315,8 +360,10 @@ def test_the_same_file_loads_again_once_the_roster_knows_its_learner(company, tm
     con, udemy = company
     summary(con, udemy)
     roster = tmp_path / "roster-e99.csv"
-    roster.write_text((TINY / "roster.csv").read_text() + "E99,No Body,nobody@tiny.test,Engineer,Platform,Engineering,E1,"
-                      "Berlin,CC1,2025-01-01,\n")
+    roster.write_text(
+        (TINY / "roster.csv").read_text() + "E99,No Body,nobody@tiny.test,Engineer,Platform,Engineering,E1,"
+        "Berlin,CC1,2025-01-01,\n"
+    )
     assert summary(con, roster).rows_loaded == 1
     s = summary(con, udemy)
     # E99's completion now resolves; Bob and Dan are stored already
@@ -341,8 +388,11 @@ def test_an_older_roster_loads_again_after_a_newer_one_changed_it(tmp_path):
     c = warehouse.connect(tmp_path / "w.duckdb")
     older = TINY / "roster.csv"
     newer = tmp_path / "roster-new.csv"
-    newer.write_text(older.read_text().replace("E4,Dan Diaz,dan@tiny.test,Engineer,Platform",
-                                               "E4,Dan Diaz,dan@tiny.test,Engineer,Insights"))
+    newer.write_text(
+        older.read_text().replace(
+            "E4,Dan Diaz,dan@tiny.test,Engineer,Platform", "E4,Dan Diaz,dan@tiny.test,Engineer,Insights"
+        )
+    )
     assert summary(c, older).rows_loaded == 5
     assert summary(c, newer).rows_loaded == 1  # Dan moves to Insights
     s = summary(c, older)  # moves Dan back to Platform: not "nothing changed"
@@ -369,11 +419,13 @@ def test_cli_says_a_file_was_already_loaded(tmp_path):
     assert again.returncode == 0, again.stderr
     lines = again.stdout.splitlines()
     assert lines[0].startswith("udemy.csv: Already loaded on ") and lines[0].endswith(
-        " as batch 10 (same content): nothing changed.")
+        " as batch 10 (same content): nothing changed."
+    )
     assert lines[1] == "1 file(s): 0 read, 0 loaded, 0 duplicate, 0 rejected, 1 already loaded, 0 not loaded"
     reader = duckdb.connect(str(warehouse.read_path(db)), read_only=True)  # published: readers see the attempt
     assert reader.execute("select status, same_as_batch from import_batches where batch_id = 11").fetchall() == [
-        ("unchanged", 10)]
+        ("unchanged", 10)
+    ]
     assert reader.execute("select count(*) from rejected_rows").fetchall() == [(1,)]
     reader.close()
     status = run_cli("status", db=db)
@@ -389,10 +441,13 @@ def test_a_repeat_loads_again_once_what_it_repeated_is_voided(company, tmp_path)
     statement = json.loads((TINY_RECORDS / "lrs-export.json").read_text())["statements"][0]
     assert statement["actor"]["mbox"].lower() == "mailto:bob.baker@tiny.test"  # Bob, Cloud, 15 Jun 2024
     (tmp_path / "x.jsonl").write_text(json.dumps(statement) + "\n")
-    void = {"id": "00000000-0000-4000-8000-0000000000aa",
-            "actor": {"objectType": "Agent", "mbox": "mailto:admin@lrs.tiny.test"},
-            "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-US": "voided"}},
-            "object": {"objectType": "StatementRef", "id": statement["id"]}, "timestamp": "2024-07-01T12:00:00Z"}
+    void = {
+        "id": "00000000-0000-4000-8000-0000000000aa",
+        "actor": {"objectType": "Agent", "mbox": "mailto:admin@lrs.tiny.test"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/voided", "display": {"en-US": "voided"}},
+        "object": {"objectType": "StatementRef", "id": statement["id"]},
+        "timestamp": "2024-07-01T12:00:00Z",
+    }
     (tmp_path / "v.jsonl").write_text(json.dumps(void) + "\n")
     report = tmp_path / "completion-cloud-101-20240701_0900-comma_separated.csv"
     report.write_text('ID,Name,Email address,Course complete\n7,Bob Baker,Bob.Baker@tiny.test,"15/06/24, 12:00"\n')

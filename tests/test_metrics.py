@@ -11,6 +11,7 @@ E2 Python 2 from 2024-01-10, E3 Cloud 3 from 2024-09-01, E4 Cloud 3 from 2025-03
 E4 failed Python (no evidence), E5 SQL 3 from 2024-02-01, E1 passed Leadership but the
 statement was voided, ghost@tiny.test is not an employee (rejected).
 """
+
 from __future__ import annotations
 
 import pytest
@@ -22,8 +23,14 @@ def rows(con, sql, params=None):
 
 
 def coverage(con, as_of):
-    return {(t, s): (req, cov, c) for t, s, req, cov, c in rows(
-        con, "select team, skill, required_headcount, covered_headcount, coverage from skill_coverage($d)", {"d": as_of})}
+    return {
+        (t, s): (req, cov, c)
+        for t, s, req, cov, c in rows(
+            con,
+            "select team, skill, required_headcount, covered_headcount, coverage from skill_coverage($d)",
+            {"d": as_of},
+        )
+    }
 
 
 def test_levels_on_2025_01_01(tiny):
@@ -76,8 +83,13 @@ def test_readiness_is_weighted(tiny):
 
 
 def test_goal_readiness(tiny):
-    g = {r[0]: r[1:] for r in rows(tiny, "select goal_id, population, meeting, share, target_share, status "
-                                         "from goal_readiness(DATE '2025-01-01')")}
+    g = {
+        r[0]: r[1:]
+        for r in rows(
+            tiny,
+            "select goal_id, population, meeting, share, target_share, status from goal_readiness(DATE '2025-01-01')",
+        )
+    }
     assert g["G1"] == (2, 2, 1.0, 0.8, "achieved")
     assert g["G2"] == (4, 1, 0.25, 0.2, "achieved")
 
@@ -85,11 +97,17 @@ def test_goal_readiness(tiny):
 def test_goal_forecast_by_hand(tiny):
     # The projection (sql/models/100_goal_readiness.sql): m = M - E + p*I + k*h/L with L = 180 days,
     # sd = sqrt(k*(h/L)*(1 + h/L) + I*p*(1 - p)), band m -/+ 1.2816 sd, all clamped to 0..P, over P.
-    g = {r[0]: r[1:] for r in rows(tiny, """
+    g = {
+        r[0]: r[1:]
+        for r in rows(
+            tiny,
+            """
         select goal_id, population, meeting, share, share_90_days_before, days_left, arrivals_180_days,
                expiring_before_deadline, enrolled_in_progress, projected_share, projected_low, projected_high,
                pace_per_month, pace_needed_per_month, status, projection_method
-        from goal_readiness(DATE '2025-06-30')""")}
+        from goal_readiness(DATE '2025-06-30')""",
+        )
+    }
     # G1 (Cloud 3 among Engineering's engineers) on 2025-06-30: P = 2 (E2, E4; E3 left on 2025-03-31),
     # M = 1 (E4; E2's certificate lapsed on 2025-06-15); 90 days earlier, on 2025-04-01, 2 of 2.
     # h = 2025-12-31 - 2025-06-30 = 184 days. k = 1: E4 reached Cloud 3 on 2025-03-01, inside
@@ -115,8 +133,11 @@ def test_goal_forecast_counts_credentials_lapsing_before_the_deadline(tiny):
     # lapses on 2025-06-15, before the deadline; E4's (2026-03-01) does not. k = 1 (E4, 2025-03-01).
     # h = 244: m = 2 - 1 + 244/180 = 2.35556 -> 2 -> 1.0; sd = sqrt(1.35556 * 2.35556) = 1.78692,
     # low = (2.35556 - 2.29011) / 2 = 0.03272. Needed: (1.6 - 1) / 244 * 30.4375 = 0.07485 a month.
-    got = rows(tiny, "select expiring_before_deadline, projected_share, projected_low, pace_needed_per_month, status "
-                     "from goal_readiness(DATE '2025-05-01') where goal_id = 'G1'")[0]
+    got = rows(
+        tiny,
+        "select expiring_before_deadline, projected_share, projected_low, pace_needed_per_month, status "
+        "from goal_readiness(DATE '2025-05-01') where goal_id = 'G1'",
+    )[0]
     assert got[0] == 1 and got[-1] == "achieved"
     assert got[1:4] == pytest.approx((1.0, 0.0327188, 0.0748463), abs=1e-6)
 
@@ -128,10 +149,14 @@ def test_goal_on_track_at_risk_and_off_track(tiny_db):
     # Python 2 among Engineering's engineers on 2024-03-01: P = 2 (E2, E3; E4 not hired yet), M = 1
     # (E2 from 2024-01-10), k = 1 (that arrival is inside (2023-09-03, 2024-03-01]), E = 0 (Python
     # Basics never expires), I = 0.
-    con.execute("insert into goals values ('G3', 'py', 'Python', 2, 'Engineering', ['Engineer'], 0.9, DATE '2024-04-30', null),"
-                " ('G4', 'py late', 'Python', 2, 'Engineering', ['Engineer'], 0.9, DATE '2024-03-31', null),"
-                " ('G5', 'py far', 'Python', 2, 'Engineering', ['Engineer'], 1.0, DATE '2024-03-05', null)")
-    g = dict(rows(con, "select goal_id, status from goal_readiness(DATE '2024-03-01') where goal_id in ('G3','G4','G5')"))
+    con.execute(
+        "insert into goals values ('G3', 'py', 'Python', 2, 'Engineering', ['Engineer'], 0.9, DATE '2024-04-30', null),"
+        " ('G4', 'py late', 'Python', 2, 'Engineering', ['Engineer'], 0.9, DATE '2024-03-31', null),"
+        " ('G5', 'py far', 'Python', 2, 'Engineering', ['Engineer'], 1.0, DATE '2024-03-05', null)"
+    )
+    g = dict(
+        rows(con, "select goal_id, status from goal_readiness(DATE '2024-03-01') where goal_id in ('G3','G4','G5')")
+    )
     # G3: h = 60: m = 1 + 60/180 = 1.33333, sd = sqrt((1/3) * (4/3)) = 0.66667, 1.2816 sd = 0.85440:
     #     band (0.47893 .. 2.18773 -> 2) / 2 = 0.23947 .. 1.0, and 0.9 is inside it: at_risk
     # G4: h = 30: m = 1.16667, sd = sqrt((1/6) * (7/6)) = 0.44096, high = (1.16667 + 0.56514) / 2 = 0.86590 < 0.9: off_track
@@ -140,18 +165,27 @@ def test_goal_on_track_at_risk_and_off_track(tiny_db):
 
     # A steadier history: eight more engineers, six of whom reached Python 2 (assessments) inside the
     # 180 days before 2024-03-01. P = 10, M = 7 (E2 and six), k = 7.
-    con.execute("insert into employees (employee_id, full_name, role, team, department, manager_id, hire_date) "
-                "select 'X' || i, 'Extra ' || i, 'Engineer', 'Platform', 'Engineering', 'E1', DATE '2020-01-01' "
-                "from range(1, 9) as t(i)")
-    con.execute("insert into assessments (employee_id, skill, level, assessed_at, source) "
-                "select 'X' || i, 'Python', 2, DATE '2023-09-15' + cast(20 * i as integer), 'test' from range(1, 7) as t(i)")
+    con.execute(
+        "insert into employees (employee_id, full_name, role, team, department, manager_id, hire_date) "
+        "select 'X' || i, 'Extra ' || i, 'Engineer', 'Platform', 'Engineering', 'E1', DATE '2020-01-01' "
+        "from range(1, 9) as t(i)"
+    )
+    con.execute(
+        "insert into assessments (employee_id, skill, level, assessed_at, source) "
+        "select 'X' || i, 'Python', 2, DATE '2023-09-15' + cast(20 * i as integer), 'test' from range(1, 7) as t(i)"
+    )
     warehouse.refresh_evidence(con)
-    con.execute("insert into goals values ('G6', 'py wide', 'Python', 2, 'Engineering', ['Engineer'], 0.75, DATE '2024-05-30', null)")
+    con.execute(
+        "insert into goals values ('G6', 'py wide', 'Python', 2, 'Engineering', ['Engineer'], 0.75, DATE '2024-05-30', null)"
+    )
     # G6: h = 90 (h/L = 0.5): m = 7 + 7 * 0.5 = 10.5 -> 10 -> projected 1.0; sd = sqrt(7 * 0.5 * 1.5) = 2.29129,
     # 1.2816 sd = 2.93652, low = (10.5 - 2.93652) / 10 = 0.75635 >= 0.75: on_track.
     # pace = 7/180 * 30.4375 = 1.18368 a month; needed = (0.75 * 10 - 7) / 90 * 30.4375 = 0.16910.
-    got = rows(con, "select population, meeting, arrivals_180_days, projected_share, projected_low, pace_per_month, "
-                    "pace_needed_per_month, status from goal_readiness(DATE '2024-03-01') where goal_id = 'G6'")[0]
+    got = rows(
+        con,
+        "select population, meeting, arrivals_180_days, projected_share, projected_low, pace_per_month, "
+        "pace_needed_per_month, status from goal_readiness(DATE '2024-03-01') where goal_id = 'G6'",
+    )[0]
     assert got[:3] == (10, 7, 7) and got[-1] == "on_track"
     assert got[3:7] == pytest.approx((1.0, 0.7563485, 1.1836806, 0.1690972), abs=1e-6)
     # With a target of 0.8 the low end (0.75635) misses it and the high end (1.0) reaches it: at_risk.
@@ -161,7 +195,10 @@ def test_goal_on_track_at_risk_and_off_track(tiny_db):
 
 
 def test_budget_utilisation(tiny):
-    b = {r[0]: r[1:] for r in rows(tiny, "select unit, budget, actual, utilisation from budget_utilisation(DATE '2025-03-31')")}
+    b = {
+        r[0]: r[1:]
+        for r in rows(tiny, "select unit, budget, actual, utilisation from budget_utilisation(DATE '2025-03-31')")
+    }
     # company: 1000 EUR x 1.10 (Jan) + 500 EUR x 1.20 (March has no rate: February's) + 2000 USD
     assert b["company"] == pytest.approx((100000.0, 3700.0, 0.037))
     # Engineering budget 10,000 EUR at January's 1.10; spend of Platform (1100) and E2's (600)
@@ -172,16 +209,23 @@ def test_budget_utilisation(tiny):
 
 
 def test_cost_per_completion(tiny):
-    c = {r[0]: r[1:] for r in rows(tiny, "select vendor, spend, completions, cost_per_completion "
-                                         "from cost_per_completion(DATE '2025-01-01', DATE '2025-12-31')")}
-    assert c["Moodle"] == (1100.0, 1, 1100.0)            # E4's Cloud certificate
-    assert c["Udemy Business"] == (600.0, 0, None)       # E4 failed Python: not a completion
+    c = {
+        r[0]: r[1:]
+        for r in rows(
+            tiny,
+            "select vendor, spend, completions, cost_per_completion "
+            "from cost_per_completion(DATE '2025-01-01', DATE '2025-12-31')",
+        )
+    }
+    assert c["Moodle"] == (1100.0, 1, 1100.0)  # E4's Cloud certificate
+    assert c["Udemy Business"] == (600.0, 0, None)  # E4 failed Python: not a completion
     assert c["LinkedIn Learning"] == (2000.0, 0, None)
 
 
 def test_licence_utilisation(tiny):
     assert rows(tiny, "select vendor, seats, active_users, idle_seats from licence_utilisation(DATE '2025-03-01')") == [
-        ("LinkedIn Learning", 2, 0, 2)]
+        ("LinkedIn Learning", 2, 0, 2)
+    ]
     assert rows(tiny, "select count(*) from licence_utilisation(DATE '2024-03-01')") == [(0,)]
 
 
@@ -191,7 +235,9 @@ def test_active_learners_ignore_voided(tiny):
 
 
 def test_expiring_credentials(tiny):
-    got = rows(tiny, "select employee_id, course_id, valid_until, days_left from expiring_credentials(DATE '2025-05-01')")
+    got = rows(
+        tiny, "select employee_id, course_id, valid_until, days_left from expiring_credentials(DATE '2025-05-01')"
+    )
     assert [(e, c, str(v), d) for e, c, v, d in got] == [("E2", "C-CLOUD", "2025-06-15", 45)]
     assert rows(tiny, "select count(*) from expiring_credentials(DATE '2025-05-01', days := 30)") == [(0,)]
 
@@ -202,7 +248,10 @@ def test_scope_is_the_reporting_tree(tiny_db):
     con = warehouse.connect(tiny_db)
     con.execute("update employees set manager_id = 'E5' where employee_id = 'E4'")  # E4 now reports to Eve
     assert set(rows(con, "select * from reporting_tree('E5')")) == {("E5",), ("E4",)}
-    cov = {(t, s): c for t, s, c in rows(con, "select team, skill, coverage from skill_coverage(DATE '2025-06-30', root := 'E5')")}
+    cov = {
+        (t, s): c
+        for t, s, c in rows(con, "select team, skill, coverage from skill_coverage(DATE '2025-06-30', root := 'E5')")
+    }
     assert cov[("Platform", "Cloud")] == 1.0  # only E4 is in Eve's tree
     assert rows(con, "select count(*) from requirement_status(DATE '2025-06-30', root := 'E5')") == [(3,)]
     con.close()
@@ -231,14 +280,23 @@ def test_skill_level_spans_cut_and_merge_overlapping_evidence():
         ('A', 'SQL', 2, '2025-03-01', '2025-04-01', 'course', null, 'x', '5'),
         ('A', 'SQL', 2, '2025-03-15', '2025-03-20', 'course', null, 'x', '6'),
         ('B', 'SQL', 2, '2025-05-01', '2025-05-01', 'course', null, 'x', '7')""")
-    got = rows(con, "select skill, level, cast(valid_from as varchar), cast(valid_until as varchar) "
-                    "from skill_level_spans_source order by skill, valid_from")
-    assert got == [("Cloud", 1, "2025-01-01", "2025-02-01"), ("Cloud", 3, "2025-02-01", "2025-03-01"),
-                   ("Cloud", 1, "2025-03-01", None),
-                   ("SQL", 2, "2025-01-01", "2025-02-01"), ("SQL", 2, "2025-03-01", "2025-04-01")]
+    got = rows(
+        con,
+        "select skill, level, cast(valid_from as varchar), cast(valid_until as varchar) "
+        "from skill_level_spans_source order by skill, valid_from",
+    )
+    assert got == [
+        ("Cloud", 1, "2025-01-01", "2025-02-01"),
+        ("Cloud", 3, "2025-02-01", "2025-03-01"),
+        ("Cloud", 1, "2025-03-01", None),
+        ("SQL", 2, "2025-01-01", "2025-02-01"),
+        ("SQL", 2, "2025-03-01", "2025-04-01"),
+    ]
 
 
-@pytest.mark.parametrize("as_of, learners", [("2025-02-28", 0), ("2025-03-01", 1), ("2025-05-30", 1), ("2025-05-31", 0)])
+@pytest.mark.parametrize(
+    "as_of, learners", [("2025-02-28", 0), ("2025-03-01", 1), ("2025-05-30", 1), ("2025-05-31", 0)]
+)
 def test_active_learners_window_is_90_days_including_the_date(tiny, as_of, learners):
     # E4's records: 2025-03-01 12:00 and 2025-03-02 12:00; 2025-05-30 is 89 days after 2025-03-02.
     assert rows(tiny, f"select * from active_learners(DATE '{as_of}')") == [(learners,)]

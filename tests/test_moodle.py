@@ -1,4 +1,5 @@
 """Moodle reader: legacy course completion report and report-builder participants report."""
+
 from __future__ import annotations
 
 import shutil
@@ -54,8 +55,17 @@ def test_en_legacy_report_ambiguous_dates_read_day_first():
     assert parsed.rows_read == 4
     assert parsed.rejected == []
     assert parsed.records.schema == pl.Schema(records.LEARNING_SCHEMA)
-    assert rows(parsed, "row_number", "learner_kind", "learner_value", "course_key", "status", "completed_at",
-                "score", "source_record_id") == [
+    assert rows(
+        parsed,
+        "row_number",
+        "learner_kind",
+        "learner_value",
+        "course_key",
+        "status",
+        "completed_at",
+        "score",
+        "source_record_id",
+    ) == [
         # course complete date decides: completed even though the quiz only says "achieved pass grade"
         (1, "email", "ana@example.com", "dl101", "completed", utc(2024, 3, 5, 14, 10), None, "moodle:dl101:17"),
         (2, "email", "bo@example.com", "dl101", "enrolled", None, None, "moodle:dl101:18"),
@@ -71,8 +81,7 @@ def test_en_legacy_report_ambiguous_dates_read_day_first():
 
 def test_time_zone_converts_exporter_wall_clock_to_utc():
     parsed = moodle.read(EN, tz="Europe/Paris")  # CET, UTC+1 in early March
-    assert parsed.records["completed_at"].to_list() == [
-        utc(2024, 3, 5, 13, 10), None, utc(2024, 3, 7, 15, 45), None]
+    assert parsed.records["completed_at"].to_list() == [utc(2024, 3, 5, 13, 10), None, utc(2024, 3, 7, 15, 45), None]
 
 
 def test_forced_date_order_reads_month_first():
@@ -98,11 +107,21 @@ def test_french_utf16le_report_with_translated_words():
     assert parsed.rows_read == 3
     assert parsed.rejected == []
     assert rows(parsed, "learner_value", "course_key", "status", "completed_at", "source_record_id") == [
-        ("helene.roux@example.fr", "s__curit___incendie", "completed", utc(2024, 3, 14, 9, 7),
-         "moodle:s__curit___incendie:41"),
+        (
+            "helene.roux@example.fr",
+            "s__curit___incendie",
+            "completed",
+            utc(2024, 3, 14, 9, 7),
+            "moodle:s__curit___incendie:41",
+        ),
         ("ivan.petit@example.fr", "s__curit___incendie", "enrolled", None, "moodle:s__curit___incendie:42"),
-        ("jules.blanc@example.fr", "s__curit___incendie", "in_progress", utc(2024, 3, 13, 16, 30),
-         "moodle:s__curit___incendie:43"),
+        (
+            "jules.blanc@example.fr",
+            "s__curit___incendie",
+            "in_progress",
+            utc(2024, 3, 13, 16, 30),
+            "moodle:s__curit___incendie:43",
+        ),
     ]
 
 
@@ -115,99 +134,145 @@ def test_japanese_report_year_first_dates():
     ]
 
 
-@pytest.mark.parametrize("word", [
-    "Completed", "Completed (achieved pass grade)", "Completed (did not achieve pass grade)",
-    "Terminé", "Terminé (note de passage atteinte)",
-    "Abgeschlossen", "Abgeschlossen (bestanden)", "Abgeschlossen (nicht bestanden)",
-    "Finalizado", "Finalizado (obtuvo calificación de aprobado)", "Completado",
-    "完了", "完了 (合格点到達)", "完了 (合格点未到達)",
-])
+@pytest.mark.parametrize(
+    "word",
+    [
+        "Completed",
+        "Completed (achieved pass grade)",
+        "Completed (did not achieve pass grade)",
+        "Terminé",
+        "Terminé (note de passage atteinte)",
+        "Abgeschlossen",
+        "Abgeschlossen (bestanden)",
+        "Abgeschlossen (nicht bestanden)",
+        "Finalizado",
+        "Finalizado (obtuvo calificación de aprobado)",
+        "Completado",
+        "完了",
+        "完了 (合格点到達)",
+        "完了 (合格点未到達)",
+    ],
+)
 def test_translated_done_words_without_dates_are_progress(tmp_path, word):
-    path = write(tmp_path, "completion-c1-20240305_1410-comma_separated.csv",
-                 f"ID,Name,Email address,Quiz,Quiz - Completion date,Course complete\n7,A B,a@example.com,{word},,\n")
+    path = write(
+        tmp_path,
+        "completion-c1-20240305_1410-comma_separated.csv",
+        f"ID,Name,Email address,Quiz,Quiz - Completion date,Course complete\n7,A B,a@example.com,{word},,\n",
+    )
     assert moodle.read(path).records["status"].to_list() == ["in_progress"]
 
 
-@pytest.mark.parametrize("word", ["Not completed", "Non terminé", "Nicht abgeschlossen", "No finalizado", "未完了",
-                                  "Unbekanntes Wort"])
+@pytest.mark.parametrize(
+    "word", ["Not completed", "Non terminé", "Nicht abgeschlossen", "No finalizado", "未完了", "Unbekanntes Wort"]
+)
 def test_not_done_and_unknown_words_leave_learner_enrolled(tmp_path, word):
-    path = write(tmp_path, "completion-c1-20240305_1410-comma_separated.csv",
-                 f"ID,Name,Email address,Quiz,Quiz - Completion date,Course complete\n7,A B,a@example.com,{word},,\n")
+    path = write(
+        tmp_path,
+        "completion-c1-20240305_1410-comma_separated.csv",
+        f"ID,Name,Email address,Quiz,Quiz - Completion date,Course complete\n7,A B,a@example.com,{word},,\n",
+    )
     assert moodle.read(path).records["status"].to_list() == ["enrolled"]
 
 
 def test_unknown_word_with_dates_still_decided_by_dates(tmp_path):
-    path = write(tmp_path, "completion-c1-20240305_1410-comma_separated.csv",
-                 'ID,Name,Email address,Quiz,Quiz - Completion date,Course complete\n'
-                 '7,A B,a@example.com,Zakończone,"14/03/24, 10:00","14/03/24, 10:05"\n')
+    path = write(
+        tmp_path,
+        "completion-c1-20240305_1410-comma_separated.csv",
+        "ID,Name,Email address,Quiz,Quiz - Completion date,Course complete\n"
+        '7,A B,a@example.com,Zakończone,"14/03/24, 10:00","14/03/24, 10:05"\n',
+    )
     assert rows(moodle.read(path), "status", "completed_at") == [("completed", utc(2024, 3, 14, 10, 5))]
 
 
 def test_no_email_column_uses_moodle_id_as_account():
     parsed = moodle.read(NO_EMAIL)
-    assert rows(parsed, "learner_kind", "learner_value", "course_key", "status", "completed_at", "source_record_id") == [
-        ("account", "17", "noemail", "completed", utc(2024, 3, 5, 14, 10), "moodle:noemail:17")]
+    assert rows(
+        parsed, "learner_kind", "learner_value", "course_key", "status", "completed_at", "source_record_id"
+    ) == [("account", "17", "noemail", "completed", utc(2024, 3, 5, 14, 10), "moodle:noemail:17")]
 
 
 def test_overlapping_exports_of_one_course_give_the_same_ids(tmp_path):
     later = tmp_path / "completion-dl101-20240401_0900-comma_separated.csv"
     shutil.copy(EN, later)
-    assert (moodle.read(later).records["source_record_id"].to_list()
-            == moodle.read(EN).records["source_record_id"].to_list()
-            == ["moodle:dl101:17", "moodle:dl101:18", "moodle:dl101:21", "moodle:dl101:22"])
+    assert (
+        moodle.read(later).records["source_record_id"].to_list()
+        == moodle.read(EN).records["source_record_id"].to_list()
+        == ["moodle:dl101:17", "moodle:dl101:18", "moodle:dl101:21", "moodle:dl101:22"]
+    )
 
 
 def test_broken_rows_are_rejected_with_reasons():
     parsed = moodle.read(BROKEN)
     assert parsed.rows_read == 4
     assert rows(parsed, "row_number", "learner_value", "status", "completed_at") == [
-        (1, "ana@example.com", "completed", utc(2024, 3, 25, 10, 5))]
+        (1, "ana@example.com", "completed", utc(2024, 3, 25, 10, 5))
+    ]
     assert [(r.row_number, r.reason, r.raw) for r in parsed.rejected] == [
-        (2, "Course complete '31/31/24, 10:00' is not a date in the file's pattern d/m/yy",
-         '18,Bo Li,bo@example.com,Completed,"26/03/24, 11:00","31/31/24, 10:00"'),
+        (
+            2,
+            "Course complete '31/31/24, 10:00' is not a date in the file's pattern d/m/yy",
+            '18,Bo Li,bo@example.com,Completed,"26/03/24, 11:00","31/31/24, 10:00"',
+        ),
         (3, "no e-mail address for Moodle user 19", "19,Cy Dunn,,Not completed,,"),
-        (4, "Quiz - Completion date 'yesterday' is not a date in the file's pattern d/m/yy",
-         "20,Di Evans,di@example.com,Completed,yesterday,"),
+        (
+            4,
+            "Quiz - Completion date 'yesterday' is not a date in the file's pattern d/m/yy",
+            "20,Di Evans,di@example.com,Completed,yesterday,",
+        ),
     ]
 
 
 def test_dates_contradicting_the_files_order_are_rejected(tmp_path):
     # two cells prove day-first, one cell could only be month-first: the minority is rejected, not re-read
-    path = write(tmp_path, "completion-c1-20240305_1410-comma_separated.csv",
-                 'ID,Name,Email address,Course complete\n'
-                 '1,A,a@example.com,"13/03/24, 10:00"\n'
-                 '2,B,b@example.com,"14/03/24, 10:00"\n'
-                 '3,C,c@example.com,"03/15/24, 10:00"\n')
+    path = write(
+        tmp_path,
+        "completion-c1-20240305_1410-comma_separated.csv",
+        "ID,Name,Email address,Course complete\n"
+        '1,A,a@example.com,"13/03/24, 10:00"\n'
+        '2,B,b@example.com,"14/03/24, 10:00"\n'
+        '3,C,c@example.com,"03/15/24, 10:00"\n',
+    )
     parsed = moodle.read(path)
     assert parsed.records["completed_at"].to_list() == [utc(2024, 3, 13, 10), utc(2024, 3, 14, 10)]
     assert [(r.row_number, r.reason) for r in parsed.rejected] == [
-        (3, "Course complete '03/15/24, 10:00' is not a date in the file's pattern d/m/yy")]
+        (3, "Course complete '03/15/24, 10:00' is not a date in the file's pattern d/m/yy")
+    ]
 
 
 def test_twelve_hour_times_and_four_digit_years(tmp_path):
-    path = write(tmp_path, "completion-c1-20240305_1410-comma_separated.csv",
-                 'ID,Name,Email address,Course complete\n'
-                 '1,A,a@example.com,3/15/2024 4:20 PM\n'
-                 '2,B,b@example.com,3/16/2024 12:05 AM\n')
+    path = write(
+        tmp_path,
+        "completion-c1-20240305_1410-comma_separated.csv",
+        "ID,Name,Email address,Course complete\n"
+        "1,A,a@example.com,3/15/2024 4:20 PM\n"
+        "2,B,b@example.com,3/16/2024 12:05 AM\n",
+    )
     parsed = moodle.read(path)
     assert parsed.records["completed_at"].to_list() == [utc(2024, 3, 15, 16, 20), utc(2024, 3, 16, 0, 5)]
 
 
 def test_time_in_a_daylight_saving_gap_is_rejected(tmp_path):
-    path = write(tmp_path, "completion-c1-20240305_1410-comma_separated.csv",
-                 'ID,Name,Email address,Course complete\n1,A,a@example.com,"31/03/24, 02:30"\n')
+    path = write(
+        tmp_path,
+        "completion-c1-20240305_1410-comma_separated.csv",
+        'ID,Name,Email address,Course complete\n1,A,a@example.com,"31/03/24, 02:30"\n',
+    )
     parsed = moodle.read(path, tz="Europe/Paris")
     assert parsed.records.height == 0
     assert parsed.rejected[0].reason == "Course complete '31/03/24, 02:30' is not a date in the file's pattern d/m/yy"
 
 
 def test_misaligned_row_is_rejected(tmp_path):
-    path = write(tmp_path, "completion-c1-20240305_1410-comma_separated.csv",
-                 'ID,Name,Email address,Course complete\n1,A,a@example.com,,oops\n2,B,b@example.com,\n')
+    path = write(
+        tmp_path,
+        "completion-c1-20240305_1410-comma_separated.csv",
+        "ID,Name,Email address,Course complete\n1,A,a@example.com,,oops\n2,B,b@example.com,\n",
+    )
     parsed = moodle.read(path)
     assert parsed.records["learner_value"].to_list() == ["b@example.com"]
     assert [(r.row_number, r.reason) for r in parsed.rejected] == [
-        (1, "the row has 5 values but the header has 4 columns")]
+        (1, "the row has 5 values but the header has 4 columns")
+    ]
 
 
 def test_header_only_legacy_file(tmp_path):
@@ -218,12 +283,15 @@ def test_header_only_legacy_file(tmp_path):
     assert parsed.records.schema == pl.Schema(records.LEARNING_SCHEMA)
 
 
-@pytest.mark.parametrize("path, words", [
-    (EMPTY, "is empty"),
-    (NO_ID, "has no 'ID' column"),
-    (ROSTER, "is not a Moodle export"),
-    (PARTICIPANTS_NO_USER, "e-mail or username column"),
-])
+@pytest.mark.parametrize(
+    "path, words",
+    [
+        (EMPTY, "is empty"),
+        (NO_ID, "has no 'ID' column"),
+        (ROSTER, "is not a Moodle export"),
+        (PARTICIPANTS_NO_USER, "e-mail or username column"),
+    ],
+)
 def test_unreadable_files(path, words):
     with pytest.raises(UnreadableFile, match=words):
         moodle.read(path)
@@ -236,10 +304,13 @@ def test_legacy_report_renamed_without_course_is_unreadable(tmp_path):
         moodle.read(renamed)
 
 
-@pytest.mark.parametrize("options, words", [
-    ({"tz": "Mars/Olympus"}, "not a time zone name"),
-    ({"date_order": "ydm"}, "not one of dmy, mdy or ymd"),
-])
+@pytest.mark.parametrize(
+    "options, words",
+    [
+        ({"tz": "Mars/Olympus"}, "not a time zone name"),
+        ({"date_order": "ydm"}, "not one of dmy, mdy or ymd"),
+    ],
+)
 def test_bad_options_are_one_sentence(options, words):
     with pytest.raises(UnreadableFile, match=words):
         moodle.read(EN, **options)
@@ -253,53 +324,95 @@ def test_report_builder_participants_with_bom():
     parsed = moodle.read(PARTICIPANTS)
     assert parsed.rows_read == 5
     assert parsed.records.schema == pl.Schema(records.LEARNING_SCHEMA)
-    assert rows(parsed, "row_number", "learner_kind", "learner_value", "course_key", "status", "completed_at",
-                "score", "source_record_id") == [
-        (1, "email", "ana@example.com", "DL101", "completed", utc(2024, 3, 5, 14, 10), 86.5,
-         "moodle:dl101:ana@example.com"),
+    assert rows(
+        parsed,
+        "row_number",
+        "learner_kind",
+        "learner_value",
+        "course_key",
+        "status",
+        "completed_at",
+        "score",
+        "source_record_id",
+    ) == [
+        (
+            1,
+            "email",
+            "ana@example.com",
+            "DL101",
+            "completed",
+            utc(2024, 3, 5, 14, 10),
+            86.5,
+            "moodle:dl101:ana@example.com",
+        ),
         (2, "email", "bo@example.com", "DL101", "in_progress", None, None, "moodle:dl101:bo@example.com"),
         (3, "email", "cy@example.com", "DL101", "enrolled", None, None, "moodle:dl101:cy@example.com"),
         # no short name: the full name is the key; a grade of 120 is not on a 0..100 scale
-        (4, "email", "Di@Example.com", "Cloud Basics", "completed", utc(2024, 3, 14, 9, 5), None,
-         "moodle:cloud basics:di@example.com"),
+        (
+            4,
+            "email",
+            "Di@Example.com",
+            "Cloud Basics",
+            "completed",
+            utc(2024, 3, 14, 9, 5),
+            None,
+            "moodle:cloud basics:di@example.com",
+        ),
     ]
     assert [(r.row_number, r.reason, r.raw) for r in parsed.rejected] == [
-        (5, "Time completed '14 March 2024' is not a date like 'Thursday, 14 March 2024, 9:05 AM'",
-         "Cloud Basics,,Eve Stone,eve@example.com,Yes,14 March 2024,100%,")]
+        (
+            5,
+            "Time completed '14 March 2024' is not a date like 'Thursday, 14 March 2024, 9:05 AM'",
+            "Cloud Basics,,Eve Stone,eve@example.com,Yes,14 March 2024,100%,",
+        )
+    ]
 
 
 def test_report_builder_in_german_with_username_accounts():
     parsed = moodle.read(PARTICIPANTS_DE, tz="Europe/Berlin")
     assert parsed.rejected == []
-    assert rows(parsed, "learner_kind", "learner_value", "course_key", "status", "completed_at", "source_record_id") == [
+    assert rows(
+        parsed, "learner_kind", "learner_value", "course_key", "status", "completed_at", "source_record_id"
+    ) == [
         ("account", "kberg", "Datenkompetenz", "completed", utc(2024, 3, 14, 8, 5), "moodle:datenkompetenz:kberg"),
         ("account", "lwolf", "Datenkompetenz", "in_progress", None, "moodle:datenkompetenz:lwolf"),
     ]
 
 
-@pytest.mark.parametrize("cell, expected", [
-    ("jeudi 14 mars 2024, 09:05", utc(2024, 3, 14, 9, 5)),
-    ("jueves, 14 de marzo de 2024, 21:05", utc(2024, 3, 14, 21, 5)),
-    ("2024年 03月 14日(木曜日) 09:05", utc(2024, 3, 14, 9, 5)),
-    ("Thursday, March 14, 2024, 12:30 PM", utc(2024, 3, 14, 12, 30)),
-    ("Sunday, 1 December 2024, 12:15 AM", utc(2024, 12, 1, 0, 15)),
-])
+@pytest.mark.parametrize(
+    "cell, expected",
+    [
+        ("jeudi 14 mars 2024, 09:05", utc(2024, 3, 14, 9, 5)),
+        ("jueves, 14 de marzo de 2024, 21:05", utc(2024, 3, 14, 21, 5)),
+        ("2024年 03月 14日(木曜日) 09:05", utc(2024, 3, 14, 9, 5)),
+        ("Thursday, March 14, 2024, 12:30 PM", utc(2024, 3, 14, 12, 30)),
+        ("Sunday, 1 December 2024, 12:15 AM", utc(2024, 12, 1, 0, 15)),
+    ],
+)
 def test_report_builder_translated_day_dates(tmp_path, cell, expected):
-    path = write(tmp_path, "participants.csv",
-                 f'Course short name,Email address,Completed,Time completed\nDL101,a@example.com,Oui,"{cell}"\n')
+    path = write(
+        tmp_path,
+        "participants.csv",
+        f'Course short name,Email address,Completed,Time completed\nDL101,a@example.com,Oui,"{cell}"\n',
+    )
     assert rows(moodle.read(path), "status", "completed_at") == [("completed", expected)]
 
 
 def test_report_builder_email_found_by_values_under_a_renamed_header(tmp_path):
-    path = write(tmp_path, "participants.csv",
-                 "Course short name,Who,Contact,Completed,Time completed\nDL101,Ana,ana@example.com,No,\n")
+    path = write(
+        tmp_path,
+        "participants.csv",
+        "Course short name,Who,Contact,Completed,Time completed\nDL101,Ana,ana@example.com,No,\n",
+    )
     assert rows(moodle.read(path), "learner_kind", "learner_value", "status") == [
-        ("email", "ana@example.com", "enrolled")]
+        ("email", "ana@example.com", "enrolled")
+    ]
 
 
 def test_report_builder_empty_email_is_rejected(tmp_path):
-    path = write(tmp_path, "participants.csv",
-                 "Course short name,Full name,Email address,Completed\nDL101,Ana Pérez,,Yes\n")
+    path = write(
+        tmp_path, "participants.csv", "Course short name,Full name,Email address,Completed\nDL101,Ana Pérez,,Yes\n"
+    )
     parsed = moodle.read(path)
     assert parsed.records.height == 0
     assert parsed.rejected[0].reason == "no e-mail address for participant Ana Pérez"
@@ -314,21 +427,30 @@ def test_sniff_claims_moodle_exports(path):
 
 
 def test_sniff_by_header_alone_and_by_name_alone():
-    assert moodle.sniff("export.csv", head_of(EN))          # renamed, still a completion report header
-    assert moodle.sniff("export.csv", head_of(FR_UTF16))    # translated header
-    assert moodle.sniff(EMPTY.name, "")                     # the file name is Moodle's own
+    assert moodle.sniff("export.csv", head_of(EN))  # renamed, still a completion report header
+    assert moodle.sniff("export.csv", head_of(FR_UTF16))  # translated header
+    assert moodle.sniff(EMPTY.name, "")  # the file name is Moodle's own
     assert moodle.sniff("completion-dl101-20240305_1410-comma_separated (1).csv", "")
 
 
-@pytest.mark.parametrize("name, head", [
-    ("roster.csv", "employee_id,full_name,email,role,team,department,manager_id\nE1,Ana,a@example.com,x,y,z,E9\n"),
-    ("catalog.csv", "course_id,title,provider,hours,price,currency,skills,aliases\n"),
-    ("learner_summary.csv", "Name,Email,Unique User ID,Days Logged In,Hours Viewed,Course Views,Course Completions\n"),
-    ("udemy_course_activity.csv", "Name,Surname,Email,Course Title,Course Category,% Marked Completed,Completion Date\n"),
-    ("transcript.csv", "User ID,User Full Name,Training Title,Training Type,Transcript Status,Completed Date\n"),
-    ("docebo.csv", "Username,Course Name,Course Code,Status,Completion Date,Score\n"),
-    ("completion-notes.txt", "just text"),
-    ("empty.csv", ""),
-])
+@pytest.mark.parametrize(
+    "name, head",
+    [
+        ("roster.csv", "employee_id,full_name,email,role,team,department,manager_id\nE1,Ana,a@example.com,x,y,z,E9\n"),
+        ("catalog.csv", "course_id,title,provider,hours,price,currency,skills,aliases\n"),
+        (
+            "learner_summary.csv",
+            "Name,Email,Unique User ID,Days Logged In,Hours Viewed,Course Views,Course Completions\n",
+        ),
+        (
+            "udemy_course_activity.csv",
+            "Name,Surname,Email,Course Title,Course Category,% Marked Completed,Completion Date\n",
+        ),
+        ("transcript.csv", "User ID,User Full Name,Training Title,Training Type,Transcript Status,Completed Date\n"),
+        ("docebo.csv", "Username,Course Name,Course Code,Status,Completion Date,Score\n"),
+        ("completion-notes.txt", "just text"),
+        ("empty.csv", ""),
+    ],
+)
 def test_sniff_leaves_other_files_alone(name, head):
     assert not moodle.sniff(name, head)

@@ -3,6 +3,7 @@ the greedy baseline on generated instances, and the whole path from the tiny war
 
 Instances are plain data (planner.model), so most tests need no warehouse.
 """
+
 from __future__ import annotations
 
 import random
@@ -17,7 +18,15 @@ import pytest
 from etl import warehouse
 from planner import solve as solve_module
 from planner.model import (
-    Candidate, Instance, Offer, build_instance, candidates_for, evaluate, goal_gap, needed_people, prune_dominated,
+    Candidate,
+    Instance,
+    Offer,
+    build_instance,
+    candidates_for,
+    evaluate,
+    goal_gap,
+    needed_people,
+    prune_dominated,
     requirement_gap,
 )
 from planner.plan import PlanError, PlanRequest, make_plan
@@ -31,11 +40,15 @@ def plan_of(inst, sol) -> set[tuple[str, str]]:
 
 
 def cost_of(inst, sol, employee: str, course: str) -> float:
-    return next(sol.evaluation.costs[j] for j in sol.chosen
-                if (inst.candidates[j].employee_id, inst.candidates[j].course_id) == (employee, course))
+    return next(
+        sol.evaluation.costs[j]
+        for j in sol.chosen
+        if (inst.candidates[j].employee_id, inst.candidates[j].course_id) == (employee, course)
+    )
 
 
 # ------------------------------------------------------------------ hand-worked instances
+
 
 def test_a_budget_buys_exactly_the_best_gaps_it_can():
     # Ann needs Python 3 (weight 3), Ben SQL 2 (weight 5.5), Cas Cloud 2 (weight 2); the courses
@@ -43,10 +56,16 @@ def test_a_budget_buys_exactly_the_best_gaps_it_can():
     # {SQL} weighs 5.5 (anything with SQL and another course costs 900). The optimum is SQL
     # alone, which spends the budget exactly. Greedy by weight per cost takes PY first
     # (3/300 = 0.0100 > 5.5/600 = 0.0092), then only CL fits: 5.
-    gaps = [requirement_gap("ann", "Python", 1, 3, 3.0), requirement_gap("ben", "SQL", 0, 2, 5.5),
-            requirement_gap("cas", "Cloud", 1, 2, 2.0)]
-    offers = [Offer("PY", "V1", 300.0, 5, (("Python", 3),)), Offer("SQL", "V1", 600.0, 5, (("SQL", 2),)),
-              Offer("CL", "V1", 300.0, 5, (("Cloud", 2),))]
+    gaps = [
+        requirement_gap("ann", "Python", 1, 3, 3.0),
+        requirement_gap("ben", "SQL", 0, 2, 5.5),
+        requirement_gap("cas", "Cloud", 1, 2, 2.0),
+    ]
+    offers = [
+        Offer("PY", "V1", 300.0, 5, (("Python", 3),)),
+        Offer("SQL", "V1", 600.0, 5, (("SQL", 2),)),
+        Offer("CL", "V1", 300.0, 5, (("Cloud", 2),)),
+    ]
     inst = build_instance(gaps, offers, {}, {}, budget=600.0)
     sol = solve(inst)
     assert sol.optimal and sol.method == "exact"
@@ -62,10 +81,16 @@ def test_a_budget_buys_exactly_the_best_gaps_it_can():
 
 def test_free_courses_are_always_taken():
     # Budget 0: every gap a free course closes is closed, the paid alternative never bought.
-    gaps = [requirement_gap("ann", "Python", 0, 2), requirement_gap("ben", "Python", 1, 2),
-            requirement_gap("ben", "SQL", 0, 2)]
-    offers = [Offer("PY-FREE", "Moodle", 0.0, 8, (("Python", 2),)), Offer("PY-PAID", "V1", 50.0, 2, (("Python", 3),)),
-              Offer("SQL-PAID", "V1", 10.0, 2, (("SQL", 2),))]
+    gaps = [
+        requirement_gap("ann", "Python", 0, 2),
+        requirement_gap("ben", "Python", 1, 2),
+        requirement_gap("ben", "SQL", 0, 2),
+    ]
+    offers = [
+        Offer("PY-FREE", "Moodle", 0.0, 8, (("Python", 2),)),
+        Offer("PY-PAID", "V1", 50.0, 2, (("Python", 3),)),
+        Offer("SQL-PAID", "V1", 10.0, 2, (("SQL", 2),)),
+    ]
     inst = build_instance(gaps, offers, {}, {}, budget=0.0)
     sol = solve(inst)
     assert plan_of(inst, sol) == {("ann", "PY-FREE"), ("ben", "PY-FREE")}
@@ -132,8 +157,11 @@ def test_one_course_closes_several_gaps_and_each_gap_counts_once():
     # each. Budget 200: BOTH (150) is cheaper than SQL + PY (200) for the same weight 2. Adding SQL
     # too would close SQL a second time: it counts once, so it is not bought.
     gaps = [requirement_gap("ann", "SQL", 0, 2), requirement_gap("ann", "Python", 0, 2)]
-    offers = [Offer("BOTH", "V", 150.0, 6, (("SQL", 2), ("Python", 3))), Offer("SQL", "V", 100.0, 3, (("SQL", 2),)),
-              Offer("PY", "V", 100.0, 3, (("Python", 2),))]
+    offers = [
+        Offer("BOTH", "V", 150.0, 6, (("SQL", 2), ("Python", 3))),
+        Offer("SQL", "V", 100.0, 3, (("SQL", 2),)),
+        Offer("PY", "V", 100.0, 3, (("Python", 2),)),
+    ]
     inst = build_instance(gaps, offers, {}, {}, budget=200.0)
     sol = solve(inst)
     assert plan_of(inst, sol) == {("ann", "BOTH")}
@@ -167,8 +195,11 @@ def test_goals_come_before_requirements():
 
 def test_the_hours_cap_binds_per_person():
     # Ann needs A (weight 2, 30 h) and B (weight 1, 20 h); cap 40 h: only A. Ben's own 20 h fit.
-    gaps = [requirement_gap("ann", "A", 0, 1, 2.0), requirement_gap("ann", "B", 0, 1, 1.0),
-            requirement_gap("ben", "B", 0, 1, 1.0)]
+    gaps = [
+        requirement_gap("ann", "A", 0, 1, 2.0),
+        requirement_gap("ann", "B", 0, 1, 1.0),
+        requirement_gap("ben", "B", 0, 1, 1.0),
+    ]
     offers = [Offer("CA", "V", 0.0, 30, (("A", 1),)), Offer("CB", "V", 0.0, 20, (("B", 1),))]
     inst = build_instance(gaps, offers, {}, {}, budget=0.0, hours_cap=40.0)
     assert plan_of(inst, solve(inst)) == {("ann", "CA"), ("ben", "CB")}
@@ -207,21 +238,35 @@ def test_greedy_breaks_ties_by_hours_then_order_and_frees_a_seat_holders_other_c
     # Free first: Ben's 2-hour course goes before Ann's 4-hour ones, so Ben gets the seat.
     # Ann's courses now cost 100 each; the budget buys the first of the two (same gain per
     # cost, same hours), not the second.
-    inst = hand_instance([("ann", "LL-A", "LL", 100.0, 4.0, ["SQL"]), ("ann", "LL-B", "LL", 100.0, 4.0, ["Python"]),
-                          ("ben", "LL-C", "LL", 100.0, 2.0, ["SQL"])], idle={"LL": 1})
+    inst = hand_instance(
+        [
+            ("ann", "LL-A", "LL", 100.0, 4.0, ["SQL"]),
+            ("ann", "LL-B", "LL", 100.0, 4.0, ["Python"]),
+            ("ben", "LL-C", "LL", 100.0, 2.0, ["SQL"]),
+        ],
+        idle={"LL": 1},
+    )
     inst.budget = 100.0
     assert [inst.candidates[j].course_id for j in greedy(inst)] == ["LL-A", "LL-C"]
     # Cara's 1-hour course takes the seat; her 8-hour one is then free too and beats
     # Dan's (4 hours, but no seat left for him: it would cost 50, and there is no budget).
-    inst = hand_instance([("cara", "LL-D", "LL", 50.0, 1.0, ["SQL"]), ("cara", "LL-E", "LL", 50.0, 8.0, ["Python"]),
-                          ("dan", "LL-F", "LL", 50.0, 4.0, ["SQL"])], idle={"LL": 1})
+    inst = hand_instance(
+        [
+            ("cara", "LL-D", "LL", 50.0, 1.0, ["SQL"]),
+            ("cara", "LL-E", "LL", 50.0, 8.0, ["Python"]),
+            ("dan", "LL-F", "LL", 50.0, 4.0, ["SQL"]),
+        ],
+        idle={"LL": 1},
+    )
     inst.budget = 0.0
     assert [inst.candidates[j].course_id for j in greedy(inst)] == ["LL-D", "LL-E"]
 
 
 def bundle_rows(inst, bs) -> set[tuple]:
-    return {(b.employee_id, tuple(inst.candidates[j].course_id for j in b.members), tuple(sorted(b.seats)), b.cost,
-             b.hours) for b in bs}
+    return {
+        (b.employee_id, tuple(inst.candidates[j].course_id for j in b.members), tuple(sorted(b.seats)), b.cost, b.hours)
+        for b in bs
+    }
 
 
 def test_a_lower_bound_on_the_bundles_decides_the_fallback_before_enumerating(monkeypatch):
@@ -234,13 +279,22 @@ def test_a_lower_bound_on_the_bundles_decides_the_fallback_before_enumerating(mo
     # The bound: A1 is the fastest course for A (2 h, A2 takes 4), B the only one for B,
     # and the courses closing A ({A1, A2}) and B ({B}) are apart, so A1, B and A1+B
     # count, those with A1 twice (the seat saves 100): 5; Ben 2. In all 7.
-    inst = hand_instance([("ann", "A1", "LL", 100.0, 2.0, ["A"]), ("ann", "A2", None, 50.0, 4.0, ["A"]),
-                          ("ann", "B", None, 30.0, 3.0, ["B"]), ("ben", "A1", "LL", 100.0, 2.0, ["A"])],
-                         idle={"LL": 1})
+    inst = hand_instance(
+        [
+            ("ann", "A1", "LL", 100.0, 2.0, ["A"]),
+            ("ann", "A2", None, 50.0, 4.0, ["A"]),
+            ("ann", "B", None, 30.0, 3.0, ["B"]),
+            ("ben", "A1", "LL", 100.0, 2.0, ["A"]),
+        ],
+        idle={"LL": 1},
+    )
     enumerated = []
     subsets = solve_module._Person.subsets
-    monkeypatch.setattr(solve_module._Person, "subsets",
-                        lambda person, *args: enumerated.append(person.employee_id) or subsets(person, *args))
+    monkeypatch.setattr(
+        solve_module._Person,
+        "subsets",
+        lambda person, *args: enumerated.append(person.employee_id) or subsets(person, *args),
+    )
     with pytest.raises(TooLarge):
         bundles(inst, 6)  # 7 > 6: decided on the bound, nobody's sets enumerated
     assert enumerated == []
@@ -248,9 +302,16 @@ def test_a_lower_bound_on_the_bundles_decides_the_fallback_before_enumerating(mo
         bundles(inst, 7)  # the bound is not past 7: enumerated, and Ben's bundles make it 9 > 7
     assert enumerated == ["ann", "ben"]
     assert bundle_rows(inst, bundles(inst, 9)) == {
-        ("ann", ("A1",), ("LL",), 0.0, 2.0), ("ann", ("A1",), (), 100.0, 2.0), ("ann", ("A2",), (), 50.0, 4.0),
-        ("ann", ("B",), (), 30.0, 3.0), ("ann", ("A1", "B"), ("LL",), 30.0, 5.0), ("ann", ("A1", "B"), (), 130.0, 5.0),
-        ("ann", ("A2", "B"), (), 80.0, 7.0), ("ben", ("A1",), ("LL",), 0.0, 2.0), ("ben", ("A1",), (), 100.0, 2.0)}
+        ("ann", ("A1",), ("LL",), 0.0, 2.0),
+        ("ann", ("A1",), (), 100.0, 2.0),
+        ("ann", ("A2",), (), 50.0, 4.0),
+        ("ann", ("B",), (), 30.0, 3.0),
+        ("ann", ("A1", "B"), ("LL",), 30.0, 5.0),
+        ("ann", ("A1", "B"), (), 130.0, 5.0),
+        ("ann", ("A2", "B"), (), 80.0, 7.0),
+        ("ben", ("A1",), ("LL",), 0.0, 2.0),
+        ("ben", ("A1",), (), 100.0, 2.0),
+    }
     assert solve(inst, max_bundles=6).method == "greedy"
     sol = solve(inst, max_bundles=9)
     assert sol.method == "exact" and sol.stats["bundles"] == 9
@@ -265,11 +326,23 @@ def test_the_bound_never_counts_a_bundle_that_could_be_dominated():
     # is solved exactly. The bound counts Y and Z, not Y+Z (both X close A and B, so the
     # closers of A and of B overlap): 2 + 3 = 5. Counting each course that no other course
     # dominates would say 4 for Ann, 7 > 6 in all.
-    inst = hand_instance([("ann", "X1", None, 100.0, 10.0, ["A", "B"]), ("ann", "X2", None, 120.0, 9.0, ["A", "B"]),
-                          ("ann", "Y", None, 10.0, 2.0, ["A"]), ("ann", "Z", None, 10.0, 2.0, ["B"])] + bob)
+    inst = hand_instance(
+        [
+            ("ann", "X1", None, 100.0, 10.0, ["A", "B"]),
+            ("ann", "X2", None, 120.0, 9.0, ["A", "B"]),
+            ("ann", "Y", None, 10.0, 2.0, ["A"]),
+            ("ann", "Z", None, 10.0, 2.0, ["B"]),
+        ]
+        + bob
+    )
     assert bundle_rows(inst, bundles(inst, 6)) == {
-        ("ann", ("Y",), (), 10.0, 2.0), ("ann", ("Z",), (), 10.0, 2.0), ("ann", ("Y", "Z"), (), 20.0, 4.0),
-        ("bob", ("P",), (), 5.0, 1.0), ("bob", ("Q",), (), 5.0, 1.0), ("bob", ("P", "Q"), (), 10.0, 2.0)}
+        ("ann", ("Y",), (), 10.0, 2.0),
+        ("ann", ("Z",), (), 10.0, 2.0),
+        ("ann", ("Y", "Z"), (), 20.0, 4.0),
+        ("bob", ("P",), (), 5.0, 1.0),
+        ("bob", ("Q",), (), 5.0, 1.0),
+        ("bob", ("P", "Q"), (), 10.0, 2.0),
+    }
     with pytest.raises(TooLarge):
         bundles(inst, 5)  # Bob's 3 steps > 5 - 3
     # Abe's W takes no time: Y+W (10, 2 h) closes more than Y at the same cost and hours, so
@@ -277,8 +350,12 @@ def test_the_bound_never_counts_a_bundle_that_could_be_dominated():
     # counts 1 for Abe, 4 in all; Y, W and Y+W would be 3, 6 > 5 in all.
     inst = hand_instance([("abe", "Y", None, 10.0, 2.0, ["A"]), ("abe", "W", None, 0.0, 0.0, ["B"])] + bob)
     assert bundle_rows(inst, bundles(inst, 5)) == {
-        ("abe", ("W",), (), 0.0, 0.0), ("abe", ("Y", "W"), (), 10.0, 2.0),
-        ("bob", ("P",), (), 5.0, 1.0), ("bob", ("Q",), (), 5.0, 1.0), ("bob", ("P", "Q"), (), 10.0, 2.0)}
+        ("abe", ("W",), (), 0.0, 0.0),
+        ("abe", ("Y", "W"), (), 10.0, 2.0),
+        ("bob", ("P",), (), 5.0, 1.0),
+        ("bob", ("Q",), (), 5.0, 1.0),
+        ("bob", ("P", "Q"), (), 10.0, 2.0),
+    }
     assert solve(inst, max_bundles=5).method == "exact"
     with pytest.raises(TooLarge):
         bundles(inst, 4)
@@ -287,17 +364,30 @@ def test_the_bound_never_counts_a_bundle_that_could_be_dominated():
     # Y+Z+U, Y+U, Z, Z+U, U), and with Bob 7, solved exactly within 8. Each of Y, Z, U is
     # the fastest for its gap, but X closes all three: the bound counts them alone, 3 + 3 = 6;
     # counting their unions too would say 7 for Ada, 10 > 8 in all.
-    inst = hand_instance([("ada", "X", None, 10.0, 3.0, ["A", "B", "C"]), ("ada", "Y", None, 10.0, 2.0, ["A"]),
-                          ("ada", "Z", None, 10.0, 2.0, ["B"]), ("ada", "U", None, 10.0, 2.0, ["C"])] + bob)
+    inst = hand_instance(
+        [
+            ("ada", "X", None, 10.0, 3.0, ["A", "B", "C"]),
+            ("ada", "Y", None, 10.0, 2.0, ["A"]),
+            ("ada", "Z", None, 10.0, 2.0, ["B"]),
+            ("ada", "U", None, 10.0, 2.0, ["C"]),
+        ]
+        + bob
+    )
     assert bundle_rows(inst, bundles(inst, 8)) == {
-        ("ada", ("X",), (), 10.0, 3.0), ("ada", ("Y",), (), 10.0, 2.0), ("ada", ("Z",), (), 10.0, 2.0),
+        ("ada", ("X",), (), 10.0, 3.0),
+        ("ada", ("Y",), (), 10.0, 2.0),
+        ("ada", ("Z",), (), 10.0, 2.0),
         ("ada", ("U",), (), 10.0, 2.0),
-        ("bob", ("P",), (), 5.0, 1.0), ("bob", ("Q",), (), 5.0, 1.0), ("bob", ("P", "Q"), (), 10.0, 2.0)}
+        ("bob", ("P",), (), 5.0, 1.0),
+        ("bob", ("Q",), (), 5.0, 1.0),
+        ("bob", ("P", "Q"), (), 10.0, 2.0),
+    }
     with pytest.raises(TooLarge):
         bundles(inst, 7)  # Ada's 8 steps > 7
 
 
 # ------------------------------------------------------------------ generated instances
+
 
 def generated(seed: int, prune: bool = True):
     """A random small organisation: people with gaps, a catalog with free, paid and licensed courses."""
@@ -310,8 +400,15 @@ def generated(seed: int, prune: bool = True):
         vendor = rng.choice(vendors)
         taught = rng.sample(skills, rng.randint(1, 2))
         cost = 0.0 if vendor == "Free" and rng.random() < 0.7 else float(rng.randrange(20, 400, 10))
-        offers.append(Offer(f"C{i}", vendor, cost, float(rng.choice([2, 4, 6, 10, 16, 24])),
-                            tuple((s, rng.randint(1, 5)) for s in taught)))
+        offers.append(
+            Offer(
+                f"C{i}",
+                vendor,
+                cost,
+                float(rng.choice([2, 4, 6, 10, 16, 24])),
+                tuple((s, rng.randint(1, 5)) for s in taught),
+            )
+        )
     gaps = []
     goals = {"G1": rng.choice(skills), "G2": rng.choice(skills)}
     for p in people:
@@ -323,8 +420,15 @@ def generated(seed: int, prune: bool = True):
                 gaps.append(goal_gap(g, p, s, 0, rng.randint(1, 4)))
     needed = {g: rng.randint(0, 3) for g in goals}
     idle = {"Lic1": rng.randint(0, 3), "Lic2": rng.randint(0, 2)}
-    return build_instance(gaps, offers, needed, idle, budget=float(rng.randrange(0, 1200, 50)),
-                          hours_cap=float(rng.choice([8, 16, 30, 40])) if rng.random() < 0.8 else None, prune=prune)
+    return build_instance(
+        gaps,
+        offers,
+        needed,
+        idle,
+        budget=float(rng.randrange(0, 1200, 50)),
+        hours_cap=float(rng.choice([8, 16, 30, 40])) if rng.random() < 0.8 else None,
+        prune=prune,
+    )
 
 
 @pytest.mark.parametrize("seed", range(40))
@@ -367,6 +471,7 @@ def test_evaluate_gives_idle_seats_to_the_most_expensive_users():
 
 # ------------------------------------------------------------------ from the warehouse
 
+
 def test_plan_on_the_tiny_organisation(tiny):
     # 2025-06-30, budget 600 USD. Gaps: Alice Leadership 0->2 (C-LEAD 300 EUR x 1.20 = 360 USD),
     # Bob Cloud 0->3 (lapsed; C-CLOUD 500 USD; also goal G1, which needs 1 more: ceil(0.8 x 2) - 1),
@@ -391,13 +496,17 @@ def test_plan_on_the_tiny_organisation(tiny):
     out = make_plan(tiny, PlanRequest(as_of=date(2025, 6, 30), budget=10_000.0))
     assert set(out.plan["employee_id"].to_list()) == {"E1", "E2", "E4"}
     assert out.summary["cost"] == pytest.approx(960.0)
-    assert out.export().columns[:2] == ["employee_id", "email"] and {"course_id", "skill", "cost"} <= set(out.export().columns)
+    assert out.export().columns[:2] == ["employee_id", "email"] and {"course_id", "skill", "cost"} <= set(
+        out.export().columns
+    )
 
 
 def test_plan_scope_and_selection(tiny):
     out = make_plan(tiny, PlanRequest(as_of=date(2025, 6, 30), budget=10_000.0, unit="Insights"))
     assert out.plan.is_empty()  # Eve has no gap
-    out = make_plan(tiny, PlanRequest(as_of=date(2025, 6, 30), budget=10_000.0, goal_ids=(), requirement_skills=("Python",)))
+    out = make_plan(
+        tiny, PlanRequest(as_of=date(2025, 6, 30), budget=10_000.0, goal_ids=(), requirement_skills=("Python",))
+    )
     assert set(zip(out.plan["employee_id"], out.plan["course_id"])) == {("E4", "C-PY")}
     # A 5-hour cap: Cloud Foundations (10 h) and Leading Teams (8 h) no longer fit; the page says why.
     out = make_plan(tiny, PlanRequest(as_of=date(2025, 6, 30), budget=10_000.0, hours_cap=5.0))
@@ -418,10 +527,14 @@ def test_idle_seats_and_catalog_gaps_from_the_warehouse(tiny_db):
     con.execute("update courses set price = 400 where course_id = 'C-SQL'")
     con.execute("insert into requirements values ('Engineer', 'SQL', 2, 1), ('Analyst', 'Negotiation', 3, 1)")
     con.execute("insert into skills values ('Negotiation', 'Business', null)")
-    con.execute("insert into courses (course_id, title, provider, hours, price, currency) "
-                "values ('C-NEG', 'Negotiation basics', 'Cornerstone', 3, 50, 'USD')")
+    con.execute(
+        "insert into courses (course_id, title, provider, hours, price, currency) "
+        "values ('C-NEG', 'Negotiation basics', 'Cornerstone', 3, 50, 'USD')"
+    )
     con.execute("insert into course_skills values ('C-NEG', 'Negotiation', 2)")
-    out = make_plan(con, PlanRequest(as_of=date(2025, 6, 30), budget=0.0, goal_ids=(), requirement_skills=("SQL", "Negotiation")))
+    out = make_plan(
+        con, PlanRequest(as_of=date(2025, 6, 30), budget=0.0, goal_ids=(), requirement_skills=("SQL", "Negotiation"))
+    )
     rows = {(r["employee_id"], r["course_id"]): r for r in out.plan.iter_rows(named=True)}
     assert set(rows) == {("E2", "C-SQL"), ("E4", "C-SQL")}
     assert {r["paid_with"] for r in rows.values()} == {"idle licence seat"} and out.summary["cost"] == 0.0
@@ -436,9 +549,11 @@ def test_learning_path_cheapest_then_shortest(tiny_db):
     from planner.model import person_learning_path
 
     con = warehouse.connect(tiny_db)
-    con.execute("insert into courses (course_id, title, provider, hours, price, currency) "
-                "values ('C-PY2', 'Python quick', 'Udemy Business', 2, 100, 'USD'), "
-                "('C-PY3', 'Python free', 'Moodle', 12, 0, 'USD')")
+    con.execute(
+        "insert into courses (course_id, title, provider, hours, price, currency) "
+        "values ('C-PY2', 'Python quick', 'Udemy Business', 2, 100, 'USD'), "
+        "('C-PY3', 'Python free', 'Moodle', 12, 0, 'USD')"
+    )
     con.execute("insert into course_skills values ('C-PY2', 'Python', 2), ('C-PY3', 'Python', 3)")
     path = person_learning_path(con, date(2025, 5, 1), "E2")  # Bob: Python met; Cloud met until 2025-06-15
     assert path.filter(pl.col("kind") == "gap").is_empty()
@@ -453,9 +568,11 @@ def test_learning_path_cheapest_then_shortest(tiny_db):
 
 # ------------------------------------------------------------------ headless
 
+
 def run_cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "planner", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "planner", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def test_cli_writes_the_plan_as_csv(tiny_db):
@@ -464,22 +581,27 @@ def test_cli_writes_the_plan_as_csv(tiny_db):
     lines = done.stdout.splitlines()
     header = lines[0].split(",")
     assert header[:2] == ["employee_id", "email"] and {"course_id", "skill", "cost"} <= set(header)
-    got = {(r[header.index("employee_id")], r[header.index("course_id")], r[header.index("cost")])
-           for r in (line.split(",") for line in lines[1:])}
+    got = {
+        (r[header.index("employee_id")], r[header.index("course_id")], r[header.index("cost")])
+        for r in (line.split(",") for line in lines[1:])
+    }
     assert got == {("E2", "C-CLOUD", "500.0"), ("E4", "C-PY", "100.0")}
     assert "2 assignment(s)" in done.stderr
     scoped = run_cli("--db", str(tiny_db), "--as-of", "2025-06-30", "--budget", "600", "--scope", "Insights")
     assert scoped.returncode == 0 and scoped.stdout.splitlines()[1:] == []
 
 
-@pytest.mark.parametrize("args, message", [
-    (["--as-of", "2025-13-01", "--budget", "10"], "is not a date"),
-    (["--as-of", "2025-06-30", "--budget", "ten"], "is not an amount"),
-    (["--as-of", "2025-06-30", "--budget", "-10"], "budget must be zero or more"),
-    (["--as-of", "2025-06-30"], "required: --budget"),
-    (["--as-of", "2025-06-30", "--budget", "10", "--scope", "Nowhere"], "no department or team"),
-    (["--as-of", "2025-06-30", "--budget", "10", "--until", "2025-01-01"], "window must end after"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--as-of", "2025-13-01", "--budget", "10"], "is not a date"),
+        (["--as-of", "2025-06-30", "--budget", "ten"], "is not an amount"),
+        (["--as-of", "2025-06-30", "--budget", "-10"], "budget must be zero or more"),
+        (["--as-of", "2025-06-30"], "required: --budget"),
+        (["--as-of", "2025-06-30", "--budget", "10", "--scope", "Nowhere"], "no department or team"),
+        (["--as-of", "2025-06-30", "--budget", "10", "--until", "2025-01-01"], "window must end after"),
+    ],
+)
 def test_cli_bad_input_is_one_sentence_and_exit_2(tiny_db, args, message):
     done = run_cli("--db", str(tiny_db), *args)
     assert done.returncode == 2

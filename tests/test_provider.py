@@ -3,6 +3,7 @@
 Expected values are worked out by hand from the fixture files in
 tests/fixtures/provider/.
 """
+
 from __future__ import annotations
 
 import re
@@ -96,9 +97,9 @@ def test_linkedin_rejected_rows_say_why():
     assert reasons(parsed) == {
         5: "Email is empty, so the learner is unknown",
         6: "Completion Date (PST/PDT) '2024-13-01 10:00:00' is not a date in any of the patterns "
-           "%Y-%m-%d %H:%M:%S, %Y-%m-%d %H:%M or %Y-%m-%d",
+        "%Y-%m-%d %H:%M:%S, %Y-%m-%d %H:%M or %Y-%m-%d",
         7: "Completion Date (PST/PDT) '2024-03-10 02:30:00' is not a time that exists in "
-           "America/Los_Angeles (the clocks skip that hour)",
+        "America/Los_Angeles (the clocks skip that hour)",
     }
 
 
@@ -153,7 +154,11 @@ def test_udemy_records():
     assert sorted(rows) == [1, 2, 3, 7]
     assert rows[1]["learner_kind"] == "employee_id"
     assert (rows[1]["learner_value"], rows[1]["course_key"], rows[1]["status"], rows[1]["completed_at"]) == (
-        "E1001", "4312876", "completed", utc(2024, 3, 5, 14, 7))
+        "E1001",
+        "4312876",
+        "completed",
+        utc(2024, 3, 5, 14, 7),
+    )
     assert rows[1]["source_record_id"] == "udemy:E1001:4312876"
     # 37.5 % and no completion date: in progress at Course Last Accessed Date
     assert (rows[2]["status"], rows[2]["completed_at"]) == ("in_progress", utc(2024, 2, 12, 18, 30))
@@ -164,7 +169,7 @@ def test_udemy_records():
         4: "Course ID is empty, so the course is unknown",
         5: "% Completed 'n/a' is not a number",
         6: "Completion Date '2024/03/05 14:07' is not a date in any of the patterns "
-           "%Y-%m-%dT%H:%M:%SZ or %Y-%m-%dT%H:%M:%S.%fZ",
+        "%Y-%m-%dT%H:%M:%SZ or %Y-%m-%dT%H:%M:%S.%fZ",
     }
 
 
@@ -214,7 +219,7 @@ def test_cornerstone_rejected_rows():
     assert reasons(parsed) == {
         5: f"Transcript Status 'Withdrawn' {no_outcome}",
         6: "Completion Date '2024-03-05' is not a date in any of the patterns "
-           "%m/%d/%Y, %m/%d/%Y %H:%M or %m/%d/%Y %I:%M %p",
+        "%m/%d/%Y, %m/%d/%Y %H:%M or %m/%d/%Y %I:%M %p",
         8: "Score 105 is outside 0..100",
         9: "User ID is empty, so the learner is unknown",
         10: f"Transcript Status 'Exempt' {no_outcome}",
@@ -246,8 +251,18 @@ def test_docebo_like_custom_profile():
     assert parsed.profile.vendor == "Docebo"
     assert parsed.rows_read == 6
     rows = by_row(parsed)
-    got = {n: (r["learner_kind"], r["learner_value"], r["course_key"], r["status"], r["completed_at"], r["score"],
-               r["source_record_id"]) for n, r in rows.items()}
+    got = {
+        n: (
+            r["learner_kind"],
+            r["learner_value"],
+            r["course_key"],
+            r["status"],
+            r["completed_at"],
+            r["score"],
+            r["source_record_id"],
+        )
+        for n, r in rows.items()
+    }
     assert got == {
         # 14:07 in Rome in March is CET (UTC+1); 8.5 out of 10 is 85
         1: ("account", "a.perez", "gdpr-101", "completed", utc(2024, 3, 5, 13, 7), 85.0, "docebo:a.perez:GDPR-101"),
@@ -262,15 +277,18 @@ def test_docebo_like_custom_profile():
         6: "Final Score (0-10) 12 is outside 0..10",
     }
     # raw lines use commas, like every rejected row, whatever the file's delimiter
-    assert parsed.rejected[0].raw == ("e.ro,Eve Ro,eve@example.com,LEAD-2,Leading hybrid teams,ILT,Suspended,"
-                                      "15/05/2024,,,")
+    assert parsed.rejected[0].raw == (
+        "e.ro,Eve Ro,eve@example.com,LEAD-2,Leading hybrid teams,ILT,Suspended,15/05/2024,,,"
+    )
 
 
 def test_docebo_file_is_not_recognised_without_its_profile():
     with pytest.raises(UnreadableFile) as exc:
         provider.read(FIX / "docebo_users_courses.csv")
-    assert str(exc.value) == ("no mapping profile recognises the columns of docebo_users_courses.csv; "
-                              "write one (see docs/mapping-profiles.md).")
+    assert str(exc.value) == (
+        "no mapping profile recognises the columns of docebo_users_courses.csv; "
+        "write one (see docs/mapping-profiles.md)."
+    )
 
 
 def test_profile_examples_in_the_user_documentation_load_and_work(tmp_path):
@@ -297,8 +315,7 @@ def same_profile(a, b) -> bool:
 
 
 def test_dates_with_an_offset_ignore_the_profile_time_zone():
-    profile = replace(provider.load_profile(FIX / "docebo.toml"),
-                      date_formats=("%Y-%m-%dT%H:%M:%S%z", "%d/%m/%Y"))
+    profile = replace(provider.load_profile(FIX / "docebo.toml"), date_formats=("%Y-%m-%dT%H:%M:%S%z", "%d/%m/%Y"))
     frame = pl.DataFrame({"d": ["2024-03-05T14:07:00+0100", "2024-03-05T14:07:00-0500", "05/03/2024"]})
     got = frame.select(**provider._date_exprs(pl.col("d"), "x", profile))["x"].to_list()
     assert got == [utc(2024, 3, 5, 13, 7), utc(2024, 3, 5, 19, 7), utc(2024, 3, 4, 23, 0)]
@@ -310,15 +327,18 @@ def test_dates_with_an_offset_ignore_the_profile_time_zone():
 def test_unrecognised_columns():
     with pytest.raises(UnreadableFile) as exc:
         provider.read(FIX / "unknown_lms.csv")
-    assert str(exc.value) == ("no mapping profile recognises the columns of unknown_lms.csv; "
-                              "write one (see docs/mapping-profiles.md).")
+    assert str(exc.value) == (
+        "no mapping profile recognises the columns of unknown_lms.csv; write one (see docs/mapping-profiles.md)."
+    )
 
 
 def test_forced_profile_names_the_missing_columns():
     with pytest.raises(UnreadableFile) as exc:
         provider.read(FIX / "unknown_lms.csv", "cornerstone")
-    assert str(exc.value) == ("unknown_lms.csv lacks the columns 'User ID', 'LO ID', 'Completion Date', "
-                              "'Transcript Status' and 'Score' that profile 'Cornerstone transcript' reads.")
+    assert str(exc.value) == (
+        "unknown_lms.csv lacks the columns 'User ID', 'LO ID', 'Completion Date', "
+        "'Transcript Status' and 'Score' that profile 'Cornerstone transcript' reads."
+    )
 
 
 def test_empty_file():
@@ -352,7 +372,7 @@ def test_missing_profile_file():
     assert str(exc.value) == "profile nowhere.toml does not exist."
 
 
-GOOD = '''name = "Mini"
+GOOD = """name = "Mini"
 vendor = "Mini LMS"
 learner_kind = "email"
 date_formats = ["%Y-%m-%d"]
@@ -366,42 +386,98 @@ course = "Course"
 completion_date = "Done"
 {columns}
 {rest}
-'''
+"""
 
 
-@pytest.mark.parametrize(("top", "columns", "rest", "message"), [
-    ("", "", "", None),
-    ("", "lerner = \"Mail\"", "",
-     "[columns] lerner is not a known key (known keys: learner, course, completion_date, status, score, "
-     "progress, last_activity_date)"),
-    ("", 'time_zone = "UTC"', "", "[columns] time_zone is not a known key (known keys: learner, course, "
-     "completion_date, status, score, progress, last_activity_date); settings that are not column names go "
-     "above the first [section]"),
-    ('time_zone = "Mars/Olympus"', "", "",
-     "time_zone 'Mars/Olympus' is not a time zone name such as UTC, Europe/Berlin or America/Los_Angeles"),
-    ("", "", '[status]\ncompleted = ["Done"]',
-     "[status] lists status words, but [columns] status does not say which column holds them"),
-    ("", 'status = "State"', "",
-     "[status] is missing, but [columns] status is set; list the status words under [status]"),
-    ("", 'status = "State"', '[status]\ncompleted = ["Done"]\nfailed = ["done"]',
-     "[status] 'done' is listed under both completed and failed"),
-    ("", 'status = "State"', '[status]\nfinished = ["Done"]',
-     "[status] finished is not a known key (known keys: enrolled, in_progress, completed, passed, failed)"),
-    ("", 'status = "State"\nprogress = "Pct"', '[status]\ncompleted = ["Done"]',
-     "[columns] progress is only used when there is no [columns] status; remove one of them"),
-    ("score_scale = 10", "", "",
-     "score_scale is set, but [columns] score does not say which column holds the score"),
-    ("score_scale = 0", 'score = "Points"', "",
-     "score_scale must be a number above 0 (the best possible score), not 0"),
-    ('source_record_id = "mini:{Mail|lowercase}"', "", "",
-     "source_record_id uses '|lowercase', but only |lower and |upper are known"),
-    ('source_record_id = "mini"', "", "",
-     "source_record_id names no column; write column names in braces, such as mylms:{Email|lower}:{Course ID}"),
-    ('source_record_id = "mini:{Mail"', "", "", "source_record_id has a { or } without its partner"),
-    ('delimiter = ";;"', "", "",
-     'delimiter ";;" must be one character such as "," or ";" (or the word comma, semicolon, tab or pipe)'),
-    ("", "", "[dates]\nformat = \"%Y\"", "[dates] is not a known section (use [detect], [columns], [status])"),
-])
+@pytest.mark.parametrize(
+    ("top", "columns", "rest", "message"),
+    [
+        ("", "", "", None),
+        (
+            "",
+            'lerner = "Mail"',
+            "",
+            "[columns] lerner is not a known key (known keys: learner, course, completion_date, status, score, "
+            "progress, last_activity_date)",
+        ),
+        (
+            "",
+            'time_zone = "UTC"',
+            "",
+            "[columns] time_zone is not a known key (known keys: learner, course, "
+            "completion_date, status, score, progress, last_activity_date); settings that are not column names go "
+            "above the first [section]",
+        ),
+        (
+            'time_zone = "Mars/Olympus"',
+            "",
+            "",
+            "time_zone 'Mars/Olympus' is not a time zone name such as UTC, Europe/Berlin or America/Los_Angeles",
+        ),
+        (
+            "",
+            "",
+            '[status]\ncompleted = ["Done"]',
+            "[status] lists status words, but [columns] status does not say which column holds them",
+        ),
+        (
+            "",
+            'status = "State"',
+            "",
+            "[status] is missing, but [columns] status is set; list the status words under [status]",
+        ),
+        (
+            "",
+            'status = "State"',
+            '[status]\ncompleted = ["Done"]\nfailed = ["done"]',
+            "[status] 'done' is listed under both completed and failed",
+        ),
+        (
+            "",
+            'status = "State"',
+            '[status]\nfinished = ["Done"]',
+            "[status] finished is not a known key (known keys: enrolled, in_progress, completed, passed, failed)",
+        ),
+        (
+            "",
+            'status = "State"\nprogress = "Pct"',
+            '[status]\ncompleted = ["Done"]',
+            "[columns] progress is only used when there is no [columns] status; remove one of them",
+        ),
+        (
+            "score_scale = 10",
+            "",
+            "",
+            "score_scale is set, but [columns] score does not say which column holds the score",
+        ),
+        (
+            "score_scale = 0",
+            'score = "Points"',
+            "",
+            "score_scale must be a number above 0 (the best possible score), not 0",
+        ),
+        (
+            'source_record_id = "mini:{Mail|lowercase}"',
+            "",
+            "",
+            "source_record_id uses '|lowercase', but only |lower and |upper are known",
+        ),
+        (
+            'source_record_id = "mini"',
+            "",
+            "",
+            "source_record_id names no column; write column names in braces, such as mylms:{Email|lower}:{Course ID}",
+        ),
+        ('source_record_id = "mini:{Mail"', "", "", "source_record_id has a { or } without its partner"),
+        (
+            'delimiter = ";;"',
+            "",
+            "",
+            'delimiter ";;" must be one character such as "," or ";" (or the word comma, semicolon, tab or pipe)',
+        ),
+        ("", "", '[dates]\nformat = "%Y"', "[dates] is not a known section (use [detect], [columns], [status])"),
+    ],
+)
 def test_profile_mistakes_name_the_key(tmp_path, top, columns, rest, message):
     path = tmp_path / "my.toml"
     path.write_text(GOOD.format(top=top, columns=columns, rest=rest), encoding="utf-8")
@@ -413,27 +489,42 @@ def test_profile_mistakes_name_the_key(tmp_path, top, columns, rest, message):
     assert str(exc.value) == f"profile my.toml: {message}."
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ('name = "M"\nvendor = "V"\nlearner_kind = "badge"\ndate_formats = ["%Y"]\n'
-     '[detect]\ncolumns = ["A"]\n[columns]\nlearner = "A"\ncourse = "B"\ncompletion_date = "C"\n',
-     "learner_kind 'badge' must be one of employee_id, email, account"),
-    ('name = "M"\nvendor = "V"\nlearner_kind = "email"\ndate_formats = ["YYYY-MM-DD"]\n'
-     '[detect]\ncolumns = ["A"]\n[columns]\nlearner = "A"\ncourse = "B"\ncompletion_date = "C"\n',
-     "date_formats 'YYYY-MM-DD' is not a date pattern this tool can read (write it with codes such as "
-     "%Y-%m-%d %H:%M:%S)"),
-    ('name = "M"\nvendor = "V"\nlearner_kind = "email"\ndate_formats = ["%Y"]\n'
-     '[detect]\ncolumns = []\n[columns]\nlearner = "A"\ncourse = "B"\ncompletion_date = "C"\n',
-     '[detect] columns must be a list of texts in quotes, such as ["A", "B"]'),
-    ('name = "M"\nvendor = "V"\nlearner_kind = "email"\ndate_formats = ["%Y"]\n'
-     '[detect]\ncolumns = ["A"]\n[columns]\nlearner = 7\ncourse = "B"\ncompletion_date = "C"\n',
-     "[columns] learner must be text in quotes, not 7"),
-    ('name = "M"\nlearner_kind = "email"\ndate_formats = ["%Y"]\n'
-     '[detect]\ncolumns = ["A"]\n[columns]\nlearner = "A"\ncourse = "B"\ncompletion_date = "C"\n',
-     "vendor is missing"),
-    ('name = "M"\nvendor = "V"\nlearner_kind = "email"\n'
-     '[detect]\ncolumns = ["A"]\n[columns]\nlearner = "A"\ncourse = "B"\ncompletion_date = "C"\n',
-     "date_formats is missing"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            'name = "M"\nvendor = "V"\nlearner_kind = "badge"\ndate_formats = ["%Y"]\n'
+            '[detect]\ncolumns = ["A"]\n[columns]\nlearner = "A"\ncourse = "B"\ncompletion_date = "C"\n',
+            "learner_kind 'badge' must be one of employee_id, email, account",
+        ),
+        (
+            'name = "M"\nvendor = "V"\nlearner_kind = "email"\ndate_formats = ["YYYY-MM-DD"]\n'
+            '[detect]\ncolumns = ["A"]\n[columns]\nlearner = "A"\ncourse = "B"\ncompletion_date = "C"\n',
+            "date_formats 'YYYY-MM-DD' is not a date pattern this tool can read (write it with codes such as "
+            "%Y-%m-%d %H:%M:%S)",
+        ),
+        (
+            'name = "M"\nvendor = "V"\nlearner_kind = "email"\ndate_formats = ["%Y"]\n'
+            '[detect]\ncolumns = []\n[columns]\nlearner = "A"\ncourse = "B"\ncompletion_date = "C"\n',
+            '[detect] columns must be a list of texts in quotes, such as ["A", "B"]',
+        ),
+        (
+            'name = "M"\nvendor = "V"\nlearner_kind = "email"\ndate_formats = ["%Y"]\n'
+            '[detect]\ncolumns = ["A"]\n[columns]\nlearner = 7\ncourse = "B"\ncompletion_date = "C"\n',
+            "[columns] learner must be text in quotes, not 7",
+        ),
+        (
+            'name = "M"\nlearner_kind = "email"\ndate_formats = ["%Y"]\n'
+            '[detect]\ncolumns = ["A"]\n[columns]\nlearner = "A"\ncourse = "B"\ncompletion_date = "C"\n',
+            "vendor is missing",
+        ),
+        (
+            'name = "M"\nvendor = "V"\nlearner_kind = "email"\n'
+            '[detect]\ncolumns = ["A"]\n[columns]\nlearner = "A"\ncourse = "B"\ncompletion_date = "C"\n',
+            "date_formats is missing",
+        ),
+    ],
+)
 def test_more_profile_mistakes(tmp_path, text, message):
     path = tmp_path / "my.toml"
     path.write_text(text, encoding="utf-8")
@@ -452,8 +543,10 @@ def test_tab_delimiter_word():
 
 # --------------------------------------------------------------------------- matching and sniffing
 
-LINKEDIN_HEADER = ("First Name,Last Name,Email,Unique User ID,Group,Content Title,Content ID,Content Type,"
-                   "Content Provider,Percent Completed,Completion Date (PST/PDT),Last Viewed (PST/PDT),Hours Viewed")
+LINKEDIN_HEADER = (
+    "First Name,Last Name,Email,Unique User ID,Group,Content Title,Content ID,Content Type,"
+    "Content Provider,Percent Completed,Completion Date (PST/PDT),Last Viewed (PST/PDT),Hours Viewed"
+)
 
 
 def test_match_profile_ignores_case_and_spaces():
@@ -476,8 +569,10 @@ def test_sniff():
     assert provider.sniff("x.csv", (FIX / "udemy_business.csv").read_text(encoding="utf-8")[:300])
     assert provider.sniff("x.csv", (FIX / "cornerstone.csv").read_text(encoding="utf-8")[:300])
     # a Moodle course completion report, a Docebo export and a non-CSV are someone else's
-    assert not provider.sniff("completion-dl101-20240305_1410-comma_separated.csv",
-                              "ID,Name,Email address,Safety quiz,Safety quiz - Completion date,Course complete\n")
+    assert not provider.sniff(
+        "completion-dl101-20240305_1410-comma_separated.csv",
+        "ID,Name,Email address,Safety quiz,Safety quiz - Completion date,Course complete\n",
+    )
     assert not provider.sniff("x.csv", (FIX / "docebo_users_courses.csv").read_text(encoding="utf-8")[:300])
     assert not provider.sniff("statements.json", '[{"actor": {"mbox": "mailto:ana@example.com"}}]')
     assert not provider.sniff("empty.csv", "")

@@ -3,6 +3,7 @@
 The tiny organisation: Alice (E1) leads everyone; Bob (E2) leads Dan (E4); Eve (E5) leads
 nobody. ld@tiny.test is L&D and ceo@tiny.test an executive (tests/fixtures/tiny_access.toml).
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -16,9 +17,15 @@ from app import privacy, ui
 from .conftest import FIXTURES
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
-AUTH = {"auth": {"redirect_uri": "http://localhost:8501/oauth2callback", "cookie_secret": "x" * 32,
-                 "client_id": "dashboard", "client_secret": "secret",
-                 "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration"}}
+AUTH = {
+    "auth": {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "dashboard",
+        "client_secret": "secret",
+        "server_metadata_url": "http://127.0.0.1:9/.well-known/openid-configuration",
+    }
+}
 NAMES = ["Alice Archer", "Bob Baker", "Carol Chen", "Dan Diaz", "Eve Evans"]
 
 
@@ -37,13 +44,17 @@ def signed_in(tiny_db, monkeypatch):
         if page:
             at.switch_page(page).run()
         return at
+
     return make
 
 
 def everything(at: AppTest) -> str:
     """All text the run shows: markdown, captions, metrics, titles, and every table cell."""
-    parts = [e.value for kind in (at.markdown, at.caption, at.title, at.subheader, at.info, at.warning, at.success)
-             for e in kind]
+    parts = [
+        e.value
+        for kind in (at.markdown, at.caption, at.title, at.subheader, at.info, at.warning, at.success)
+        for e in kind
+    ]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [df.value.to_csv() for df in at.dataframe]
     parts += [str(s.options) for s in at.selectbox]
@@ -51,8 +62,12 @@ def everything(at: AppTest) -> str:
 
 
 def nav_titles(at: AppTest) -> list[str]:
-    return [p["page_name"] for p in at._registered_pages.values() if p.get("url_pathname") in
-            {"overview", "coverage", "people", "goals", "spend", "data", "get-started", "planner"}]
+    return [
+        p["page_name"]
+        for p in at._registered_pages.values()
+        if p.get("url_pathname")
+        in {"overview", "coverage", "people", "goals", "spend", "data", "get-started", "planner"}
+    ]
 
 
 def test_signed_out_sees_only_the_sign_in_page(signed_in):
@@ -85,8 +100,9 @@ def test_lead_sees_their_tree_only(signed_in):
 
 
 def test_lead_cannot_reach_other_teams_through_the_url(signed_in):
-    at = signed_in("bob.baker@tiny.test", "views/coverage_page.py", as_of="2025-06-30", unit="Insights",
-                   **{"as": "ld@tiny.test"})
+    at = signed_in(
+        "bob.baker@tiny.test", "views/coverage_page.py", as_of="2025-06-30", unit="Insights", **{"as": "ld@tiny.test"}
+    )
     assert not at.exception
     text = everything(at)
     # the link's own text comes back only in the notice, worded as for a unit that does not exist at all
@@ -171,10 +187,17 @@ def test_demo_mode_refuses_a_non_local_address(tiny_db, monkeypatch):
 
 
 def test_complementary_suppression_protects_a_single_small_cell():
-    frame = pl.DataFrame({
-        "team": ["A", "A", "B", "B"], "skill": ["x", "y", "x", "y"],
-        "required_headcount": [3, 10, 12, 9], "covered_headcount": [1, 5, 6, 3],
-        "coverage": [1 / 3, 0.5, 0.5, 1 / 3], "department": ["D"] * 4, "category": ["c"] * 4})
+    frame = pl.DataFrame(
+        {
+            "team": ["A", "A", "B", "B"],
+            "skill": ["x", "y", "x", "y"],
+            "required_headcount": [3, 10, 12, 9],
+            "covered_headcount": [1, 5, 6, 3],
+            "coverage": [1 / 3, 0.5, 0.5, 1 / 3],
+            "department": ["D"] * 4,
+            "category": ["c"] * 4,
+        }
+    )
     out = privacy.for_executive("coverage_matrix", frame)
     hidden = dict(zip(zip(out["team"], out["skill"]), out["suppressed"]))
     # A/x is small (3 people); A/y (same row) and B/x (same column) are suppressed with it, then B/y
@@ -182,7 +205,8 @@ def test_complementary_suppression_protects_a_single_small_cell():
     assert hidden[("A", "x")] and hidden[("A", "y")] and hidden[("B", "x")]
     assert out.filter(pl.col("suppressed"))["coverage"].null_count() == out["suppressed"].sum()
     assert privacy.for_executive("active_learners", pl.DataFrame({"as_of": [1, 2], "active_learners": [3, 12]}))[
-        "active_learners"].to_list() == [None, 12]
+        "active_learners"
+    ].to_list() == [None, 12]
 
 
 def test_lead_sees_no_budget_and_counts_hide_small_goals(signed_in):
@@ -203,6 +227,9 @@ def test_a_leads_own_link_to_everyone_they_lead_shows_no_notice(signed_in):
     at = signed_in("bob.baker@tiny.test", "views/coverage_page.py", as_of="2025-06-30", unit="Everyone I lead")
     assert not any("could not be shown as sent" in w.value for w in at.warning)
     at = signed_in("bob.baker@tiny.test", "views/coverage_page.py", as_of="2025-06-30", unit="Nowhere")
-    assert [w.value for w in at.warning if "could not be shown" in w.value] == [ui.plain(
-        "This link could not be shown as sent: the org unit “Nowhere” is not one you can see (it may have been "
-        "renamed); showing everyone I lead.")]
+    assert [w.value for w in at.warning if "could not be shown" in w.value] == [
+        ui.plain(
+            "This link could not be shown as sent: the org unit “Nowhere” is not one you can see (it may have been "
+            "renamed); showing everyone I lead."
+        )
+    ]

@@ -1,4 +1,5 @@
 """The sample generator: deterministic, real-shaped, internally consistent, imperfect on purpose."""
+
 from __future__ import annotations
 
 import csv
@@ -20,7 +21,7 @@ SMALL_SCALE, SMALL_SEED = 0.15, 3
 
 COMPANY_HEADERS = {
     "roster.csv": "employee_id,full_name,email,role,team,department,manager_id,location,cost_center,hire_date,"
-                  "leave_date",
+    "leave_date",
     "skills.csv": "skill,category,description",
     "catalog.csv": "course_id,title,provider,hours,price,currency,credential_type,validity_months,skills,aliases",
     "requirements.csv": "role,skill,required_level,weight",
@@ -53,7 +54,9 @@ def small(tmp_path_factory) -> tuple[Path, dict]:
 def folder(request, small) -> Path:
     if request.param == "committed":
         if not (SAMPLE / "company" / "roster.csv").exists():
-            pytest.fail("sample_data/ is missing: it is committed; regenerate it with python -m etl.sample_gen sample_data")
+            pytest.fail(
+                "sample_data/ is missing: it is committed; regenerate it with python -m etl.sample_gen sample_data"
+            )
         return SAMPLE
     return small[0]
 
@@ -119,7 +122,14 @@ def test_scale_sets_the_company_size(small):
 
 def test_folder_layout(folder):
     assert sorted(p.name for p in folder.iterdir()) == [
-        "README.md", "badges", "company", "lrs", "moodle", "providers", "scorm"]
+        "README.md",
+        "badges",
+        "company",
+        "lrs",
+        "moodle",
+        "providers",
+        "scorm",
+    ]
     assert sorted(p.name for p in (folder / "company").iterdir()) == sorted(COMPANY_HEADERS)
     moodle = sorted(p.name for p in (folder / "moodle").iterdir())
     legacy = [n for n in moodle if LEGACY_NAME.match(n)]
@@ -129,8 +139,7 @@ def test_folder_layout(folder):
     assert len(list((folder / "badges").glob("*.json"))) > 10
     assert len(list((folder / "scorm").glob("*.json"))) == 1
     providers = sorted(p.name.split("_20")[0] for p in (folder / "providers").iterdir())
-    assert providers == ["cornerstone_transcript", "linkedin_learning_learner_detail",
-                         "udemy_business_course_activity"]
+    assert providers == ["cornerstone_transcript", "linkedin_learning_learner_detail", "udemy_business_course_activity"]
 
 
 def test_company_files_have_exactly_the_documented_header(folder):
@@ -142,11 +151,11 @@ def test_company_files_have_exactly_the_documented_header(folder):
 def test_provider_headers_match_the_profiles(folder):
     expected = {
         "linkedin": "First Name,Last Name,Email,Unique User ID,Group,Content Title,Content ID,Content Type,"
-                    "Content Provider,Percent Completed,Completion Date (PST/PDT),Last Viewed (PST/PDT),Hours Viewed",
+        "Content Provider,Percent Completed,Completion Date (PST/PDT),Last Viewed (PST/PDT),Hours Viewed",
         "udemy": "User Email,User Name,User Surname,User External ID,Course ID,Course Title,Course Category,"
-                 "% Completed,Course First Accessed Date,Course Last Accessed Date,Completion Date,Assigned",
+        "% Completed,Course First Accessed Date,Course Last Accessed Date,Completion Date,Assigned",
         "cornerstone": "User ID,User Full Name,User Email,Training Title,Training Type,LO ID,Transcript Status,"
-                       "Registered Date,Completion Date,Score",
+        "Registered Date,Completion Date,Score",
     }
     for key, header in expected.items():
         (path,) = (folder / "providers").glob(f"{key}*.csv")
@@ -165,8 +174,14 @@ def test_moodle_files_are_shaped_like_moodle(folder, aliases):
     builder = (folder / "moodle" / "course_completion_status.csv").read_bytes()
     assert builder.startswith(b"\xef\xbb\xbf")
     first = rows(folder / "moodle" / "course_completion_status.csv")
-    assert list(first[0]) == ["Course full name with link", "Full name with link", "Email address", "Completed",
-                              "Time completed", "Progress"]
+    assert list(first[0]) == [
+        "Course full name with link",
+        "Full name with link",
+        "Email address",
+        "Completed",
+        "Time completed",
+        "Progress",
+    ]
     titles = {r["title"] for r in rows(folder / "company" / "catalog.csv")}
     assert {r["Course full name with link"] for r in first} <= titles
     done = [r["Time completed"] for r in first if r["Completed"] == "Yes"]
@@ -204,7 +219,7 @@ def test_roster_dates_and_emails(roster):
     hires = [date.fromisoformat(e["hire_date"]) for e in roster.values()]
     assert min(hires) >= date(2015, 1, 1) and max(hires) <= date(2026, 11, 28)
     leavers = [e for e in roster.values() if e["leave_date"]]
-    assert .06 <= len(leavers) / len(roster) <= .10
+    assert 0.06 <= len(leavers) / len(roster) <= 0.10
     for e in leavers:
         assert date(2023, 12, 1) <= date.fromisoformat(e["leave_date"]) < date(2026, 11, 28)
         assert e["leave_date"] > e["hire_date"]
@@ -245,8 +260,9 @@ def test_requirements_and_goals_refer_to_known_things(folder, roster):
         if g["scope"] == "company":
             assert owner["role"] == "Chief Executive Officer"
         else:  # the head of the department the scope belongs to
-            leads = [e for e in roster.values()
-                     if e["role"] == "Team Lead" and g["scope"] in (e["team"], e["department"])]
+            leads = [
+                e for e in roster.values() if e["role"] == "Team Lead" and g["scope"] in (e["team"], e["department"])
+            ]
             assert owner["role"] == "Department Head" and {e["manager_id"] for e in leads} == {g["owner"]}
 
 
@@ -281,9 +297,9 @@ def test_goal_targets_fit_their_intended_status():
         if g["intent"] == "achieved":
             assert g["share_now"] >= target
         elif g["intent"] == "on track":
-            assert g["share_now"] < target <= g["projected"] or target == .95
+            assert g["share_now"] < target <= g["projected"] or target == 0.95
         else:
-            assert g["projected"] < target - .1 or target == .95
+            assert g["projected"] < target - 0.1 or target == 0.95
 
 
 # ----------------------------------------------------------------------------- learning exports refer to the company
@@ -368,8 +384,11 @@ def test_planted_imperfections_are_present(folder, roster):
     assert len(voiding) == 1
     voided = next(s for s in first if s["id"] == voiding[0]["object"]["id"])
     assert voided["verb"]["id"].endswith("/passed")
-    assert [s["result"]["score"]["scaled"] for s in first + second
-            if s.get("result", {}).get("score", {}).get("scaled", 0) > 1] == [1.5]
+    assert [
+        s["result"]["score"]["scaled"]
+        for s in first + second
+        if s.get("result", {}).get("score", {}).get("scaled", 0) > 1
+    ] == [1.5]
     verbs = {s["verb"]["id"].rsplit("/", 1)[1] for s in first + second}
     assert verbs == {"attempted", "progressed", "completed", "passed", "failed", "satisfied", "voided"}
 
@@ -399,8 +418,13 @@ def test_planted_imperfections_are_present(folder, roster):
 
     # A leaver keeps learning after the leave date.
     emails = {e["email"]: e for e in roster.values()}
-    after = [r for r in li_rows if r["Email"] in emails and emails[r["Email"]]["leave_date"]
-             and (r["Last Viewed (PST/PDT)"] or "9999")[:10] > emails[r["Email"]]["leave_date"]]
+    after = [
+        r
+        for r in li_rows
+        if r["Email"] in emails
+        and emails[r["Email"]]["leave_date"]
+        and (r["Last Viewed (PST/PDT)"] or "9999")[:10] > emails[r["Email"]]["leave_date"]
+    ]
     assert after
     assert "Planted imperfections" in (folder / "README.md").read_text(encoding="utf-8")
 
@@ -408,8 +432,9 @@ def test_planted_imperfections_are_present(folder, roster):
 # ----------------------------------------------------------------------------- time zones
 
 
-@pytest.mark.parametrize("zone, fn", [("America/Los_Angeles", sample_gen._pacific),
-                                      ("Europe/Dublin", sample_gen._dublin)])
+@pytest.mark.parametrize(
+    "zone, fn", [("America/Los_Angeles", sample_gen._pacific), ("Europe/Dublin", sample_gen._dublin)]
+)
 def test_hand_rolled_time_zones_agree_with_the_tz_database(zone, fn):
     tz = ZoneInfo(zone)
     start = datetime(2023, 11, 1, tzinfo=timezone.utc)
@@ -434,8 +459,12 @@ def test_provider_benchmark_rows_exist_in_the_matching_company(small, tmp_path):
     data = rows(path)
     assert len(data) == 2500 and list(data[0]) == next(csv.reader([open(path).readline()]))
     emails = {r["email"] for r in rows(folder / "company" / "roster.csv")}
-    li = {a for r in rows(folder / "company" / "catalog.csv") if r["provider"] == "LinkedIn Learning"
-          for a in r["aliases"].split(";")}
+    li = {
+        a
+        for r in rows(folder / "company" / "catalog.csv")
+        if r["provider"] == "LinkedIn Learning"
+        for a in r["aliases"].split(";")
+    }
     assert {r["Email"] for r in data} == emails
     assert {r["Content ID"] for r in data} <= li
     assert len({(r["Email"], r["Content ID"]) for r in data}) == 2500
@@ -456,8 +485,12 @@ def test_xapi_benchmark_statements_exist_in_the_matching_company(small, tmp_path
     roster = rows(folder / "company" / "roster.csv")
     known = {f"mailto:{e['email']}" for e in roster}
     known |= {hashlib.sha1(m.encode()).hexdigest() for m in list(known)} | {e["employee_id"] for e in roster}
-    xapi = {a for r in rows(folder / "company" / "catalog.csv") for a in r["aliases"].split(";")
-            if a.startswith("https://") and "/xapi/" in a or "coursera.org" in a}
+    xapi = {
+        a
+        for r in rows(folder / "company" / "catalog.csv")
+        for a in r["aliases"].split(";")
+        if a.startswith("https://") and "/xapi/" in a or "coursera.org" in a
+    }
     assert len({s["id"] for s in stmts}) == 3000
     for s in stmts:
         a = s["actor"]

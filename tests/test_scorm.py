@@ -1,4 +1,5 @@
 """SCORM Cloud reader: each fixture's records worked out by hand from the file."""
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,16 @@ from etl.records import UnreadableFile
 FIX = Path(__file__).parent / "fixtures" / "scorm"
 BADGE_FIX = Path(__file__).parent / "fixtures" / "badges"
 UTC = timezone.utc
-COLUMNS = ["row_number", "learner_kind", "learner_value", "course_key", "status", "completed_at", "score",
-           "source_record_id"]
+COLUMNS = [
+    "row_number",
+    "learner_kind",
+    "learner_value",
+    "course_key",
+    "status",
+    "completed_at",
+    "score",
+    "source_record_id",
+]
 
 
 def rows(parsed) -> list[tuple]:
@@ -27,20 +36,60 @@ def test_json_array_status_score_and_date_rules():
     assert parsed.rows_read == 10
     assert parsed.records.schema == records.LEARNING_SCHEMA
     assert rows(parsed) == [
-        (1, "account", "E1234", "dl101", "passed", datetime(2024, 3, 5, 14, 10, 2, tzinfo=UTC), 86.0,
-         "scorm:reg-E1234-dl101"),
+        (
+            1,
+            "account",
+            "E1234",
+            "dl101",
+            "passed",
+            datetime(2024, 3, 5, 14, 10, 2, tzinfo=UTC),
+            86.0,
+            "scorm:reg-E1234-dl101",
+        ),
         # COMPLETED + FAILED is a failure, not a completion
-        (2, "account", "E2001", "sec200", "failed", datetime(2024, 3, 6, 9, 0, tzinfo=UTC), 42.0,
-         "scorm:reg-E2001-sec200"),
+        (
+            2,
+            "account",
+            "E2001",
+            "sec200",
+            "failed",
+            datetime(2024, 3, 6, 9, 0, tzinfo=UTC),
+            42.0,
+            "scorm:reg-E2001-sec200",
+        ),
         # no completedDate: lastAccessDate 10:15+01:00; learner id trimmed
-        (3, "account", "E2002", "dl101", "in_progress", datetime(2024, 3, 7, 9, 15, tzinfo=UTC), None,
-         "scorm:reg-E2002-dl101"),
+        (
+            3,
+            "account",
+            "E2002",
+            "dl101",
+            "in_progress",
+            datetime(2024, 3, 7, 9, 15, tzinfo=UTC),
+            None,
+            "scorm:reg-E2002-dl101",
+        ),
         # only createdDate
-        (4, "account", "E2003", "dl101", "enrolled", datetime(2024, 3, 1, 8, 0, tzinfo=UTC), None,
-         "scorm:reg-E2003-dl101"),
+        (
+            4,
+            "account",
+            "E2003",
+            "dl101",
+            "enrolled",
+            datetime(2024, 3, 1, 8, 0, tzinfo=UTC),
+            None,
+            "scorm:reg-E2003-dl101",
+        ),
         # lower-case enum values
-        (6, "account", "E2005", "py300", "passed", datetime(2024, 3, 9, 16, 20, 0, 250000, tzinfo=UTC), 75.5,
-         "scorm:reg-E2005-py300"),
+        (
+            6,
+            "account",
+            "E2005",
+            "py300",
+            "passed",
+            datetime(2024, 3, 9, 16, 20, 0, 250000, tzinfo=UTC),
+            75.5,
+            "scorm:reg-E2005-py300",
+        ),
         # in progress without any date is still a fact worth keeping
         (10, "account", "E2009", "py300", "in_progress", None, None, "scorm:reg-E2009-py300"),
     ]
@@ -48,8 +97,11 @@ def test_json_array_status_score_and_date_rules():
     assert parsed.records["expires_at"].to_list() == [None] * 6
     assert [(r.row_number, r.reason) for r in parsed.rejected] == [
         (5, "score.scaled 120 is outside 0..100"),
-        (7, "the registration is COMPLETED but has no completedDate, lastAccessDate or createdDate, "
-            "so its date is unknown"),
+        (
+            7,
+            "the registration is COMPLETED but has no completedDate, lastAccessDate or createdDate, "
+            "so its date is unknown",
+        ),
         (8, "registrationCompletion 'DONE' is not one of COMPLETED, INCOMPLETE, UNKNOWN"),
         (9, "completedDate '05/03/2024 14:10' is not an ISO 8601 timestamp"),
     ]
@@ -63,11 +115,27 @@ def test_api_page_wrapper_and_stable_ids_across_exports():
     assert parsed.rows_read == 2
     assert parsed.rejected == []
     assert rows(parsed) == [
-        (1, "account", "E1234", "dl101", "passed", datetime(2024, 3, 5, 14, 10, 2, tzinfo=UTC), 86.0,
-         "scorm:reg-E1234-dl101"),
+        (
+            1,
+            "account",
+            "E1234",
+            "dl101",
+            "passed",
+            datetime(2024, 3, 5, 14, 10, 2, tzinfo=UTC),
+            86.0,
+            "scorm:reg-E1234-dl101",
+        ),
         # completedDate wins over the later lastAccessDate; score null stays unknown
-        (2, "account", "E3001", "dl101", "completed", datetime(2024, 4, 2, 7, 0, tzinfo=UTC), None,
-         "scorm:reg-E3001-dl101"),
+        (
+            2,
+            "account",
+            "E3001",
+            "dl101",
+            "completed",
+            datetime(2024, 4, 2, 7, 0, tzinfo=UTC),
+            None,
+            "scorm:reg-E3001-dl101",
+        ),
     ]
     other = scorm.read(FIX / "registrations.json")
     assert parsed.records["source_record_id"][0] == other.records["source_record_id"][0]
@@ -77,11 +145,27 @@ def test_json_lines_with_a_broken_line():
     parsed = scorm.read(FIX / "registrations.jsonl")
     assert parsed.rows_read == 3
     assert rows(parsed) == [
-        (1, "account", "E4001", "dl101", "passed", datetime(2024, 5, 2, 10, 0, tzinfo=UTC), 91.0,
-         "scorm:reg-E4001-dl101"),
+        (
+            1,
+            "account",
+            "E4001",
+            "dl101",
+            "passed",
+            datetime(2024, 5, 2, 10, 0, tzinfo=UTC),
+            91.0,
+            "scorm:reg-E4001-dl101",
+        ),
         # a naive timestamp is taken as UTC
-        (3, "account", "E4003", "dl101", "failed", datetime(2024, 5, 4, 10, 0, tzinfo=UTC), 55.5,
-         "scorm:reg-E4003-dl101"),
+        (
+            3,
+            "account",
+            "E4003",
+            "dl101",
+            "failed",
+            datetime(2024, 5, 4, 10, 0, tzinfo=UTC),
+            55.5,
+            "scorm:reg-E4003-dl101",
+        ),
     ]
     [rej] = parsed.rejected
     assert (rej.row_number, rej.reason) == (2, "line 2 is not valid JSON (Expecting ',' delimiter)")
@@ -94,15 +178,38 @@ def test_csv_export_same_rules_and_column_names_in_reasons():
     assert parsed.rows_read == 8
     assert parsed.records.schema == records.LEARNING_SCHEMA
     assert rows(parsed) == [
-        (1, "account", "E1234", "dl101", "passed", datetime(2024, 3, 5, 14, 10, 2, tzinfo=UTC), 86.0,
-         "scorm:reg-E1234-dl101"),
-        (2, "account", "E2001", "sec200", "failed", datetime(2024, 3, 6, 9, 0, tzinfo=UTC), 42.5,
-         "scorm:reg-E2001-sec200"),
-        (3, "account", "E2002", "dl101", "in_progress", datetime(2024, 3, 7, 9, 15, tzinfo=UTC), None,
-         "scorm:reg-E2002-dl101"),
+        (
+            1,
+            "account",
+            "E1234",
+            "dl101",
+            "passed",
+            datetime(2024, 3, 5, 14, 10, 2, tzinfo=UTC),
+            86.0,
+            "scorm:reg-E1234-dl101",
+        ),
+        (
+            2,
+            "account",
+            "E2001",
+            "sec200",
+            "failed",
+            datetime(2024, 3, 6, 9, 0, tzinfo=UTC),
+            42.5,
+            "scorm:reg-E2001-sec200",
+        ),
+        (
+            3,
+            "account",
+            "E2002",
+            "dl101",
+            "in_progress",
+            datetime(2024, 3, 7, 9, 15, tzinfo=UTC),
+            None,
+            "scorm:reg-E2002-dl101",
+        ),
         (4, "account", "E2003", "dl101", "enrolled", None, None, "scorm:reg-E2003-dl101"),
-        (6, "account", "E2005", "py300", "passed", datetime(2024, 3, 9, tzinfo=UTC), 75.5,
-         "scorm:reg-E2005-py300"),
+        (6, "account", "E2005", "py300", "passed", datetime(2024, 3, 9, tzinfo=UTC), 75.5, "scorm:reg-E2005-py300"),
     ]
     assert [(r.row_number, r.reason) for r in parsed.rejected] == [
         (5, "Score 120 is outside 0..100"),
@@ -121,11 +228,13 @@ def test_csv_export_same_rules_and_column_names_in_reasons():
 
 
 def test_csv_headers_in_any_case_semicolons_bom_and_utf16(tmp_path):
-    text = ("\ufeffregistration id;LEARNER_ID;Course Id;Registration Completion;Registration Success;"
-            "Score;Completed Date\r\n"
-            "r1;E1;c1;COMPLETED;UNKNOWN;;2024-06-30T23:30:00-02:00\r\n"
-            "\r\n"
-            "r2;E2;c1;COMPLETED;;;\r\n")
+    text = (
+        "\ufeffregistration id;LEARNER_ID;Course Id;Registration Completion;Registration Success;"
+        "Score;Completed Date\r\n"
+        "r1;E1;c1;COMPLETED;UNKNOWN;;2024-06-30T23:30:00-02:00\r\n"
+        "\r\n"
+        "r2;E2;c1;COMPLETED;;;\r\n"
+    )
     for name, encoding in (("utf8.csv", "utf-8"), ("excel.csv", "utf-16")):
         (tmp_path / name).write_bytes(text.encode(encoding))
         parsed = scorm.read(tmp_path / name)
@@ -151,11 +260,17 @@ def test_header_only_csv_has_no_records(tmp_path):
     ("name", "content", "message"),
     [
         ("empty.json", "\n\n", "empty.json is empty."),
-        ("wrong.csv", "Registration ID,Learner,Course ID,Status\nr1,E1,c1,passed\n",
-         "wrong.csv is not a SCORM Cloud registration export: it lacks the column(s) Learner ID, "
-         "Completion or Success."),
-        ("object.json", '{"items": []}',
-         "object.json is JSON but holds no SCORM Cloud registrations (no 'registrations' list)."),
+        (
+            "wrong.csv",
+            "Registration ID,Learner,Course ID,Status\nr1,E1,c1,passed\n",
+            "wrong.csv is not a SCORM Cloud registration export: it lacks the column(s) Learner ID, "
+            "Completion or Success.",
+        ),
+        (
+            "object.json",
+            '{"items": []}',
+            "object.json is JSON but holds no SCORM Cloud registrations (no 'registrations' list).",
+        ),
     ],
 )
 def test_unreadable_files(tmp_path, name, content, message):
@@ -176,8 +291,9 @@ def test_other_json_is_the_wrong_kind():
     assert str(info.value) == "xapi_not_scorm.json holds JSON records that are not SCORM Cloud registrations."
 
 
-@pytest.mark.parametrize("name", ["registrations.json", "page.json", "registrations.jsonl", "registrations.csv",
-                                  "broken.json"])
+@pytest.mark.parametrize(
+    "name", ["registrations.json", "page.json", "registrations.jsonl", "registrations.csv", "broken.json"]
+)
 def test_sniff_claims_scorm_exports(name):
     assert scorm.sniff(name, (FIX / name).read_text()[:65536])
 

@@ -9,6 +9,7 @@ the repository's .streamlit folder. Plain http on 127.0.0.1 is enough for both s
 The tiny organisation: Alice (E1) leads everyone; Bob (E2, Bob.Baker@tiny.test) leads Dan
 (E4); Eve (E5) leads nobody. ld@tiny.test is L&D and ceo@tiny.test an executive.
 """
+
 from __future__ import annotations
 
 import json
@@ -25,8 +26,18 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_util import (  # noqa: F401  (browser, page: fixtures)
-    FIXTURES, ROOT, SCREENSHOTS, StreamlitServer, browser, free_port, full_page_screenshot, page, problems,
-    stop_process, wait_for_app, wait_for_charts,
+    FIXTURES,
+    ROOT,
+    SCREENSHOTS,
+    StreamlitServer,
+    browser,
+    free_port,
+    full_page_screenshot,
+    page,
+    problems,
+    stop_process,
+    wait_for_app,
+    wait_for_charts,
 )
 
 ACCESS = FIXTURES / "tiny_access.toml"
@@ -48,14 +59,18 @@ class OidcProvider:
         self.log_path = log
         self._log = open(log, "wb")
         args = [a for user in users for a in ("--user-claims", json.dumps(user))]
-        self.process = subprocess.Popen([sys.executable, "-m", "oidc_provider_mock", "--port", str(self.port), *args],
-                                        stdout=self._log, stderr=subprocess.STDOUT)
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "oidc_provider_mock", "--port", str(self.port), *args],
+            stdout=self._log,
+            stderr=subprocess.STDOUT,
+        )
         deadline, last = time.monotonic() + startup_timeout, "no answer"
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
                 self.stop()
-                pytest.fail(f"oidc-provider-mock exited with {self.process.returncode}:\n{self.output()}",
-                            pytrace=False)
+                pytest.fail(
+                    f"oidc-provider-mock exited with {self.process.returncode}:\n{self.output()}", pytrace=False
+                )
             try:
                 with urllib.request.urlopen(self.metadata_url, timeout=2) as r:
                     if r.status == 200 and "authorization_endpoint" in json.loads(r.read()):
@@ -64,8 +79,10 @@ class OidcProvider:
                 last = repr(exc)
             time.sleep(0.2)
         self.stop()
-        pytest.fail(f"{self.metadata_url} did not answer within {startup_timeout:.0f} s (last: {last}):\n"
-                    f"{self.output()}", pytrace=False)
+        pytest.fail(
+            f"{self.metadata_url} did not answer within {startup_timeout:.0f} s (last: {last}):\n{self.output()}",
+            pytrace=False,
+        )
 
     def output(self) -> str:
         if not self._log.closed:
@@ -79,8 +96,22 @@ class OidcProvider:
 @pytest.fixture(scope="module")
 def tiny_warehouse(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("signin") / "tiny.duckdb"
-    done = subprocess.run([sys.executable, "-m", "etl", "--db", str(path), "load", str(FIXTURES / "tiny"),
-                           str(FIXTURES / "tiny_records")], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "etl",
+            "--db",
+            str(path),
+            "load",
+            str(FIXTURES / "tiny"),
+            str(FIXTURES / "tiny_records"),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0 and path.exists(), f"building the tiny warehouse failed:\n{done.stdout}\n{done.stderr}"
     return path
 
@@ -104,9 +135,16 @@ def server(tiny_warehouse, provider, tmp_path_factory):
         f'cookie_secret = "{secrets.token_hex(32)}"\n'
         'client_id = "dashboard"\n'
         'client_secret = "secret"\n'
-        f'server_metadata_url = "{provider.metadata_url}"\n', encoding="utf-8")
-    srv = StreamlitServer(tiny_warehouse, folder / "streamlit.log", port=port,
-                          extra_args=["--secrets.files", str(secrets_file)], env={"UPSKILL_ACCESS": str(ACCESS)})
+        f'server_metadata_url = "{provider.metadata_url}"\n',
+        encoding="utf-8",
+    )
+    srv = StreamlitServer(
+        tiny_warehouse,
+        folder / "streamlit.log",
+        port=port,
+        extra_args=["--secrets.files", str(secrets_file)],
+        env={"UPSKILL_ACCESS": str(ACCESS)},
+    )
     yield srv
     srv.stop()
 
@@ -136,8 +174,10 @@ def app_text(page) -> str:
 
 
 def nav_labels(page) -> list[str]:
-    return [t.strip() for t in page.locator('[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"]')
-            .all_inner_texts()]
+    return [
+        t.strip()
+        for t in page.locator('[data-testid="stSidebarNavLink"] [data-testid="stMarkdownContainer"]').all_inner_texts()
+    ]
 
 
 def assert_no_data(page, where: str) -> None:
@@ -227,8 +267,11 @@ def test_lead_sees_only_their_tree(page, server, provider):
 def test_executive_sees_aggregates_only(page, server, provider):
     sign_in(page, server, provider, "ceo@tiny.test")
     assert nav_labels(page) == ["Overview", "Skill coverage", "Strategic goals", "Training spend"]
-    for path, heading, name in [("/", "Overview", "overview"), ("/coverage", "Skill coverage", "coverage"),
-                                ("/goals", "Strategic goals", "goals")]:
+    for path, heading, name in [
+        ("/", "Overview", "overview"),
+        ("/coverage", "Skill coverage", "coverage"),
+        ("/goals", "Strategic goals", "goals"),
+    ]:
         open_app(page, server, f"{path}?{AS_OF}")
         expect(page.get_by_role("heading", level=1)).to_have_text(heading)
         wait_for_charts(page)
@@ -270,8 +313,13 @@ def test_an_unverified_email_gets_no_access(page, server, provider):
 def test_demo_mode_refuses_a_non_local_server_address(page, tiny_warehouse, tmp_path):
     no_auth = tmp_path / "secrets.toml"
     no_auth.write_text("# no [auth]: demo mode\n", encoding="utf-8")
-    srv = StreamlitServer(tiny_warehouse, tmp_path / "streamlit.log", address="0.0.0.0",
-                          extra_args=["--secrets.files", str(no_auth)], env={"UPSKILL_ACCESS": str(ACCESS)})
+    srv = StreamlitServer(
+        tiny_warehouse,
+        tmp_path / "streamlit.log",
+        address="0.0.0.0",
+        extra_args=["--secrets.files", str(no_auth)],
+        env={"UPSKILL_ACCESS": str(ACCESS)},
+    )
     try:
         for path in ["/", f"/people?{AS_OF}&as=ld@tiny.test"]:
             open_app(page, srv, path)

@@ -1,4 +1,5 @@
 """Tests for the xAPI statement reader, on small real-shaped exports in tests/fixtures/xapi/."""
+
 from __future__ import annotations
 
 import hashlib
@@ -42,27 +43,74 @@ def test_array_maps_each_kind_of_actor():
     assert parsed.voided_ids == []
     assert parsed.records.schema == pl.Schema(records.LEARNING_SCHEMA)
     got = [
-        (r["row_number"], r["learner_kind"], r["learner_value"], r["course_key"], r["status"],
-         r["completed_at"], r["score"], r["source_record_id"])
+        (
+            r["row_number"],
+            r["learner_kind"],
+            r["learner_value"],
+            r["course_key"],
+            r["status"],
+            r["completed_at"],
+            r["score"],
+            r["source_record_id"],
+        )
         for r in rows(parsed)
     ]
     assert got == [
         # mbox: the address without mailto:; scaled 0.86 -> 86
-        (1, "email", "ana.perez@example.com", "https://lms.example.com/courses/data-literacy-101",
-         "completed", utc(2024, 3, 5, 14, 10, 2, 123000), 86.0, "7ccd3322-e1a5-411a-a67d-6a735c76f119"),
+        (
+            1,
+            "email",
+            "ana.perez@example.com",
+            "https://lms.example.com/courses/data-literacy-101",
+            "completed",
+            utc(2024, 3, 5, 14, 10, 2, 123000),
+            86.0,
+            "7ccd3322-e1a5-411a-a67d-6a735c76f119",
+        ),
         # mbox_sha1sum lower-cased; 09:00+02:00 = 07:00 UTC; raw 45 of 0..50 -> 90; id lower-cased
-        (2, "mbox_sha1", "4322955763cd50363f22b6a891c66caac1b17c55",
-         "https://lms.example.com/courses/cloud-foundations", "passed", utc(2024, 3, 6, 7, 0), 90.0,
-         "2f1c6a0e-6a5b-4a43-9a0e-1a2b3c4d5e6f"),
+        (
+            2,
+            "mbox_sha1",
+            "4322955763cd50363f22b6a891c66caac1b17c55",
+            "https://lms.example.com/courses/cloud-foundations",
+            "passed",
+            utc(2024, 3, 6, 7, 0),
+            90.0,
+            "2f1c6a0e-6a5b-4a43-9a0e-1a2b3c4d5e6f",
+        ),
         # account name trimmed; raw 7 of 2..12 -> (7-2)/(12-2) = 50
-        (3, "account", "E1234", "https://lms.example.com/courses/sql-basics", "failed",
-         utc(2024, 3, 7, 10, 15), 50.0, "e05aa883-acaf-40ad-bf54-02c8ce485fb0"),
+        (
+            3,
+            "account",
+            "E1234",
+            "https://lms.example.com/courses/sql-basics",
+            "failed",
+            utc(2024, 3, 7, 10, 15),
+            50.0,
+            "e05aa883-acaf-40ad-bf54-02c8ce485fb0",
+        ),
         # openid is an account; no timestamp -> stored; no id -> sha1 of the canonical JSON
-        (4, "account", "https://openid.example.com/carla", "https://lms.example.com/courses/git-intro",
-         "in_progress", utc(2024, 3, 8, 8, 30), None, "sha1:e59830abe77992ccad6e8610eceeb5ff871a98ff"),
+        (
+            4,
+            "account",
+            "https://openid.example.com/carla",
+            "https://lms.example.com/courses/git-intro",
+            "in_progress",
+            utc(2024, 3, 8, 8, 30),
+            None,
+            "sha1:e59830abe77992ccad6e8610eceeb5ff871a98ff",
+        ),
         # completed with success false -> failed; negative scaled -> 0; 23:30-05:00 -> 04:30 next day UTC
-        (5, "email", "dee.khan@example.com", "https://lms.example.com/courses/data-literacy-101", "failed",
-         utc(2024, 3, 10, 4, 30), 0.0, "5b9a1c7e-2d4f-4e8a-9c3b-7f6e5d4c3b2a"),
+        (
+            5,
+            "email",
+            "dee.khan@example.com",
+            "https://lms.example.com/courses/data-literacy-101",
+            "failed",
+            utc(2024, 3, 10, 4, 30),
+            0.0,
+            "5b9a1c7e-2d4f-4e8a-9c3b-7f6e5d4c3b2a",
+        ),
     ]
     assert parsed.records["learner_salt"].null_count() == 5
     assert parsed.records["expires_at"].null_count() == 5
@@ -103,15 +151,23 @@ def test_json_lines_broken_line_and_rule_violations():
     broken = parsed.rejected[0]
     assert broken.raw.startswith('{"id":"33333333-3333-4333-8333-333333333333"')
     assert broken.raw.endswith('"object":{"id":')
-    got = [(r["row_number"], r["learner_kind"], r["learner_value"], r["status"], r["completed_at"], r["score"])
-           for r in rows(parsed)]
+    got = [
+        (r["row_number"], r["learner_kind"], r["learner_value"], r["status"], r["completed_at"], r["score"])
+        for r in rows(parsed)
+    ]
     assert got == [
         (1, "email", "ana.perez@example.com", "completed", utc(2024, 4, 1, 9, 0), None),  # 10:00+01:00
         (2, "account", "E2001", "passed", utc(2024, 4, 1, 11, 0), 100.0),
         (6, "email", "bo.li@example.com", "in_progress", utc(2024, 4, 1, 14, 0), None),  # P4W is valid
         # nanoseconds cut to microseconds; raw 30 of max 40 (min 0) -> 75
-        (7, "mbox_sha1", "1728a8cbc59455893044e759ef72f4e632d8074f", "in_progress",
-         utc(2024, 4, 2, 8, 0, 0, 123456), 75.0),
+        (
+            7,
+            "mbox_sha1",
+            "1728a8cbc59455893044e759ef72f4e632d8074f",
+            "in_progress",
+            utc(2024, 4, 2, 8, 0, 0, 123456),
+            75.0,
+        ),
     ]
 
 
@@ -124,8 +180,9 @@ def test_json_lines_raw_is_the_line_verbatim():
 def test_statement_result_ignores_more_and_rejects_unused_verbs():
     parsed = xapi.read(FIXTURES / "statement_result.json")
     assert parsed.rows_read == 2
-    assert [(r["learner_value"], r["course_key"], r["status"], r["completed_at"], r["score"])
-            for r in rows(parsed)] == [
+    assert [
+        (r["learner_value"], r["course_key"], r["status"], r["completed_at"], r["score"]) for r in rows(parsed)
+    ] == [
         # scaled 0.95 wins over raw 19/20 (also 95, but scaled is the one used)
         ("ana.perez@example.com", "https://lms.example.com/au/42", "passed", utc(2024, 5, 2, 9, 30), 95.0),
     ]
@@ -139,7 +196,12 @@ def test_single_statement_object():
     assert parsed.rows_read == 1
     (row,) = rows(parsed)
     assert (row["learner_kind"], row["learner_value"], row["status"], row["score"], row["completed_at"]) == (
-        "account", "E1234", "passed", 86.0, utc(2024, 3, 5, 14, 10, 2, 123000))
+        "account",
+        "E1234",
+        "passed",
+        86.0,
+        utc(2024, 3, 5, 14, 10, 2, 123000),
+    )
 
 
 def test_cmi5_sequence_statuses():
@@ -178,7 +240,7 @@ def test_voiding_in_file_and_out_of_file():
     ]
     assert reasons(parsed) == {
         5: "statement d0000000-0000-4000-8000-0000000000a3 voids statement d0000000-0000-4000-8000-0000000000a2, "
-           "which is itself a voiding statement, and xAPI does not allow voiding a voiding statement.",
+        "which is itself a voiding statement, and xAPI does not allow voiding a voiding statement.",
         6: "voiding statement has no object.objectType; it must be StatementRef naming the statement to void.",
     }
 
@@ -234,31 +296,57 @@ def test_rule_violations_are_rejected_with_precise_reasons():
     assert all(r.raw == lines[r.row_number - 1] for r in parsed.rejected)
 
 
-@pytest.mark.parametrize("duration", [
-    "PT4H35M59.14S", "PT16559.14S", "P3Y1M29DT4H35M59.14S", "P3Y", "P4W", "PT0.5S", "P0,5Y", "P1D", "PT1H",
-])
+@pytest.mark.parametrize(
+    "duration",
+    [
+        "PT4H35M59.14S",
+        "PT16559.14S",
+        "P3Y1M29DT4H35M59.14S",
+        "P3Y",
+        "P4W",
+        "PT0.5S",
+        "P0,5Y",
+        "P1D",
+        "PT1H",
+    ],
+)
 def test_valid_durations(duration):
     xapi._duration(duration)
 
 
-@pytest.mark.parametrize("duration", [
-    "P4W1D", "P", "PT", "P16559.14S", "4H", "PT1.5H30M", "P1DT", "pt1h", "PT1H ", 90,
-])
+@pytest.mark.parametrize(
+    "duration",
+    [
+        "P4W1D",
+        "P",
+        "PT",
+        "P16559.14S",
+        "4H",
+        "PT1.5H30M",
+        "P1DT",
+        "pt1h",
+        "PT1H ",
+        90,
+    ],
+)
 def test_invalid_durations(duration):
     with pytest.raises(xapi.InvalidStatement):
         xapi._duration(duration)
 
 
-@pytest.mark.parametrize(("score", "expected"), [
-    ({"scaled": 1}, 100.0),
-    ({"scaled": 0}, 0.0),
-    ({"scaled": -1}, 0.0),
-    ({"scaled": 0.5, "raw": 1, "min": 0, "max": 10}, 50.0),
-    ({"raw": 3, "max": 4}, 75.0),
-    ({"raw": 15, "min": 10, "max": 30}, 25.0),
-    ({"raw": 12}, None),
-    ({"min": 0, "max": 10}, None),
-])
+@pytest.mark.parametrize(
+    ("score", "expected"),
+    [
+        ({"scaled": 1}, 100.0),
+        ({"scaled": 0}, 0.0),
+        ({"scaled": -1}, 0.0),
+        ({"scaled": 0.5, "raw": 1, "min": 0, "max": 10}, 50.0),
+        ({"raw": 3, "max": 4}, 75.0),
+        ({"raw": 15, "min": 10, "max": 30}, 25.0),
+        ({"raw": 12}, None),
+        ({"min": 0, "max": 10}, None),
+    ],
+)
 def test_score_normalisation(score, expected):
     assert xapi._score({"score": score}) == expected
 
@@ -280,7 +368,9 @@ def test_passed_with_success_false_is_failed_but_answered_stays_in_progress():
 
 
 def test_not_json_is_unreadable():
-    with pytest.raises(UnreadableFile, match=r"^not_json\.txt is not JSON, so it cannot be an export of xAPI statements\.$"):
+    with pytest.raises(
+        UnreadableFile, match=r"^not_json\.txt is not JSON, so it cannot be an export of xAPI statements\.$"
+    ):
         xapi.read(FIXTURES / "not_json.txt")
 
 
@@ -295,17 +385,29 @@ def test_broken_json_document_names_the_position():
     assert str(exc.value) == "broken_document.json is not valid JSON (Expecting ',' delimiter at line 6, column 7)."
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("", "x.json is empty."),
-    ("  \n\n", "x.json is empty."),
-    ("[]", "x.json holds no statements."),
-    ('{"statements": [], "more": ""}', "x.json holds no statements."),
-    ('{"statements": {"id": 1}}', "x.json has a 'statements' field that is not a list of statements."),
-    ('[{"name": "a"}, 3]', "x.json holds JSON but no xAPI statements (no object with 'actor' and 'verb', and no 'statements' list)."),
-    ('{"a": 1}\n{"b": 2}\n', "x.json holds JSON but no xAPI statements (no object with 'actor' and 'verb', and no 'statements' list)."),
-    ('[{"actor": {}, "verb": {}', "x.json is not valid JSON (Expecting ',' delimiter at line 1, column 26)."),
-    ("{nope\n{nope either\n", "x.json is not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2)."),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "x.json is empty."),
+        ("  \n\n", "x.json is empty."),
+        ("[]", "x.json holds no statements."),
+        ('{"statements": [], "more": ""}', "x.json holds no statements."),
+        ('{"statements": {"id": 1}}', "x.json has a 'statements' field that is not a list of statements."),
+        (
+            '[{"name": "a"}, 3]',
+            "x.json holds JSON but no xAPI statements (no object with 'actor' and 'verb', and no 'statements' list).",
+        ),
+        (
+            '{"a": 1}\n{"b": 2}\n',
+            "x.json holds JSON but no xAPI statements (no object with 'actor' and 'verb', and no 'statements' list).",
+        ),
+        ('[{"actor": {}, "verb": {}', "x.json is not valid JSON (Expecting ',' delimiter at line 1, column 26)."),
+        (
+            "{nope\n{nope either\n",
+            "x.json is not valid JSON (Expecting property name enclosed in double quotes at line 1, column 2).",
+        ),
+    ],
+)
 def test_unreadable_files(tmp_path, content, message):
     path = tmp_path / "x.json"
     path.write_text(content, encoding="utf-8")
@@ -372,7 +474,9 @@ def test_json_lines_of_statement_result_pages(tmp_path):
     parsed = xapi.read(path)
     assert parsed.rows_read == 3
     assert parsed.records["source_record_id"].to_list() == [
-        "11111111-1111-4111-8111-111111111111", "22222222-2222-4111-8111-222222222222"]
+        "11111111-1111-4111-8111-111111111111",
+        "22222222-2222-4111-8111-222222222222",
+    ]
     assert reasons(parsed) == {3: "line 2 holds a statement that is not a JSON object but 'oops'."}
 
 
@@ -394,35 +498,42 @@ def test_read_accepts_a_string_path():
 # --------------------------------------------------------------------------- sniff
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("array_actors.json", True),
-    ("statements.jsonl", True),
-    ("statement_result.json", True),
-    ("cmi5_sequence.jsonl", True),
-    ("voiding.json", True),
-    ("single_statement.json", True),
-    ("rule_violations.jsonl", True),
-    ("badge_assertion.json", False),
-    ("not_json.txt", False),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("array_actors.json", True),
+        ("statements.jsonl", True),
+        ("statement_result.json", True),
+        ("cmi5_sequence.jsonl", True),
+        ("voiding.json", True),
+        ("single_statement.json", True),
+        ("rule_violations.jsonl", True),
+        ("badge_assertion.json", False),
+        ("not_json.txt", False),
+    ],
+)
 def test_sniff_fixtures(name, expected):
     assert xapi.sniff(name, head_of(name)) is expected
 
 
 def test_sniff_other_kinds_and_edge_cases():
-    caliper = ('{"sensor":"https://example.edu/sensors/1","sendTime":"2016-11-15T11:05:01.000Z",'
-               '"data":[{"id":"urn:uuid:x","type":"AssessmentEvent","actor":{"id":"u"},"action":"Submitted"}]}')
+    caliper = (
+        '{"sensor":"https://example.edu/sensors/1","sendTime":"2016-11-15T11:05:01.000Z",'
+        '"data":[{"id":"urn:uuid:x","type":"AssessmentEvent","actor":{"id":"u"},"action":"Submitted"}]}'
+    )
     scorm = '[{"id":"reg-E1234-dl101","registrationCompletion":"COMPLETED","registrationSuccess":"PASSED"}]'
     assert xapi.sniff("events.json", caliper) is False
     assert xapi.sniff("regs.json", scorm) is False
     assert xapi.sniff("empty.json", "") is False
     assert xapi.sniff("x.csv", "ID,Name\n1,Ana\n") is False
     # a head cut in the middle of a long first statement still counts
-    assert xapi.sniff("big.json", '[\n {"actor": {"mbox": "mailto:a@example.com"}, "verb": {"id": "http://adlnet.gov/exp')
+    assert xapi.sniff(
+        "big.json", '[\n {"actor": {"mbox": "mailto:a@example.com"}, "verb": {"id": "http://adlnet.gov/exp'
+    )
     assert xapi.sniff("big.json", '{"statements": [{"actor": {"mbox": "mailto:a@example.com"}, "ve')
     # JSON lines whose first line is broken: the next line decides
     assert xapi.sniff("lrs.jsonl", '{"broken\n' + STATEMENT + "\n")
-    assert xapi.sniff("lrs.jsonl", '\ufeff' + STATEMENT)
+    assert xapi.sniff("lrs.jsonl", "\ufeff" + STATEMENT)
 
 
 def test_large_files_read_in_parts_give_what_one_pass_gives(tmp_path, monkeypatch):
@@ -449,19 +560,23 @@ def test_large_files_read_in_parts_give_what_one_pass_gives(tmp_path, monkeypatc
     every = list(range(one.records.height))
     assert parts.raw_of(every) == one.raw_of(every) == one.records["raw"].to_list()
     assert [(r.row_number, r.reason, r.raw) for r in parts.rejected] == [
-        (r.row_number, r.reason, r.raw) for r in one.rejected]
+        (r.row_number, r.reason, r.raw) for r in one.rejected
+    ]
     assert any("already appeared" in r.reason for r in one.rejected)
     assert parts.voided_ids == one.voided_ids
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2024-07-13T07:14:08.937Z", utc(2024, 7, 13, 7, 14, 8, 937000)),          # the common form
-    ("2024-07-13T09:14:08+02:00", utc(2024, 7, 13, 7, 14, 8)),                 # common, with an offset
-    ("2024-07-13T07:14:08.123456789Z", utc(2024, 7, 13, 7, 14, 8, 123456)),    # nanoseconds: cut to micro
-    ("2024-07-13t07:14:08z", utc(2024, 7, 13, 7, 14, 8)),                      # lower-case letters
-    ("2024-07-13T07:14:08", utc(2024, 7, 13, 7, 14, 8)),                       # no zone: UTC
-    ("20240713T071408Z", utc(2024, 7, 13, 7, 14, 8)),                          # basic form
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2024-07-13T07:14:08.937Z", utc(2024, 7, 13, 7, 14, 8, 937000)),  # the common form
+        ("2024-07-13T09:14:08+02:00", utc(2024, 7, 13, 7, 14, 8)),  # common, with an offset
+        ("2024-07-13T07:14:08.123456789Z", utc(2024, 7, 13, 7, 14, 8, 123456)),  # nanoseconds: cut to micro
+        ("2024-07-13t07:14:08z", utc(2024, 7, 13, 7, 14, 8)),  # lower-case letters
+        ("2024-07-13T07:14:08", utc(2024, 7, 13, 7, 14, 8)),  # no zone: UTC
+        ("20240713T071408Z", utc(2024, 7, 13, 7, 14, 8)),  # basic form
+    ],
+)
 def test_timestamps_in_every_accepted_form(text, expected):
     got = xapi._timestamp(text, "timestamp")
     assert got == expected and got.utcoffset().total_seconds() == 0

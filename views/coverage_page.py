@@ -1,4 +1,5 @@
 """Skill coverage (team leads, L&D): team x skill heatmap, drill-down, concentration risk, trend."""
+
 import streamlit as st
 
 from app import charts, context, data, ui
@@ -6,8 +7,9 @@ from app import charts, context, data, ui
 ctx = context.get()
 
 st.title("Skill coverage")
-st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.scope_label)} · "
-           f"{ui.plain(ctx.category or 'all skill categories')}")
+st.caption(
+    f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.scope_label)} · {ui.plain(ctx.category or 'all skill categories')}"
+)
 
 units = ctx.units()
 # One row per team while the teams fit on a screen; above that, one row per department.
@@ -25,23 +27,33 @@ teams = needed.filter(needed["axis"] == "team").sort("gap" if by_gap else "name"
 skills = needed.filter(needed["axis"] == "skill").sort("gap" if by_gap else "name", descending=by_gap)["name"].to_list()
 
 if by == "department":
-    st.info(f"This selection has {units['team'].n_unique():,} teams, too many to show one row each: rows are "
-            "departments. Choose a department under Org unit to see its teams.", icon=":material/account_tree:")
+    st.info(
+        f"This selection has {units['team'].n_unique():,} teams, too many to show one row each: rows are "
+        "departments. Choose a department under Org unit to see its teams.",
+        icon=":material/account_tree:",
+    )
 if "suppressed" in matrix.columns and matrix["suppressed"].any():
-    st.info(f"Cells marked <5 cover fewer than 5 people and are hidden from executives (with a neighbour where "
-            "needed, so totals cannot reveal them).", icon=":material/visibility_off:")
-event = st.plotly_chart(charts.coverage_heatmap(matrix, teams, skills, row_title), key="coverage_heatmap",
-                        on_select="rerun", selection_mode="points")
+    st.info(
+        f"Cells marked <5 cover fewer than 5 people and are hidden from executives (with a neighbour where "
+        "needed, so totals cannot reveal them).",
+        icon=":material/visibility_off:",
+    )
+event = st.plotly_chart(
+    charts.coverage_heatmap(matrix, teams, skills, row_title),
+    key="coverage_heatmap",
+    on_select="rerun",
+    selection_mode="points",
+)
 st.caption(ui.DEFINITIONS["coverage"] + " Click a cell to see the people behind it.")
 
 points = (event.selection.points if event and event.selection else []) or []
 # Until a cell is clicked, the drill-down opens on the cell with the most people short of the level.
 cell = (points[0]["y"], points[0]["x"]) if points else ui.largest_gap_cell(matrix)
 c1, c2 = st.columns(2)
-team = c1.selectbox(row_title, teams, index=teams.index(cell[0]) if cell and cell[0] in teams else 0,
-                    key=f"drill_{by}")
-skill = c2.selectbox("Skill", skills, index=skills.index(cell[1]) if cell and cell[1] in skills else 0,
-                     key="drill_skill")
+team = c1.selectbox(row_title, teams, index=teams.index(cell[0]) if cell and cell[0] in teams else 0, key=f"drill_{by}")
+skill = c2.selectbox(
+    "Skill", skills, index=skills.index(cell[1]) if cell and cell[1] in skills else 0, key="drill_skill"
+)
 
 st.subheader(f"People behind {ui.plain(team)} · {ui.plain(skill)}")
 if ctx.viewer.sees_names:
@@ -49,9 +61,12 @@ if ctx.viewer.sees_names:
     if people.is_empty():
         st.info(f"Nobody in {ui.plain(team)} has a role that requires {ui.plain(skill)}.")
     else:
-        ui.table(people.select("full_name", "role", "team", "level", "required_level", "gap", "met")
-                 if by == "department" else people.select("full_name", "role", "level", "required_level", "gap", "met"),
-                 "coverage_people")
+        ui.table(
+            people.select("full_name", "role", "team", "level", "required_level", "gap", "met")
+            if by == "department"
+            else people.select("full_name", "role", "level", "required_level", "gap", "met"),
+            "coverage_people",
+        )
 else:
     st.info("Names are not shown to executives; see the aggregate numbers above.")
 
@@ -67,8 +82,12 @@ st.subheader("Coverage trend")
 trend_skill = st.selectbox("Skill", skills, key="trend_skill")
 trend = data.q("coverage_trend", as_of=ctx.as_of, skill=trend_skill, months=24, **ctx.scope)
 if trend.is_empty() or trend["coverage"].is_null().all():
-    st.info(f"No month has a coverage of {ui.plain(trend_skill)} to show here: nobody in the selection needed it, "
-            "or (for executives) fewer than 5 people did.")
+    st.info(
+        f"No month has a coverage of {ui.plain(trend_skill)} to show here: nobody in the selection needed it, "
+        "or (for executives) fewer than 5 people did."
+    )
 else:
-    st.plotly_chart(charts.line_trend(trend, "as_of", "coverage", f"Coverage of {trend_skill} by month",
-                                      "Coverage (%)"), key="coverage_trend")
+    st.plotly_chart(
+        charts.line_trend(trend, "as_of", "coverage", f"Coverage of {trend_skill} by month", "Coverage (%)"),
+        key="coverage_trend",
+    )

@@ -1,4 +1,5 @@
 """Data (L&D): import history, rejected rows, freshness per source, uploads."""
+
 from zoneinfo import available_timezones
 
 import streamlit as st
@@ -10,16 +11,27 @@ context.require_role("ld")
 st.title("Data")
 
 st.subheader("Upload exports")
-st.caption("Roster, catalog and other company files; Moodle, xAPI, Open Badges, SCORM Cloud and provider CSVs. "
-           "Each file is loaded in one step: a file that cannot be read changes nothing, and a file whose exact "
-           "content was already loaded is noted, not loaded twice, while nothing it depends on has changed.")
+st.caption(
+    "Roster, catalog and other company files; Moodle, xAPI, Open Badges, SCORM Cloud and provider CSVs. "
+    "Each file is loaded in one step: a file that cannot be read changes nothing, and a file whose exact "
+    "content was already loaded is noted, not loaded twice, while nothing it depends on has changed."
+)
 with st.form("upload", clear_on_submit=True):
-    files = st.file_uploader("Export files", type=uploads.ACCEPTED, accept_multiple_files=True,
-                             max_upload_size=uploads.MAX_UPLOAD_MB, key="upload_files")
+    files = st.file_uploader(
+        "Export files",
+        type=uploads.ACCEPTED,
+        accept_multiple_files=True,
+        max_upload_size=uploads.MAX_UPLOAD_MB,
+        key="upload_files",
+    )
     zones = sorted(available_timezones() - {"UTC"})
-    tz = st.selectbox("Time zone of Moodle exports", ["UTC", *zones], key="upload_tz",
-                      help="Moodle writes times in the exporting user's time zone without saying which; "
-                           "the other formats carry their own.")
+    tz = st.selectbox(
+        "Time zone of Moodle exports",
+        ["UTC", *zones],
+        key="upload_tz",
+        help="Moodle writes times in the exporting user's time zone without saying which; "
+        "the other formats carry their own.",
+    )
     submitted = st.form_submit_button("Load files", icon=":material/upload:")
 if submitted and files:
     with st.spinner("Loading…"):
@@ -48,8 +60,9 @@ c1, c2 = st.columns([1, 2])
 batches = history.filter(history["rows_rejected"] > 0)
 options = [None] + batches["batch_id"].to_list()
 names = dict(zip(batches["batch_id"].to_list(), batches["file_name"].to_list()))
-batch = c1.selectbox("File", options, format_func=lambda b: "All files" if b is None else f"#{b} {names[b]}",
-                     key="rejected_batch")
+batch = c1.selectbox(
+    "File", options, format_func=lambda b: "All files" if b is None else f"#{b} {names[b]}", key="rejected_batch"
+)
 text = c2.text_input("Reason or record contains", key="rejected_text")
 rejected = data.q("rejected_rows", batch_id=batch, text=text or None)
 st.caption(f"{rejected.height:,} rejected row(s) shown (at most 5,000; the download holds the same).")

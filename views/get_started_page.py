@@ -1,4 +1,5 @@
 """The empty warehouse: what to load and how."""
+
 import streamlit as st
 
 from app import context, data
@@ -22,6 +23,9 @@ st.markdown(
     "Moodle completion reports, xAPI/LRS exports, Open Badges, SCORM Cloud registrations, and provider CSVs "
     "(LinkedIn Learning, Udemy Business, Cornerstone, or your own LMS through a mapping profile)."
 )
-st.code("python -m etl load path/to/exports/        # files or folders\npython -m etl sample                       # or: a demo company", language="bash")
+st.code(
+    "python -m etl load path/to/exports/        # files or folders\npython -m etl sample                       # or: a demo company",
+    language="bash",
+)
 st.write("Or upload files on the **Data** page. The warehouse file in use:")
 st.code(data.db_file().name)

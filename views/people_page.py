@@ -1,4 +1,5 @@
 """People (team leads): person x skill matrix, credentials, learning history, learning path, expiring certificates."""
+
 import streamlit as st
 
 from app import charts, context, data, ui
@@ -11,8 +12,7 @@ if not ctx.viewer.sees_names:
     st.stop()
 
 units = data.q("org_units", root=ctx.viewer.root)
-teams = [t for d, t in zip(units["department"].to_list(), units["team"].to_list())
-         if ctx.unit in (None, d, t)]
+teams = [t for d, t in zip(units["department"].to_list(), units["team"].to_list()) if ctx.unit in (None, d, t)]
 if not teams:
     st.info("No teams in this selection.")
     st.stop()
@@ -30,15 +30,18 @@ else:
 
     st.subheader("One person")
     names = matrix.select("employee_id", "full_name").unique(maintain_order=True)
-    pick = st.selectbox("Person", names["employee_id"].to_list(), key="person",
-                        format_func=dict(zip(names["employee_id"].to_list(), names["full_name"].to_list())).get)
+    pick = st.selectbox(
+        "Person",
+        names["employee_id"].to_list(),
+        key="person",
+        format_func=dict(zip(names["employee_id"].to_list(), names["full_name"].to_list())).get,
+    )
     credentials, history, path = st.tabs(["Credentials and evidence", "Learning history", "Learning path"])
     with credentials:
         creds = data.q("person_credentials", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root)
         ui.table(creds, f"credentials_{pick}")
     with history:
-        ui.table(data.q("learning_history", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root),
-                 f"history_{pick}")
+        ui.table(data.q("learning_history", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root), f"history_{pick}")
     with path:
         steps = data.q("person_learning_path", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root)
         st.caption(ui.DEFINITIONS["learning_path"])

@@ -1,4 +1,5 @@
 """Training planner (L&D): which training, for whom, closes the most strategic gaps for the budget."""
+
 from datetime import timedelta
 
 import streamlit as st
@@ -12,8 +13,10 @@ cur = ctx.currency
 st.title("Training planner")
 st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.scope_label)} · amounts in {cur}")
 if not ctx.viewer.sees_names:
-    st.info("The planner assigns courses to people by name, which executives do not see. Strategic goals shows "
-            "where each goal is heading.")
+    st.info(
+        "The planner assigns courses to people by name, which executives do not see. Strategic goals shows "
+        "where each goal is heading."
+    )
     st.stop()
 
 goals = data.q("open_goals", as_of=ctx.as_of)
@@ -23,36 +26,60 @@ goal_names = dict(zip(goals["goal_id"].to_list(), goals["name"].to_list()))
 
 with st.form("planner_inputs"):
     c1, c2, c3 = st.columns(3)
-    budget = c1.number_input(f"Budget ({cur})", min_value=0.0, step=1000.0, key="plan_budget",
-                             value=float(round(defaults["remaining_budget"] if defaults["remaining_budget"] is not None
-                                               else 10_000)),
-                             help="Starts at what is left of the unit's (else the company's) budget for this period.")
-    hours_cap = c2.number_input("Learning hours per person, at most", min_value=1.0, value=40.0, step=4.0,
-                                key="plan_hours")
-    window_end = c3.date_input("Window ends", value=defaults["window_end"], min_value=ctx.as_of + timedelta(days=1),
-                               key="plan_window", format="YYYY-MM-DD",
-                               help="Starts at the nearest goal deadline. People who leave before it are not "
-                                    "planned for; credentials that lapse before it do not count.")
-    chosen_goals = st.multiselect("Strategic goals to serve first", goals["goal_id"].to_list(),
-                                  default=goals["goal_id"].to_list(), key="plan_goals",
-                                  format_func=lambda g: f"{g} · {goal_names.get(g) or ''}")
+    budget = c1.number_input(
+        f"Budget ({cur})",
+        min_value=0.0,
+        step=1000.0,
+        key="plan_budget",
+        value=float(round(defaults["remaining_budget"] if defaults["remaining_budget"] is not None else 10_000)),
+        help="Starts at what is left of the unit's (else the company's) budget for this period.",
+    )
+    hours_cap = c2.number_input(
+        "Learning hours per person, at most", min_value=1.0, value=40.0, step=4.0, key="plan_hours"
+    )
+    window_end = c3.date_input(
+        "Window ends",
+        value=defaults["window_end"],
+        min_value=ctx.as_of + timedelta(days=1),
+        key="plan_window",
+        format="YYYY-MM-DD",
+        help="Starts at the nearest goal deadline. People who leave before it are not "
+        "planned for; credentials that lapse before it do not count.",
+    )
+    chosen_goals = st.multiselect(
+        "Strategic goals to serve first",
+        goals["goal_id"].to_list(),
+        default=goals["goal_id"].to_list(),
+        key="plan_goals",
+        format_func=lambda g: f"{g} · {goal_names.get(g) or ''}",
+    )
     r1, r2 = st.columns([1, 3])
     serve_requirements = r1.toggle("Then role requirements", value=True, key="plan_requirements")
     only_skills = r2.multiselect("Only these required skills (empty: all)", skills, key="plan_skills")
     pressed = st.form_submit_button("Plan", type="primary", icon=":material/calculate:", key="plan_submit")
 
 requirement_skills = (tuple(only_skills) or None) if serve_requirements else ()
-request = dict(as_of=ctx.as_of, budget=float(budget), root=ctx.scope["root"], unit=ctx.scope["unit"],
-               goal_ids=tuple(chosen_goals), requirement_skills=requirement_skills, hours_cap=float(hours_cap),
-               window_end=window_end)
+request = dict(
+    as_of=ctx.as_of,
+    budget=float(budget),
+    root=ctx.scope["root"],
+    unit=ctx.scope["unit"],
+    goal_ids=tuple(chosen_goals),
+    requirement_skills=requirement_skills,
+    hours_cap=float(hours_cap),
+    window_end=window_end,
+)
 headcount = int(ctx.units()["headcount"].sum() or 0)
 if pressed:
     st.session_state["plan_asked"] = request
 if headcount > ui.AUTO_PLAN_PEOPLE and st.session_state.get("plan_asked") != request:
     # A plan for this many people takes a while: solve it when asked, not on every visit.
-    st.info(f"{headcount:,} people in this selection: set the budget, the window and the goals, then press "
-            "**Plan** (a plan this size takes up to a minute). Choose a department or team under Org unit for a "
-            "plan in seconds.", icon=":material/calculate:")
+    st.info(
+        f"{headcount:,} people in this selection: set the budget, the window and the goals, then press "
+        "**Plan** (a plan this size takes up to a minute). Choose a department or team under Org unit for a "
+        "plan in seconds.",
+        icon=":material/calculate:",
+    )
     st.stop()
 try:
     with st.spinner("Solving the plan…"):
@@ -65,17 +92,41 @@ solve = outcome.solve
 (st.success if solve["optimal"] else st.warning)(solve["message"])
 s = outcome.summary
 m1, m2, m3, m4, m5 = st.columns(5)
-m1.metric("Budget used", ui.money(s["cost"], cur), f"{ui.pct(s['budget_used'])} of {ui.money(s['budget'], cur)}",
-          delta_color="off", border=True)
-m2.metric("Assignments", f"{s['assignments']:,}", f"{s['people']:,} people", delta_color="off", border=True,
-          help=f"Course assignments in the plan, {s['hours']:,.0f} learning hours in all.")
-m3.metric("Goal progress", f"{s['goal_progress']:,}", help="People brought to a goal's level, counted up to each "
-          "goal's target.", border=True)
-m4.metric("Readiness after", ui.pct(s["readiness_after"], 1),
-          ui.delta_points(s["readiness_after"], s["readiness_now"]), help=ui.DEFINITIONS["readiness"], border=True)
-m5.metric("Coverage after", ui.pct(s["coverage_after"], 1),
-          ui.delta_points(s["coverage_after"], s["coverage_now"]),
-          help="Share of (employee, required skill) pairs at the required level.", border=True)
+m1.metric(
+    "Budget used",
+    ui.money(s["cost"], cur),
+    f"{ui.pct(s['budget_used'])} of {ui.money(s['budget'], cur)}",
+    delta_color="off",
+    border=True,
+)
+m2.metric(
+    "Assignments",
+    f"{s['assignments']:,}",
+    f"{s['people']:,} people",
+    delta_color="off",
+    border=True,
+    help=f"Course assignments in the plan, {s['hours']:,.0f} learning hours in all.",
+)
+m3.metric(
+    "Goal progress",
+    f"{s['goal_progress']:,}",
+    help="People brought to a goal's level, counted up to each goal's target.",
+    border=True,
+)
+m4.metric(
+    "Readiness after",
+    ui.pct(s["readiness_after"], 1),
+    ui.delta_points(s["readiness_after"], s["readiness_now"]),
+    help=ui.DEFINITIONS["readiness"],
+    border=True,
+)
+m5.metric(
+    "Coverage after",
+    ui.pct(s["coverage_after"], 1),
+    ui.delta_points(s["coverage_after"], s["coverage_now"]),
+    help="Share of (employee, required skill) pairs at the required level.",
+    border=True,
+)
 st.caption(ui.DEFINITIONS["planner"])
 
 left, right = st.columns(2)
@@ -94,8 +145,14 @@ st.subheader("The plan")
 if outcome.plan.is_empty():
     st.info("Nothing to assign: no affordable course closes a selected gap within the caps.")
 else:
-    ui.table(outcome.plan, f"training_plan_{ctx.as_of}", height=420, key="dl_plan", download_frame=outcome.export(),
-             download_label="Download for LMS bulk assignment (CSV)")
+    ui.table(
+        outcome.plan,
+        f"training_plan_{ctx.as_of}",
+        height=420,
+        key="dl_plan",
+        download_frame=outcome.export(),
+        download_label="Download for LMS bulk assignment (CSV)",
+    )
 
 st.subheader("Gaps the catalog cannot close")
 if outcome.catalog_gaps.is_empty():
@@ -105,8 +162,10 @@ else:
 
 with st.expander("Goals now and after the plan, and how the plan was solved"):
     ui.table(outcome.goals, "plan_goals", key="dl_plan_goals")
-    st.caption(f"{solve['candidates']:,} candidate (person, course) pairs for {solve['people']:,} people"
-               + (f", {solve['bundles']:,} course combinations" if solve.get("bundles") else "")
-               + f"; built in {solve['build_seconds']:.2f} s, solved in {solve['seconds']:.2f} s "
-               f"({solve['method']}). Greedy baseline: goal progress {solve['greedy_goal_progress']}, "
-               f"requirement weight {solve['greedy_requirement_weight']:,.1f}, cost {ui.money(solve['greedy_cost'], cur)}.")
+    st.caption(
+        f"{solve['candidates']:,} candidate (person, course) pairs for {solve['people']:,} people"
+        + (f", {solve['bundles']:,} course combinations" if solve.get("bundles") else "")
+        + f"; built in {solve['build_seconds']:.2f} s, solved in {solve['seconds']:.2f} s "
+        f"({solve['method']}). Greedy baseline: goal progress {solve['greedy_goal_progress']}, "
+        f"requirement weight {solve['greedy_requirement_weight']:,.1f}, cost {ui.money(solve['greedy_cost'], cur)}."
+    )

@@ -1,4 +1,5 @@
 """Training spend (L&D, executives): budget vs actual, monthly spend, vendors, cost per completion, licences."""
+
 import streamlit as st
 
 from app import charts, context, data, ui
@@ -13,23 +14,33 @@ projection = data.q("spend_projection", as_of=ctx.as_of, unit=ctx.unit).row(0, n
 budgets = data.q("budgets", as_of=ctx.as_of, unit=ctx.unit)
 c1, c2, c3 = st.columns(3)
 c1.metric("Spent this year", ui.money(projection["ytd"], cur), border=True)
-c2.metric("Projected at year end", ui.money(projection["year_end"], cur), help=ui.DEFINITIONS["projection"],
-          border=True)
+c2.metric(
+    "Projected at year end", ui.money(projection["year_end"], cur), help=ui.DEFINITIONS["projection"], border=True
+)
 own = [b for b in budgets.iter_rows(named=True) if b["unit"] == (ctx.unit or "company")]
-c3.metric("Budget utilisation", ui.pct(own[0]["utilisation"]) if own else "–",
-          help=ui.DEFINITIONS["budget_utilisation"], border=True)
+c3.metric(
+    "Budget utilisation",
+    ui.pct(own[0]["utilisation"]) if own else "–",
+    help=ui.DEFINITIONS["budget_utilisation"],
+    border=True,
+)
 unconverted = data.q("unconverted_spend")["lines"][0]
 if unconverted:
-    st.warning(f"{unconverted} spend line(s) have no FX rate for their currency and are left out of the totals; "
-               "load the missing rates in fx.csv.")
+    st.warning(
+        f"{unconverted} spend line(s) have no FX rate for their currency and are left out of the totals; "
+        "load the missing rates in fx.csv."
+    )
 
 if budgets.is_empty():
     st.info("No budget covers this date for this unit (budgets.csv).")
 else:
     st.plotly_chart(charts.budget_vs_actual(budgets, cur), key="budget_vs_actual")
     st.caption(ui.DEFINITIONS["budget_utilisation"])
-    ui.table(budgets, "budget_vs_actual", column_config={
-        "utilisation": st.column_config.NumberColumn("Utilisation", format="percent")})
+    ui.table(
+        budgets,
+        "budget_vs_actual",
+        column_config={"utilisation": st.column_config.NumberColumn("Utilisation", format="percent")},
+    )
 
 monthly = data.q("monthly_spend", as_of=ctx.as_of, unit=ctx.unit)
 st.plotly_chart(charts.monthly_spend(monthly, projection, cur), key="monthly_spend")
@@ -39,18 +50,34 @@ left, right = st.columns(2)
 with left:
     breakdown = data.q("spend_breakdown", as_of=ctx.as_of, unit=ctx.unit)
     if breakdown.height:
-        st.plotly_chart(charts.stacked_bars(breakdown, "vendor", "category", "spend",
-                                            "Spend this year by vendor and category", "Vendor", f"Spend ({cur})"),
-                        key="spend_breakdown")
+        st.plotly_chart(
+            charts.stacked_bars(
+                breakdown,
+                "vendor",
+                "category",
+                "spend",
+                "Spend this year by vendor and category",
+                "Vendor",
+                f"Spend ({cur})",
+            ),
+            key="spend_breakdown",
+        )
     ui.table(breakdown, "spend_by_vendor_category")
 with right:
     cpc = data.q("cost_per_completion", as_of=ctx.as_of)
     shown = cpc.filter(cpc["cost_per_completion"].is_not_null())
-    st.plotly_chart(charts.simple_bars(shown["vendor"].to_list(), shown["cost_per_completion"].to_list(),
-                                       "Cost per completion this year by vendor", "Vendor", f"{cur} per completion",
-                                       text=[ui.money(v, cur) for v in shown["cost_per_completion"].to_list()],
-                                       horizontal=True),
-                    key="cost_per_completion")
+    st.plotly_chart(
+        charts.simple_bars(
+            shown["vendor"].to_list(),
+            shown["cost_per_completion"].to_list(),
+            "Cost per completion this year by vendor",
+            "Vendor",
+            f"{cur} per completion",
+            text=[ui.money(v, cur) for v in shown["cost_per_completion"].to_list()],
+            horizontal=True,
+        ),
+        key="cost_per_completion",
+    )
     st.caption(ui.DEFINITIONS["cost_per_completion"])
     ui.table(cpc, "cost_per_completion")
 
@@ -61,5 +88,8 @@ if lic.is_empty():
 else:
     st.plotly_chart(charts.licence_bars(lic), key="licences")
     st.caption(ui.DEFINITIONS["licence_utilisation"])
-    ui.table(lic, "licence_utilisation", column_config={
-        "utilisation": st.column_config.NumberColumn("Utilisation", format="percent")})
+    ui.table(
+        lic,
+        "licence_utilisation",
+        column_config={"utilisation": st.column_config.NumberColumn("Utilisation", format="percent")},
+    )
