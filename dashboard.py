@@ -16,7 +16,7 @@ import streamlit as st
 
 st.set_page_config(page_title="Upskilling dashboard", page_icon=":material/school:", layout="wide")
 
-from app import auth, context, data  # noqa: E402
+from app import auth, context, data
 
 PAGES = {
     "Insights": [

@@ -175,7 +175,7 @@ def goal_gaps(goals: pl.DataFrame) -> go.Figure:
     labels = [
         f"{i} · {s} L{lv}+ · {sc}"
         for i, s, lv, sc in zip(
-            g["goal_id"].to_list(), g["skill"].to_list(), g["min_level"].to_list(), g["scope"].to_list()
+            g["goal_id"].to_list(), g["skill"].to_list(), g["min_level"].to_list(), g["scope"].to_list(), strict=False
         )
     ]
     points = g["points"].to_list()
@@ -465,7 +465,9 @@ def plan_goals(goals: pl.DataFrame) -> go.Figure:
     """Each goal's share today and once the training plan is done, against its target."""
     labels = [
         f"{i} · {s} L{lv}+"
-        for i, s, lv in zip(goals["goal_id"].to_list(), goals["skill"].to_list(), goals["min_level"].to_list())
+        for i, s, lv in zip(
+            goals["goal_id"].to_list(), goals["skill"].to_list(), goals["min_level"].to_list(), strict=False
+        )
     ]
     now = [None if v is None else v * 100 for v in goals["share_now"].to_list()]
     after = [None if v is None else v * 100 for v in goals["share_after"].to_list()]

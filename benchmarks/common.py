@@ -84,11 +84,10 @@ def _children() -> dict[int, list[int]]:
 
 def proc_status_kb(field: str, pid: int | str = "self") -> int:
     """A size in kB from /proc/<pid>/status (VmRSS, VmHWM, ...); 0 where there is none to read."""
-    with contextlib.suppress(OSError):
-        with open(f"/proc/{pid}/status") as fh:
-            for line in fh:
-                if line.startswith(field + ":"):
-                    return int(line.split()[1])
+    with contextlib.suppress(OSError), open(f"/proc/{pid}/status") as fh:
+        for line in fh:
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
     return 0
 
 
@@ -165,9 +164,8 @@ def machine() -> dict:
     except AttributeError:
         cpus = os.cpu_count()
     mem_gb = None
-    with contextlib.suppress(OSError):
-        with open("/proc/meminfo") as fh:
-            mem_gb = round(int(fh.readline().split()[1]) / 1024 / 1024, 1)
+    with contextlib.suppress(OSError), open("/proc/meminfo") as fh:
+        mem_gb = round(int(fh.readline().split()[1]) / 1024 / 1024, 1)
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else None
     return {
         "python": platform.python_version(),
@@ -209,6 +207,6 @@ def table(headers: list[str], rows: list[list]) -> str:
     numeric = [all(isinstance(r[i], (int, float)) or r[i] is None for r in rows) for i in range(len(headers))]
 
     def line(values):
-        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric))
+        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric, strict=False))
 
     return "\n".join([line(headers), line(["-" * w for w in widths])] + [line(r) for r in cells])

@@ -55,7 +55,7 @@ def run(db: Path, repeats: int) -> dict:
     section: dict = {"as_of": as_of.isoformat(), "repeats": repeats, "macros": {}}
     for name, (sql, params) in queries(as_of).items():
         log(f"metric {name}")
-        runs = _time(lambda: con.sql(sql, params=params).pl(), repeats)
+        runs = _time(lambda sql=sql, params=params: con.sql(sql, params=params).pl(), repeats)
         rows = con.sql(f"select count(*) from ({sql})", params=params).fetchall()[0][0]
         section["macros"][name] = {"first": runs[0], "median": median(runs), "rows": rows}
     log("readiness trend, 36 months")

@@ -93,7 +93,7 @@ def _topup_files(folder: Path, statements: int, employees: int, seed: int) -> li
                 if out:
                     out.close()
                 parts.append(folder / f"topup-{len(parts):03d}.jsonl")
-                out = open(parts[-1], "wb")
+                out = open(parts[-1], "wb")  # noqa: SIM115 (one file per chunk, closed above)
             out.write(line)
         if out:
             out.close()

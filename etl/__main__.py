@@ -38,7 +38,7 @@ def _print_summaries(summaries) -> int:
 def cmd_load(args) -> int:
     con = warehouse.connect(args.db)
     big = any(Path(p).is_file() and Path(p).stat().st_size > 5 << 20 for p in args.paths)
-    progress = main_progress() if big and sys.stderr.isatty() or big and args.progress else None
+    progress = main_progress() if (big and sys.stderr.isatty()) or (big and args.progress) else None
     summaries = load_paths(con, args.paths, kind=args.kind, profile=args.profile, tz=args.tz, progress=progress)
     con.close()
     if recorded(summaries):  # failed and unchanged attempts show in the history too

@@ -345,7 +345,7 @@ def load_file(
             (batch_id, *r) for r in extra_rejected
         ]
         if rejected:
-            rejected_frame = pl.DataFrame(
+            rejected_frame = pl.DataFrame(  # noqa: F841 (read by DuckDB by name)
                 rejected,
                 schema={"batch_id": pl.Int64, "row_number": pl.Int64, "reason": pl.Utf8, "raw": pl.Utf8},
                 orient="row",
@@ -485,7 +485,7 @@ def _write_company(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]:
         refresh_evidence(con)  # what a course teaches changed: every holder's evidence may change
         return loaded, duplicate, rejected
     if kind == "assessments":
-        result = _upsert(con, "assessments", frame, [c for c in frame.columns], {"batch_id": batch_id})
+        result = _upsert(con, "assessments", frame, list(frame.columns), {"batch_id": batch_id})
         refresh_evidence(con, frame["employee_id"].unique().to_list())
         return (*result, rejected)
     table = company.SPECS[kind].table
@@ -632,7 +632,7 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
         pl.col("learner_value").str.strip_chars().str.to_lowercase().alias("learner_key"),
         pl.col("course_key").str.strip_chars().str.to_lowercase().alias("course_key_norm"),
     )
-    incoming_records = frame.drop("raw")  # noqa: F841  (read by DuckDB)
+    incoming_records = frame.drop("raw")
     con.execute("create or replace temp table _incoming as select * from incoming_records")
     del incoming_records
     mark("stage")
@@ -649,7 +649,7 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
         "from _staged where employee_id is null or course_id is null order by row_number"
     ).fetchall()
     raws = parsed.raw_of([r[0] for r in unresolved])
-    rejected = [(r[1], r[2], raw) for r, raw in zip(unresolved, raws)]
+    rejected = [(r[1], r[2], raw) for r, raw in zip(unresolved, raws, strict=False)]
     # the file's rows now live in DuckDB: let go of them before DuckDB's own steps need memory
     del frame
     parsed.records, parsed.raw_source = parsed.records.clear(), None

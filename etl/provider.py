@@ -24,7 +24,7 @@ import sys
 import tomllib
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from functools import lru_cache, partial
 from pathlib import Path
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -63,7 +63,7 @@ _DELIMITER_WORDS = {"comma": ",", "semicolon": ";", "tab": "\t", "pipe": "|"}
 _GUESSED_DELIMITERS = (",", ";", "\t", "|")
 
 #: A date that every usable pattern can print and read back (checks patterns when a profile loads).
-_PATTERN_PROBE = datetime(2024, 3, 5, 14, 7, 9, tzinfo=timezone.utc)
+_PATTERN_PROBE = datetime(2024, 3, 5, 14, 7, 9, tzinfo=UTC)
 
 #: Names of helper columns; the double underscores keep them apart from any vendor column.
 _ROW = "__row_number__"
@@ -292,7 +292,7 @@ def _read_table(data: bytes, delimiter: str, filename: str) -> tuple[list[str], 
     except pl.exceptions.PolarsError as exc:
         raise UnreadableFile(f"{filename} is not a well-formed CSV file ({str(exc).splitlines()[0]}).") from None
     header = _clean_header(frame.columns)
-    frame = frame.rename(dict(zip(frame.columns, header)))
+    frame = frame.rename(dict(zip(frame.columns, header, strict=False)))
     if frame.width == 0:
         raise UnreadableFile(f"{filename} has no header row.")
     not_blank = ~pl.all_horizontal([pl.col(c).fill_null("").str.strip_chars() == "" for c in header])
@@ -331,7 +331,7 @@ def _read_ragged(data: bytes, delimiter: str, filename: str) -> tuple[list[str],
         kept.append([c if c != "" else None for c in row] + [None] * (width - len(row)))
         numbers.append(number)
     columns = {h: [r[i] for r in kept] for i, h in enumerate(header)}
-    frame = pl.DataFrame(columns, schema={h: pl.String for h in header})
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(header, pl.String))
     frame = frame.with_columns(pl.Series(_ROW, numbers, dtype=pl.Int64)).select([_ROW, *header])
     return header, frame, early
 
@@ -858,7 +858,7 @@ class _ProfileReader:
                 and pl.Series([sample]).str.strptime(pl.Datetime("us"), _polars_pattern(fmt), strict=False).null_count()
                 == 0
             )
-        except Exception:  # noqa: BLE001 - any failure means the same thing: not a usable pattern
+        except Exception:
             ok = False
         if not ok:
             raise self.fail(
@@ -883,7 +883,7 @@ class _ProfileReader:
             pieces.append(("text", template[pos : m.start()]))
             parts = [p.strip() for p in m.group(1).split("|")]
             if not parts[0]:
-                raise self.fail(f"source_record_id has an empty {{}}; put a column name inside the braces")
+                raise self.fail("source_record_id has an empty {}; put a column name inside the braces")
             for f in parts[1:]:
                 if f not in _TEMPLATE_FILTERS:
                     raise self.fail(f"source_record_id uses '|{f}', but only |lower and |upper are known")

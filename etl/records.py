@@ -14,7 +14,7 @@ import io
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -75,7 +75,7 @@ class Parsed:
         raws = self.records["raw"].gather(indices).to_list() if indices else []
         missing = [k for k, r in enumerate(raws) if r is None]
         if self.raw_source is not None and missing:
-            for k, text in zip(missing, self.raw_source([indices[k] for k in missing])):
+            for k, text in zip(missing, self.raw_source([indices[k] for k in missing]), strict=False):
                 raws[k] = text
         return raws
 
@@ -166,12 +166,12 @@ def parse_iso_datetime(value: str) -> datetime:
         raise ValueError("missing timestamp")
     if isinstance(value, (int, float)):
         # Open Badges 1.x used Unix seconds
-        return datetime.fromtimestamp(float(value), tz=timezone.utc)
+        return datetime.fromtimestamp(float(value), tz=UTC)
     s = str(value).strip()
     if not s:
         raise ValueError("empty timestamp")
     if s.isdigit():
-        return datetime.fromtimestamp(int(s), tz=timezone.utc)
+        return datetime.fromtimestamp(int(s), tz=UTC)
     if s.endswith(("Z", "z")):
         s = s[:-1] + "+00:00"
     try:
@@ -179,5 +179,5 @@ def parse_iso_datetime(value: str) -> datetime:
     except ValueError:
         raise ValueError(f"'{value}' is not an ISO 8601 timestamp") from None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)

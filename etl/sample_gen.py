@@ -34,7 +34,7 @@ import shutil
 import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 COMPANY = "Alderbrook Analytics"
@@ -990,25 +990,25 @@ def _history_start(today: date) -> date:
     return _add_months(back.replace(day=1), 1)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _nth_sunday(year: int, month: int, n: int) -> date:
     first = date(year, month, 1)
     return first + timedelta(days=(6 - first.weekday()) % 7 + 7 * (n - 1))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _last_sunday(year: int, month: int) -> date:
     last = _add_months(date(year, month, 1), 1) - timedelta(days=1)
     return last - timedelta(days=(last.weekday() - 6) % 7)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _us_dst(year: int) -> tuple[int, int]:
     """US daylight time in UTC seconds: 2nd Sunday of March 10:00 UTC .. 1st Sunday of November 09:00 UTC."""
     return _secs(_nth_sunday(year, 3, 2)) + 10 * 3600, _secs(_nth_sunday(year, 11, 1)) + 9 * 3600
 
 
-@lru_cache(maxsize=None)
+@cache
 def _eu_dst(year: int) -> tuple[int, int]:
     """EU summer time: last Sunday of March 01:00 UTC .. last Sunday of October 01:00 UTC."""
     return _secs(_last_sunday(year, 3)) + 3600, _secs(_last_sunday(year, 10)) + 3600
@@ -1029,7 +1029,7 @@ def _dublin(ts: int) -> datetime:
 def _iso_ms(ts: float) -> str:
     """xAPI/SCORM Cloud style UTC timestamp with milliseconds."""
     whole = int(ts)
-    ms = int(round((ts - whole) * 1000)) % 1000
+    ms = round((ts - whole) * 1000) % 1000
     return _dt(whole).strftime("%Y-%m-%dT%H:%M:%S") + f".{ms:03d}Z"
 
 
@@ -1481,7 +1481,7 @@ def build_org(seed: int, scale: float, today: date) -> tuple[list[Team], list[Em
             )
     spread = [0.05 + 0.82 * i / max(1, len(teams) - 1) for i in range(len(teams))]
     rng.shuffle(spread)
-    for t, p in zip(teams, spread):
+    for t, p in zip(teams, spread, strict=False):
         t.propensity = p
 
     total = max(len(teams) * 4 + 7, round(BASE_EMPLOYEES * scale))
@@ -1863,7 +1863,7 @@ class _Simulator:
 
     def plant_leaver(self, last: int) -> None:
         """A leaver whose LinkedIn Learning seat was not revoked keeps learning after leaving."""
-        c, rng = self.c, self.rng
+        c = self.c
         leavers = [
             e
             for e in c.employees
@@ -2089,7 +2089,7 @@ def _build_money(c: Company) -> None:
     # Licences: one row per vendor and contract year; the year after today is the renewal.
     periods = [(_add_months(c.start, 12 * k), _add_months(c.start, 12 * (k + 1)) - timedelta(days=1)) for k in range(4)]
     users: dict[tuple[str, int], set[int]] = {}
-    for emp, ci, start, end, status, _ in c.events:
+    for emp, ci, _start, end, _status, _ in c.events:
         ch = cat[ci].channel
         if ch in LICENSED:
             for k, (ps, pe) in enumerate(periods):
@@ -2201,7 +2201,7 @@ def _build_money(c: Company) -> None:
     first_use: dict[int, int] = {}
     vendor_of = {ci: TRAINING_VENDORS[rng.randrange(len(TRAINING_VENDORS))] for ci in range(len(cat))}
     content_vendor = {ci: CONTENT_VENDORS[rng.randrange(len(CONTENT_VENDORS))] for ci in range(len(cat))}
-    for emp, ci, start, end, status, _ in c.events:
+    for emp, ci, start, end, _status, _ in c.events:
         course = cat[ci]
         e = emps[emp]
         if course.channel == "scorm":
@@ -2520,7 +2520,7 @@ def _write_moodle(c: Company, out: Path, counts: dict[str, int]) -> None:
         return _secs(c.today - timedelta(days=days_back)) + rng.randrange(8 * 3600, 17 * 3600) // 60 * 60
 
     def state(ev: list, at: int) -> str:
-        _, _, start, end, status, _ = ev
+        _, _, _start, end, status, _ = ev
         if end > at:
             return "open"
         return {"completed": "done", "passed": "done", "failed": "failed"}.get(status, "open")
@@ -3321,7 +3321,7 @@ def _readme(c: Company, counts: dict[str, int]) -> str:
         f"- {len(DEPARTMENTS)} departments with {len(c.teams)} teams; each team has a Team Lead who manages it, "
         f"team leads report to a Department Head; the CEO and the department heads form the "
         f"'{EXEC_TEAM}' (department '{EXEC_DEPARTMENT}').",
-        f"- Teams sit in Boston and Austin (spend in USD), Dublin and Berlin (EUR) and London (GBP); "
+        "- Teams sit in Boston and Austin (spend in USD), Dublin and Berlin (EUR) and London (GBP); "
         "budgets are in USD, `company/fx.csv` has monthly USD rates for EUR and GBP.",
         f"- {len(SKILLS)} skills in {len(CATEGORIES)} categories, {len(ROLE_REQUIREMENTS)} roles with requirements, "
         f"{len(c.catalog)} courses (Moodle, LinkedIn Learning, Udemy Business, Coursera via the LRS, cmi5 courses "
@@ -3558,12 +3558,7 @@ def write_xapi_jsonl(path: Path, n_rows: int, seed: int = 1, employees: int = 50
         f',"timestamp":"{stamps[k]}","stored":"{stamps[min(len(stamps) - 1, k + 1)]}","version":"1.0.3"}}\n'
         for k in range(len(stamps))
     ]
-    head = "%08x-%04x-4%03x-%04x-" % (
-        rng.getrandbits(32),
-        rng.getrandbits(16),
-        rng.getrandbits(12),
-        0x8000 | rng.getrandbits(14),
-    )
+    head = f"{rng.getrandbits(32):08x}-{rng.getrandbits(16):04x}-4{rng.getrandbits(12):03x}-{0x8000 | rng.getrandbits(14):04x}-"
     n_e, n_c, n_t, n_v = len(actors), len(objects), len(tails), len(verb_part)
     rnd = rng.random
     path = Path(path)

@@ -215,7 +215,7 @@ def _flat_registration(item: dict) -> dict[str, str | None]:
 
 
 def _text_frame(rows: list[dict]) -> pl.DataFrame:
-    schema = {"row_number": pl.Int64, "raw": pl.Utf8, **{f: pl.Utf8 for f in FIELDS}}
+    schema = {"row_number": pl.Int64, "raw": pl.Utf8, **dict.fromkeys(FIELDS, pl.Utf8)}
     return pl.DataFrame({k: [r.get(k) for r in rows] for k in schema}, schema=schema)
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import os
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -33,7 +33,7 @@ def db_path(explicit: str | os.PathLike | None = None) -> Path:
 
 def now_utc() -> datetime:
     """Naive UTC timestamp: every timestamp in the warehouse is UTC without a zone."""
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def _migrations() -> list[tuple[int, Path]]:
@@ -119,7 +119,7 @@ def refresh_evidence(
         return
     if not employees:
         return
-    touched = [e for e in set(employees) if e is not None]  # noqa: F841  (read by DuckDB)
+    touched = [e for e in set(employees) if e is not None]
     import polars as pl
 
     touched_employees = pl.DataFrame({"employee_id": touched}, schema={"employee_id": pl.Utf8})  # noqa: F841

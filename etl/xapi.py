@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
 import math
 import os
@@ -28,7 +29,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -76,9 +77,8 @@ _VERB_WORD_STATUS = {
     "failed": "failed",
     "satisfied": "completed",
     "waived": "completed",
-    **{
-        word: "in_progress"
-        for word in (
+    **dict.fromkeys(
+        (
             "attempted",
             "launched",
             "initialized",
@@ -90,8 +90,9 @@ _VERB_WORD_STATUS = {
             "answered",
             "scored",
             "abandoned",
-        )
-    },
+        ),
+        "in_progress",
+    ),
 }
 
 #: Full verb IRI -> status, for both namespaces (``voided`` is reserved and handled apart).
@@ -468,7 +469,7 @@ def _part_bounds(path: Path, parts: int) -> list[tuple[int, int, int]]:
             cuts.append(rest)
         cuts.append(size)
         bounds, line_no = [], 1
-        for start, end in zip(cuts, cuts[1:]):
+        for start, end in itertools.pairwise(cuts):
             if end > start:
                 bounds.append((start, end, line_no))
             fh.seek(start)
@@ -553,9 +554,9 @@ def _from_lines_parallel(name: str, path: Path) -> Parsed | None:
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
             )
-            for (start, end, line_no), out in zip(bounds, outputs)
+            for (start, end, line_no), out in zip(bounds, outputs, strict=False)
         ]
-        if any([p.wait() != 0 for p in procs]):  # every worker is waited for before the folder goes
+        if any(p.wait() != 0 for p in procs):  # every worker is waited for before the folder goes
             return None  # a worker could not run here (e.g. no memory): read the file in one go instead
         results = [_part_result(out) for out in outputs]
     return _merge_parts(name, path, results)
@@ -939,7 +940,7 @@ def _timestamp(value: Any, field_name: str) -> datetime:
     if type(value) is str and _COMMON_TIMESTAMP.fullmatch(value):  # what LRSs write: parsed as it is
         with contextlib.suppress(ValueError):  # e.g. a 31st of April: the general path below words why
             dt = datetime.fromisoformat(value)
-            return dt if dt.utcoffset() == _NO_OFFSET else dt.astimezone(timezone.utc)
+            return dt if dt.utcoffset() == _NO_OFFSET else dt.astimezone(UTC)
     if not isinstance(value, str) or not _TIMESTAMP.match(value.strip()):
         raise InvalidStatement(f"{field_name} {_show(value)} is not an ISO 8601 date and time.")
     text = _FRACTION.sub(lambda m: "." + m.group(1)[:6], value.strip().upper())  # ns -> us
@@ -948,8 +949,8 @@ def _timestamp(value: Any, field_name: str) -> datetime:
     except ValueError:
         raise InvalidStatement(f"{field_name} {_show(value)} is not an ISO 8601 date and time.") from None
     if dt.tzinfo is None:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt.astimezone(timezone.utc)
+        dt = dt.replace(tzinfo=UTC)
+    return dt.astimezone(UTC)
 
 
 def _number(value: Any, field_name: str) -> float:

@@ -28,7 +28,7 @@ class InputError(Exception):
 class _Parser(argparse.ArgumentParser):
     """argparse that reports a usage error in one sentence instead of a usage block."""
 
-    def error(self, message: str):  # noqa: D401 - argparse's hook
+    def error(self, message: str):
         raise InputError(f"{message[0].upper()}{message[1:]} (see python -m planner --help).")
 
 

@@ -37,10 +37,10 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
-from typing import Iterable
 
 import duckdb
 import polars as pl
@@ -177,7 +177,7 @@ def evaluate(instance: Instance, chosen: Iterable[int]) -> Evaluation:
         ranked = sorted(per_person.items(), key=lambda kv: (-kv[1], kv[0]))
         seat_holders[v] = {e for e, _ in ranked[: instance.idle_seats.get(v, 0)]}
     costs = {}
-    for i, c in zip(picked, cands):
+    for i, c in zip(picked, cands, strict=False):
         v = instance.seat_vendor(c)
         costs[i] = 0.0 if v is not None and c.employee_id in seat_holders.get(v, set()) else c.cost
 
@@ -513,9 +513,9 @@ def offers_from_frame(frame: pl.DataFrame) -> list[Offer]:
     """Offer objects from load_offers rows (skills whose credential lapses inside the window dropped)."""
     usable = frame.filter(pl.col("lasts_window"))
     out = []
-    for key, part in usable.group_by("course_id", maintain_order=True):
+    for _key, part in usable.group_by("course_id", maintain_order=True):
         first = part.row(0, named=True)
-        skills = tuple(zip(part["skill"].to_list(), [int(v) for v in part["level"].to_list()]))
+        skills = tuple(zip(part["skill"].to_list(), [int(v) for v in part["level"].to_list()], strict=False))
         cost = None if first["cost"] is None else round(float(first["cost"]), 2)  # money is in cents
         out.append(Offer(first["course_id"], first["vendor"], cost, float(first["hours"]), skills))
     return out

@@ -150,8 +150,8 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     for r in gaps.iter_rows(named=True):
         gaps_by_person.setdefault(r["employee_id"], []).append(r)
     courses = offers_frame.select("course_id", "title", "vendor", "cost_basis").unique("course_id")
-    basis = dict(zip(courses["course_id"].to_list(), courses["cost_basis"].to_list()))
-    titles = dict(zip(courses["course_id"].to_list(), courses["title"].to_list()))
+    basis = dict(zip(courses["course_id"].to_list(), courses["cost_basis"].to_list(), strict=False))
+    titles = dict(zip(courses["course_id"].to_list(), courses["title"].to_list(), strict=False))
 
     rows, closed_all = [], set()
     for j in solution.chosen:

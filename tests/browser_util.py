@@ -109,7 +109,7 @@ class StreamlitServer:
         self.run_log = self.log_path.with_suffix(".runs.jsonl")
         environ = dict(os.environ, UPSKILL_DB=str(self.db), PYTHONUNBUFFERED="1", UPSKILL_RUN_LOG=str(self.run_log))
         environ.update(env or {})
-        self._log = open(self.log_path, "wb")
+        self._log = open(self.log_path, "wb")  # noqa: SIM115 (the server writes it until stop())
         self.process = subprocess.Popen(
             [
                 sys.executable,

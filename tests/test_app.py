@@ -87,7 +87,10 @@ def test_coverage_page_drills_into_people(app):
     at.selectbox(key="drill_skill").set_value("Cloud").run()
     people = at.dataframe[0].value
     assert sorted(people["full_name"].to_list()) == ["Bob Baker", "Dan Diaz"]
-    assert dict(zip(people["full_name"].to_list(), people["met"].to_list())) == {"Bob Baker": False, "Dan Diaz": True}
+    assert dict(zip(people["full_name"].to_list(), people["met"].to_list(), strict=False)) == {
+        "Bob Baker": False,
+        "Dan Diaz": True,
+    }
 
 
 def test_people_page_lists_expiring_certificates(app):
@@ -127,7 +130,7 @@ def test_data_page_lists_rejected_rows_with_reasons(app):
     at.switch_page("views/data_page.py").run()
     no_errors(at)
     frames = [d.value for d in at.dataframe]
-    rejected = [f for f in frames if "reason" in f.columns and "raw" in f.columns][0]
+    rejected = next(f for f in frames if "reason" in f.columns and "raw" in f.columns)
     assert rejected["reason"].to_list() == ["no employee with e-mail ghost@tiny.test in the roster"]
 
 
@@ -143,10 +146,10 @@ def test_data_page_after_the_same_export_is_uploaded_again(app, tiny_db):
     at.switch_page("views/data_page.py").run()
     no_errors(at)
     frames = [d.value for d in at.dataframe]
-    history = [f for f in frames if "status" in f.columns and "file_name" in f.columns][0]
+    history = next(f for f in frames if "status" in f.columns and "file_name" in f.columns)
     newest = history.iloc[0]
     assert (newest["file_name"], newest["status"], newest["message"]) == ("lrs-export.json", "unchanged", again.message)
-    rejected = [f for f in frames if "reason" in f.columns and "raw" in f.columns][0]
+    rejected = next(f for f in frames if "reason" in f.columns and "raw" in f.columns)
     assert len(rejected) == 1  # the rejected row is shown once
 
 
@@ -242,7 +245,7 @@ def test_an_uploaded_moodle_report_keeps_its_name_and_is_read_in_the_chosen_time
     load_paths(con, [TINY])
     con.close()
     monkeypatch.setenv("UPSKILL_DB", str(db))
-    report = ('ID,Name,Email address,Course complete\n7,Bob Baker,Bob.Baker@tiny.test,"31/10/26, 00:30"\n').encode()
+    report = b'ID,Name,Email address,Course complete\n7,Bob Baker,Bob.Baker@tiny.test,"31/10/26, 00:30"\n'
     [s] = uploads.load_uploads([("completion-cloud-101-20261101_0900-comma_separated.csv", report)], tz="Europe/Berlin")
     assert (s.status, s.rows_read, s.rows_loaded, s.rows_rejected) == ("loaded", 1, 1, 0), s.line()
     con = warehouse.connect(db, read_only=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,7 +15,7 @@ from etl.records import UnreadableFile
 
 FIX = Path(__file__).parent / "fixtures" / "badges"
 SCORM_FIX = Path(__file__).parent / "fixtures" / "scorm"
-UTC = timezone.utc
+UTC = UTC
 
 
 def one(name: str) -> dict:

@@ -12,12 +12,20 @@ import re
 
 from playwright.sync_api import expect
 
-from tests.browser_util import SCREENSHOTS, charts, full_page_screenshot, problems, wait_for_app, wait_for_charts
-from tests.browser_util import browser, page  # noqa: F401  (fixtures)
+from tests.browser_util import (  # noqa: F401  (fixtures)
+    SCREENSHOTS,
+    browser,
+    charts,
+    full_page_screenshot,
+    page,
+    problems,
+    wait_for_app,
+    wait_for_charts,
+)
 from tests.test_browser import server, warehouse_db  # noqa: F401  (fixtures shared with the page tests)
 
 
-def open_planner(page, server) -> None:  # noqa: F811
+def open_planner(page, server) -> None:
     page.goto(server.url + "/", wait_until="domcontentloaded")
     wait_for_app(page, server=server)
     page.locator('[data-testid="stSidebarNavLink"]', has_text="Training planner").click()
@@ -38,7 +46,7 @@ def download_plan(page) -> str:
     return info.value.path().read_text(encoding="utf-8")
 
 
-def test_planner_shows_a_plan_and_exports_it(page, server):  # noqa: F811
+def test_planner_shows_a_plan_and_exports_it(page, server):
     open_planner(page, server)
     solved = page.locator('[data-testid="stAlertContainer"]', has_text=re.compile("Optimal plan|not proven optimal"))
     expect(solved).to_have_count(1)
@@ -60,7 +68,7 @@ def test_planner_shows_a_plan_and_exports_it(page, server):  # noqa: F811
     assert len({(r["employee_id"], r["course_id"]) for r in rows}) == len(rows)  # one row per assignment
 
 
-def test_a_zero_budget_plans_only_free_training(page, server):  # noqa: F811
+def test_a_zero_budget_plans_only_free_training(page, server):
     open_planner(page, server)
     budget = page.get_by_label(re.compile(r"^Budget \("))
     budget.fill("0")

@@ -91,9 +91,7 @@ def test_same_achievement_from_another_source_counts_once_and_updates_move_forwa
     assert one(con, "select status from completion_records where source_record_id = 'udemy:E4:C-PY'") == [
         ("completed",)
     ]
-    cov = dict(
-        ((t, s), c) for t, s, c in one(con, "select team, skill, coverage from skill_coverage(DATE '2025-06-30')")
-    )
+    cov = {(t, s): c for t, s, c in one(con, "select team, skill, coverage from skill_coverage(DATE '2025-06-30')")}
     assert cov[("Platform", "Python")] == 1.0  # Bob and now Dan
     # re-loading the older export does not move Dan back to in progress
     summary(con, MORE / "udemy.csv")
@@ -105,10 +103,9 @@ def test_same_achievement_from_another_source_counts_once_and_updates_move_forwa
 def test_hashed_badge_recipient_resolves_and_badge_expiry_wins(con):
     s = summary(con, MORE / "alice-badge.json")
     assert (s.kind, s.rows_loaded) == ("badge", 1)
-    lead = lambda d: one(
+    lead = lambda d: one(  # noqa: E731
         con,
-        f"select covered_headcount from skill_coverage(DATE '{d}') "  # noqa: E731
-        "where team = 'Platform' and skill = 'Leadership'",
+        f"select covered_headcount from skill_coverage(DATE '{d}') where team = 'Platform' and skill = 'Leadership'",
     )[0][0]
     assert (lead("2025-06-30"), lead("2025-08-01"), lead("2025-12-30"), lead("2025-12-31")) == (0, 1, 1, 0)
 

@@ -54,7 +54,7 @@ def test_coverage_2025_01_01(tiny):
     assert cov[("Insights", "SQL")] == (1, 1, 1.0)
 
 
-@pytest.mark.parametrize("as_of, cloud", [("2025-06-14", (2, 2, 1.0)), ("2025-06-15", (2, 1, 0.5))])
+@pytest.mark.parametrize(("as_of", "cloud"), [("2025-06-14", (2, 2, 1.0)), ("2025-06-15", (2, 1, 0.5))])
 def test_certificate_valid_until_is_exclusive(tiny, as_of, cloud):
     assert coverage(tiny, as_of)[("Platform", "Cloud")] == cloud
 
@@ -295,7 +295,7 @@ def test_skill_level_spans_cut_and_merge_overlapping_evidence():
 
 
 @pytest.mark.parametrize(
-    "as_of, learners", [("2025-02-28", 0), ("2025-03-01", 1), ("2025-05-30", 1), ("2025-05-31", 0)]
+    ("as_of", "learners"), [("2025-02-28", 0), ("2025-03-01", 1), ("2025-05-30", 1), ("2025-05-31", 0)]
 )
 def test_active_learners_window_is_90_days_including_the_date(tiny, as_of, learners):
     # E4's records: 2025-03-01 12:00 and 2025-03-02 12:00; 2025-05-30 is 89 days after 2025-03-02.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -28,7 +28,7 @@ ROSTER = FIX / "roster.csv"
 
 
 def utc(*parts: int) -> datetime:
-    return datetime(*parts, tzinfo=timezone.utc)
+    return datetime(*parts, tzinfo=UTC)
 
 
 def rows(parsed: records.Parsed, *cols: str) -> list[tuple]:
@@ -284,7 +284,7 @@ def test_header_only_legacy_file(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "path, words",
+    ("path", "words"),
     [
         (EMPTY, "is empty"),
         (NO_ID, "has no 'ID' column"),
@@ -305,7 +305,7 @@ def test_legacy_report_renamed_without_course_is_unreadable(tmp_path):
 
 
 @pytest.mark.parametrize(
-    "options, words",
+    ("options", "words"),
     [
         ({"tz": "Mars/Olympus"}, "not a time zone name"),
         ({"date_order": "ydm"}, "not one of dmy, mdy or ymd"),
@@ -380,7 +380,7 @@ def test_report_builder_in_german_with_username_accounts():
 
 
 @pytest.mark.parametrize(
-    "cell, expected",
+    ("cell", "expected"),
     [
         ("jeudi 14 mars 2024, 09:05", utc(2024, 3, 14, 9, 5)),
         ("jueves, 14 de marzo de 2024, 21:05", utc(2024, 3, 14, 21, 5)),
@@ -434,7 +434,7 @@ def test_sniff_by_header_alone_and_by_name_alone():
 
 
 @pytest.mark.parametrize(
-    "name, head",
+    ("name", "head"),
     [
         ("roster.csv", "employee_id,full_name,email,role,team,department,manager_id\nE1,Ana,a@example.com,x,y,z,E9\n"),
         ("catalog.csv", "course_id,title,provider,hours,price,currency,skills,aliases\n"),

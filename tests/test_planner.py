@@ -507,11 +507,11 @@ def test_plan_scope_and_selection(tiny):
     out = make_plan(
         tiny, PlanRequest(as_of=date(2025, 6, 30), budget=10_000.0, goal_ids=(), requirement_skills=("Python",))
     )
-    assert set(zip(out.plan["employee_id"], out.plan["course_id"])) == {("E4", "C-PY")}
+    assert set(zip(out.plan["employee_id"], out.plan["course_id"], strict=False)) == {("E4", "C-PY")}
     # A 5-hour cap: Cloud Foundations (10 h) and Leading Teams (8 h) no longer fit; the page says why.
     out = make_plan(tiny, PlanRequest(as_of=date(2025, 6, 30), budget=10_000.0, hours_cap=5.0))
     assert out.plan.is_empty() or set(out.plan["course_id"]) <= {"C-SQL"}
-    reasons = dict(zip(out.catalog_gaps["skill"], out.catalog_gaps["reason"]))
+    reasons = dict(zip(out.catalog_gaps["skill"], out.catalog_gaps["reason"], strict=False))
     assert reasons["Cloud"] == "every course that brings Cloud to level 3 takes longer than the 5 h cap"
     assert reasons["Python"] == "every course that brings Python to level 2 takes longer than the 5 h cap"
     with pytest.raises(PlanError, match="no department or team called 'Nowhere'"):
@@ -592,7 +592,7 @@ def test_cli_writes_the_plan_as_csv(tiny_db):
 
 
 @pytest.mark.parametrize(
-    "args, message",
+    ("args", "message"),
     [
         (["--as-of", "2025-13-01", "--budget", "10"], "is not a date"),
         (["--as-of", "2025-06-30", "--budget", "ten"], "is not an amount"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -22,7 +22,7 @@ DOCS = Path(__file__).parent.parent / "docs" / "mapping-profiles.md"
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def by_row(parsed) -> dict[int, dict]:
@@ -112,9 +112,9 @@ def test_raw_is_the_row_as_written_for_loaded_and_rejected_rows():
     parsed = provider.read(FIX / "linkedin_learning.csv")
     lines = file_lines("linkedin_learning.csv")
     assert parsed.records["raw"].null_count() == parsed.records.height  # written back only when asked
-    raw = dict(zip(parsed.records["row_number"].to_list(), raw_texts(parsed)))
+    raw = dict(zip(parsed.records["row_number"].to_list(), raw_texts(parsed), strict=False))
     raw.update({r.row_number: r.raw for r in parsed.rejected})
-    assert raw == {i: line for i, line in enumerate(lines, start=1)}
+    assert raw == dict(enumerate(lines, start=1))
     # quoted values survive: a comma in a title, doubled quotes
     assert raw[1].startswith('Ana,Pérez,Ana.Perez@Example.com,8f3a1c,Engineering,"Learning Python, 2nd Edition",')
     assert '"Excel: ""Power"" Tips"' in raw[3]

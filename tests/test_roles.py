@@ -113,7 +113,7 @@ def test_lead_cannot_reach_other_teams_through_the_url(signed_in):
     at = signed_in("bob.baker@tiny.test", "views/coverage_page.py", as_of="2025-06-30")
     at.selectbox(key="drill_team").set_value("Platform").run()
     at.selectbox(key="drill_skill").set_value("Cloud").run()
-    people = [d.value for d in at.dataframe if "full_name" in d.value.columns][0]
+    people = next(d.value for d in at.dataframe if "full_name" in d.value.columns)
     assert sorted(people["full_name"].to_list()) == ["Bob Baker", "Dan Diaz"]
 
 
@@ -126,7 +126,7 @@ def test_lead_has_no_data_or_spend_pages(signed_in):
 
 def test_alice_leads_everyone_below_her(signed_in):
     at = signed_in("alice@tiny.test", "views/people_page.py", as_of="2025-06-30")
-    text = everything(at)
+    everything(at)
     assert at.selectbox(key="people_team").options == ["Insights", "Platform"]
 
 
@@ -199,7 +199,7 @@ def test_complementary_suppression_protects_a_single_small_cell():
         }
     )
     out = privacy.for_executive("coverage_matrix", frame)
-    hidden = dict(zip(zip(out["team"], out["skill"]), out["suppressed"]))
+    hidden = dict(zip(zip(out["team"], out["skill"], strict=False), out["suppressed"], strict=False))
     # A/x is small (3 people); A/y (same row) and B/x (same column) are suppressed with it, then B/y
     # would be the only cell left visible in its row and column, so the rows stay safe when totals are known
     assert hidden[("A", "x")] and hidden[("A", "y")] and hidden[("B", "x")]

@@ -7,7 +7,7 @@ import filecmp
 import hashlib
 import json
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -433,16 +433,16 @@ def test_planted_imperfections_are_present(folder, roster):
 
 
 @pytest.mark.parametrize(
-    "zone, fn", [("America/Los_Angeles", sample_gen._pacific), ("Europe/Dublin", sample_gen._dublin)]
+    ("zone", "fn"), [("America/Los_Angeles", sample_gen._pacific), ("Europe/Dublin", sample_gen._dublin)]
 )
 def test_hand_rolled_time_zones_agree_with_the_tz_database(zone, fn):
     tz = ZoneInfo(zone)
-    start = datetime(2023, 11, 1, tzinfo=timezone.utc)
+    start = datetime(2023, 11, 1, tzinfo=UTC)
     moments = [start + timedelta(hours=h, minutes=13) for h in range(0, 24 * 365 * 3 + 24 * 60, 7)]
     rules = sample_gen._us_dst if zone.startswith("America") else sample_gen._eu_dst
     for year in (2024, 2025, 2026):  # the second before, at and after each switch
         for switch in rules(year):
-            moments += [datetime.fromtimestamp(switch + d, timezone.utc) for d in (-1, 0, 1)]
+            moments += [datetime.fromtimestamp(switch + d, UTC) for d in (-1, 0, 1)]
     for moment in moments:
         expected = moment.astimezone(tz).replace(tzinfo=None)
         assert fn(int(moment.timestamp())) == expected, moment
@@ -457,7 +457,7 @@ def test_provider_benchmark_rows_exist_in_the_matching_company(small, tmp_path):
     path = tmp_path / "li.csv"
     assert sample_gen.write_provider_csv(path, 2500, seed=SMALL_SEED, employees=employees) == 2500
     data = rows(path)
-    assert len(data) == 2500 and list(data[0]) == next(csv.reader([open(path).readline()]))
+    assert len(data) == 2500 and list(data[0]) == next(csv.reader([path.read_text().splitlines()[0]]))
     emails = {r["email"] for r in rows(folder / "company" / "roster.csv")}
     li = {
         a
@@ -489,7 +489,7 @@ def test_xapi_benchmark_statements_exist_in_the_matching_company(small, tmp_path
         a
         for r in rows(folder / "company" / "catalog.csv")
         for a in r["aliases"].split(";")
-        if a.startswith("https://") and "/xapi/" in a or "coursera.org" in a
+        if (a.startswith("https://") and "/xapi/" in a) or "coursera.org" in a
     }
     assert len({s["id"] for s in stmts}) == 3000
     for s in stmts:

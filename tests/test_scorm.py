@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -13,7 +13,7 @@ from etl.records import UnreadableFile
 
 FIX = Path(__file__).parent / "fixtures" / "scorm"
 BADGE_FIX = Path(__file__).parent / "fixtures" / "badges"
-UTC = timezone.utc
+UTC = UTC
 COLUMNS = [
     "row_number",
     "learner_kind",

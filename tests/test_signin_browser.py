@@ -57,7 +57,7 @@ class OidcProvider:
         self.url = f"http://127.0.0.1:{self.port}"
         self.metadata_url = f"{self.url}/.well-known/openid-configuration"
         self.log_path = log
-        self._log = open(log, "wb")
+        self._log = open(log, "wb")  # noqa: SIM115 (the provider writes it until stop())
         args = [a for user in users for a in ("--user-claims", json.dumps(user))]
         self.process = subprocess.Popen(
             [sys.executable, "-m", "oidc_provider_mock", "--port", str(self.port), *args],

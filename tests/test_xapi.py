@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import polars as pl
@@ -17,7 +17,7 @@ FIXTURES = Path(__file__).parent / "fixtures" / "xapi"
 
 
 def utc(*args: int) -> datetime:
-    return datetime(*args, tzinfo=timezone.utc)
+    return datetime(*args, tzinfo=UTC)
 
 
 def rows(parsed: records.Parsed) -> list[dict]:
@@ -567,7 +567,7 @@ def test_large_files_read_in_parts_give_what_one_pass_gives(tmp_path, monkeypatc
 
 
 @pytest.mark.parametrize(
-    "text, expected",
+    ("text", "expected"),
     [
         ("2024-07-13T07:14:08.937Z", utc(2024, 7, 13, 7, 14, 8, 937000)),  # the common form
         ("2024-07-13T09:14:08+02:00", utc(2024, 7, 13, 7, 14, 8)),  # common, with an offset

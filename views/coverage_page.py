@@ -34,7 +34,7 @@ if by == "department":
     )
 if "suppressed" in matrix.columns and matrix["suppressed"].any():
     st.info(
-        f"Cells marked <5 cover fewer than 5 people and are hidden from executives (with a neighbour where "
+        "Cells marked <5 cover fewer than 5 people and are hidden from executives (with a neighbour where "
         "needed, so totals cannot reveal them).",
         icon=":material/visibility_off:",
     )

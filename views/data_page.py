@@ -59,7 +59,7 @@ if reasons.height:
 c1, c2 = st.columns([1, 2])
 batches = history.filter(history["rows_rejected"] > 0)
 options = [None] + batches["batch_id"].to_list()
-names = dict(zip(batches["batch_id"].to_list(), batches["file_name"].to_list()))
+names = dict(zip(batches["batch_id"].to_list(), batches["file_name"].to_list(), strict=False))
 batch = c1.selectbox(
     "File", options, format_func=lambda b: "All files" if b is None else f"#{b} {names[b]}", key="rejected_batch"
 )

@@ -12,7 +12,9 @@ if not ctx.viewer.sees_names:
     st.stop()
 
 units = data.q("org_units", root=ctx.viewer.root)
-teams = [t for d, t in zip(units["department"].to_list(), units["team"].to_list()) if ctx.unit in (None, d, t)]
+teams = [
+    t for d, t in zip(units["department"].to_list(), units["team"].to_list(), strict=False) if ctx.unit in (None, d, t)
+]
 if not teams:
     st.info("No teams in this selection.")
     st.stop()
@@ -34,7 +36,7 @@ else:
         "Person",
         names["employee_id"].to_list(),
         key="person",
-        format_func=dict(zip(names["employee_id"].to_list(), names["full_name"].to_list())).get,
+        format_func=dict(zip(names["employee_id"].to_list(), names["full_name"].to_list(), strict=False)).get,
     )
     credentials, history, path = st.tabs(["Credentials and evidence", "Learning history", "Learning path"])
     with credentials:

@@ -22,7 +22,7 @@ if not ctx.viewer.sees_names:
 goals = data.q("open_goals", as_of=ctx.as_of)
 skills = data.q("required_skills")["skill"].to_list()
 defaults = data.q("planner_defaults", as_of=ctx.as_of, unit=ctx.unit).row(0, named=True)
-goal_names = dict(zip(goals["goal_id"].to_list(), goals["name"].to_list()))
+goal_names = dict(zip(goals["goal_id"].to_list(), goals["name"].to_list(), strict=False))
 
 with st.form("planner_inputs"):
     c1, c2, c3 = st.columns(3)
@@ -59,16 +59,16 @@ with st.form("planner_inputs"):
     pressed = st.form_submit_button("Plan", type="primary", icon=":material/calculate:", key="plan_submit")
 
 requirement_skills = (tuple(only_skills) or None) if serve_requirements else ()
-request = dict(
-    as_of=ctx.as_of,
-    budget=float(budget),
-    root=ctx.scope["root"],
-    unit=ctx.scope["unit"],
-    goal_ids=tuple(chosen_goals),
-    requirement_skills=requirement_skills,
-    hours_cap=float(hours_cap),
-    window_end=window_end,
-)
+request = {
+    "as_of": ctx.as_of,
+    "budget": float(budget),
+    "root": ctx.scope["root"],
+    "unit": ctx.scope["unit"],
+    "goal_ids": tuple(chosen_goals),
+    "requirement_skills": requirement_skills,
+    "hours_cap": float(hours_cap),
+    "window_end": window_end,
+}
 headcount = int(ctx.units()["headcount"].sum() or 0)
 if pressed:
     st.session_state["plan_asked"] = request
