@@ -22,7 +22,7 @@ import streamlit as st
 
 from app import data, ui
 from app.context import Viewer
-from etl.warehouse import ROOT
+from warehouse import CONFIG_DIR
 
 LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 DEMO_LD = Viewer(email="ld-demo@localhost", name="L&D (demo persona)", role="ld")
@@ -35,7 +35,7 @@ class Access:
 
 
 def access_file() -> Path:
-    return Path(os.environ.get("UPSKILL_ACCESS") or ROOT / "config" / "access.toml")
+    return Path(os.environ.get("UPSKILL_ACCESS") or CONFIG_DIR / "access.toml")
 
 
 def load_access(path: Path | None = None) -> Access:

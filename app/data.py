@@ -16,8 +16,8 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+import warehouse
 from app import queries
-from etl import warehouse
 
 
 def db_file() -> Path:

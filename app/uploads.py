@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app import data
 from etl.load import DATA_SUFFIXES, FileSummary, load_paths, recorded
-from etl.warehouse import publish
+from warehouse import publish
 
 #: Largest file accepted through the browser (the CLI has no limit).
 MAX_UPLOAD_MB = 200

@@ -15,7 +15,7 @@ from pathlib import Path
 
 def load(db: str, *files: str) -> dict:
     """The product's loader: each file in its own transaction, as ``python -m etl load`` does."""
-    from etl import warehouse
+    import warehouse
     from etl.load import load_file
 
     con = warehouse.connect(db)

@@ -53,7 +53,7 @@ _WATCH_JS = """() => {
 
 def units(db: Path, count: int) -> list[str]:
     """Departments and teams to pick in the org-unit filter (largest first)."""
-    from etl import warehouse
+    import warehouse
 
     con = warehouse.connect(warehouse.read_path(db), read_only=True)
     try:

@@ -21,7 +21,7 @@ FILES = (("provider_csv", "csv", "write_provider_csv", "csv"), ("xapi_jsonl", "j
 
 def bench_file(kind: str, writer: str, ext: str, rows: int, employees: int, seed: int) -> Path:
     """A generated export of `rows` rows whose learners are the organisation's roster (kept for reuse)."""
-    from etl import sample_gen
+    from sample import generator as sample_gen
 
     path = OUT / "files" / f"{kind}-{human(rows)}-e{human(employees)}-s{seed}.{ext}"
     if not path.exists():

@@ -47,8 +47,8 @@ def _time(fn, repeats: int) -> list[float]:
 
 def run(db: Path, repeats: int) -> dict:
     """The metrics section on the organisation warehouse, as of its newest record."""
+    import warehouse
     from app import queries as app_queries
-    from etl import warehouse
 
     con = warehouse.connect(warehouse.read_path(db), read_only=True)
     as_of = con.execute("select cast(max(completed_at) as date) from completions").fetchall()[0][0]

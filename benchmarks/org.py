@@ -30,14 +30,14 @@ TOPUP_CHUNK = 1_000_000
 
 def schema_version() -> int:
     """The latest migration number: a warehouse built by an older schema is rebuilt."""
-    from etl import warehouse
+    import warehouse
 
-    return warehouse._migrations()[-1][0]
+    return warehouse.latest_migration()
 
 
 def source(employees: int, seed: int) -> Path:
     """The generated exports of the organisation (folders company/, moodle/, lrs/, ...)."""
-    from etl import sample_gen
+    from sample import generator as sample_gen
 
     folder = OUT / f"src-e{human(employees)}-s{seed}"
     done = folder / ".complete"
@@ -51,7 +51,7 @@ def source(employees: int, seed: int) -> Path:
 
 def base_warehouse(employees: int, seed: int) -> Path:
     """A warehouse with the company files only (people, catalog): what a learning-record load resolves against."""
-    from etl import warehouse
+    import warehouse
     from etl.load import load_paths
 
     path = OUT / f"base-e{human(employees)}-s{seed}-v{schema_version()}.duckdb"
@@ -79,7 +79,7 @@ def badge_sample(employees: int, seed: int, count: int) -> list[Path]:
 
 def _topup_files(folder: Path, statements: int, employees: int, seed: int) -> list[Path]:
     """xAPI statements of the generator's benchmark writer, cut into files of TOPUP_CHUNK lines."""
-    from etl import sample_gen
+    from sample import generator as sample_gen
 
     whole = folder / "topup-all.jsonl"
     sample_gen.write_xapi_jsonl(whole, statements, seed=seed, employees=employees)
@@ -103,10 +103,10 @@ def _topup_files(folder: Path, statements: int, employees: int, seed: int) -> li
 
 def _refresh_models(db: Path) -> None:
     """A cached warehouse gets the current views and macros (sql/models), and is published again if they changed."""
-    from etl import warehouse
+    import warehouse
 
     con = warehouse.connect(db, read_only=True)
-    current = warehouse._models_current(con)
+    current = warehouse.models_current(con)
     con.close()
     if not current:
         log("the views and macros changed: applying them to the cached organisation")
@@ -118,7 +118,7 @@ def org_warehouse(
     employees: int, completions: int, seed: int, rebuild: bool = False, badge_files: int = BADGE_FILES
 ) -> tuple[Path, dict]:
     """The published organisation warehouse (built when missing) and what its build measured."""
-    from etl import warehouse
+    import warehouse
     from etl.load import load_file, load_paths
 
     folder = OUT / f"org-e{human(employees)}-c{human(completions)}-s{seed}-v{schema_version()}"

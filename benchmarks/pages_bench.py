@@ -36,7 +36,7 @@ def _problems(at) -> list[str]:
 
 def latest_date(db: Path) -> date:
     """The date of the newest learning record: the default as-of of the dashboard."""
-    from etl import warehouse
+    import warehouse
 
     con = warehouse.connect(warehouse.read_path(db), read_only=True)
     try:

@@ -13,10 +13,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from etl import warehouse
+import warehouse
 from etl.load import ALL_KINDS, load_paths, main_progress, recorded
 
-SAMPLE_DIR = warehouse.ROOT / "sample_data"
+SAMPLE_DIR = warehouse.SAMPLE_DIR
 
 
 def _print_summaries(summaries) -> int:
@@ -56,7 +56,7 @@ def build_sample(db: str | Path | None, scale: float = 1.0, seed: int = 7, quiet
     tmp = None
     source = SAMPLE_DIR
     if scale != 1.0 or not SAMPLE_DIR.exists():
-        from etl import sample_gen
+        from sample import generator as sample_gen
 
         tmp = Path(tempfile.mkdtemp(prefix="upskill-sample-"))
         sample_gen.generate(tmp, scale=scale, seed=seed)

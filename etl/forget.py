@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import duckdb
 
-from etl.warehouse import now_utc, scalar
+from warehouse import now_utc, scalar
 
 
 class UnknownEmployee(Exception):

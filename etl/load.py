@@ -26,7 +26,7 @@ import polars as pl
 
 from etl import company
 from etl.records import Parsed, UnreadableFile
-from etl.warehouse import now_utc, refresh_evidence, scalar
+from warehouse import now_utc, refresh_evidence, scalar
 
 #: Learning-record readers, in the order their sniffers are asked.
 LEARNING_KINDS = ("scorm", "badge", "xapi", "moodle", "provider")

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import duckdb
 
-from etl import warehouse
+import warehouse
 from planner.plan import DEFAULT_HOURS_CAP, PlanError, PlanRequest, make_plan
 from planner.solve import DEFAULT_TIME_LIMIT, MAX_BUNDLES
 

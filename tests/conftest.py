@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from etl import warehouse
+import warehouse
 from etl.load import load_paths
 
 FIXTURES = Path(__file__).parent / "fixtures"

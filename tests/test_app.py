@@ -10,8 +10,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
+import warehouse
 from app import ui
-from etl import warehouse
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 PAGES = [

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from etl import warehouse
+import warehouse
 from planner.plan import PlanRequest, make_plan
 
 from .conftest import FIXTURES

@@ -13,8 +13,8 @@ import shutil
 import pytest
 from playwright.sync_api import expect
 
+import warehouse
 from app import queries
-from etl import warehouse
 from tests.browser_util import (  # noqa: F401  (browser, page: fixtures)
     FIXTURES,
     SCREENSHOTS,

@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from etl import warehouse
+import warehouse
 
 from .browser_util import CHROMIUM_ARGS, VIEWPORT, StreamlitServer, chromium_path, wait_for_app
 from .conftest import FIXTURES, TINY, TINY_RECORDS

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from etl import warehouse
+import warehouse
 from planner import forecast
 from planner.forecast import DAYS_PER_MONTH, Z_80, project
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
+import warehouse
 from etl import load as loader
-from etl import warehouse
 from etl.load import load_paths
 
 from .conftest import FIXTURES, TINY, TINY_RECORDS
@@ -195,7 +195,7 @@ def test_migrations_upgrade_in_place(tmp_path, monkeypatch):
     sql = tmp_path / "sql"
     shutil.copytree(warehouse.SQL_DIR, sql)
     (sql / "migrations" / "999_test_column.sql").write_text("alter table employees add column nickname varchar;")
-    monkeypatch.setattr(warehouse, "SQL_DIR", sql)
+    monkeypatch.setattr(warehouse.paths, "SQL_DIR", sql)
     c = warehouse.connect(db)
     assert warehouse.schema_version(c) == 999
     assert one(c, "select count(*), count(nickname) from employees") == [(5, 0)]  # data kept, column added

@@ -143,7 +143,7 @@ def test_goal_forecast_counts_credentials_lapsing_before_the_deadline(tiny):
 
 
 def test_goal_on_track_at_risk_and_off_track(tiny_db):
-    from etl import warehouse
+    import warehouse
 
     con = warehouse.connect(tiny_db)
     # Python 2 among Engineering's engineers on 2024-03-01: P = 2 (E2, E3; E4 not hired yet), M = 1
@@ -243,7 +243,7 @@ def test_expiring_credentials(tiny):
 
 
 def test_scope_is_the_reporting_tree(tiny_db):
-    from etl import warehouse
+    import warehouse
 
     con = warehouse.connect(tiny_db)
     con.execute("update employees set manager_id = 'E5' where employee_id = 'E4'")  # E4 now reports to Eve
@@ -268,7 +268,7 @@ def test_skill_level_spans_cut_and_merge_overlapping_evidence():
     ranges at one level merge, a day without evidence ends a span, expired evidence stops."""
     import duckdb
 
-    from etl import warehouse
+    import warehouse
 
     con = duckdb.connect()
     warehouse.migrate(con)

@@ -15,7 +15,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from etl import warehouse
+import warehouse
 from planner import solve as solve_module
 from planner.model import (
     Candidate,

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from etl import sample_gen
+from sample import generator as sample_gen
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "sample_data"
@@ -55,7 +55,7 @@ def folder(request, small) -> Path:
     if request.param == "committed":
         if not (SAMPLE / "company" / "roster.csv").exists():
             pytest.fail(
-                "sample_data/ is missing: it is committed; regenerate it with python -m etl.sample_gen sample_data"
+                "sample_data/ is missing: it is committed; regenerate it with python -m sample.generator sample_data"
             )
         return SAMPLE
     return small[0]
@@ -95,7 +95,9 @@ def test_another_seed_gives_another_company(small, tmp_path):
 
 def test_committed_sample_is_what_the_generator_writes(tmp_path):
     if not (SAMPLE / "company" / "roster.csv").exists():
-        pytest.fail("sample_data/ is missing: it is committed; regenerate it with python -m etl.sample_gen sample_data")
+        pytest.fail(
+            "sample_data/ is missing: it is committed; regenerate it with python -m sample.generator sample_data"
+        )
     sample_gen.generate(tmp_path, scale=1.0, seed=7)
     names = [p.relative_to(tmp_path) for p in all_files(tmp_path)]
     assert names == [p.relative_to(SAMPLE) for p in all_files(SAMPLE)]
@@ -104,7 +106,9 @@ def test_committed_sample_is_what_the_generator_writes(tmp_path):
 
 def test_committed_sample_size_and_volume():
     if not (SAMPLE / "company" / "roster.csv").exists():
-        pytest.fail("sample_data/ is missing: it is committed; regenerate it with python -m etl.sample_gen sample_data")
+        pytest.fail(
+            "sample_data/ is missing: it is committed; regenerate it with python -m sample.generator sample_data"
+        )
     total = sum(p.stat().st_size for p in all_files(SAMPLE))
     assert 3 << 20 < total < 15 << 20
     assert 1400 <= len(rows(SAMPLE / "company" / "roster.csv")) <= 1600
