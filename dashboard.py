@@ -16,48 +16,7 @@ import streamlit as st
 
 st.set_page_config(page_title="Upskilling dashboard", page_icon=":material/school:", layout="wide")
 
-from app import auth, context, data
-
-PAGES = {
-    "Insights": [
-        st.Page(
-            "views/overview_page.py", url_path="overview", title="Overview", icon=":material/dashboard:", default=True
-        ),
-        st.Page("views/coverage_page.py", url_path="coverage", title="Skill coverage", icon=":material/grid_view:"),
-        st.Page("views/people_page.py", url_path="people", title="People", icon=":material/group:"),
-        st.Page("views/goals_page.py", url_path="goals", title="Strategic goals", icon=":material/flag:"),
-    ],
-    "Money": [
-        st.Page("views/spend_page.py", url_path="spend", title="Training spend", icon=":material/payments:"),
-        st.Page(
-            "views/planner_page.py", url_path="planner", title="Training planner", icon=":material/model_training:"
-        ),
-    ],
-    "Admin": [
-        st.Page("views/data_page.py", url_path="data", title="Data", icon=":material/database:"),
-    ],
-}
-GET_STARTED = st.Page(
-    "views/get_started_page.py",
-    url_path="get-started",
-    title="Get started",
-    icon=":material/rocket_launch:",
-    default=True,
-)
-
-
-#: What each role's navigation lists (PRODUCT.md: who uses what).
-ROLE_PAGES = {
-    "ld": ["Overview", "Skill coverage", "People", "Strategic goals", "Training spend", "Training planner", "Data"],
-    "lead": ["Overview", "Skill coverage", "People", "Strategic goals"],
-    "exec": ["Overview", "Skill coverage", "Strategic goals", "Training spend"],
-}
-
-
-def pages_for(role: str) -> dict:
-    allowed = ROLE_PAGES[role]
-    listed = {section: [p for p in pages if p.title in allowed] for section, pages in PAGES.items()}
-    return {section: pages for section, pages in listed.items() if pages}
+from app import auth, context, data, navigation
 
 
 def _log_run(started: float, page) -> None:
@@ -80,11 +39,9 @@ def _frame_and_page(run: dict) -> None:
     context.reset()
     viewer = auth.current_viewer()
     context.set_viewer(viewer)
-    if not data.has_data():
-        pages = {"Start": [GET_STARTED]} | ({"Admin": [PAGES["Admin"][0]]} if viewer.role == "ld" else {})
-        page = st.navigation(pages)
-    else:
-        page = st.navigation(pages_for(viewer.role))
+    has_data = data.has_data()
+    page = st.navigation(navigation.navigation(viewer.role, has_data))
+    if has_data:
         context.build(viewer)
     run["page"] = page
     with context.active():

@@ -21,7 +21,7 @@ from pathlib import Path
 import streamlit as st
 
 from app import data, ui
-from app.context import Viewer
+from app.session import Viewer
 from warehouse import CONFIG_DIR
 
 LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1", "[::1]"}

@@ -13,25 +13,10 @@ from datetime import date, datetime
 import polars as pl
 import streamlit as st
 
-from app import data, ui
+from app import data, navigation, ui
+from app.session import Viewer, current_viewer, forget_viewer, set_viewer
 
-
-@dataclass(frozen=True)
-class Viewer:
-    """Who is looking. role: 'ld' (everyone, by name), 'lead' (own reporting tree), 'exec' (aggregates only)."""
-
-    email: str
-    name: str
-    role: str
-    employee_id: str | None = None
-
-    @property
-    def root(self) -> str | None:
-        return self.employee_id if self.role == "lead" else None
-
-    @property
-    def sees_names(self) -> bool:
-        return self.role in ("ld", "lead")
+__all__ = ["Context", "Viewer", "build", "current_viewer", "get", "set_viewer"]
 
 
 @dataclass(frozen=True)
@@ -183,22 +168,11 @@ def _link_notice(asked: dict, shown: dict, unit_label: str) -> None:
     st.warning(ui.plain(f"This link could not be shown as sent: {text}."), icon=":material/link_off:")
 
 
-_VIEWER = "_upskill_viewer"
-
-
 def reset() -> None:
     """Forget whatever an earlier run left behind (a run that stopped before its page)."""
-    for key in (_FRAME, _KEY, _VIEWER):
+    for key in (_FRAME, _KEY):
         st.session_state.pop(key, None)
-
-
-def set_viewer(viewer: Viewer) -> None:
-    """Remember who is looking for this run only (the data layer enforces their scope)."""
-    st.session_state[_VIEWER] = viewer
-
-
-def current_viewer() -> Viewer | None:
-    return st.session_state.get(_VIEWER)
+    forget_viewer()
 
 
 @contextmanager
@@ -208,15 +182,17 @@ def active():
     try:
         yield
     finally:
-        for key in (_FRAME, _KEY, _VIEWER):
+        for key in (_FRAME, _KEY):
             st.session_state.pop(key, None)
+        forget_viewer()
 
 
-def require_role(*roles: str) -> Viewer:
-    """Stop a page the viewer's role may not see (the navigation does not list it either)."""
+def require_page(url_path: str) -> Viewer:
+    """Stop a page the viewer's role may not see (app.navigation declares who sees it; the navigation
+    does not list it either)."""
     require_frame()
     viewer = current_viewer()
-    if viewer is None or viewer.role not in roles:
+    if viewer is None or not navigation.allowed(url_path, viewer.role):
         st.info("This page is not part of your view of the dashboard.")
         st.stop()
     return viewer

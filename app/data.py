@@ -1,4 +1,14 @@
-"""The cached data layer between the pages and the warehouse.
+"""The one data door between the pages and the warehouse: privacy enforced, results cached.
+
+Every page reads data through ``q(name, **kwargs)``. The query must be registered in
+``queries`` (one module per page); its declaration says who may run it and how small
+groups are hidden, and this door applies it to every call:
+
+- a name that is not registered, or a viewer outside the query's audience, is refused
+  (``queries.Forbidden``, one sentence);
+- a team lead's own reporting tree is forced into every scoped query (``root``);
+- executives get the query's small-group rule applied to the result;
+- before anyone is signed in, only the sign-in queries run.
 
 Every query result is cached under the warehouse's version (its file's size and
 modification time), so a click that changes no data reads nothing twice, and the
@@ -16,8 +26,13 @@ import duckdb
 import polars as pl
 import streamlit as st
 
+import queries
 import warehouse
-from app import queries
+from app.session import current_viewer
+from planner.plan import PlanError
+from queries import Forbidden
+
+__all__ = ["Forbidden", "PlanError", "exists", "has_data", "may", "q", "read_connection", "version", "write_connection"]
 
 
 def db_file() -> Path:
@@ -78,7 +93,7 @@ def read_connection(retries: int = 40, wait: float = 0.25):
 @st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)
 def _cached(version_key: str, name: str, kwargs: dict) -> pl.DataFrame:
     with read_connection() as con:
-        return getattr(queries, name)(con, **kwargs)
+        return queries.get(name).function(con, **kwargs)
 
 
 #: Queries answered from a broader cached query: name -> (that query, the argument it is filtered on).
@@ -91,18 +106,15 @@ SHARED = {
 
 
 def q(name: str, **kwargs) -> pl.DataFrame:
-    """Run app.queries.<name>(con, **kwargs), cached on the warehouse version.
+    """Run the registered page query `name` with these arguments, as this run's viewer may see it.
 
-    The privacy rules apply here, to every query of a run that has a viewer: a lead's
-    scope is forced into the arguments, named or L&D-only queries are refused to
-    those who may not see them, and executives get small groups suppressed.
+    Cached on the warehouse version, so a click that changes no data reads nothing twice.
     """
-    from app import privacy
-    from app.context import current_viewer
-
     viewer = current_viewer()
-    privacy.check(name, viewer)
-    kwargs = privacy.scoped_kwargs(getattr(queries, name), viewer, kwargs)
+    declared = queries.get(name)  # an unregistered name is refused here
+    declared.check(viewer.role if viewer else None)
+    if viewer is not None and declared.scoped:
+        kwargs = {**kwargs, "root": viewer.root}
     if name in SHARED:
         broader, key = SHARED[name]
         value = kwargs.pop(key)
@@ -111,16 +123,14 @@ def q(name: str, **kwargs) -> pl.DataFrame:
     else:
         frame = _cached(version(), name, kwargs)
     if viewer is not None and viewer.role == "exec":
-        frame = privacy.for_executive(name, frame)
+        frame = declared.for_executive(frame)
     return frame
 
 
 def may(name: str) -> bool:
     """Whether this run's viewer may run the query (a page leaves out what is not theirs)."""
-    from app import privacy
-    from app.context import current_viewer
-
-    return privacy.may(name, current_viewer())
+    viewer = current_viewer()
+    return queries.get(name).allows(viewer.role if viewer else None)
 
 
 @st.cache_resource(show_spinner="Upgrading the warehouse to this version…")

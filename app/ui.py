@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-import io
 import re
 from datetime import date
 
 import polars as pl
 import streamlit as st
+
+from common.csv import csv_bytes, neutralise
+from queries.suppression import SUPPRESSED_TEXT
+
+__all__ = ["csv_bytes", "neutralise"]  # the downloads' CSV, kept here for the pages
 
 #: One-line definitions shown next to every metric (PRODUCT.md; the SQL in sql/models).
 DEFINITIONS = {
@@ -43,11 +47,8 @@ DEFINITIONS = {
     "projection": "Year-end projection: spend so far this year / days elapsed x days in the year (run rate).",
 }
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
 #: What a suppressed small group shows instead of its number (executives' view).
-HIDDEN = "fewer than 5"
+HIDDEN = SUPPRESSED_TEXT
 
 
 def is_hidden(frame: pl.DataFrame, row: int = -1) -> bool:
@@ -85,44 +86,6 @@ def money(value, currency: str = "USD") -> str:
     if abs(value) >= 10_000:
         return f"{symbol}{value / 1000:.0f}k"
     return f"{symbol}{value:,.0f}"
-
-
-def neutralise(frame: pl.DataFrame) -> pl.DataFrame:
-    """Make text cells that a spreadsheet would run as a formula inert (a leading apostrophe)."""
-    exprs = []
-    for name, dtype in frame.schema.items():
-        if dtype == pl.Utf8:
-            col = pl.col(name)
-            exprs.append(
-                pl.when(
-                    col.str.starts_with("=")
-                    | col.str.starts_with("+")
-                    | col.str.starts_with("-")
-                    | col.str.starts_with("@")
-                    | col.str.starts_with("\t")
-                    | col.str.starts_with("\r")
-                )
-                .then(pl.lit("'") + col)
-                .otherwise(col)
-                .alias(name)
-            )
-    return frame.with_columns(exprs) if exprs else frame
-
-
-def csv_bytes(frame: pl.DataFrame) -> bytes:
-    flat = frame.with_columns(
-        [
-            pl.col(n).cast(pl.Utf8) if isinstance(t, (pl.List, pl.Struct)) or t == pl.Object else pl.col(n)
-            for n, t in frame.schema.items()
-        ]
-    )
-    buf = io.BytesIO()
-    neutralise(
-        flat.with_columns(
-            [pl.col(n).cast(pl.Utf8) for n, t in flat.schema.items() if t not in (pl.Utf8,) and not t.is_numeric()]
-        )
-    ).write_csv(buf)
-    return buf.getvalue()
 
 
 def download(frame: pl.DataFrame, name: str, label: str = "Download CSV", key: str | None = None) -> None:

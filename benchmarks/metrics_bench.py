@@ -48,7 +48,8 @@ def _time(fn, repeats: int) -> list[float]:
 def run(db: Path, repeats: int) -> dict:
     """The metrics section on the organisation warehouse, as of its newest record."""
     import warehouse
-    from app import queries as app_queries
+    from queries import goals as goal_queries
+    from queries import overview as app_queries
 
     con = warehouse.connect(warehouse.read_path(db), read_only=True)
     as_of = con.execute("select cast(max(completed_at) as date) from completions").fetchall()[0][0]
@@ -64,7 +65,7 @@ def run(db: Path, repeats: int) -> dict:
     goal = con.execute("select min(goal_id) from goals").fetchall()[0][0]
     if goal is not None:
         log("goal trajectory, 18 months")
-        runs = _time(lambda: app_queries.goal_trajectory(con, goal, as_of, months=18), repeats)
+        runs = _time(lambda: goal_queries.goal_trajectory(con, goal, as_of, months=18), repeats)
         section["goal_trajectory_18_months"] = {"first": runs[0], "median": median(runs), "dates": 18}
     con.close()
     return section

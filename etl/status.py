@@ -1,6 +1,7 @@
 """What was loaded when: import history, freshness per source, rejected rows.
 
-Shared by ``python -m etl status`` and the dashboard's Data page.
+The SQL is the warehouse's (sql/models/loads/180_source_freshness.sql), which the
+dashboard's Data page reads too.
 """
 
 from __future__ import annotations
@@ -8,35 +9,13 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-FRESHNESS_SQL = """
-with records as (
-    select source_kind, max(completed_at) as latest_record, count(*) as records
-    from completions group by source_kind
-),
-loads as (
-    select kind, max(finished_at) as last_loaded, sum(rows_loaded) as rows_loaded,
-           sum(rows_rejected) as rejected, count(*) as files
-    from import_batches where status = 'loaded' group by kind
-)
-select l.kind as source, l.files, coalesce(r.records, l.rows_loaded) as records,
-       r.latest_record, l.last_loaded, l.rejected
-from loads l left join records r on r.source_kind = l.kind
-order by r.latest_record is null, l.kind
-"""
-
-HISTORY_SQL = """
-select batch_id, file_name, kind, status, rows_read, rows_loaded, rows_duplicate, rows_rejected,
-       message, started_at, finished_at
-from import_batches order by batch_id desc
-"""
-
 
 def freshness(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql(FRESHNESS_SQL).pl()
+    return con.sql("select * from source_freshness").pl()
 
 
 def history(con: duckdb.DuckDBPyConnection) -> pl.DataFrame:
-    return con.sql(HISTORY_SQL).pl()
+    return con.sql("select * from import_history").pl()
 
 
 def report(con: duckdb.DuckDBPyConnection) -> str:

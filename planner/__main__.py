@@ -129,7 +129,7 @@ def run(argv: list[str] | None = None) -> int:
         outcome = make_plan(con, req)
     finally:
         con.close()
-    from app.ui import csv_bytes  # the same formula neutralisation as the dashboard's downloads
+    from common.csv import csv_bytes  # the same formula neutralisation as the dashboard's downloads
 
     sys.stdout.buffer.write(csv_bytes(outcome.export()))
     sys.stdout.flush()

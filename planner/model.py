@@ -304,8 +304,7 @@ def _q(con: duckdb.DuckDBPyConnection, sql: str, **params) -> pl.DataFrame:
 
 def reporting_currency(con: duckdb.DuckDBPyConnection) -> str:
     """The currency every cost and budget is converted to (the settings table says which)."""
-    rows = con.sql("select value from settings where key = 'reporting_currency'").fetchall()
-    return rows[0][0] if rows else "USD"
+    return con.sql("select currency from reporting_currency").fetchall()[0][0]
 
 
 def open_goals(con: duckdb.DuckDBPyConnection, as_of: date) -> pl.DataFrame:
@@ -369,6 +368,10 @@ def load_gaps(
         levels as (
             select * from employee_skill_levels($as_of, {SCOPE})
         ),
+        members as (
+            select * from goal_population($as_of, {SCOPE})
+            where employee_id in (select employee_id from people)
+        ),
         requirement_gaps as (
             select r.employee_id, r.skill, r.level, r.required_level as needed, r.weight,
                    cast(null as varchar) as goal_id
@@ -376,14 +379,11 @@ def load_gaps(
             where not r.met and r.employee_id in (select employee_id from people)
         ),
         goal_gaps as (
-            select p.employee_id, g.skill, coalesce(l.level, 0) as level, g.min_level as needed,
-                   0.0 as weight, g.goal_id
-            from goals as g
-            join people as p
-              on (g.scope = 'company' or p.department = g.scope or p.team = g.scope)
-             and (g.roles is null or len(g.roles) = 0 or list_contains(g.roles, p.role))
-            left join levels as l on l.employee_id = p.employee_id and l.skill = g.skill
-            where g.deadline >= $as_of and coalesce(l.level, 0) < g.min_level
+            select m.employee_id, m.skill, coalesce(l.level, 0) as level, m.min_level as needed,
+                   0.0 as weight, m.goal_id
+            from members as m
+            left join levels as l on l.employee_id = m.employee_id and l.skill = m.skill
+            where m.deadline >= $as_of and coalesce(l.level, 0) < m.min_level
         ),
         final as (
             select x.*, p.full_name, p.email, p.role, p.team
@@ -413,7 +413,7 @@ def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -
         con,
         """
         with rc as (
-            select coalesce((select value from settings where key = 'reporting_currency'), 'USD') as currency
+            select currency from reporting_currency
         ),
         seats as (
             select vendor, idle_seats, cost / nullif(seats, 0) as seat_price from licence_utilisation($as_of)
@@ -421,15 +421,8 @@ def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -
         priced as (
             select
                 c.course_id, c.title, c.provider, coalesce(c.hours, 0) as hours, c.validity_months,
-                case
-                    when c.price is null then null
-                    when coalesce(c.currency, (select currency from rc)) = (select currency from rc)
-                        then cast(c.price as double)
-                    else cast(c.price as double) * (
-                        select f.rate from fx as f
-                        where f.currency = c.currency and f.month <= date_trunc('month', cast($as_of as date))
-                        order by f.month desc limit 1)
-                end as list_price
+                in_reporting_currency(c.price, coalesce(c.currency, (select currency from rc)), $as_of)
+                    as list_price
             from courses as c
         ),
         final as (

@@ -186,7 +186,8 @@ def test_names_from_files_stay_text():
 
 def test_coverage_rows_can_be_departments(tiny):
     """A selection with too many teams shows departments: sums of the teams' headcounts."""
-    from app import charts, queries
+    from app import charts
+    from queries import coverage as queries
 
     m = queries.coverage_matrix(tiny, as_of=date(2025, 6, 30), by="department")
     cells = {

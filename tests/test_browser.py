@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 import warehouse
-from app import queries
+from queries import frame as queries
 from tests.browser_util import (  # noqa: F401  (browser, page: fixtures)
     FIXTURES,
     SCREENSHOTS,

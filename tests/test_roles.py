@@ -12,7 +12,8 @@ import polars as pl
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from app import privacy, ui
+import queries
+from app import ui
 
 from .conftest import FIXTURES
 
@@ -198,13 +199,13 @@ def test_complementary_suppression_protects_a_single_small_cell():
             "category": ["c"] * 4,
         }
     )
-    out = privacy.for_executive("coverage_matrix", frame)
+    out = queries.get("coverage_matrix").for_executive(frame)
     hidden = dict(zip(zip(out["team"], out["skill"], strict=False), out["suppressed"], strict=False))
     # A/x is small (3 people); A/y (same row) and B/x (same column) are suppressed with it, then B/y
     # would be the only cell left visible in its row and column, so the rows stay safe when totals are known
     assert hidden[("A", "x")] and hidden[("A", "y")] and hidden[("B", "x")]
     assert out.filter(pl.col("suppressed"))["coverage"].null_count() == out["suppressed"].sum()
-    assert privacy.for_executive("active_learners", pl.DataFrame({"as_of": [1, 2], "active_learners": [3, 12]}))[
+    assert queries.get("active_learners").for_executive(pl.DataFrame({"as_of": [1, 2], "active_learners": [3, 12]}))[
         "active_learners"
     ].to_list() == [None, 12]
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from app import context, data, ui, uploads
 
-context.require_role("ld")
+context.require_page("data")
 
 st.title("Data")
 

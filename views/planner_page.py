@@ -5,7 +5,6 @@ from datetime import timedelta
 import streamlit as st
 
 from app import charts, context, data, ui
-from planner.plan import PlanError
 
 ctx = context.get()
 cur = ctx.currency
@@ -84,7 +83,7 @@ if headcount > ui.AUTO_PLAN_PEOPLE and st.session_state.get("plan_asked") != req
 try:
     with st.spinner("Solving the plan…"):
         outcome = data.q("plan_people", **request)
-except PlanError as exc:
+except data.PlanError as exc:
     st.warning(str(exc))
     st.stop()
 

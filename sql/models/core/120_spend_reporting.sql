@@ -1,5 +1,5 @@
 -- Spend lines converted to the reporting currency with the FX rate of the spend's
--- month, attributed to a team (the line's own team, else the employee's) and department.
+-- month (fx_rate, staging/015_reporting_fx.sql), attributed to a team (the line's own team, else the employee's) and department.
 create or replace view spend_reporting as
 with lines as (
     select * from spend
@@ -7,19 +7,9 @@ with lines as (
 people as (
     select employee_id, team from employees
 ),
-rates as (
-    select
-        l.*,
-        case when l.currency = (select value from settings where key = 'reporting_currency') then 1.0 end as own_rate
-    from lines as l
-),
 converted as (
-    select
-        r.* exclude (own_rate),
-        coalesce(r.own_rate, f.rate) as fx_rate
-    from rates as r
-    asof left join fx as f
-      on f.currency = r.currency and date_trunc('month', r.date) >= f.month
+    select l.*, fx_rate(l.currency, l.date) as fx_rate
+    from lines as l
 ),
 final as (
     select

@@ -4,10 +4,7 @@
 create or replace macro licence_utilisation(as_of) as table
 with running as (
     select vendor, cast(sum(seats) as bigint) as seats,
-           sum(cast(cost as double) * coalesce(
-               case when currency = (select value from settings where key = 'reporting_currency') then 1.0 end,
-               (select f.rate from fx as f where f.currency = l.currency and f.month <= l.start_date
-                order by f.month desc limit 1))) as cost
+           sum(in_reporting_currency(l.cost, l.currency, l.start_date)) as cost
     from licences as l
     where start_date <= cast(as_of as date) and cast(as_of as date) <= end_date
     group by vendor

@@ -1,5 +1,5 @@
 -- Every (active employee, required skill) pair on each date: required level,
--- held level, met or not. The base of coverage and readiness.
+-- held level, met or not, and the gap (levels still missing). The base of coverage and readiness.
 -- The held level is employee_skill_levels_on's, read for the required skills only.
 create or replace macro requirement_status_on(dates, root := null, org_unit := null) as table
 with people as (
@@ -18,7 +18,8 @@ final as (
         r.required_level,
         r.weight,
         coalesce(s.level, 0) as level,
-        coalesce(s.level, 0) >= r.required_level as met
+        coalesce(s.level, 0) >= r.required_level as met,
+        greatest(r.required_level - coalesce(s.level, 0), 0) as gap
     from people as p
     join requirements as r on r.role = p.role
     left join skill_level_spans as s

@@ -2,6 +2,11 @@
 -- the skill, the share whose level is at least the required level. Every team with
 -- active people is crossed with every required skill; where nobody in the team
 -- requires a skill, required_headcount is 0 and coverage is NULL (no value, not 0%).
+-- The coverage formula, for a cell and for any sum of cells: covered over required people,
+-- no value (not 0%) where nobody requires the skill.
+create or replace macro coverage_share(covered, required) as
+case when required > 0 then covered / required end;
+
 create or replace macro skill_coverage_on(dates, root := null, org_unit := null) as table
 with pairs as (
     select * from requirement_status_on(dates, root := root, org_unit := org_unit)
@@ -25,8 +30,7 @@ final as (
         s.skill,
         coalesce(p.required_headcount, 0) as required_headcount,
         coalesce(p.covered_headcount, 0) as covered_headcount,
-        case when coalesce(p.required_headcount, 0) > 0
-             then p.covered_headcount / p.required_headcount end as coverage
+        coverage_share(coalesce(p.covered_headcount, 0), coalesce(p.required_headcount, 0)) as coverage
     from team_list as t
     cross join skill_list as s
     left join per_team as p on p.as_of = t.as_of and p.team = t.team and p.skill = s.skill

@@ -31,16 +31,9 @@ with now_share as (
 before_share as (
     select * from goal_share(cast(as_of as date) - 90, root := root, org_unit := org_unit)
 ),
-people as (
-    select employee_id, role, team, department, hire_date
-    from active_employees(as_of, root := root, org_unit := org_unit)
-),
 members as (
-    select g.goal_id, g.skill, g.min_level, g.deadline, p.employee_id, p.hire_date
-    from goals as g
-    join people as p
-      on (g.scope = 'company' or p.department = g.scope or p.team = g.scope)
-     and (g.roles is null or len(g.roles) = 0 or list_contains(g.roles, p.role))
+    select goal_id, skill, min_level, deadline, employee_id, hire_date
+    from goal_population(as_of, root := root, org_unit := org_unit)
 ),
 qualifying as (
     select m.goal_id, m.employee_id, m.hire_date, v.valid_from, v.valid_until
@@ -173,6 +166,7 @@ final as (
         meeting,
         share,
         target_share,
+        target_share - share as gap,
         share_90_days_before,
         projected_share,
         projected_low,

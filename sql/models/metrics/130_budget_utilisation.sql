@@ -14,12 +14,8 @@ budget_rc as (
         b.unit,
         b.period_start,
         b.period_end,
-        cast(b.amount as double) * coalesce(
-            case when b.currency = (select value from settings where key = 'reporting_currency') then 1.0 end,
-            f.rate
-        ) as budget
+        in_reporting_currency(b.amount, b.currency, b.period_start) as budget
     from periods as b
-    asof left join fx as f on f.currency = b.currency and b.period_start >= f.month
 ),
 final as (
     select

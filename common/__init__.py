@@ -1,0 +1,1 @@
+"""What every floor shares and no floor owns: text decoding and formula-safe CSV."""

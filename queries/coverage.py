@@ -1,0 +1,146 @@
+"""Queries of the Skill coverage page: the team x skill matrix, its order, single points of failure, trends."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from queries import suppression as hide
+from queries._sql import SCOPE, month_ends, run
+from queries.registry import Audience, query
+
+#: The row of a coverage matrix: the team, or its department when rows are departments.
+_ROW = "case when $by = 'department' then coalesce(c.department, 'No department') else c.team end"
+_CATEGORY = "($category is null or coalesce(s.category, 'Uncategorised') = $category)"
+
+
+@query(
+    Audience.EVERYONE,
+    small_groups=hide.hide_small_cells(
+        "required_headcount", ["team", "skill"], ["coverage", "covered_headcount", "required_headcount"]
+    ),
+)
+def coverage_matrix(
+    con, as_of: date, root=None, unit=None, category: str | None = None, by: str = "team"
+) -> pl.DataFrame:
+    """Coverage per row x skill; rows are teams, or departments (``by="department"``) when a
+    selection holds too many teams to show one row each. The row's name is in ``team``."""
+    return run(
+        con,
+        f"""
+        select {_ROW} as team, any_value(c.department) as department, c.skill,
+               coalesce(any_value(s.category), 'Uncategorised') as category,
+               sum(c.required_headcount) as required_headcount, sum(c.covered_headcount) as covered_headcount,
+               coverage_share(sum(c.covered_headcount), sum(c.required_headcount)) as coverage
+        from skill_coverage($as_of, {SCOPE}) as c
+        left join skills as s on s.skill = c.skill
+        where {_CATEGORY}
+        group by all
+        order by team, c.skill
+    """,
+        as_of=as_of,
+        root=root,
+        unit=unit,
+        category=category,
+        by=by,
+    )
+
+
+@query(Audience.EVERYONE, small_groups=hide.null_column("gap"))  # executives: ordered by name only
+def coverage_order(
+    con, as_of: date, root=None, unit=None, category: str | None = None, by: str = "team"
+) -> pl.DataFrame:
+    """Rows (teams or departments) and skills of the coverage matrix, with their total gap (people short)."""
+    return run(
+        con,
+        f"""
+        with c as (
+            select {_ROW} as row_name, c.* from skill_coverage($as_of, {SCOPE}) as c left join skills as s on s.skill = c.skill
+            where c.required_headcount > 0 and {_CATEGORY}
+        )
+        select 'team' as axis, row_name as name, sum(required_headcount - covered_headcount) as gap from c group by row_name
+        union all
+        select 'skill', skill, sum(required_headcount - covered_headcount) from c group by skill
+    """,
+        as_of=as_of,
+        root=root,
+        unit=unit,
+        category=category,
+        by=by,
+    )
+
+
+@query(
+    Audience.EVERYONE,
+    small_groups=hide.drop_small("people_needing_it", drop_columns=("people_holding_it",)),
+)
+def concentration_risk(con, as_of: date, root=None, unit=None, category: str | None = None) -> pl.DataFrame:
+    """Team-skill pairs held at the required level by exactly one person who needs it."""
+    return run(
+        con,
+        f"""
+        with c as (
+            select c.*, coalesce(s.category, 'Uncategorised') as category
+            from skill_coverage($as_of, {SCOPE}) as c left join skills as s on s.skill = c.skill
+            where c.covered_headcount = 1 and {_CATEGORY}
+        )
+        select team, skill, category, required_headcount as people_needing_it, covered_headcount as people_holding_it
+        from c order by required_headcount desc, team, skill
+    """,
+        as_of=as_of,
+        root=root,
+        unit=unit,
+        category=category,
+    )
+
+
+@query(
+    Audience.EVERYONE,
+    small_groups=hide.hide_small("required_headcount", ["coverage", "covered_headcount", "required_headcount"]),
+)
+def coverage_trend(con, as_of: date, skill: str, root=None, unit=None, months: int = 24) -> pl.DataFrame:
+    """Coverage of one skill across the unit month by month: covered / required people."""
+    return run(
+        con,
+        f"""
+        select as_of, sum(required_headcount) as required_headcount, sum(covered_headcount) as covered_headcount,
+               coverage_share(sum(covered_headcount), sum(required_headcount)) as coverage
+        from skill_coverage_on($dates, {SCOPE})
+        where skill = $skill
+        group by as_of order by as_of
+    """,
+        dates=month_ends(as_of, months),
+        skill=skill,
+        root=root,
+        unit=unit,
+    )
+
+
+@query(Audience.NAMED)
+def requirement_people(
+    con,
+    as_of: date,
+    root=None,
+    unit=None,
+    team: str | None = None,
+    skill: str | None = None,
+    department: str | None = None,
+) -> pl.DataFrame:
+    """The people behind a coverage cell (or a team's whole matrix): level vs required level."""
+    return run(
+        con,
+        f"""
+        select employee_id, full_name, role, team, skill, required_level, level, gap, met, weight
+        from requirement_status($as_of, {SCOPE})
+        where ($team is null or team = $team) and ($skill is null or skill = $skill)
+          and ($department is null or coalesce(department, 'No department') = $department)
+        order by team, full_name, skill
+    """,
+        as_of=as_of,
+        root=root,
+        unit=unit,
+        team=team,
+        skill=skill,
+        department=department,
+    )

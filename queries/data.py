@@ -1,0 +1,49 @@
+"""Queries of the Data page (L&D only): import history, freshness per source, rejected rows."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from queries._sql import run
+from queries.registry import Audience, query
+
+
+@query(Audience.LD_ONLY)
+def import_history(con) -> pl.DataFrame:
+    return run(con, "select * from import_history")
+
+
+@query(Audience.LD_ONLY)
+def freshness(con) -> pl.DataFrame:
+    return run(con, "select * from source_freshness")
+
+
+@query(Audience.LD_ONLY)
+def rejected_rows(con, batch_id: int | None = None, text: str | None = None, limit: int = 5000) -> pl.DataFrame:
+    return run(
+        con,
+        """
+        select r.batch_id, b.file_name, r.row_number, r.reason, r.raw
+        from rejected_rows as r join import_batches as b using (batch_id)
+        where ($batch_id is null or r.batch_id = $batch_id)
+          and ($text is null or r.reason ilike '%' || $text || '%' or r.raw ilike '%' || $text || '%')
+        order by r.batch_id desc, r.row_number
+        limit $limit
+    """,
+        batch_id=batch_id,
+        text=text or None,
+        limit=limit,
+    )
+
+
+@query(Audience.LD_ONLY)
+def rejected_reasons(con) -> pl.DataFrame:
+    """Rejected rows grouped by the kind of reason (the text before the first quoted value)."""
+    return run(
+        con,
+        """
+        select regexp_replace(reason, '''[^'']*''|\\S+@\\S+|[0-9a-f]{20,}|sha256\\$\\S+', '…', 'g') as reason_kind,
+               count(*) as rows
+        from rejected_rows group by 1 order by rows desc limit 20
+    """,
+    )

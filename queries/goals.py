@@ -1,0 +1,75 @@
+"""Queries of the Strategic goals page (the Overview reads goal_status too)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from queries import suppression as hide
+from queries._sql import SCOPE, month_ends, run
+from queries.registry import Audience, query
+
+_GOAL_NUMBERS = [
+    "population", "meeting", "share", "share_90_days_before", "projected_share", "projected_low", "projected_high",
+    "status", "gap", "pace_per_month", "pace_needed_per_month", "arrivals_180_days", "expiring_before_deadline",
+    "enrolled_in_progress", "pass_rate",
+]  # fmt: skip
+
+
+@query(Audience.EVERYONE, small_groups=hide.hide_small("population", _GOAL_NUMBERS))
+def goal_status(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
+    """Every goal's state (goal_readiness); gap = target minus share (positive: still short)."""
+    return run(
+        con, f"select * from goal_readiness($as_of, {SCOPE}) order by goal_id", as_of=as_of, root=root, unit=unit
+    )
+
+
+@query(Audience.EVERYONE, small_groups=hide.hide_small("population", ["population", "meeting", "share"]))
+def goal_trajectories(con, as_of: date, root=None, unit=None, months: int = 18) -> pl.DataFrame:
+    """Every goal's share month by month. Replaying the dates costs about the same for one goal or all, so
+    the data door answers goal_trajectory from this (one query for a page of goal cards)."""
+    return run(
+        con,
+        f"""
+        select goal_id, as_of, population, meeting, share
+        from goal_share_on($dates, {SCOPE}) order by goal_id, as_of
+    """,
+        dates=month_ends(as_of, months),
+        root=root,
+        unit=unit,
+    )
+
+
+@query(Audience.EVERYONE, small_groups=hide.hide_small("population", ["population", "meeting", "share"]))
+def goal_trajectory(con, goal_id: str, as_of: date, root=None, unit=None, months: int = 18) -> pl.DataFrame:
+    """One goal's share month by month (goal_trajectories' rows of that goal)."""
+    frame = goal_trajectories(con, as_of, root=root, unit=unit, months=months)
+    return frame.filter(pl.col("goal_id") == goal_id).drop("goal_id")
+
+
+@query(Audience.NAMED)
+def goals_people_missing(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
+    """Who in each goal's population is not at the goal's level yet, and how far they are (column goal_id):
+    the levels on the date are read once for all goals, so the data door answers each goal's list from this."""
+    return run(
+        con,
+        f"""
+        with members as (select * from goal_population($as_of, {SCOPE})),
+        levels as (select * from employee_skill_levels($as_of, {SCOPE}))
+        select m.goal_id, m.full_name, m.role, m.team, m.department, coalesce(l.level, 0) as level, m.min_level
+        from members as m
+        left join levels as l on l.employee_id = m.employee_id and l.skill = m.skill
+        where coalesce(l.level, 0) < m.min_level
+        order by m.goal_id, level desc, m.team, m.full_name
+    """,
+        as_of=as_of,
+        root=root,
+        unit=unit,
+    )
+
+
+@query(Audience.NAMED)
+def goal_people_missing(con, goal_id: str, as_of: date, root=None, unit=None) -> pl.DataFrame:
+    """Who in a goal's population is not at the goal's level yet (goals_people_missing's rows of that goal)."""
+    return goals_people_missing(con, as_of, root=root, unit=unit).filter(pl.col("goal_id") == goal_id).drop("goal_id")

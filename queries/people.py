@@ -1,0 +1,76 @@
+"""Queries of the People page: one person's credentials, history and learning path; expiring credentials."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from planner import model as plan_model
+from queries._sql import SCOPE, run
+from queries.registry import Audience, query
+
+
+@query(Audience.NAMED)
+def person_credentials(con, as_of: date, employee_id: str, root=None) -> pl.DataFrame:
+    return run(
+        con,
+        """
+        select c.title, c.credential_type, e.skill, e.level, e.valid_from, e.valid_until,
+               case when e.valid_until is null then 'no expiry'
+                    when e.valid_until <= $as_of then 'expired'
+                    else 'valid' end as state
+        from evidence as e
+        left join courses as c on c.course_id = e.course_id
+        where e.employee_id = $employee_id
+          and e.employee_id in (select employee_id from active_employees($as_of, root := $root))
+          and e.valid_from <= $as_of
+        order by e.valid_from desc
+    """,
+        as_of=as_of,
+        employee_id=employee_id,
+        root=root,
+    )
+
+
+@query(Audience.NAMED)
+def learning_history(con, as_of: date, employee_id: str, root=None) -> pl.DataFrame:
+    return run(
+        con,
+        """
+        select cast(r.completed_at as date) as date, c.title, r.status, r.score, c.provider, r.source_kind
+        from completions as r
+        left join courses as c on c.course_id = r.course_id
+        where r.employee_id = $employee_id
+          and r.employee_id in (select employee_id from active_employees($as_of, root := $root))
+          and (r.completed_at is null or cast(r.completed_at as date) <= $as_of)
+        order by r.completed_at desc nulls last
+    """,
+        as_of=as_of,
+        employee_id=employee_id,
+        root=root,
+    )
+
+
+@query(Audience.NAMED)
+def expiring(con, as_of: date, root=None, unit=None, days: int = 90) -> pl.DataFrame:
+    return run(
+        con,
+        f"""
+        select full_name, team, title, credential_type, skill, level, valid_until, days_left,
+               case when days_left <= 30 then '30 days' when days_left <= 60 then '60 days' else '90 days' end as within
+        from expiring_credentials($as_of, days := $days, {SCOPE})
+        order by valid_until, full_name
+    """,
+        as_of=as_of,
+        days=days,
+        root=root,
+        unit=unit,
+    )
+
+
+@query(Audience.NAMED)
+def person_learning_path(con, as_of: date, employee_id: str, root=None, days: int = 90) -> pl.DataFrame:
+    """A person's gaps with the next courses that close them (cheapest, then shortest, first), then the
+    credentials lapsing within `days` with the course that renews each (column `kind`)."""
+    return plan_model.person_learning_path(con, as_of, employee_id, root, days)

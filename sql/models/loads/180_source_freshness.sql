@@ -1,0 +1,33 @@
+-- What was loaded when: the import history (newest first) and, per source, the files
+-- loaded, the records they hold, the latest record and the rows rejected. Read by the
+-- Data page and by `python -m etl status`.
+create or replace view import_history as
+select
+    batch_id, file_name, kind, status, rows_read, rows_loaded, rows_duplicate, rows_rejected,
+    message, started_at, finished_at
+from import_batches
+order by batch_id desc;
+
+create or replace view source_freshness as
+with records as (
+    select source_kind, max(completed_at) as latest_record, count(*) as records
+    from completions
+    group by source_kind
+),
+loads as (
+    select
+        kind, max(finished_at) as last_loaded, sum(rows_loaded) as rows_loaded,
+        sum(rows_rejected) as rejected, count(*) as files
+    from import_batches
+    where status = 'loaded'
+    group by kind
+),
+final as (
+    select
+        l.kind as source, l.files, coalesce(r.records, l.rows_loaded) as records,
+        r.latest_record, l.last_loaded, l.rejected
+    from loads as l
+    left join records as r on r.source_kind = l.kind
+)
+select * from final
+order by latest_record is null, source;
