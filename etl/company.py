@@ -17,6 +17,7 @@ from pathlib import Path
 
 import polars as pl
 
+from common.text import BOM
 from etl.records import Parsed, Rejected, UnreadableFile, csv_rows, raw_csv_line
 
 
@@ -177,7 +178,7 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 
 
 def _norm_header(h: str) -> str:
-    return h.strip().lstrip("\ufeff").lower().replace(" ", "_")
+    return h.strip().lstrip(BOM).lower().replace(" ", "_")
 
 
 def detect(header: list[str]) -> str | None:

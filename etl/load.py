@@ -24,6 +24,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from common.text import decode_head
 from etl import company
 from etl.records import Parsed, UnreadableFile
 from warehouse import now_utc, refresh_evidence, scalar
@@ -92,14 +93,7 @@ def _module(kind: str):
 def head_text(path: Path, size: int = 65536) -> str:
     """The decoded start of a file, for sniffing (UTF-8/UTF-16, BOM removed)."""
     with open(path, "rb") as fh:
-        data = fh.read(size)
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16", errors="ignore")
-    elif len(data) > 1 and data[1:2] == b"\x00":
-        text = data.decode("utf-16-le", errors="ignore")
-    else:
-        text = data.decode("utf-8", errors="ignore")
-    return text.lstrip("\ufeff")
+        return decode_head(fh.read(size))
 
 
 def detect_kind(path: Path) -> str | None:

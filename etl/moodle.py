@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
+from common.text import BOM
 from etl import records
 from etl.records import Parsed, Rejected, UnreadableFile
 
@@ -260,12 +261,12 @@ _ORDERS = ("dmy", "mdy", "ymd")
 
 def _norm(text: str) -> str:
     """A header or word as compared: case-folded, single-spaced, typographic apostrophe made plain."""
-    return " ".join(text.replace("\ufeff", "").replace("\u2019", "'").casefold().split())
+    return " ".join(text.replace(BOM, "").replace("\u2019", "'").casefold().split())
 
 
 def _first_row(head: str) -> list[str]:
     """The header of a CSV start, split on whichever of comma, semicolon or tab the first line uses most."""
-    first = head.lstrip("\ufeff").splitlines()[0] if head.strip() else ""
+    first = head.lstrip(BOM).splitlines()[0] if head.strip() else ""
     delim = max(",;\t", key=first.count)
     try:
         return next(csv.reader(io.StringIO(first), delimiter=delim), [])

@@ -31,6 +31,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import polars as pl
 
+from common.text import BOM, decode, looks_utf16, strip_utf8_bom, unknown_encoding, utf8_or_cp1252
 from etl import records
 from etl.records import LEARNING_SCHEMA, Parsed, Rejected, UnreadableFile
 
@@ -251,21 +252,14 @@ def _utf8_bytes(path: Path, encoding: str | None) -> bytes:
             raise UnreadableFile(
                 f"{path.name} is not text in the encoding {encoding} that the profile names."
             ) from None
-        data = text.lstrip("\ufeff").encode("utf-8")
-    elif _looks_utf16(data):
-        data = records.read_text(path).encode("utf-8")
-    elif data.startswith(codecs.BOM_UTF8):
-        data = data[len(codecs.BOM_UTF8) :]
+        data = text.lstrip(BOM).encode("utf-8")
+    elif looks_utf16(data):
+        data = decode(data).encode("utf-8")
+    else:
+        data = strip_utf8_bom(data)
     if not data.strip():
         raise UnreadableFile(f"{path.name} is empty.")
     return data
-
-
-def _looks_utf16(data: bytes) -> bool:
-    """A UTF-16 BOM, or ASCII text with every second byte zero (UTF-16LE without BOM), as records.read_text."""
-    return data.startswith((b"\xff\xfe", b"\xfe\xff")) or (
-        len(data) > 1 and data[1:2] == b"\x00" and data[:1] != b"\x00"
-    )
 
 
 def _read_table(data: bytes, delimiter: str, filename: str) -> tuple[list[str], pl.DataFrame, list[Rejected]]:
@@ -279,11 +273,9 @@ def _read_table(data: bytes, delimiter: str, filename: str) -> tuple[list[str], 
         message = str(exc)
         if "invalid utf-8" in message.lower():
             try:
-                text = data.decode("cp1252")
+                text = utf8_or_cp1252(data)
             except UnicodeDecodeError:
-                raise UnreadableFile(
-                    f"{filename} is not text in a known encoding (UTF-8, UTF-16 or Windows-1252)."
-                ) from None
+                raise UnreadableFile(unknown_encoding(filename)) from None
             return _read_table(text.encode("utf-8"), delimiter, filename)
         if "more fields" not in message:
             raise UnreadableFile(f"{filename} is not a well-formed CSV file ({message.splitlines()[0]}).") from None
@@ -609,14 +601,14 @@ def _raw_line(header: list[str]) -> pl.Expr:
 
 def _norm(name: str) -> str:
     """How column names are compared: BOM and surrounding spaces ignored, case-insensitive."""
-    return name.replace("\ufeff", "").strip().casefold()
+    return name.replace(BOM, "").strip().casefold()
 
 
 def _clean_header(names: list[str]) -> list[str]:
     """Column names without BOM and surrounding spaces, kept unique (Polars needs unique names)."""
     cleaned: list[str] = []
     for i, n in enumerate(names, start=1):
-        c = n.replace("\ufeff", "").strip() or f"column {i}"
+        c = n.replace(BOM, "").strip() or f"column {i}"
         while c in cleaned:
             c = f"{c} ({i})"
         cleaned.append(c)
@@ -634,7 +626,7 @@ def _specificity(profile: Profile, names: set[str]) -> tuple[int, int] | None:
 def _first_record(head: str, delimiter: str) -> list[str]:
     """The header row at the start of `head` (BOM stripped)."""
     try:
-        return next(csv.reader(io.StringIO(head.lstrip("\ufeff"), newline=""), delimiter=delimiter), [])
+        return next(csv.reader(io.StringIO(head.lstrip(BOM), newline=""), delimiter=delimiter), [])
     except csv.Error:
         return []
 

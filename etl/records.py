@@ -19,6 +19,8 @@ from pathlib import Path
 
 import polars as pl
 
+from common.text import UnknownEncoding, decode, decode_line, unknown_encoding
+
 #: Status words every learning record is normalised to.
 STATUSES = ("enrolled", "in_progress", "completed", "passed", "failed")
 
@@ -88,13 +90,7 @@ def read_lines(path: Path, numbers: set[int]):
     with open(path, "rb") as fh:
         for number, line in enumerate(fh, start=1):
             if number in numbers:
-                if number == 1 and line.startswith(b"\xef\xbb\xbf"):
-                    line = line[3:]
-                try:
-                    text = line.decode("utf-8")
-                except UnicodeDecodeError:
-                    text = line.decode("cp1252", errors="replace")
-                yield number, text.strip()
+                yield number, decode_line(line, at_start=number == 1).strip()
             if number >= last:
                 return
 
@@ -107,22 +103,11 @@ def learning_frame(rows: list[dict] | None = None) -> pl.DataFrame:
 
 
 def read_text(path: Path) -> str:
-    """Decode an export whatever its encoding: UTF-8 (with or without BOM) or UTF-16 (Excel CSV)."""
-    data = Path(path).read_bytes()
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        return data.decode("utf-16")
-    if len(data) > 1 and data[1:2] == b"\x00" and data[0:1] != b"\x00":
-        return data.decode("utf-16-le")
+    """Decode an export whatever its encoding: UTF-8 (with or without BOM), UTF-16 (Excel CSV) or Windows-1252."""
     try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        try:
-            text = data.decode("cp1252")
-        except UnicodeDecodeError as exc:  # pragma: no cover - cp1252 decodes nearly anything
-            raise UnreadableFile(
-                f"{Path(path).name} is not text in a known encoding (UTF-8, UTF-16 or Windows-1252)."
-            ) from exc
-    return text.lstrip("\ufeff")
+        return decode(Path(path).read_bytes())
+    except UnknownEncoding as exc:
+        raise UnreadableFile(unknown_encoding(Path(path).name)) from exc
 
 
 def csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:

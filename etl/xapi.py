@@ -36,6 +36,7 @@ from typing import Any
 
 import polars as pl
 
+from common.text import BOM, decode_line, looks_utf16
 from etl import records
 from etl.records import LEARNING_SCHEMA, Parsed, Rejected, UnreadableFile
 
@@ -45,6 +46,9 @@ except ImportError:  # pragma: no cover - depends on the environment
     _orjson = None
 
 KIND = "xapi"
+
+#: What may come before a JSON value: a byte order mark and JSON's blank space.
+_BEFORE_JSON = BOM + " \t\r\n"
 
 #: The columns a statement fills (learner_salt and expires_at are always empty in xAPI).
 _RECORD_COLUMNS = (
@@ -148,7 +152,7 @@ def sniff(name: str, head: str) -> bool:
     ``.jsonl``, ``.ndjson``, ``.txt``).  Objects without both ``actor`` and ``verb``
     (badges, Caliper events, SCORM Cloud registrations) are not claimed.
     """
-    text = head.lstrip("\ufeff \t\r\n")
+    text = head.lstrip(_BEFORE_JSON)
     if not text or text[0] not in "[{":
         return False
     first = _first_object(text)
@@ -209,7 +213,7 @@ def read(path: Path, **options: Any) -> Parsed:
     with path.open("rb") as fh:
         head = fh.read(4096)
     text: str | None = None
-    first = None if _is_utf16(head) else _first_char(head.decode("utf-8", errors="replace"))
+    first = None if looks_utf16(head) else _first_char(head.decode("utf-8", errors="replace"))
     if first is None and head:  # UTF-16, or more leading blank space than the head holds
         text = records.read_text(path)
         first = _first_char(text)
@@ -254,16 +258,9 @@ def read(path: Path, **options: Any) -> Parsed:
     return _from_document(name, value)
 
 
-def _is_utf16(head: bytes) -> bool:
-    """UTF-16 exports (BOM, or NULs between ASCII bytes) must be decoded whole."""
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return True
-    return len(head) > 1 and head[1:2] == b"\x00" and head[0:1] != b"\x00"
-
-
 def _first_char(text: str) -> str | None:
     """First character that is not whitespace or a BOM, or None for a blank text."""
-    stripped = text.lstrip("\ufeff \t\r\n")
+    stripped = text.lstrip(_BEFORE_JSON)
     return stripped[0] if stripped else None
 
 
@@ -271,12 +268,7 @@ def _utf8_lines(path: Path) -> Iterator[str]:
     """Lines of a UTF-8 file (BOM stripped), decoded one at a time; Windows-1252 as a fallback."""
     with path.open("rb") as fh:
         for i, line in enumerate(fh):
-            if i == 0 and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]
-            try:
-                yield line.decode("utf-8")
-            except UnicodeDecodeError:
-                yield line.decode("cp1252", errors="replace")
+            yield decode_line(line, at_start=i == 0)
 
 
 def _numbered_nonblank(lines: Iterator[str]) -> Iterator[tuple[int, str]]:
@@ -491,13 +483,7 @@ def _part_lines(path: str, start: int, end: int, first_line_no: int) -> Iterator
             if not line:
                 break
             position += len(line)
-            if position == len(line) and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]
-            try:
-                text = line.decode("utf-8")
-            except UnicodeDecodeError:
-                text = line.decode("cp1252", errors="replace")
-            text = text.strip()
+            text = decode_line(line, at_start=position == len(line)).strip()
             if text:
                 yield line_no, text
             line_no += 1
