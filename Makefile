@@ -1,16 +1,16 @@
-# The two commands of the README: `make run` and `make test`.
+# The two commands of the README: `make run` and `make test` (which runs `make lint` too).
 PYTHON ?= python3
 VENV   := .venv
 PY     := $(VENV)/bin/python
 PORT   ?= 8501
 DB     ?= data/warehouse.duckdb
 
-.PHONY: run test bench sample venv browser clean
+.PHONY: run test test-fast lint format bench sample venv browser clean
 
-$(VENV)/.installed: requirements.txt
+$(VENV)/.installed: requirements.txt requirements-dev.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
 	@touch $@
 
 venv: $(VENV)/.installed
@@ -32,8 +32,23 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium is missing and cannot be installed here: the browser tests will fail"; fi; }
 
-test: venv browser
+# Lint: ruff (lint and format), the floors (import-linter), the SQL (sqlfluff).
+lint: venv
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-cache
+	$(VENV)/bin/sqlfluff lint sql
+
+format: venv
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+test: lint browser
 	$(PY) -m pytest -q
+
+# Everything but the browser and the slow tests (a minute or two).
+test-fast: venv
+	$(PY) -m pytest -q -m "not browser and not slow"
 
 bench: venv
 	$(PY) -m benchmarks

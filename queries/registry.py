@@ -44,10 +44,11 @@ ROLES: dict[Audience, frozenset[str]] = {
     Audience.LD_ONLY: frozenset({"ld"}),
 }
 
+SIGN_IN_FIRST = "Sign in to see the dashboard."
 #: What a viewer outside the audience is told.
 REFUSALS: dict[Audience, str] = {
-    Audience.SIGN_IN: "Sign in to see the dashboard.",
-    Audience.EVERYONE: "Sign in to see the dashboard.",
+    Audience.SIGN_IN: SIGN_IN_FIRST,
+    Audience.EVERYONE: SIGN_IN_FIRST,
     Audience.NAMED: "Executives see aggregates only, never individual people.",
     Audience.MONEY: "Budgets and spend are for L&D staff and executives.",
     Audience.LD_ONLY: "Import history and rejected rows are for L&D staff only.",
@@ -83,7 +84,7 @@ class Query:
 
     def check(self, role: str | None) -> None:
         if not self.allows(role):
-            raise Forbidden(REFUSALS[self.audience])
+            raise Forbidden(SIGN_IN_FIRST if role is None else REFUSALS[self.audience])
 
     def for_executive(self, frame: pl.DataFrame) -> pl.DataFrame:
         assert self.small_groups is not None  # guaranteed by @query for queries executives may run

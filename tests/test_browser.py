@@ -29,6 +29,8 @@ from tests.browser_util import (  # noqa: F401  (browser, page: fixtures)
     wait_for_charts,
 )
 
+pytestmark = pytest.mark.browser
+
 #: (URL path, navigation label, heading, screenshot name) of every page of the navigation, in order.
 PAGES = [
     ("/", "Overview", "Overview", "overview"),

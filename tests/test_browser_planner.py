@@ -6,6 +6,7 @@ form, and download the plan as the CSV an LMS bulk assignment takes.
 
 from __future__ import annotations
 
+import pytest
 import csv
 import io
 import re
@@ -23,6 +24,8 @@ from tests.browser_util import (  # noqa: F401  (fixtures)
     wait_for_charts,
 )
 from tests.test_browser import server, warehouse_db  # noqa: F401  (fixtures shared with the page tests)
+
+pytestmark = pytest.mark.browser
 
 
 def open_planner(page, server) -> None:

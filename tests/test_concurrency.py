@@ -17,6 +17,8 @@ import warehouse
 from .browser_util import CHROMIUM_ARGS, VIEWPORT, StreamlitServer, chromium_path, wait_for_app
 from .conftest import FIXTURES, TINY, TINY_RECORDS
 
+pytestmark = pytest.mark.browser
+
 ROOT = Path(__file__).resolve().parent.parent
 MORE = FIXTURES / "tiny_more"
 

@@ -40,6 +40,8 @@ from tests.browser_util import (  # noqa: F401  (browser, page: fixtures)
     wait_for_charts,
 )
 
+pytestmark = pytest.mark.browser
+
 ACCESS = FIXTURES / "tiny_access.toml"
 NAMES = ["Alice Archer", "Bob Baker", "Carol Chen", "Dan Diaz", "Eve Evans"]
 AS_OF = "as_of=2025-06-30"

@@ -6,18 +6,21 @@ create or replace macro active_employees_on(dates, root := null, org_unit := nul
 with days as (
     select distinct cast(unnest(dates) as date) as as_of
 ),
+
 scope as (
     select employee_id from reporting_tree(root)
 ),
+
 final as (
     select d.as_of, e.*
     from days as d
-    join employees as e
-      on (e.hire_date is null or e.hire_date <= d.as_of)
-     and (e.leave_date is null or e.leave_date >= d.as_of)
+    inner join employees as e
+      on (e.hire_date is null or d.as_of >= e.hire_date)
+     and (e.leave_date is null or d.as_of <= e.leave_date)
     where (root is null or e.employee_id in (select employee_id from scope))
       and (org_unit is null or org_unit = 'company' or e.department = org_unit or e.team = org_unit)
 )
+
 select * from final;
 
 create or replace macro active_employees(as_of, root := null, org_unit := null) as table

@@ -6,6 +6,7 @@ create or replace macro goal_population_on(dates, root := null, org_unit := null
 with people as (
     select * from active_employees_on(dates, root := root, org_unit := org_unit)
 ),
+
 final as (
     select
         p.as_of,
@@ -23,10 +24,11 @@ final as (
         p.hire_date,
         p.leave_date
     from goals as g
-    join people as p
-      on (g.scope = 'company' or p.department = g.scope or p.team = g.scope)
+    inner join people as p
+      on (g.scope = 'company' or g.scope = p.department or g.scope = p.team)
      and (g.roles is null or array_length(g.roles) = 0 or list_contains(g.roles, p.role))
 )
+
 select * from final;
 
 create or replace macro goal_population(as_of, root := null, org_unit := null) as table

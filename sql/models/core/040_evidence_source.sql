@@ -8,6 +8,7 @@ create or replace view evidence_source as
 with outcomes as (
     select * from completions where status in ('completed', 'passed') and completed_at is not null
 ),
+
 course_evidence as (
     select
         o.employee_id,
@@ -24,9 +25,10 @@ course_evidence as (
         o.source_kind,
         o.source_record_id
     from outcomes as o
-    join course_skills as cs on cs.course_id = o.course_id
-    join courses as c on c.course_id = o.course_id
+    inner join course_skills as cs on o.course_id = cs.course_id
+    inner join courses as c on o.course_id = c.course_id
 ),
+
 assessment_evidence as (
     select
         employee_id,
@@ -40,9 +42,11 @@ assessment_evidence as (
         coalesce(source, 'assessment') || ':' || employee_id || ':' || skill || ':' || assessed_at as source_record_id
     from assessments
 ),
+
 final as (
     select * from course_evidence
     union all
     select * from assessment_evidence
 )
+
 select * from final;

@@ -17,36 +17,42 @@ with ranges as (
     where (valid_until is null or valid_until > valid_from)
       and (people is null or employee_id in (select unnest(people)))
 ),
+
 bounds as (
     select employee_id, skill, valid_from as day from ranges
     union
     select employee_id, skill, valid_until from ranges
 ),
+
 pieces as (
     select employee_id, skill, day as piece_from,
            lead(day) over (partition by employee_id, skill order by day) as piece_until
     from bounds
 ),
+
 levelled as (
     select p.employee_id, p.skill, p.piece_from, p.piece_until, max(r.level) as level
     from pieces as p
-    join ranges as r
-      on r.employee_id = p.employee_id and r.skill = p.skill
-     and r.valid_from <= p.piece_from and p.piece_from < r.valid_until
+    inner join ranges as r
+      on p.employee_id = r.employee_id and p.skill = r.skill
+     and p.piece_from >= r.valid_from and p.piece_from < r.valid_until
     where p.piece_until is not null
     group by p.employee_id, p.skill, p.piece_from, p.piece_until
 ),
+
 marked as (
     select *,
            case when lag(piece_until) over w = piece_from and lag(level) over w = level then 0 else 1 end as starts
     from levelled
     window w as (partition by employee_id, skill order by piece_from)
 ),
+
 grouped as (
     select *, sum(starts) over (partition by employee_id, skill order by piece_from
                                 rows between unbounded preceding and current row) as span_no
     from marked
 )
+
 select employee_id, skill, level, min(piece_from) as valid_from,
        nullif(max(piece_until), date '9999-12-31') as valid_until
 from grouped

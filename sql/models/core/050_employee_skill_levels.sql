@@ -6,14 +6,16 @@ create or replace macro employee_skill_levels_on(dates, root := null, org_unit :
 with people as (
     select as_of, employee_id from active_employees_on(dates, root := root, org_unit := org_unit)
 ),
+
 final as (
     select p.as_of, s.employee_id, s.skill, s.level
     from people as p
-    join skill_level_spans as s
-      on s.employee_id = p.employee_id
-     and s.valid_from <= p.as_of
+    inner join skill_level_spans as s
+      on p.employee_id = s.employee_id
+     and p.as_of >= s.valid_from
      and (s.valid_until is null or p.as_of < s.valid_until)
 )
+
 select * from final;
 
 create or replace macro employee_skill_levels(as_of, root := null, org_unit := null) as table

@@ -6,6 +6,7 @@ with people as (
     select as_of, employee_id, full_name, role, team, department
     from active_employees_on(dates, root := root, org_unit := org_unit)
 ),
+
 final as (
     select
         p.as_of,
@@ -21,13 +22,14 @@ final as (
         coalesce(s.level, 0) >= r.required_level as met,
         greatest(r.required_level - coalesce(s.level, 0), 0) as gap
     from people as p
-    join requirements as r on r.role = p.role
+    inner join requirements as r on p.role = r.role
     left join skill_level_spans as s
-      on s.employee_id = p.employee_id
-     and s.skill = r.skill
-     and s.valid_from <= p.as_of
+      on p.employee_id = s.employee_id
+     and r.skill = s.skill
+     and p.as_of >= s.valid_from
      and (s.valid_until is null or p.as_of < s.valid_until)
 )
+
 select * from final;
 
 create or replace macro requirement_status(as_of, root := null, org_unit := null) as table

@@ -4,6 +4,7 @@ create or replace view learning_activity as
 with records as (
     select * from completions where completed_at is not null
 ),
+
 final as (
     select
         r.employee_id,
@@ -14,6 +15,7 @@ final as (
         coalesce(r.vendor, c.provider) as vendor,
         r.source_kind
     from records as r
-    left join courses as c on c.course_id = r.course_id
+    left join courses as c on r.course_id = c.course_id
 )
+
 select * from final;

@@ -14,6 +14,7 @@ with records as (
     from completions
     group by source_kind
 ),
+
 loads as (
     select
         kind, max(finished_at) as last_loaded, sum(rows_loaded) as rows_loaded,
@@ -22,12 +23,14 @@ loads as (
     where status = 'loaded'
     group by kind
 ),
+
 final as (
     select
         l.kind as source, l.files, coalesce(r.records, l.rows_loaded) as records,
         r.latest_record, l.last_loaded, l.rejected
     from loads as l
-    left join records as r on r.source_kind = l.kind
+    left join records as r on l.kind = r.source_kind
 )
+
 select * from final
 order by latest_record is null, source;

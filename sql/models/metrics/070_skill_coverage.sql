@@ -11,17 +11,21 @@ create or replace macro skill_coverage_on(dates, root := null, org_unit := null)
 with pairs as (
     select * from requirement_status_on(dates, root := root, org_unit := org_unit)
 ),
+
 team_list as (
     select distinct as_of, team, department from active_employees_on(dates, root := root, org_unit := org_unit) where team is not null
 ),
+
 skill_list as (
     select distinct skill from requirements
 ),
+
 per_team as (
     select as_of, team, skill, count(*) as required_headcount, count(*) filter (where met) as covered_headcount
     from pairs
     group by as_of, team, skill
 ),
+
 final as (
     select
         t.as_of,
@@ -33,8 +37,9 @@ final as (
         coverage_share(coalesce(p.covered_headcount, 0), coalesce(p.required_headcount, 0)) as coverage
     from team_list as t
     cross join skill_list as s
-    left join per_team as p on p.as_of = t.as_of and p.team = t.team and p.skill = s.skill
+    left join per_team as p on t.as_of = p.as_of and t.team = p.team and s.skill = p.skill
 )
+
 select * from final;
 
 create or replace macro skill_coverage(as_of, root := null, org_unit := null) as table

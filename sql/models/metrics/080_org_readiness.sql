@@ -14,9 +14,11 @@ create or replace macro org_readiness_on(dates, root := null, org_unit := null) 
 with days as (
     select distinct cast(unnest(dates) as date) as as_of
 ),
+
 scope as (
     select employee_id from reporting_tree(root)
 ),
+
 people as (
     select
         e.employee_id,
@@ -30,11 +32,13 @@ people as (
       and (org_unit is null or org_unit = 'company' or e.department = org_unit or e.team = org_unit)
       and coalesce(e.leave_date + 1, date '9999-12-31') > coalesce(e.hire_date, date '0001-01-01')
 ),
+
 role_totals as (
     select role, count(*) as pairs, sum(cast(weight as decimal(38, 10))) as weight_total
     from requirements
     group by role
 ),
+
 met as (
     select
         p.employee_id,
@@ -44,22 +48,24 @@ met as (
         greatest(s.valid_from, p.active_from) as met_from,
         least(coalesce(s.valid_until, date '9999-12-31'), p.active_until) as met_until
     from people as p
-    join requirements as r on r.role = p.role
-    join skill_level_spans as s
-      on s.employee_id = p.employee_id and s.skill = r.skill and s.level >= r.required_level
+    inner join requirements as r on p.role = r.role
+    inner join skill_level_spans as s
+      on p.employee_id = s.employee_id and r.skill = s.skill and r.required_level <= s.level
 ),
+
 changes as (
     select p.team, p.department, p.active_from as day, t.pairs, t.weight_total, 1 as headcount,
            0 as met_pairs, cast(0 as decimal(38, 10)) as weight_met
-    from people as p join role_totals as t on t.role = p.role
+    from people as p inner join role_totals as t on p.role = t.role
     union all
     select p.team, p.department, p.active_until, -t.pairs, -t.weight_total, -1, 0, 0
-    from people as p join role_totals as t on t.role = p.role
+    from people as p inner join role_totals as t on p.role = t.role
     union all
     select team, department, met_from, 0, 0, 0, 1, weight from met where met_until > met_from
     union all
     select team, department, met_until, 0, 0, 0, -1, -weight from met where met_until > met_from
 ),
+
 unit_changes as (
     select 'company' as unit_type, 'company' as unit, * exclude (team, department) from changes
     union all
@@ -67,21 +73,25 @@ unit_changes as (
     union all
     select 'team', team, * exclude (team, department) from changes where team is not null
 ),
+
 per_day as (
     select unit_type, unit, day, sum(pairs) as pairs, sum(weight_total) as weight_total,
            sum(headcount) as headcount, sum(met_pairs) as met_pairs, sum(weight_met) as weight_met
     from unit_changes
     group by unit_type, unit, day
 ),
+
 units as (
     select distinct unit_type, unit from per_day
 ),
+
 series as (
     select *, false as is_date from per_day
     union all
     select u.unit_type, u.unit, d.as_of, 0, 0, 0, 0, 0, true
     from units as u cross join days as d
 ),
+
 running as (
     select unit_type, unit, day, is_date,
            sum(pairs) over w as pairs,
@@ -92,6 +102,7 @@ running as (
     from series
     window w as (partition by unit_type, unit order by day, is_date rows between unbounded preceding and current row)
 ),
+
 final as (
     select
         day as as_of,
@@ -106,6 +117,7 @@ final as (
     from running
     where is_date and pairs > 0
 )
+
 select * from final;
 
 create or replace macro org_readiness(as_of, root := null, org_unit := null) as table

@@ -5,23 +5,27 @@ with members as (
     select as_of, goal_id, skill, min_level, employee_id
     from goal_population_on(dates, root := root, org_unit := org_unit)
 ),
+
 levels as (  -- employee_skill_levels_on's rows, for the goals' members and skills only
     select m.as_of, m.goal_id, m.employee_id, s.level
     from members as m
-    join skill_level_spans as s
-      on s.employee_id = m.employee_id
-     and s.skill = m.skill
-     and s.valid_from <= m.as_of
+    inner join skill_level_spans as s
+      on m.employee_id = s.employee_id
+     and m.skill = s.skill
+     and m.as_of >= s.valid_from
      and (s.valid_until is null or m.as_of < s.valid_until)
 ),
+
 days as (
     select distinct cast(unnest(dates) as date) as as_of
 ),
+
 population as (
     select m.as_of, m.goal_id, m.employee_id, coalesce(l.level, 0) >= m.min_level as meets
     from members as m
-    left join levels as l on l.as_of = m.as_of and l.goal_id = m.goal_id and l.employee_id = m.employee_id
+    left join levels as l on m.as_of = l.as_of and m.goal_id = l.goal_id and m.employee_id = l.employee_id
 ),
+
 final as (
     select
         d.as_of,
@@ -32,9 +36,10 @@ final as (
              then count(p.employee_id) filter (where p.meets) / count(p.employee_id) end as share
     from goals as g
     cross join days as d
-    left join population as p on p.goal_id = g.goal_id and p.as_of = d.as_of
+    left join population as p on g.goal_id = p.goal_id and d.as_of = p.as_of
     group by d.as_of, g.goal_id
 )
+
 select * from final;
 
 create or replace macro goal_share(as_of, root := null, org_unit := null) as table

@@ -28,28 +28,33 @@ create or replace macro goal_readiness(as_of, root := null, org_unit := null) as
 with now_share as (
     select * from goal_share(as_of, root := root, org_unit := org_unit)
 ),
+
 before_share as (
     select * from goal_share(cast(as_of as date) - 90, root := root, org_unit := org_unit)
 ),
+
 members as (
     select goal_id, skill, min_level, deadline, employee_id, hire_date
     from goal_population(as_of, root := root, org_unit := org_unit)
 ),
+
 qualifying as (
     select m.goal_id, m.employee_id, m.hire_date, v.valid_from, v.valid_until
     from members as m
-    join evidence as v
-      on v.employee_id = m.employee_id and v.skill = m.skill and v.level >= m.min_level
+    inner join evidence as v
+      on m.employee_id = v.employee_id and m.skill = v.skill and m.min_level <= v.level
     where v.valid_from <= cast(as_of as date)
 ),
+
 held_now as (
     select goal_id, employee_id, max(coalesce(valid_until, date '9999-12-31')) as held_until
     from qualifying
     where valid_until is null or valid_until > cast(as_of as date)
     group by goal_id, employee_id
 ),
+
 arrivals as (
-    select q.goal_id, count(distinct (q.employee_id, q.valid_from)) as arrivals
+    select q.goal_id, count(distinct(q.employee_id, q.valid_from)) as arrivals
     from qualifying as q
     where q.valid_from > cast(as_of as date) - 180
       and (q.hire_date is null or q.valid_from >= q.hire_date)
@@ -60,34 +65,39 @@ arrivals as (
             and (b.valid_until is null or b.valid_until >= q.valid_from))
     group by q.goal_id
 ),
+
 expiring as (
     select h.goal_id, count(*) as expiring
     from held_now as h
-    join goals as g on g.goal_id = h.goal_id
+    inner join goals as g on h.goal_id = g.goal_id
     where h.held_until <= g.deadline
     group by h.goal_id
 ),
+
 teaching as (
     select g.goal_id, cs.course_id
     from goals as g
-    join course_skills as cs on cs.skill = g.skill and cs.level >= g.min_level
+    inner join course_skills as cs on g.skill = cs.skill and g.min_level <= cs.level
 ),
+
 recent as (
     select t.goal_id, c.employee_id, c.course_id, c.status, cast(c.completed_at as date) as day
     from teaching as t
-    join completions as c on c.course_id = t.course_id
+    inner join completions as c on t.course_id = c.course_id
     where c.completed_at >= cast(as_of as date) - 179  -- the 180 days up to and including as_of
       and c.completed_at < cast(as_of as date) + 1
 ),
+
 pass_rates as (
     select goal_id, count(*) filter (where status in ('completed', 'passed')) / count(*) as pass_rate
     from recent
     group by goal_id
 ),
+
 enrolments as (
     select r.goal_id, count(distinct r.employee_id) as enrolled
     from recent as r
-    join members as m on m.goal_id = r.goal_id and m.employee_id = r.employee_id
+    inner join members as m on r.goal_id = m.goal_id and r.employee_id = m.employee_id
     where r.status in ('enrolled', 'in_progress')
       and not exists (select 1 from held_now as h where h.goal_id = r.goal_id and h.employee_id = r.employee_id)
       and not exists (
@@ -96,6 +106,7 @@ enrolments as (
             and o.status in ('completed', 'passed', 'failed') and o.day >= r.day)
     group by r.goal_id
 ),
+
 terms as (
     select
         g.goal_id,
@@ -116,13 +127,14 @@ terms as (
         coalesce(e.enrolled, 0) as enrolled_in_progress,
         coalesce(r.pass_rate, 0.0) as pass_rate
     from goals as g
-    join now_share as n on n.goal_id = g.goal_id
-    left join before_share as b on b.goal_id = g.goal_id
-    left join arrivals as a on a.goal_id = g.goal_id
-    left join expiring as x on x.goal_id = g.goal_id
-    left join enrolments as e on e.goal_id = g.goal_id
-    left join pass_rates as r on r.goal_id = g.goal_id
+    inner join now_share as n on g.goal_id = n.goal_id
+    left join before_share as b on g.goal_id = b.goal_id
+    left join arrivals as a on g.goal_id = a.goal_id
+    left join expiring as x on g.goal_id = x.goal_id
+    left join enrolments as e on g.goal_id = e.goal_id
+    left join pass_rates as r on g.goal_id = r.goal_id
 ),
+
 expected as (
     select
         *,
@@ -132,6 +144,7 @@ expected as (
              + enrolled_in_progress * pass_rate * (1 - pass_rate)) as sd
     from terms
 ),
+
 projected as (
     select
         *,
@@ -153,6 +166,7 @@ projected as (
         end as pace_needed_per_month
     from expected
 ),
+
 final as (
     select
         goal_id,
@@ -189,4 +203,5 @@ final as (
         end as status
     from projected
 )
+
 select * from final;

@@ -19,15 +19,18 @@ with ytd as (
     select coalesce(sum(amount_reporting), 0) as spend
     from spend_year_to_date(as_of, org_unit := org_unit)
 ),
+
 days as (
     select
         dayofyear(cast(as_of as date)) as elapsed,
         dayofyear(make_date(year(cast(as_of as date)), 12, 31)) as in_year,
         make_date(year(cast(as_of as date)), 12, 31) as year_end_date
 ),
+
 final as (
     select y.spend as ytd, y.spend / d.elapsed * d.in_year as year_end, d.year_end_date
     from ytd as y
     cross join days as d
 )
+
 select * from final;

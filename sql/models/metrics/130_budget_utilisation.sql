@@ -6,9 +6,11 @@ with periods as (
     select * from budgets
     where period_start <= cast(as_of as date) and cast(as_of as date) <= period_end
 ),
+
 lines as (
     select * from spend_reporting
 ),
+
 budget_rc as (
     select
         b.unit,
@@ -17,6 +19,7 @@ budget_rc as (
         in_reporting_currency(b.amount, b.currency, b.period_start) as budget
     from periods as b
 ),
+
 final as (
     select
         b.unit,
@@ -28,7 +31,8 @@ final as (
     from budget_rc as b
     left join lines as l
       on l.date between b.period_start and cast(as_of as date)
-     and (b.unit = 'company' or l.team = b.unit or l.department = b.unit)
+     and (b.unit = 'company' or b.unit = l.team or b.unit = l.department)
     group by b.unit, b.period_start, b.period_end, b.budget
 )
+
 select * from final;

@@ -4,6 +4,7 @@ create or replace macro expiring_credentials(as_of, days := 90, root := null, or
 with people as (
     select employee_id, full_name, team, department from active_employees(as_of, root := root, org_unit := org_unit)
 ),
+
 lapsing as (
     select * from evidence
     where valid_until is not null
@@ -11,6 +12,7 @@ lapsing as (
       and valid_until > cast(as_of as date)
       and valid_until <= cast(as_of as date) + cast(days as integer)
 ),
+
 final as (
     select
         p.employee_id, p.full_name, p.team, p.department,
@@ -18,7 +20,8 @@ final as (
         l.valid_from, l.valid_until,
         l.valid_until - cast(as_of as date) as days_left
     from lapsing as l
-    join people as p on p.employee_id = l.employee_id
-    left join courses as c on c.course_id = l.course_id
+    inner join people as p on l.employee_id = p.employee_id
+    left join courses as c on l.course_id = c.course_id
 )
+
 select * from final;

@@ -4,5 +4,5 @@
 create or replace macro active_learners(as_of, root := null, org_unit := null) as table
 select count(distinct a.employee_id) as active_learners
 from completions as a
-semi join active_employees(as_of, root := root, org_unit := org_unit) as p on p.employee_id = a.employee_id
+semi join active_employees(as_of, root := root, org_unit := org_unit) as p on a.employee_id = p.employee_id
 where a.completed_at >= cast(as_of as date) - 89 and a.completed_at < cast(as_of as date) + 1;

@@ -7,14 +7,16 @@ with spent as (
     where date between cast(period_start as date) and cast(period_end as date) and vendor is not null
     group by vendor
 ),
+
 done as (
-    select vendor, count(distinct (employee_id, course_id)) as completions
+    select vendor, count(distinct(employee_id, course_id)) as completions
     from learning_activity
     where status in ('completed', 'passed')
       and activity_date between cast(period_start as date) and cast(period_end as date)
       and vendor is not null
     group by vendor
 ),
+
 final as (
     select
         coalesce(s.vendor, d.vendor) as vendor,
@@ -22,6 +24,7 @@ final as (
         coalesce(d.completions, 0) as completions,
         s.spend / nullif(d.completions, 0) as cost_per_completion
     from spent as s
-    full join done as d on d.vendor = s.vendor
+    full join done as d on s.vendor = d.vendor
 )
+
 select * from final;

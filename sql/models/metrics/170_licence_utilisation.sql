@@ -9,12 +9,14 @@ with running as (
     where start_date <= cast(as_of as date) and cast(as_of as date) <= end_date
     group by vendor
 ),
+
 users as (
     select vendor, count(distinct employee_id) as active_users
     from learning_activity
     where activity_date > cast(as_of as date) - 30 and activity_date <= cast(as_of as date)
     group by vendor
 ),
+
 final as (
     select
         r.vendor,
@@ -24,6 +26,7 @@ final as (
         greatest(r.seats - coalesce(u.active_users, 0), 0) as idle_seats,
         r.cost
     from running as r
-    left join users as u on u.vendor = r.vendor
+    left join users as u on r.vendor = u.vendor
 )
+
 select * from final;

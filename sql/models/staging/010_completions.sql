@@ -4,9 +4,11 @@ create or replace view completions as
 with records as (
     select * from completion_records
 ),
+
 voided as (
     select statement_id from voided_statements
 ),
+
 final as (
     select
         r.employee_id,
@@ -22,4 +24,5 @@ final as (
     from records as r
     where not (r.source_kind = 'xapi' and r.source_record_id in (select statement_id from voided))
 )
+
 select * from final;

@@ -14,6 +14,7 @@ create or replace view reporting_fx as
 with rc as (
     select currency from reporting_currency
 ),
+
 rates as (
     select
         currency,
@@ -23,12 +24,14 @@ rates as (
     from fx
     where currency <> (select currency from rc)
 ),
+
 final as (
     select currency, valid_from, coalesce(valid_until, date '9999-12-01') as valid_until, rate
     from rates
     union all
     select currency, date '0001-01-01', date '9999-12-01', 1.0 from rc
 )
+
 select * from final;
 
 -- The rate that converts currency_code on a day to the reporting currency (null: none known).
