@@ -6,11 +6,11 @@ form, and download the plan as the CSV an LMS bulk assignment takes.
 
 from __future__ import annotations
 
-import pytest
 import csv
 import io
 import re
 
+import pytest
 from playwright.sync_api import expect
 
 from tests.browser_util import (  # noqa: F401  (fixtures)
