@@ -166,10 +166,11 @@ def line_trend(
 
 
 def goal_gaps(goals: pl.DataFrame) -> go.Figure:
-    """Distance of each goal's share from its target, in points (diverging: red short, blue ahead)."""
+    """Distance of each goal's share from its target (goal_readiness' gap, target minus share), in points
+    (diverging: red short, blue ahead)."""
     g = (
         goals.filter(pl.col("share").is_not_null())
-        .with_columns(((pl.col("share") - pl.col("target_share")) * 100).alias("points"))
+        .with_columns((-pl.col("gap") * 100).alias("points"))
         .sort("points", descending=True)
     )
     labels = [

@@ -1,8 +1,8 @@
 """Goal forecasts on synthetic histories whose pace is known by construction.
 
-The SQL (goal_readiness in sql/models/100_goal_readiness.sql) must find the pace that was
+The SQL (goal_readiness in sql/models/metrics/100_goal_readiness.sql) must find the pace that was
 put into the history, count the credentials that lapse before the deadline and the
-enrolments in progress, and project exactly as planner.forecast.project says.
+enrolments in progress, and project exactly as tests/forecast_reference.project says.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ from datetime import date, timedelta
 import pytest
 
 import warehouse
-from planner import forecast
-from planner.forecast import DAYS_PER_MONTH, Z_80, project
+from tests import forecast_reference as forecast
+from tests.forecast_reference import DAYS_PER_MONTH, Z_80, project
 
 AS_OF = date(2026, 1, 31)
 DEADLINE = AS_OF + timedelta(days=150)

@@ -95,7 +95,7 @@ def test_goal_readiness(tiny):
 
 
 def test_goal_forecast_by_hand(tiny):
-    # The projection (sql/models/100_goal_readiness.sql): m = M - E + p*I + k*h/L with L = 180 days,
+    # The projection (sql/models/metrics/100_goal_readiness.sql): m = M - E + p*I + k*h/L with L = 180 days,
     # sd = sqrt(k*(h/L)*(1 + h/L) + I*p*(1 - p)), band m -/+ 1.2816 sd, all clamped to 0..P, over P.
     g = {
         r[0]: r[1:]

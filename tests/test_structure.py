@@ -235,3 +235,12 @@ def test_the_data_door_refuses_unregistered_queries_and_viewers_outside_the_audi
         at.query_params["role"] = role
     at.run()
     assert [m.value for m in at.markdown] == expected
+
+
+def test_the_loader_sets_the_allocator_before_polars_is_imported():
+    """etl/__init__ must not import Polars before it sets the allocator variable (the command line loads
+    through it); the app no longer needs etl to import Polars."""
+    code = "import sys, os, etl; print('polars' in sys.modules, os.environ.get('_RJEM_MALLOC_CONF'))"
+    env = {k: v for k, v in __import__("os").environ.items() if k != "_RJEM_MALLOC_CONF"}
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, check=True)
+    assert done.stdout.split() == ["False", "dirty_decay_ms:500,muzzy_decay_ms:0"]

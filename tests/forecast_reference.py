@@ -1,10 +1,10 @@
-"""Will each strategic goal be met by its deadline? The projection behind goal status.
+"""An independent reference for the goal projection, for the tests only.
 
 The metric is defined once, in SQL: ``goal_readiness(as_of)`` in
-``sql/models/100_goal_readiness.sql`` computes each goal's terms from the warehouse
-and projects them. ``project`` below is the same arithmetic on plain numbers: the
-tests pin the SQL to it on synthetic histories, and it documents the method in one
-place a reader can run.
+``sql/models/metrics/100_goal_readiness.sql`` computes each goal's terms from the
+warehouse and projects them; the product has no other copy. ``project`` below is the
+same arithmetic on plain numbers, written separately so that tests/test_forecast.py can
+pin the SQL to it on synthetic histories (a test oracle, not product code).
 
 Method ("pace of the last 180 days + enrolments - expiries, 80% band"), over the
 goal's population today (assumed to stay as it is until the deadline):
