@@ -1,0 +1,229 @@
+"""A provider CSV read through a mapping profile.
+
+The file is read once by Polars, as UTF-8 with every column as text: its bytes are
+made UTF-8 first when they are not, its delimiter is the profile's or guessed from
+the header, and the profile's columns are found in the header before any row is
+turned into a record (normalise.py).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import polars as pl
+
+from common.text import BOM, decode, looks_utf16, strip_utf8_bom, unknown_encoding, utf8_or_cp1252
+from etl import records
+from etl.provider.normalise import _ROW, _normalise
+from etl.provider.profiles import Profile, _norm, _specificity, builtin_profiles, load_profile
+from etl.records import Parsed, Rejected, UnreadableFile
+
+KIND = "provider"
+
+_GUESSED_DELIMITERS = (",", ";", "\t", "|")
+
+
+def sniff(name: str, head: str) -> bool:
+    """True when the header line of `head` is recognised by a built-in profile."""
+    return _match_head(head, builtin_profiles()) is not None
+
+
+def read(path: str | Path, profile: Profile | str | Path | None = None) -> Parsed:
+    """Normalised learning records of one provider CSV, read through a mapping profile.
+
+    `profile` is a Profile, the path of a profile TOML file, the file name stem or
+    name of a built-in profile, or None to pick the built-in profile that
+    recognises the file's columns.  The result's `profile` attribute is the
+    profile used (the loader reads `parsed.profile.vendor`).
+    """
+    path = Path(path)
+    chosen = _resolve_profile(profile)
+    data = _utf8_bytes(path, chosen.encoding if chosen else None)
+    if chosen is None:
+        chosen = _match_head(data[:65536].decode("utf-8", errors="replace"), builtin_profiles())
+        if chosen is None:
+            raise UnreadableFile(
+                f"no mapping profile recognises the columns of {path.name}; write one (see docs/mapping-profiles.md)."
+            )
+        if chosen.encoding:
+            data = _utf8_bytes(path, chosen.encoding)
+    delimiter = chosen.delimiter or _guess_delimiter(data[:65536].decode("utf-8", errors="replace"))
+    header, frame, early = _read_table(data, delimiter, path.name)
+    cols = _resolve_columns(chosen, header, path.name)
+    records_frame, rejected, raw_source = _normalise(frame, header, cols, chosen)
+    rejected = sorted(early + rejected, key=lambda r: r.row_number)
+    parsed = Parsed(
+        kind=KIND, rows_read=frame.height + len(early), records=records_frame, rejected=rejected, raw_source=raw_source
+    )
+    parsed.profile = chosen  # the schema of Parsed is fixed; the loader reads the vendor here
+    return parsed
+
+
+def _resolve_profile(profile: Profile | str | Path | None) -> Profile | None:
+    """Turn the `profile` argument of read() into a Profile (None stays None)."""
+    if profile is None or isinstance(profile, Profile):
+        return profile
+    p = Path(profile)
+    if p.suffix.lower() == ".toml" or p.exists():
+        return load_profile(p)
+    wanted = str(profile).strip().casefold()
+    for candidate in builtin_profiles():
+        stem = candidate.path.stem.casefold() if candidate.path else ""
+        if wanted in (stem, candidate.name.casefold()):
+            return candidate
+    raise UnreadableFile(
+        f"there is no mapping profile called '{profile}'; "
+        "give the path of a profile file or see docs/mapping-profiles.md."
+    )
+
+
+def _utf8_bytes(path: Path, encoding: str | None) -> bytes:
+    """The file as UTF-8 bytes without a BOM, which is what Polars reads fastest.
+
+    UTF-8 files (the usual, large case) are passed through untouched; UTF-16
+    "Excel" exports and files in an encoding the profile names are decoded first.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableFile(f"{path.name} does not exist.") from None
+    except OSError as exc:
+        raise UnreadableFile(f"{path.name} cannot be opened ({exc.strerror}).") from None
+    if encoding and encoding != "utf-8":
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            raise UnreadableFile(
+                f"{path.name} is not text in the encoding {encoding} that the profile names."
+            ) from None
+        data = text.lstrip(BOM).encode("utf-8")
+    elif looks_utf16(data):
+        data = decode(data).encode("utf-8")
+    else:
+        data = strip_utf8_bom(data)
+    if not data.strip():
+        raise UnreadableFile(f"{path.name} is empty.")
+    return data
+
+
+def _read_table(data: bytes, delimiter: str, filename: str) -> tuple[list[str], pl.DataFrame, list[Rejected]]:
+    """Header, data rows (all text, blank rows dropped, numbered from 1) and rows rejected on sight."""
+    try:
+        frame = pl.read_csv(
+            data, separator=delimiter, infer_schema=False, has_header=True, quote_char='"', raise_if_empty=False
+        )
+        early: list[Rejected] = []
+    except pl.exceptions.ComputeError as exc:
+        message = str(exc)
+        if "invalid utf-8" in message.lower():
+            try:
+                text = utf8_or_cp1252(data)
+            except UnicodeDecodeError:
+                raise UnreadableFile(unknown_encoding(filename)) from None
+            return _read_table(text.encode("utf-8"), delimiter, filename)
+        if "more fields" not in message:
+            raise UnreadableFile(f"{filename} is not a well-formed CSV file ({message.splitlines()[0]}).") from None
+        header, frame, early = _read_ragged(data, delimiter, filename)
+        return header, frame, early
+    except pl.exceptions.PolarsError as exc:
+        raise UnreadableFile(f"{filename} is not a well-formed CSV file ({str(exc).splitlines()[0]}).") from None
+    header = _clean_header(frame.columns)
+    frame = frame.rename(dict(zip(frame.columns, header, strict=False)))
+    if frame.width == 0:
+        raise UnreadableFile(f"{filename} has no header row.")
+    not_blank = ~pl.all_horizontal([pl.col(c).fill_null("").str.strip_chars() == "" for c in header])
+    frame = frame.filter(not_blank).with_row_index(_ROW, offset=1).with_columns(pl.col(_ROW).cast(pl.Int64))
+    return header, frame, early
+
+
+def _read_ragged(data: bytes, delimiter: str, filename: str) -> tuple[list[str], pl.DataFrame, list[Rejected]]:
+    """Slow path for a file with rows longer than its header (an unquoted delimiter in a value).
+
+    Those rows are rejected instead of failing the whole file; the rest is read
+    row by row with the csv module, which only happens for such broken files.
+    """
+    text = data.decode("utf-8", errors="replace")
+    rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    try:
+        header = _clean_header(next(rows))
+        body = [r for r in rows if any(c.strip() for c in r)]
+    except csv.Error as exc:
+        raise UnreadableFile(f"{filename} is not a well-formed CSV file ({exc}).") from None
+    width = len(header)
+    kept: list[list[str | None]] = []
+    numbers: list[int] = []
+    early: list[Rejected] = []
+    for number, row in enumerate(body, start=1):
+        if len(row) > width:
+            early.append(
+                Rejected(
+                    number,
+                    f"the row has {len(row)} values but the header has {width} columns "
+                    "(a value probably contains an unquoted delimiter)",
+                    records.raw_csv_line(header, row),
+                )
+            )
+            continue
+        kept.append([c if c != "" else None for c in row] + [None] * (width - len(row)))
+        numbers.append(number)
+    columns = {h: [r[i] for r in kept] for i, h in enumerate(header)}
+    frame = pl.DataFrame(columns, schema=dict.fromkeys(header, pl.String))
+    frame = frame.with_columns(pl.Series(_ROW, numbers, dtype=pl.Int64)).select([_ROW, *header])
+    return header, frame, early
+
+
+def _resolve_columns(profile: Profile, header: list[str], filename: str) -> dict[str, str]:
+    """Profile column name (normalised) -> the file's column name; missing ones make the file unreadable."""
+    actual = {}
+    for h in header:
+        actual.setdefault(_norm(h), h)
+    missing = [c for c in profile.columns_used() if _norm(c) not in actual]
+    if missing:
+        quoted = [f"'{c}'" for c in missing]
+        names = quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
+        word = "column" if len(missing) == 1 else "columns"
+        raise UnreadableFile(f"{filename} lacks the {word} {names} that profile '{profile.name}' reads.")
+    return {_norm(c): actual[_norm(c)] for c in profile.columns_used()}
+
+
+def _clean_header(names: list[str]) -> list[str]:
+    """Column names without BOM and surrounding spaces, kept unique (Polars needs unique names)."""
+    cleaned: list[str] = []
+    for i, n in enumerate(names, start=1):
+        c = n.replace(BOM, "").strip() or f"column {i}"
+        while c in cleaned:
+            c = f"{c} ({i})"
+        cleaned.append(c)
+    return cleaned
+
+
+def _first_record(head: str, delimiter: str) -> list[str]:
+    """The header row at the start of `head` (BOM stripped)."""
+    try:
+        return next(csv.reader(io.StringIO(head.lstrip(BOM), newline=""), delimiter=delimiter), [])
+    except csv.Error:
+        return []
+
+
+def _guess_delimiter(head: str) -> str:
+    """The delimiter that splits the header row into the most columns (comma on a tie)."""
+    best, best_count = ",", 1
+    for d in _GUESSED_DELIMITERS:
+        count = len(_first_record(head, d))
+        if count > best_count:
+            best, best_count = d, count
+    return best
+
+
+def _match_head(head: str, profiles: list[Profile]) -> Profile | None:
+    """The most specific profile that recognises the header row of `head`, each split by its own delimiter."""
+    best, best_key = None, None
+    guessed = _guess_delimiter(head)
+    for profile in profiles:
+        names = {_norm(h) for h in _first_record(head, profile.delimiter or guessed)}
+        key = _specificity(profile, names)
+        if key is not None and (best_key is None or key > best_key):
+            best, best_key = profile, key
+    return best
