@@ -28,6 +28,11 @@ from etl.records import Parsed, Rejected, UnreadableFile
 
 KIND = "badge"
 
+#: How this reader reads files. Bump it when a change here would read a file differently (other
+#: records, rejected rows or reasons): files loaded before are then loaded again. A change that reads
+#: every file the same way (a move, a refactoring, faster code) leaves it as it is.
+READER_VERSION = 1
+
 #: ``type`` values that make a JSON object an award (2.0 Assertion, 3.0 credential).
 OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
 OB2_TYPES = frozenset({"Assertion"})

@@ -20,6 +20,11 @@ import polars as pl
 from common.text import BOM
 from etl.records import Parsed, Rejected, UnreadableFile, csv_rows, raw_csv_line
 
+#: How the company files are read. Bump it when a change here would read a file differently (other
+#: records, rejected rows or reasons): files loaded before are then loaded again. A change that reads
+#: every file the same way (a move, a refactoring, faster code) leaves it as it is.
+READER_VERSION = 1
+
 
 @dataclass(frozen=True)
 class Spec:

@@ -37,11 +37,18 @@ from etl.provider.profiles import (
 from etl.provider.reading import KIND, read, sniff
 from etl.records import UnreadableFile
 
+#: How this reader reads files. Bump it when a change in etl/provider/ would read a file
+#: differently (other records, rejected rows or reasons): files loaded before are then loaded
+#: again. A change that reads every file the same way (a move, a refactoring, faster code) leaves
+#: it as it is. Which profile a file is read with counts apart (etl.load._profile_version).
+READER_VERSION = 1
+
 #: What etl.provider offers, as before it was split (the underscored parts are tested one by one).
 __all__ = [
     "KIND",
     "PROFILE_DIR",
     "PROFILE_LEARNER_KINDS",
+    "READER_VERSION",
     "Profile",
     "_ProfileReader",
     "_date_exprs",

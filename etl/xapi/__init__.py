@@ -43,6 +43,7 @@ from etl.xapi.rules import (
 __all__ = [
     "KIND",
     "PARALLEL_MIN_BYTES",
+    "READER_VERSION",
     "VERB_STATUS",
     "VOIDED_VERB",
     "InvalidStatement",
@@ -55,6 +56,12 @@ __all__ = [
     "sniff",
     "statement_outcome",
 ]
+
+#: How this reader reads files. Bump it when a change in etl/xapi/ would read a file
+#: differently (other records, rejected rows or reasons): files loaded before are then loaded
+#: again. A change that reads every file the same way (a move, a refactoring, faster code) leaves
+#: it as it is.
+READER_VERSION = 1
 
 #: Files from this size on are read in parallel (smaller ones are faster read in one go).
 PARALLEL_MIN_BYTES = 32 << 20
