@@ -15,7 +15,7 @@ from benchmarks.common import log, median
 
 
 def queries(as_of: date) -> dict[str, tuple[str, dict]]:
-    """Name -> (SQL, parameters): one per macro of the README's metrics table, then the trends."""
+    """Name -> (SQL, parameters): one per macro of the metrics (docs/data-model.md), then the trends."""
     year_start = as_of.replace(month=1, day=1)
     macros = {
         "employee_skill_levels": "select * from employee_skill_levels($d)",

@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl load|sample|status``.
+"""Command line: ``python -m etl load|sample|status|forget``.
 
 Exit status: 0 when every file could be read (rejected rows are normal), 1 when any
 file could not be read at all, 2 when the command itself was used wrongly.

@@ -1,6 +1,6 @@
 """The planning problem: who lacks what, which course closes it at what cost, and the rules.
 
-The objective (also in the README, "Planner and forecasts"):
+The objective (also in docs/planner.md):
 
 A plan is a set of assignments, each an (employee, course) candidate, every pair at
 most once. It is *feasible* when

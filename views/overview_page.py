@@ -7,6 +7,7 @@ import streamlit as st
 
 from app import charts, context, data, ui
 
+context.require_page("overview")
 ctx = context.get()
 D = ui.DEFINITIONS
 

@@ -6,6 +6,7 @@ import streamlit as st
 
 from app import charts, context, data, ui
 
+context.require_page("planner")
 ctx = context.get()
 cur = ctx.currency
 

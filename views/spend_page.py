@@ -4,6 +4,7 @@ import streamlit as st
 
 from app import charts, context, data, ui
 
+context.require_page("spend")
 ctx = context.get()
 cur = ctx.currency
 

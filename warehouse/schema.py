@@ -2,7 +2,7 @@
 
 Tables are created by numbered migrations in ``sql/migrations/`` and are upgraded in
 place (a warehouse made by an earlier version keeps its data). Views and metric
-macros in ``sql/models/`` (in folders that show the flow: staging, core, metrics) hold
+macros in ``sql/models/`` (in folders that show the flow: staging, core, metrics, loads) hold
 no data, so they are re-created after every upgrade, in the order of their number
 prefixes across the folders.
 """

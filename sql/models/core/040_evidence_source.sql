@@ -2,7 +2,7 @@
 -- A completed or passed course gives the skills the catalog says it teaches; it is
 -- valid until the record's own expiry, else for the catalog's validity_months,
 -- else indefinitely. Failed records are no evidence. Assessments are evidence too.
--- The table `evidence` holds this view's rows, refreshed by every load (etl.warehouse.refresh_evidence),
+-- The table `evidence` holds this view's rows, refreshed by every load (warehouse.refresh_evidence),
 -- so that the metrics do not recompute it on every query.
 create or replace view evidence_source as
 with outcomes as (

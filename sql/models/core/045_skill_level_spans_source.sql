@@ -3,7 +3,7 @@
 -- is constant (valid_until null: open-ended; no row where no evidence is valid).
 -- Metrics that replay many dates read one row per person, skill and date from it
 -- instead of every piece of evidence. The table `skill_level_spans` holds this view's
--- rows, refreshed together with `evidence` (etl.warehouse.refresh_evidence).
+-- rows, refreshed together with `evidence` (warehouse.refresh_evidence).
 --
 -- How: the days on which any piece of evidence starts or ends cut time into pieces; a
 -- piece's level is the highest level among the evidence valid on its first day (no row
