@@ -1,4 +1,4 @@
-"""Provider CSVs read through mapping profiles (etl/provider.py, etl/profiles/*.toml).
+"""Provider CSVs read through mapping profiles (etl/provider/, etl/profiles/*.toml).
 
 Expected values are worked out by hand from the fixture files in
 tests/fixtures/provider/.
