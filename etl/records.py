@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -19,7 +20,16 @@ from pathlib import Path
 
 import polars as pl
 
-from common.text import UnknownEncoding, decode, decode_line, unknown_encoding
+from common.text import (
+    Decoded,
+    UnknownEncoding,
+    decode_line,
+    decode_marked,
+    plain,
+    text_problem,
+    unknown_encoding,
+    unmark,
+)
 
 #: Status words every learning record is normalised to.
 STATUSES = ("enrolled", "in_progress", "completed", "passed", "failed")
@@ -102,19 +112,71 @@ def learning_frame(rows: list[dict] | None = None) -> pl.DataFrame:
     return pl.DataFrame(cols, schema=LEARNING_SCHEMA)
 
 
-def read_text(path: Path) -> str:
-    """Decode an export whatever its encoding: UTF-8 (with or without BOM), UTF-16 (Excel CSV) or Windows-1252."""
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; a file that cannot be opened is an UnreadableFile naming it (never its folder)."""
+    path = Path(path)
     try:
-        return decode(Path(path).read_bytes())
-    except UnknownEncoding as exc:
-        raise UnreadableFile(unknown_encoding(Path(path).name)) from exc
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise UnreadableFile(f"{path.name} does not exist.") from None
+    except IsADirectoryError:
+        raise UnreadableFile(f"{path.name} is a folder, not a file.") from None
+    except OSError as exc:
+        raise UnreadableFile(f"{path.name} cannot be opened ({exc.strerror or 'the system refused'}).") from None
 
 
-def csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
-    """Header and data rows of a CSV export (any encoding, BOM stripped, delimiter sniffed)."""
-    text = read_text(path)
+def read_marked(path: Path) -> Decoded:
+    """The file as text with the bytes that are not text marked (common.text.decode_marked's rules).
+
+    Readers reject the rows that hold a mark (``common.text.text_problem``), so one
+    broken row never changes how the rest of the file reads.
+    """
+    try:
+        return decode_marked(read_bytes(path))
+    except (UnknownEncoding, UnicodeDecodeError):
+        raise UnreadableFile(unknown_encoding(Path(path).name)) from None
+
+
+def read_text(path: Path) -> str:
+    """The file as plain text, for readers of whole documents (common.text.decode's rules).
+
+    UTF-8, UTF-16 or Windows-1252 as common.text decides for the whole file; in a
+    UTF-8 file a byte that is not UTF-8 becomes U+FFFD, and the rest of the file
+    reads as written. Readers that can reject one row use ``read_marked`` instead.
+    """
+    return plain(read_marked(path).text)
+
+
+def _title_key(title: str) -> str:
+    """A column title as readers match it: case, surrounding spaces and space-or-underscore ignored."""
+    return re.sub(r"[\s_]+", "_", title.strip().casefold())
+
+
+def repeated_title(header: list[str]) -> str | None:
+    """The sentence part naming a column title the header holds twice, e.g. "two columns named 'email' (2 and 5)"."""
+    seen: dict[str, int] = {}
+    for i, title in enumerate(header, start=1):
+        key = _title_key(title)
+        if not key:
+            continue
+        if key in seen:
+            return f"two columns named '{title.strip()}' (columns {seen[key]} and {i})"
+        seen[key] = i
+    return None
+
+
+def csv_rows(path: Path, *, repeated_titles: bool = False) -> tuple[list[str], list[list[str]]]:
+    """Header and data rows of a CSV export (any encoding, BOM stripped, delimiter sniffed).
+
+    Cells keep common.text's marks: a reader rejects the rows that hold one
+    (``common.text.text_problem``). A header holding a mark, or the same title twice
+    (unless ``repeated_titles``: Moodle repeats activity names), makes the file
+    unreadable, because which column is which is then unknown.
+    """
+    name = Path(path).name
+    text = read_marked(path).text
     if not text.strip():
-        raise UnreadableFile(f"{Path(path).name} is empty.")
+        raise UnreadableFile(f"{name} is empty.")
     sample = text[:4096]
     try:
         dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -125,21 +187,33 @@ def csv_rows(path: Path) -> tuple[list[str], list[list[str]]]:
     try:
         rows = list(reader)
     except csv.Error as exc:
-        raise UnreadableFile(f"{Path(path).name} is not a well-formed CSV file ({exc}).") from exc
+        raise UnreadableFile(f"{name} is not a well-formed CSV file ({exc}).") from None
     header = [h.strip() for h in rows[0]]
+    problem = text_problem("the header row", header, [str(i) for i in range(1, len(header) + 1)])
+    if problem:
+        raise UnreadableFile(f"{name} cannot be read: {problem}.")
+    twice = None if repeated_titles else repeated_title(header)
+    if twice:
+        raise UnreadableFile(f"{name} has {twice}, so which one holds the values is unclear; rename or remove one.")
     body = [r for r in rows[1:] if any(c.strip() for c in r)]
     return header, body
+
+
+def row_problem(row_number: int, header: list[str], cells: list[str]) -> str | None:
+    """Why a CSV row cannot be read as text (a byte that is not text, a NUL), or None: a rejected row's reason."""
+    return text_problem(f"row {row_number}", cells, header)
 
 
 def raw_csv_line(header: list[str], row: list[str]) -> str:
     """The row as one CSV line (the record a rejected-rows reader will recognise)."""
     buf = io.StringIO()
     csv.writer(buf, lineterminator="").writerow(row)
-    return buf.getvalue()
+    return unmark(buf.getvalue())
 
 
 def raw_json(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    """The JSON value as one line of text (bytes that were not text written as \\xNN)."""
+    return unmark(json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=False))
 
 
 def parse_iso_datetime(value: str) -> datetime:
