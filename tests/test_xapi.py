@@ -435,7 +435,7 @@ def test_json_lines_with_bom_and_crlf(tmp_path):
 def test_json_lines_with_a_line_separator_inside_a_string(tmp_path):
     # U+2028 is legal inside a JSON string; only \n ends a JSON line
     path = tmp_path / "lrs.jsonl"
-    odd = STATEMENT.replace('"timestamp"', '"object_note":"a\u2028b","timestamp"')
+    odd = STATEMENT.replace('"timestamp"', '"result":{"response":"a\u2028b"},"timestamp"')
     path.write_text(odd + "\n" + STATEMENT.replace("1111", "2222") + "\n", encoding="utf-8")
     parsed = xapi.read(path)
     assert parsed.rows_read == 2

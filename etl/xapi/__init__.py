@@ -15,7 +15,9 @@ statements voided within the same file are left out of the records.
 The reader, from the file down to one statement: ``reading`` tells the shapes
 apart and decodes the text, ``parallel`` reads large JSON lines files in worker
 processes, ``collect`` turns statements into columnar records and settles
-voiding, and ``rules`` holds xAPI's rules for one statement.
+voiding, ``rules`` holds xAPI's rules for one statement, and ``schema`` the
+statement's shape rules as a JSON Schema (``statement.schema.json``), checked in
+batches by jsonschema-rs.
 """
 
 from __future__ import annotations
@@ -61,7 +63,7 @@ __all__ = [
 #: differently (other records, rejected rows or reasons): files loaded before are then loaded
 #: again. A change that reads every file the same way (a move, a refactoring, faster code) leaves
 #: it as it is.
-READER_VERSION = 1
+READER_VERSION = 2
 
 #: Files from this size on are read in parallel (smaller ones are faster read in one go).
 PARALLEL_MIN_BYTES = 32 << 20

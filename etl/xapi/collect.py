@@ -3,12 +3,13 @@
 JSON lines and JSON documents are fed, statement by statement, to a collector
 that keeps the usable ones column by column, rejects the others with the rule
 they break, and settles voiding and repeated statement ids once the whole file
-has been seen.
+has been seen. Statements are checked against xAPI's JSON Schema in batches
+(one call into the validator per batch), then one by one against the rules a
+schema cannot state.
 """
 
 from __future__ import annotations
 
-import contextlib
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ import polars as pl
 
 from etl import records
 from etl.records import LEARNING_SCHEMA, Parsed, Rejected, UnreadableFile
+from etl.xapi import schema
 from etl.xapi.rules import InvalidStatement, Voiding, _is_statement_like, _show, statement_outcome
 
 try:  # orjson is several times faster on 1M-statement exports; json is the fallback.
@@ -46,6 +48,20 @@ _RECORD_COLUMNS = (
 _RECORD_SCHEMA = {**{k: LEARNING_SCHEMA[k] for k in _RECORD_COLUMNS if k != "line"}, "line": pl.Int64}
 #: Rows per frame chunk while a file is read.
 _CHUNK_ROWS = 100_000
+#: Statements checked against the schema in one call. Small on purpose: one call per statement
+#: costs a third more, and batches of thousands cost more still (the statements fall out of the
+#: processor's caches before they are read again); 64 measured fastest.
+_BATCH = 64
+#: How deep a statement's JSON may nest. A statement's own structure goes about 10 levels deep
+#: (a SubStatement's context activity's interaction components' descriptions); the rest is
+#: room for extensions. Deeper JSON is refused with a sentence, not a stack overflow.
+MAX_DEPTH = 32
+
+
+class _TooDeep(ValueError):
+    """JSON nested deeper than the JSON parsers go (orjson stops at 1,024 levels)."""
+
+    msg = f"nested deeper than {MAX_DEPTH} levels"
 
 
 def _reject_constant(value: str) -> Any:
@@ -60,14 +76,47 @@ def _loads(text: str | bytes) -> Any:
     documents orjson does not (integers beyond 64 bits).
     """
     if _orjson is not None:
-        with contextlib.suppress(_orjson.JSONDecodeError):
+        try:
             return _orjson.loads(text)
-    return json.loads(text, parse_constant=_reject_constant)
+        except _orjson.JSONDecodeError as exc:
+            if exc.msg == "depth limit exceeded":
+                raise _TooDeep() from None
+    try:
+        return json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise _TooDeep() from None
+
+
+def _json_msg(exc: ValueError) -> str:
+    """The parser's message without its position; some end in "at" ("Invalid control character at")."""
+    msg = getattr(exc, "msg", None) or str(exc).split(":")[0]
+    return msg.removesuffix(" at")
+
+
+def _depth_reason(where: str, what: str = "statement") -> str:
+    """Why JSON nested too deep is refused, in one sentence."""
+    return (
+        f"{where} nests JSON more than {MAX_DEPTH} levels deep, deeper than any real xAPI {what}, so it was not read."
+    )
+
+
+def _too_deep(value: Any, raw: str) -> bool:
+    """True when a statement nests deeper than MAX_DEPTH; the braces of its text spare most statements the walk."""
+    if raw and raw.count("{") + raw.count("[") <= MAX_DEPTH:
+        return False
+    stack = [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        children = node.values() if isinstance(node, dict) else node
+        stack.extend((child, depth + 1) for child in children if isinstance(child, (dict, list)))
+    return False
 
 
 def _json_error(exc: ValueError) -> str:
     """A short description of a JSON syntax error, with its position when known."""
-    msg = getattr(exc, "msg", None) or str(exc).split(":")[0]
+    msg = _json_msg(exc)
     line, col = getattr(exc, "lineno", None), getattr(exc, "colno", None)
     if line is not None and col is not None:
         return f"{msg} at line {line}, column {col}"
@@ -76,7 +125,7 @@ def _json_error(exc: ValueError) -> str:
 
 def _json_error_short(exc: ValueError) -> str:
     """A JSON error for one line: the column is enough, the line is named by the caller."""
-    msg = getattr(exc, "msg", None) or str(exc).split(":")[0]
+    msg = _json_msg(exc)
     col = getattr(exc, "colno", None)
     return f"{msg} at column {col}" if col is not None else msg
 
@@ -99,10 +148,11 @@ def _from_document(name: str, value: Any) -> Parsed:
         raise UnreadableFile(_not_xapi(name))
     collector = _Collector()
     for number, stmt in enumerate(statements, start=1):
+        raw = _raw(stmt)
         if not isinstance(stmt, dict):
-            collector.reject(number, f"statement {number} is not a JSON object but {_show(stmt)}.", _raw(stmt))
+            collector.reject(number, f"statement {number} is not a JSON object but {_show(stmt)}.", raw)
         else:
-            collector.add(number, stmt, _raw(stmt))
+            collector.add(number, stmt, raw)
     return collector.parsed()
 
 
@@ -130,6 +180,8 @@ class _LineScan:
 def _lines_result(name: str, collector: _Collector, scan: _LineScan, doc_error: ValueError | None) -> Parsed:
     """The Parsed of a JSON lines file, or UnreadableFile when no line was a statement."""
     if scan.statement_like == 0:
+        if isinstance(doc_error, _TooDeep):
+            raise UnreadableFile(_depth_reason(name, "export"))
         if doc_error is not None:
             raise UnreadableFile(f"{name} is not valid JSON ({_json_error(doc_error)}).")
         if scan.broken == scan.number:
@@ -147,6 +199,10 @@ def _scan_lines(lines: Iterator[tuple[int, str]], collector: _Collector) -> _Lin
     for line_no, text in lines:
         try:
             value = _loads(text)
+        except _TooDeep:
+            number += 1
+            collector.reject(number, _depth_reason(f"line {line_no}"), text)
+            continue
         except ValueError as exc:
             number += 1
             broken += 1
@@ -187,8 +243,14 @@ def _not_xapi(name: str) -> str:
 
 
 def _raw(value: Any) -> str:
-    """A statement from a JSON document as compact JSON text (its verbatim form is not kept by the parser)."""
-    return records.raw_json(value)
+    """A statement from a JSON document as compact JSON text (its verbatim form is not kept by the parser).
+
+    JSON too deep to write back (about 1,000 levels) is kept as an empty text: the reason says why.
+    """
+    try:
+        return records.raw_json(value)
+    except RecursionError:
+        return ""
 
 
 class _Collector:
@@ -214,9 +276,15 @@ class _Collector:
         #: (row number, statement id, raw) of statements whose id came earlier in the file; the reason
         #: is written in parsed(), once the first statement's number is final.
         self.duplicates: list[tuple[int, str, str]] = []
+        #: (number, statement, raw, line) waiting for the schema, which checks _BATCH at once.
+        self.pending: list[tuple[int, dict, str, int | None]] = []
 
     def _flush(self) -> None:
-        """Move the gathered rows into a frame chunk."""
+        """Settle the statements waiting for the schema, and move the gathered rows into a frame chunk."""
+        self._settle()
+        self._chunk()
+
+    def _chunk(self) -> None:
         if self.columns["row_number"]:
             self.chunks.append(pl.DataFrame(self.columns, schema=_RECORD_SCHEMA))
             self.columns = {k: [] for k in _RECORD_COLUMNS}
@@ -227,8 +295,25 @@ class _Collector:
 
     def add(self, number: int, stmt: dict, raw: str, line: int | None = None) -> None:
         self.rows_read += 1
+        if _too_deep(stmt, raw):
+            self.rejected.append(Rejected(number, _depth_reason(f"statement {number}"), raw))
+            return
+        self.pending.append((number, stmt, raw, line))
+        if len(self.pending) >= _BATCH:
+            self._settle()
+
+    def _settle(self) -> None:
+        """Check the waiting statements against the schema in one call, then each against the other rules."""
+        if not self.pending:
+            return
+        pending, self.pending = self.pending, []
+        broken = schema.nonconforming([stmt for _, stmt, _, _ in pending])
+        for k, (number, stmt, raw, line) in enumerate(pending):
+            self._outcome(number, stmt, raw, line, k not in broken)
+
+    def _outcome(self, number: int, stmt: dict, raw: str, line: int | None, conforms: bool) -> None:
         try:
-            outcome = statement_outcome(stmt, number, raw)
+            outcome = statement_outcome(stmt, number, raw, conforms)
         except InvalidStatement as exc:
             self.rejected.append(Rejected(number, str(exc), raw))
             return
@@ -247,10 +332,11 @@ class _Collector:
         for key in _RECORD_COLUMNS:
             columns[key].append(outcome[key])
         if len(columns["row_number"]) >= _CHUNK_ROWS:
-            self._flush()
+            self._chunk()
 
     def parsed(self) -> Parsed:
         """Apply voiding within the file and build the result."""
+        self._settle()
         self.rejected.extend(
             Rejected(
                 number,
@@ -274,7 +360,7 @@ class _Collector:
                 )
             else:
                 voided[v.target_id] = None
-        self._flush()
+        self._chunk()
         frame = pl.concat(self.chunks, rechunk=True) if self.chunks else pl.DataFrame(schema=_RECORD_SCHEMA)
         self.chunks = []
         if voided:

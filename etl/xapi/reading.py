@@ -17,7 +17,7 @@ from typing import Any
 from common.text import BOM, decode_line, looks_utf16
 from etl import records
 from etl.records import Parsed, UnreadableFile
-from etl.xapi.collect import _from_document, _from_lines, _json_error, _loads
+from etl.xapi.collect import _depth_reason, _from_document, _from_lines, _json_error, _loads, _TooDeep
 from etl.xapi.rules import _is_statement_like
 
 #: What may come before a JSON value: a byte order mark and JSON's blank space.
@@ -52,13 +52,13 @@ def _first_object(text: str) -> dict | None:
             return None
         try:
             value, _ = decoder.raw_decode(rest)
-        except ValueError:
+        except (ValueError, RecursionError):
             return None
         return value if isinstance(value, dict) else None
     try:
         value, _ = decoder.raw_decode(text)
         return value if isinstance(value, dict) else None
-    except ValueError:
+    except (ValueError, RecursionError):
         pass
     # JSON lines whose first line is broken: let one of the next lines decide.
     for line in text.split("\n")[1:6]:
@@ -67,7 +67,7 @@ def _first_object(text: str) -> dict | None:
             continue
         try:
             value = json.loads(line)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         return value if isinstance(value, dict) else None
     return None
@@ -164,5 +164,7 @@ def _parse_document(name: str, text: str) -> Any:
     """The whole file as one JSON value, or UnreadableFile saying where the JSON breaks."""
     try:
         return _loads(text)
+    except _TooDeep:
+        raise UnreadableFile(_depth_reason(name, "export")) from None
     except ValueError as exc:
         raise UnreadableFile(f"{name} is not valid JSON ({_json_error(exc)}).") from exc

@@ -3,6 +3,12 @@
 The rules are those of xAPI-Data 1.0.3 (and cmi5 for its verbs). A statement that
 breaks one raises InvalidStatement with the reason a manager reads; a usable one
 becomes a learning record row, or a Voiding for the reserved ``voided`` verb.
+
+The statement's shape (which properties, types, formats and combinations the spec
+allows anywhere in it) is the JSON Schema of ``schema.py``; the rules here are the
+fields the dashboard reads (with their long-standing reasons) and what a schema
+cannot state: real calendar dates, ISO 8601 durations, a score's raw within min..max,
+and voiding.
 """
 
 from __future__ import annotations
@@ -15,6 +21,9 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
+
+from etl.xapi import schema
+from etl.xapi.schema import _show
 
 #: The reserved verb whose statements cancel other statements.
 VOIDED_VERB = "http://adlnet.gov/expapi/verbs/voided"
@@ -95,11 +104,14 @@ def _is_statement_like(obj: Any) -> bool:
     return isinstance(obj, dict) and "actor" in obj and "verb" in obj
 
 
-def statement_outcome(stmt: dict, row_number: int, raw: str) -> dict | Voiding:
+def statement_outcome(stmt: dict, row_number: int, raw: str, conforms: bool | None = None) -> dict | Voiding:
     """Validate one statement and turn it into a learning record row or a voiding.
 
     Raises InvalidStatement with the reason when the statement breaks an xAPI rule or
-    carries a verb the dashboard does not use.
+    carries a verb the dashboard does not use. ``conforms`` is the schema's verdict when
+    the caller checked a whole batch at once (schema.nonconforming); None checks it here.
+    Every xAPI rule is checked before the dashboard's own needs (its verbs, an Activity, a
+    time), so a statement the dashboard does not use is still rejected for the rule it breaks.
     """
     stmt_id = _statement_id(stmt)
     learner = _actor(stmt.get("actor"))
@@ -115,9 +127,17 @@ def statement_outcome(stmt: dict, row_number: int, raw: str) -> dict | Voiding:
     when = _when(stmt)
     score = _score(stmt.get("result"))
     _context(stmt.get("context"))
+    voiding = _voiding(stmt_id, obj, object_type, row_number, raw) if verb_id == VOIDED_VERB else None
+    course_key = _iri(obj.get("id"), "object.id") if object_type == "Activity" else None
+    if conforms is None:
+        conforms = schema.conforms(stmt)
+    if not conforms:
+        raise InvalidStatement(schema.problem(stmt) or "the statement breaks an xAPI 1.0.3 rule.")
+    if object_type == "SubStatement":
+        _substatement(obj)
 
-    if verb_id == VOIDED_VERB:
-        return _voiding(stmt_id, obj, object_type, row_number, raw)
+    if voiding is not None:
+        return voiding
     status = VERB_STATUS.get(verb_id)
     if status is None:
         raise InvalidStatement(f"verb {verb_id} is not a learning outcome or activity this dashboard uses.")
@@ -125,7 +145,6 @@ def statement_outcome(stmt: dict, row_number: int, raw: str) -> dict | Voiding:
         raise InvalidStatement("anonymous group actor cannot be matched to an employee.")
     if object_type != "Activity":
         raise InvalidStatement(f"object.objectType is {object_type}, not an Activity, so there is no course to record.")
-    course_key = _iri(obj.get("id"), "object.id")
     if when is None:
         raise InvalidStatement("no timestamp: the statement has neither timestamp nor stored.")
     result = stmt.get("result") or {}
@@ -275,42 +294,38 @@ def _number(value: Any, field_name: str) -> float:
     return float(value)
 
 
-def _score(result: Any) -> float | None:
+def _score(result: Any, where: str = "result") -> float | None:
     """Validate the result and return the score on 0..100, or None when no score can be derived.
 
     scaled wins (negative scaled -> 0); else raw against min..max (min defaults to 0
-    when only max is given).
+    when only max is given). ``where`` names the result in reasons (a SubStatement's is
+    object.result).
     """
     if result is None:
         return None
     if not isinstance(result, dict):
-        raise InvalidStatement(f"result {_show(result)} is not a JSON object.")
+        raise InvalidStatement(f"{where} {_show(result)} is not a JSON object.")
     for flag in ("success", "completion"):
         if flag in result and not isinstance(result[flag], bool):
-            raise InvalidStatement(f"result.{flag} {_show(result[flag])} is not true or false.")
+            raise InvalidStatement(f"{where}.{flag} {_show(result[flag])} is not true or false.")
     if "duration" in result:
-        _duration(result["duration"])
+        _duration(result["duration"], f"{where}.duration")
     if "score" not in result:
         return None
     score = result["score"]
+    s = f"{where}.score"
     if not isinstance(score, dict):
-        raise InvalidStatement(f"result.score {_show(score)} is not a JSON object.")
-    parts = {k: _number(score[k], f"result.score.{k}") for k in ("scaled", "raw", "min", "max") if k in score}
+        raise InvalidStatement(f"{s} {_show(score)} is not a JSON object.")
+    parts = {k: _number(score[k], f"{s}.{k}") for k in ("scaled", "raw", "min", "max") if k in score}
     scaled, raw, lo, hi = (parts.get(k) for k in ("scaled", "raw", "min", "max"))
     if scaled is not None and not -1.0 <= scaled <= 1.0:
-        raise InvalidStatement(f"result.score.scaled {_show(score['scaled'])} is outside -1..1.")
+        raise InvalidStatement(f"{s}.scaled {_show(score['scaled'])} is outside -1..1.")
     if lo is not None and hi is not None and not lo < hi:
-        raise InvalidStatement(
-            f"result.score.min {_show(score['min'])} is not less than result.score.max {_show(score['max'])}."
-        )
+        raise InvalidStatement(f"{s}.min {_show(score['min'])} is not less than {s}.max {_show(score['max'])}.")
     if raw is not None and lo is not None and raw < lo:
-        raise InvalidStatement(
-            f"result.score.raw {_show(score['raw'])} is below result.score.min {_show(score['min'])}."
-        )
+        raise InvalidStatement(f"{s}.raw {_show(score['raw'])} is below {s}.min {_show(score['min'])}.")
     if raw is not None and hi is not None and raw > hi:
-        raise InvalidStatement(
-            f"result.score.raw {_show(score['raw'])} is above result.score.max {_show(score['max'])}."
-        )
+        raise InvalidStatement(f"{s}.raw {_show(score['raw'])} is above {s}.max {_show(score['max'])}.")
     if scaled is not None:
         return round(max(scaled, 0.0) * 100.0, 6)
     if raw is None or hi is None:
@@ -321,8 +336,8 @@ def _score(result: Any) -> float | None:
     return round(min(max((raw - low) / (hi - low) * 100.0, 0.0), 100.0), 6)
 
 
-def _duration(value: Any) -> None:
-    """result.duration must be an ISO 8601 duration; weeks cannot be combined with other units."""
+def _duration(value: Any, field_name: str = "result.duration") -> None:
+    """A result's duration must be an ISO 8601 duration; weeks cannot be combined with other units."""
     if isinstance(value, str):
         if _DURATION_WEEKS.match(value):
             return
@@ -334,9 +349,9 @@ def _duration(value: Any) -> None:
                 return
         if "W" in value and re.fullmatch(r"P[\d.,YMWDTHS]+", value):
             raise InvalidStatement(
-                f"result.duration {_show(value)} is not an ISO 8601 duration (weeks cannot be combined with other units)."
+                f"{field_name} {_show(value)} is not an ISO 8601 duration (weeks cannot be combined with other units)."
             )
-    raise InvalidStatement(f"result.duration {_show(value)} is not an ISO 8601 duration such as PT1H30M.")
+    raise InvalidStatement(f"{field_name} {_show(value)} is not an ISO 8601 duration such as PT1H30M.")
 
 
 def _context(context: Any) -> None:
@@ -351,6 +366,13 @@ def _context(context: Any) -> None:
             raise InvalidStatement(f"context.registration {_show(reg)} is not a UUID.")
 
 
+def _substatement(sub: dict) -> None:
+    """A SubStatement keeps the rules of a statement (xAPI 1.0.3 Data 2.4.4.3): here, those the schema cannot state."""
+    if "timestamp" in sub:
+        _timestamp(sub["timestamp"], "object.timestamp")
+    _score(sub.get("result"), "object.result")
+
+
 def _voiding(stmt_id: str, obj: dict, object_type: str, row_number: int, raw: str) -> Voiding:
     """A voiding statement: its object must be a StatementRef naming a statement UUID."""
     if object_type != "StatementRef":
@@ -360,15 +382,3 @@ def _voiding(stmt_id: str, obj: dict, object_type: str, row_number: int, raw: st
     if not isinstance(target, str) or not _UUID.match(target):
         raise InvalidStatement(f"voiding statement's object.id {_show(target)} is not a statement UUID.")
     return Voiding(row_number, stmt_id, target.lower(), raw)
-
-
-def _show(value: Any) -> str:
-    """A value as it appears in a reason: text in quotes, JSON otherwise, cut to 80 characters."""
-    if isinstance(value, str):
-        text = f"'{value}'"
-    else:
-        try:
-            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-        except (TypeError, ValueError):
-            text = repr(value)
-    return text if len(text) <= 80 else text[:77] + "..."
