@@ -301,11 +301,13 @@ def _frame(header: list[str], body: list[list[str]]) -> pl.DataFrame:
     cols["_raw"] = [records.raw_csv_line(header, row) for row in body]
     cols["_cells"] = [len(row) for row in body]
     cols["_extra"] = [any(c.strip() for c in row[width:]) for row in body]
+    cols["_text"] = [records.row_problem(n, header, row) for n, row in enumerate(body, start=1)]
     schema = {f"c{i}": pl.Utf8 for i in range(width)} | {
         "_row": pl.Int64,
         "_raw": pl.Utf8,
         "_cells": pl.Int64,
         "_extra": pl.Boolean,
+        "_text": pl.Utf8,
     }
     return pl.DataFrame(cols, schema=schema)
 
@@ -340,8 +342,12 @@ def _pick_email_column(df: pl.DataFrame, header: list[str], candidates: list[int
 
 
 def _finish(df: pl.DataFrame, out: dict[str, pl.Expr], reason: pl.Expr) -> tuple[pl.DataFrame, list[Rejected]]:
-    """Split rows into the records frame (exact LEARNING_SCHEMA) and the rejected rows with their reasons."""
-    done = df.with_columns(reason.alias("_reason"))
+    """Split rows into the records frame (exact LEARNING_SCHEMA) and the rejected rows with their reasons.
+
+    A row holding a byte that is not text (``_text``, from common.text's marks) is rejected
+    for that first: its other values cannot be trusted either.
+    """
+    done = df.with_columns(pl.coalesce(pl.col("_text"), reason).alias("_reason"))
     rejected = [
         Rejected(row_number=n, reason=why, raw=raw)
         for n, why, raw in done.filter(pl.col("_reason").is_not_null()).select("_row", "_reason", "_raw").iter_rows()
@@ -764,7 +770,7 @@ def read(path: Path, tz: str = "UTC", date_order: str | None = None) -> Parsed:
     tz = _timezone(tz)
     if date_order is not None and date_order not in _ORDERS:
         raise UnreadableFile(f"date order '{date_order}' is not one of dmy, mdy or ymd.")
-    header, body = records.csv_rows(path)
+    header, body = records.csv_rows(path, repeated_titles=True)  # two activities may share a name
     if any(_norm(h) in _COURSE_COMPLETE_HEADERS for h in header):
         return _read_legacy(path, header, body, tz, date_order)
     layout = _participants_layout(header)

@@ -152,16 +152,20 @@ def _title_key(title: str) -> str:
     return re.sub(r"[\s_]+", "_", title.strip().casefold())
 
 
-def repeated_title(header: list[str]) -> str | None:
-    """The sentence part naming a column title the header holds twice, e.g. "two columns named 'email' (2 and 5)"."""
+def repeated_title(header: list[str], key: Callable[[str], str] | None = None) -> str | None:
+    """The sentence part naming a column title the header holds twice, e.g. "two columns named 'email' (columns 2 and 5)".
+
+    Titles are compared as readers match them (``key``; by default case, surrounding
+    spaces and space-or-underscore ignored); empty titles never count.
+    """
     seen: dict[str, int] = {}
     for i, title in enumerate(header, start=1):
-        key = _title_key(title)
-        if not key:
+        key_of = (key or _title_key)(title)
+        if not key_of:
             continue
-        if key in seen:
-            return f"two columns named '{title.strip()}' (columns {seen[key]} and {i})"
-        seen[key] = i
+        if key_of in seen:
+            return f"two columns named '{title.strip()}' (columns {seen[key_of]} and {i})"
+        seen[key_of] = i
     return None
 
 

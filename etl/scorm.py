@@ -14,10 +14,17 @@ Success, Score, Completed Date, Last Access Date``; header case and spacing do
 not matter).  Both JSON and CSV are first flattened to the same text columns
 and then judged by one set of vectorised rules, so the two shapes cannot drift
 apart.
+
+The file's encoding is decided once (common.text); an entry or row holding a byte
+that is not text in it, or a NUL, is rejected, never read in another encoding.
+JSON is read by common.jsonfile: nesting deeper than any real export refuses the
+file in one sentence, and syntax errors name their line and column in words.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import re
 from pathlib import Path
@@ -25,6 +32,8 @@ from typing import Any
 
 import polars as pl
 
+from common import jsonfile
+from common.text import MARK_PATTERN, has_mark, mark_reason, text_problem, unmark
 from etl import records
 from etl.records import Parsed, Rejected, UnreadableFile
 
@@ -33,7 +42,7 @@ KIND = "scorm"
 #: How this reader reads files. Bump it when a change here would read a file differently (other
 #: records, rejected rows or reasons): files loaded before are then loaded again. A change that reads
 #: every file the same way (a move, a refactoring, faster code) leaves it as it is.
-READER_VERSION = 1
+READER_VERSION = 2
 
 COMPLETION_VALUES = ("COMPLETED", "INCOMPLETE", "UNKNOWN")
 SUCCESS_VALUES = ("PASSED", "FAILED", "UNKNOWN")
@@ -116,14 +125,13 @@ def read(path: Path, **options: Any) -> Parsed:
     same call shape.
     """
     path = Path(path)
-    text = records.read_text(path)
+    text = records.read_marked(path).text
     if not text.strip():
         raise UnreadableFile(f"{path.name} is empty.")
     if text.lstrip().startswith(("{", "[")):
         flat, labels, early = _flatten_json(path.name, text.strip())
     else:
-        flat, labels = _flatten_csv(path.name, text)
-        early = []
+        flat, labels, early = _flatten_csv(path.name, text)
     loaded, rejected = _apply_rules(flat, labels)
     rejected = sorted(early + rejected, key=lambda r: r.row_number)
     return Parsed(kind=KIND, rows_read=flat.height + len(early), records=loaded, rejected=rejected)
@@ -135,20 +143,26 @@ def read(path: Path, **options: Any) -> Parsed:
 def _flatten_json(file_name: str, text: str) -> tuple[pl.DataFrame, dict[str, str], list[Rejected]]:
     """JSON array / API page / JSON lines -> flat text frame, plus entries rejected before the rules.
 
-    Entries that are not objects, or JSON lines that do not parse, never reach
-    the frame; they are rejected here with their position kept.
+    Entries that are not objects, JSON lines that do not parse, and entries holding a
+    byte that is not text never reach the frame; they are rejected here with their
+    position kept.
     """
     early: list[Rejected] = []
     try:
-        document = json.loads(text)
+        document = jsonfile.loads(text)
         entries = [(n, item, records.raw_json(item)) for n, item in enumerate(_registrations(file_name, document), 1)]
-    except json.JSONDecodeError as exc:
+    except jsonfile.JsonProblem as exc:
+        if exc.too_deep:
+            raise UnreadableFile(exc.sentence(file_name)) from None
         entries = _json_lines(file_name, text, exc, early)
     if entries and not any(isinstance(item, dict) and _looks_like_registration(item) for _, item, _ in entries):
         raise UnreadableFile(f"{file_name} holds JSON records that are not SCORM Cloud registrations.")
     rows = []
     for row_number, item, raw in entries:
-        if isinstance(item, dict):
+        problem = _not_text(f"entry {row_number}", item)
+        if problem:
+            early.append(Rejected(row_number, problem, raw))
+        elif isinstance(item, dict):
             rows.append({"row_number": row_number, "raw": raw, **_flat_registration(item)})
         else:
             early.append(Rejected(row_number, "the entry is not a JSON object, so it is not a registration", raw))
@@ -172,22 +186,37 @@ def _looks_like_registration(item: dict) -> bool:
 
 
 def _json_lines(
-    file_name: str, text: str, whole_error: json.JSONDecodeError, early: list[Rejected]
+    file_name: str, text: str, whole_error: jsonfile.JsonProblem, early: list[Rejected]
 ) -> list[tuple[int, Any, str]]:
     """Parse one registration per line; a broken line is rejected, a broken first line means broken JSON."""
     lines = [(line_number, line.strip()) for line_number, line in enumerate(text.splitlines(), start=1) if line.strip()]
     entries: list[tuple[int, Any, str]] = []
     for row_number, (line_number, line) in enumerate(lines, start=1):
         try:
-            entries.append((row_number, json.loads(line), line))
-        except json.JSONDecodeError as exc:
+            entries.append((row_number, jsonfile.loads(line), unmark(line)))
+        except jsonfile.JsonProblem as exc:
             if row_number == 1:
-                raise UnreadableFile(
-                    f"{file_name} is not valid JSON (line {whole_error.lineno}, column {whole_error.colno}: "
-                    f"{whole_error.msg})."
-                ) from None
-            early.append(Rejected(row_number, f"line {line_number} is not valid JSON ({exc.msg})", line))
+                raise UnreadableFile(whole_error.sentence(file_name)) from None
+            early.append(Rejected(row_number, exc.reason(f"line {line_number}"), unmark(line)))
     return entries
+
+
+def _not_text(subject: str, value: Any, where: str = "") -> str | None:
+    """Why a JSON entry holds something that is not text (a byte, a NUL), naming the field, or None."""
+    if isinstance(value, str):
+        return mark_reason(subject, value, f" in {where or 'the entry'}") if has_mark(value) else None
+    if isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{where}.{key}" if where else str(key)
+            problem = _not_text(subject, key, where or "a key") or _not_text(subject, item, name)
+            if problem:
+                return problem
+    if isinstance(value, list):
+        for i, item in enumerate(value):
+            problem = _not_text(subject, item, f"{where}[{i}]")
+            if problem:
+                return problem
+    return None
 
 
 def _text(value: Any) -> str | None:
@@ -227,14 +256,16 @@ def _text_frame(rows: list[dict]) -> pl.DataFrame:
 # --------------------------------------------------------------------------- CSV
 
 
-def _flatten_csv(file_name: str, text: str) -> tuple[pl.DataFrame, dict[str, str]]:
-    """CSV registration export -> flat text frame; reasons name the columns as the file spells them.
+def _flatten_csv(file_name: str, text: str) -> tuple[pl.DataFrame, dict[str, str], list[Rejected]]:
+    """CSV registration export -> flat text frame, plus rows rejected before the rules (not text).
 
     Parsed by Polars rather than row by row because a full registration export
     can be large.  The returned labels hold only the columns the file has, so a
-    reason never mentions a column the reader of the file cannot find.
+    reason never mentions a column the reader of the file cannot find.  A header
+    that names a column twice, or holds a byte that is not text, refuses the file.
     """
     delimiter = _csv_delimiter(text)
+    _check_header(file_name, text, delimiter)
     try:
         table = pl.read_csv(
             text.encode("utf-8"),
@@ -262,12 +293,38 @@ def _flatten_csv(file_name: str, text: str) -> tuple[pl.DataFrame, dict[str, str
         )
     not_blank = pl.any_horizontal([pl.col(c).str.strip_chars().str.len_chars() > 0 for c in table.columns])
     raw = pl.concat_str([_csv_cell(pl.col(c), delimiter) for c in table.columns], separator=delimiter)
-    flat = table.filter(not_blank.fill_null(False)).select(
-        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("row_number"),
-        raw.alias("raw"),
+    marked = pl.any_horizontal([pl.col(c).str.contains(MARK_PATTERN).fill_null(False) for c in table.columns])
+    table = table.filter(not_blank.fill_null(False)).with_columns(
+        pl.int_range(1, pl.len() + 1, dtype=pl.Int64).alias("__row_number"),
+        raw.alias("__raw"),
+        marked.alias("__marked"),
+    )
+    early = [
+        Rejected(row[0], text_problem(f"row {row[0]}", row[2:], table.columns[: len(row) - 2]), unmark(row[1]))
+        for row in table.filter(pl.col("__marked")).select("__row_number", "__raw", *table.columns[:-3]).iter_rows()
+    ]
+    flat = table.filter(~pl.col("__marked")).select(
+        pl.col("__row_number").alias("row_number"),
+        pl.col("__raw").alias("raw"),
         *[(pl.col(index[f]) if f in index else pl.lit(None, dtype=pl.Utf8)).alias(f) for f in FIELDS],
     )
-    return flat, labels
+    return flat, labels, early
+
+
+def _check_header(file_name: str, text: str, delimiter: str) -> None:
+    """Refuse a header whose columns cannot be told apart: a title twice, or a byte that is not text."""
+    try:
+        header = next(csv.reader(io.StringIO(text.split("\n", 1)[0]), delimiter=delimiter), [])
+    except csv.Error:
+        return  # Polars names the problem
+    problem = text_problem("the header row", header, [str(i) for i in range(1, len(header) + 1)])
+    if problem:
+        raise UnreadableFile(f"{file_name} cannot be read: {problem}.")
+    twice = records.repeated_title(header)
+    if twice:
+        raise UnreadableFile(
+            f"{file_name} has {twice}, so which one holds the values is unclear; rename or remove one."
+        )
 
 
 def _csv_delimiter(text: str) -> str:

@@ -4,6 +4,14 @@ The file is read once by Polars, as UTF-8 with every column as text: its bytes a
 made UTF-8 first when they are not, its delimiter is the profile's or guessed from
 the header, and the profile's columns are found in the header before any row is
 turned into a record (normalise.py).
+
+Encodings follow common.text: the profile's encoding when it names one, else UTF-16
+or UTF-8, else the file's lines decide between UTF-8 and Windows-1252 once for the
+whole file. A UTF-8 file (the usual, large case) goes to Polars untouched; only when
+Polars finds bytes that are not UTF-8 is the file decoded in Python, and then the
+rows holding a byte that is not text in the file's encoding, or a NUL, are rejected
+with a reason naming the byte and the column, before any other rule. A header that
+names a column twice is refused: which of the two the profile means is unknown.
 """
 
 from __future__ import annotations
@@ -14,7 +22,16 @@ from pathlib import Path
 
 import polars as pl
 
-from common.text import BOM, decode, looks_utf16, strip_utf8_bom, unknown_encoding, utf8_or_cp1252
+from common.text import (
+    BOM,
+    MARK_PATTERN,
+    UnknownEncoding,
+    decode_marked,
+    looks_utf16,
+    strip_utf8_bom,
+    text_problem,
+    unknown_encoding,
+)
 from etl import records
 from etl.provider.normalise import _ROW, _normalise
 from etl.provider.profiles import Profile, _norm, _specificity, builtin_profiles, load_profile
@@ -85,22 +102,20 @@ def _utf8_bytes(path: Path, encoding: str | None) -> bytes:
     UTF-8 files (the usual, large case) are passed through untouched; UTF-16
     "Excel" exports and files in an encoding the profile names are decoded first.
     """
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise UnreadableFile(f"{path.name} does not exist.") from None
-    except OSError as exc:
-        raise UnreadableFile(f"{path.name} cannot be opened ({exc.strerror}).") from None
+    data = records.read_bytes(path)
     if encoding and encoding != "utf-8":
         try:
-            text = data.decode(encoding)
+            text = decode_marked(data, encoding).text
         except UnicodeDecodeError:
             raise UnreadableFile(
                 f"{path.name} is not text in the encoding {encoding} that the profile names."
             ) from None
-        data = text.lstrip(BOM).encode("utf-8")
+        data = text.encode("utf-8")
     elif looks_utf16(data):
-        data = decode(data).encode("utf-8")
+        try:
+            data = decode_marked(data).text.encode("utf-8")
+        except UnicodeDecodeError:
+            raise UnreadableFile(unknown_encoding(path.name)) from None
     else:
         data = strip_utf8_bom(data)
     if not data.strip():
@@ -108,8 +123,61 @@ def _utf8_bytes(path: Path, encoding: str | None) -> bytes:
     return data
 
 
+class _NotUtf8(Exception):
+    """Polars met bytes that are not UTF-8: the file is decoded in Python (common.text) and read again."""
+
+
 def _read_table(data: bytes, delimiter: str, filename: str) -> tuple[list[str], pl.DataFrame, list[Rejected]]:
-    """Header, data rows (all text, blank rows dropped, numbered from 1) and rows rejected on sight."""
+    """Header, data rows (all text, blank rows dropped, numbered from 1) and rows rejected on sight.
+
+    Rejected on sight: rows longer than the header, and rows holding a byte that is
+    not text (a NUL; in a file Polars could not read as UTF-8, common.text's marks).
+    """
+    try:
+        header, frame, early = _parse_table(data, delimiter, filename)
+        marked = b"\x00" in data
+    except _NotUtf8:
+        try:
+            data = decode_marked(data).text.encode("utf-8")
+        except UnknownEncoding:
+            raise UnreadableFile(unknown_encoding(filename)) from None
+        header, frame, early = _parse_table(data, delimiter, filename)
+        marked = True
+    _check_header(data, delimiter, filename)
+    if marked:
+        frame, not_text = _split_not_text(frame, header)
+        early = sorted(early + not_text, key=lambda r: r.row_number)
+    return header, frame, early
+
+
+def _check_header(data: bytes, delimiter: str, filename: str) -> None:
+    """Refuse a header whose columns cannot be told apart: a title twice, or a byte that is not text."""
+    titles = _first_record(data[:65536].decode("utf-8", errors="replace"), delimiter)
+    problem = text_problem("the header row", titles, [str(i) for i in range(1, len(titles) + 1)])
+    if problem:
+        raise UnreadableFile(f"{filename} cannot be read: {problem}.")
+    twice = records.repeated_title([t.replace(BOM, "") for t in titles], key=_norm)
+    if twice:
+        raise UnreadableFile(f"{filename} has {twice}, so which one holds the values is unclear; rename or remove one.")
+
+
+def _split_not_text(frame: pl.DataFrame, header: list[str]) -> tuple[pl.DataFrame, list[Rejected]]:
+    """The rows without a byte that is not text, and the others rejected with the first such cell's column."""
+    marked = pl.any_horizontal([pl.col(c).str.contains(MARK_PATTERN).fill_null(False) for c in header])
+    bad = frame.filter(marked)
+    rejected = [
+        Rejected(
+            row[0],
+            text_problem(f"row {row[0]}", row[1:], header) or "",
+            records.raw_csv_line(header, [v if v is not None else "" for v in row[1:]]),
+        )
+        for row in bad.select(_ROW, *header).iter_rows()
+    ]
+    return frame.filter(~marked), rejected
+
+
+def _parse_table(data: bytes, delimiter: str, filename: str) -> tuple[list[str], pl.DataFrame, list[Rejected]]:
+    """Header, data rows and rows longer than the header; _NotUtf8 when the bytes are not all UTF-8."""
     try:
         frame = pl.read_csv(
             data, separator=delimiter, infer_schema=False, has_header=True, quote_char='"', raise_if_empty=False
@@ -118,15 +186,10 @@ def _read_table(data: bytes, delimiter: str, filename: str) -> tuple[list[str], 
     except pl.exceptions.ComputeError as exc:
         message = str(exc)
         if "invalid utf-8" in message.lower():
-            try:
-                text = utf8_or_cp1252(data)
-            except UnicodeDecodeError:
-                raise UnreadableFile(unknown_encoding(filename)) from None
-            return _read_table(text.encode("utf-8"), delimiter, filename)
+            raise _NotUtf8 from None
         if "more fields" not in message:
             raise UnreadableFile(f"{filename} is not a well-formed CSV file ({message.splitlines()[0]}).") from None
-        header, frame, early = _read_ragged(data, delimiter, filename)
-        return header, frame, early
+        return _read_ragged(data, delimiter, filename)
     except pl.exceptions.PolarsError as exc:
         raise UnreadableFile(f"{filename} is not a well-formed CSV file ({str(exc).splitlines()[0]}).") from None
     header = _clean_header(frame.columns)
@@ -144,7 +207,10 @@ def _read_ragged(data: bytes, delimiter: str, filename: str) -> tuple[list[str],
     Those rows are rejected instead of failing the whole file; the rest is read
     row by row with the csv module, which only happens for such broken files.
     """
-    text = data.decode("utf-8", errors="replace")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise _NotUtf8 from None
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         header = _clean_header(next(rows))
