@@ -2,15 +2,28 @@
 
 Coverage uses a sequential scale (more is darker); gaps and differences to a target
 use a diverging scale centred on zero.
+
+Names from files are text: Plotly reads a little HTML in every label, hover, legend and
+title (`<a href>`, `<b>`, `<span style>`...), so each figure builder is wrapped by
+`text_only`, which escapes every string of the finished figure (`&`, `<`, `>` as
+entities, which Plotly shows as the characters) except the templates we write
+(`hovertemplate`, `texttemplate`). Data reaches a template only through `%{...}`
+(a category, `customdata`), never by being formatted into the template.
 """
 
 from __future__ import annotations
 
+import functools
+import html
+from collections.abc import Callable
 from datetime import date
+from typing import ParamSpec
 
 import numpy as np
 import plotly.graph_objects as go
 import polars as pl
+
+_P = ParamSpec("_P")
 
 SEQUENTIAL = "Blues"
 DIVERGING = "RdBu"
@@ -20,31 +33,67 @@ STATUS_COLOURS = {"achieved": "#1a7f37", "on_track": "#2f81f7", "at_risk": "#d4a
 STATUS_LABELS = {"achieved": "Achieved", "on_track": "On track", "at_risk": "At risk", "off_track": "Off track"}
 
 
-def _inert(value):
-    """Plotly renders a little HTML in labels; names from files must stay text."""
+def _holds_text(value) -> bool:
     if isinstance(value, str):
-        return value.replace("<", "‹").replace(">", "›")
-    if isinstance(value, (list, tuple)):
-        return [_inert(v) for v in value]
+        return True
+    if isinstance(value, dict):
+        return any(_holds_text(v) for k, v in value.items() if not k.endswith("template"))
+    if isinstance(value, list | tuple):
+        return any(_holds_text(v) for v in value)
+    return isinstance(value, np.ndarray) and value.dtype.kind in "OU" and value.size > 0
+
+
+def _escaped(value):
+    """A value as Plotly shows it as written: in strings, `&`, `<` and `>` as entities (in a dictionary,
+    every entry but the templates, which hold our markup and reach data only through %{...})."""
+    if isinstance(value, str):
+        return html.escape(value, quote=False)
+    if isinstance(value, dict):
+        return {k: v if k.endswith("template") else _escaped(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_escaped(v) for v in value]
+    if isinstance(value, np.ndarray) and value.dtype.kind in "OU" and value.size:
+        return np.vectorize(_escaped, otypes=[object])(value)
     return value
 
 
-def _sanitise(fig: go.Figure) -> None:
+def escaped(fig: go.Figure) -> go.Figure:
+    """Escape, in place and once, every string of the figure's traces and layout: category values and
+    `categoryarray`, tick texts, text, hover text, `customdata`, legend names, annotations, titles.
+    Only the templates stay as written (and the layout's `template`: Plotly's own styling)."""
     for trace in fig.data:
-        for attr in ("x", "y", "text", "customdata", "name"):
-            value = getattr(trace, attr, None)
-            if value is not None and not (attr == "text" and trace.type == "heatmap"):
-                trace[attr] = _inert(list(value) if isinstance(value, tuple) else value)
+        for key, value in trace.to_plotly_json().items():
+            if key != "type" and not key.endswith("template") and _holds_text(value):
+                trace[key] = _escaped(value)
+    for key, value in fig.layout.to_plotly_json().items():
+        if key != "template" and _holds_text(value):
+            fig.layout[key] = _escaped(value)
+    return fig
+
+
+def text_only(build: Callable[_P, go.Figure]) -> Callable[_P, go.Figure]:
+    """Wrap a figure builder: the figure it returns shows every name in it as text (see `escaped`)."""
+
+    @functools.wraps(build)
+    def built(*args: _P.args, **kwargs: _P.kwargs) -> go.Figure:
+        return escaped(build(*args, **kwargs))
+
+    built.text_only = True
+    return built
+
+
+def value_of(label):
+    """A chart's label, as a selection event returns it (escaped), back to the name it shows."""
+    return html.unescape(label) if isinstance(label, str) else label
 
 
 def _layout(
     fig: go.Figure, title: str, x: str | None, y: str | None, height: int = 380, subtitle: str | None = None
 ) -> go.Figure:
     """Title (kept short: a chart may get half the page), optional subtitle, axis titles, legend above the plot."""
-    _sanitise(fig)
-    head = {"text": _inert(title), "x": 0, "xanchor": "left"}
+    head = {"text": title, "x": 0, "xanchor": "left"}
     if subtitle:
-        head["subtitle"] = {"text": _inert(subtitle)}
+        head["subtitle"] = {"text": subtitle}
     fig.update_layout(
         title=head,
         height=height,
@@ -62,6 +111,7 @@ def _percent_axis(update) -> None:
     update(range=[0, 101], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
 
 
+@text_only
 def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], row_title: str = "Team") -> go.Figure:
     """Rows (teams or departments) x skills; colour = coverage (sequential), blank where nobody needs the skill."""
     z = np.full((len(teams), len(skills)), np.nan)
@@ -137,6 +187,7 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], 
     return fig
 
 
+@text_only
 def line_trend(
     frame: pl.DataFrame, x: str, y: str, title: str, y_title: str, *, percent: bool = True, target: float | None = None
 ) -> go.Figure:
@@ -165,6 +216,7 @@ def line_trend(
     return fig
 
 
+@text_only
 def goal_gaps(goals: pl.DataFrame) -> go.Figure:
     """Distance of each goal's share from its target (goal_readiness' gap, target minus share), in points
     (diverging: red short, blue ahead)."""
@@ -205,6 +257,7 @@ def goal_gaps(goals: pl.DataFrame) -> go.Figure:
     return fig
 
 
+@text_only
 def budget_vs_actual(frame: pl.DataFrame, currency: str) -> go.Figure:
     units = frame["unit"].to_list()
     fig = go.Figure(
@@ -214,7 +267,8 @@ def budget_vs_actual(frame: pl.DataFrame, currency: str) -> go.Figure:
                 x=units,
                 y=frame["budget"].to_list(),
                 marker_color="#afb8c1",
-                hovertemplate="%{x}<br>Budget %{y:,.0f} " + currency + "<extra></extra>",
+                customdata=[currency] * frame.height,
+                hovertemplate="%{x}<br>Budget %{y:,.0f} %{customdata}<extra></extra>",
             ),
             go.Bar(
                 name="Actual to date",
@@ -223,7 +277,8 @@ def budget_vs_actual(frame: pl.DataFrame, currency: str) -> go.Figure:
                 marker_color="#2f81f7",
                 text=[f"{u * 100:.0f}%" if u is not None else "" for u in frame["utilisation"].to_list()],
                 textposition="outside",
-                hovertemplate="%{x}<br>Actual %{y:,.0f} " + currency + "<extra></extra>",
+                customdata=[currency] * frame.height,
+                hovertemplate="%{x}<br>Actual %{y:,.0f} %{customdata}<extra></extra>",
             ),
         ]
     )
@@ -233,6 +288,7 @@ def budget_vs_actual(frame: pl.DataFrame, currency: str) -> go.Figure:
     return fig
 
 
+@text_only
 def monthly_spend(frame: pl.DataFrame, projection: dict, currency: str) -> go.Figure:
     fig = go.Figure(
         go.Bar(
@@ -240,7 +296,8 @@ def monthly_spend(frame: pl.DataFrame, projection: dict, currency: str) -> go.Fi
             y=frame["spend"].to_list(),
             name="Spend",
             marker_color="#2f81f7",
-            hovertemplate="%{x|%b %Y}: %{y:,.0f} " + currency + "<extra></extra>",
+            customdata=[currency] * frame.height,
+            hovertemplate="%{x|%b %Y}: %{y:,.0f} %{customdata}<extra></extra>",
         )
     )
     if frame.height:
@@ -273,6 +330,7 @@ def monthly_spend(frame: pl.DataFrame, projection: dict, currency: str) -> go.Fi
 QUALITATIVE = ["#4c78a8", "#72b7b2", "#f2cf5b", "#9d755d", "#b279a2", "#bab0ac", "#54a24b", "#ff9da6"]
 
 
+@text_only
 def stacked_bars(frame: pl.DataFrame, x: str, colour: str, y: str, title: str, x_title: str, y_title: str) -> go.Figure:
     """Horizontal bars of `y` per `x` (largest first, names readable however many), stacked by `colour`."""
     fig = go.Figure()
@@ -286,7 +344,8 @@ def stacked_bars(frame: pl.DataFrame, x: str, colour: str, y: str, title: str, x
                 x=part[y].to_list(),
                 orientation="h",
                 marker_color=QUALITATIVE[i % len(QUALITATIVE)],
-                hovertemplate=f"%{{y}} · {key}<br>%{{x:,.0f}}<extra></extra>",
+                customdata=[str(key)] * part.height,
+                hovertemplate="%{y} · %{customdata}<br>%{x:,.0f}<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack")
@@ -315,6 +374,7 @@ def label_of(column: str) -> str:
     return column.replace("_", " ").capitalize()
 
 
+@text_only
 def simple_bars(
     x: list,
     y: list,
@@ -347,6 +407,7 @@ def simple_bars(
     return fig
 
 
+@text_only
 def licence_bars(frame: pl.DataFrame) -> go.Figure:
     vendors = frame["vendor"].to_list()
     fig = go.Figure(
@@ -360,6 +421,7 @@ def licence_bars(frame: pl.DataFrame) -> go.Figure:
     return fig
 
 
+@text_only
 def goal_trajectory(history: pl.DataFrame, goal: dict) -> go.Figure:
     """History of a goal's share, its projection to the deadline with the band around it, and the target."""
     fig = go.Figure(
@@ -419,6 +481,7 @@ def goal_trajectory(history: pl.DataFrame, goal: dict) -> go.Figure:
     return fig
 
 
+@text_only
 def person_matrix(frame: pl.DataFrame) -> go.Figure:
     """Person x skill: colour = level minus required level (diverging), text = level/required."""
     people = frame["full_name"].unique(maintain_order=True).to_list()
@@ -462,6 +525,7 @@ def year_end(d: date) -> date:
     return date(d.year, 12, 31)
 
 
+@text_only
 def plan_goals(goals: pl.DataFrame) -> go.Figure:
     """Each goal's share today and once the training plan is done, against its target."""
     labels = [
@@ -513,6 +577,7 @@ def plan_goals(goals: pl.DataFrame) -> go.Figure:
     return fig
 
 
+@text_only
 def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
     """Coverage now and after the plan for the skills the plan moves most (people whose gap it closes)."""
     shown = (

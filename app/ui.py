@@ -56,13 +56,19 @@ def is_hidden(frame: pl.DataFrame, row: int = -1) -> bool:
     return "suppressed" in frame.columns and frame.height > 0 and bool(frame["suppressed"][row])
 
 
-_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+_MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
+_LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)+[ \t]*")
 
 
 def plain(text) -> str:
     """Text from a file (a name, a title) made inert in Streamlit's markdown: no links,
-    no emphasis, no colour or icon directives, shown exactly as written."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", str(text))
+    no emphasis, no colour or icon directives, no entities (`&amp;` stays as written),
+    shown exactly as written. Every data string that reaches Markdown (st.markdown,
+    captions, headings, alerts, metric labels and values, help) goes through here.
+
+    A line break becomes a space: a name is one line, and on a line of its own it could
+    start a heading (`===` under it), a list or a code block."""
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)))
 
 
 def pct(value, digits: int = 0, hidden: bool = False) -> str:

@@ -49,7 +49,8 @@ st.caption(ui.DEFINITIONS["coverage"] + " Click a cell to see the people behind 
 
 points = (event.selection.points if event and event.selection else []) or []
 # Until a cell is clicked, the drill-down opens on the cell with the most people short of the level.
-cell = (points[0]["y"], points[0]["x"]) if points else ui.largest_gap_cell(matrix)
+# A click returns the chart's labels, which hold the names escaped (app.charts): back to the names.
+cell = (charts.value_of(points[0]["y"]), charts.value_of(points[0]["x"])) if points else ui.largest_gap_cell(matrix)
 c1, c2 = st.columns(2)
 team = c1.selectbox(row_title, teams, index=teams.index(cell[0]) if cell and cell[0] in teams else 0, key=f"drill_{by}")
 skill = c2.selectbox(

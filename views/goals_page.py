@@ -20,7 +20,7 @@ if goals.is_empty():
 for goal in goals.iter_rows(named=True):
     with st.container(border=True):
         head, badge = st.columns([4, 1])
-        head.subheader(goal["name"] or goal["goal_id"])
+        head.subheader(ui.plain(goal["name"] or goal["goal_id"]))
         status = goal["status"]
         colour = {"achieved": "green", "on_track": "blue", "at_risk": "orange", "off_track": "red"}.get(status, "gray")
         label = ui.HIDDEN if goal.get("suppressed") else charts.STATUS_LABELS.get(status, "No population")
@@ -60,8 +60,8 @@ for goal in goals.iter_rows(named=True):
         )
         d4.metric("Days left", f"{goal['days_left']:,}")
         st.caption(
-            f"{goal['skill']} at level {goal['min_level']}+ · scope {goal['scope']}"
-            + (f" · roles {', '.join(goal['roles'])}" if goal["roles"] else "")
+            f"{ui.plain(goal['skill'])} at level {goal['min_level']}+ · scope {ui.plain(goal['scope'])}"
+            + (f" · roles {ui.plain(', '.join(goal['roles']))}" if goal["roles"] else "")
             + (
                 f" · population {ui.HIDDEN} people"
                 if hidden
