@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from contextvars import ContextVar
 from datetime import date, timedelta
 
 import duckdb
@@ -11,8 +13,16 @@ import polars as pl
 SCOPE = "root := $root, org_unit := $unit"
 
 
+#: How a page query's SQL reaches the engine: as written (None: DuckDB runs the macros itself), or
+#: rewritten first, e.g. with every macro expanded inline (queries.portable) for an engine without them.
+REWRITE: ContextVar[Callable[[str], str] | None] = ContextVar("rewrite", default=None)
+
+
 def run(con: duckdb.DuckDBPyConnection, sql: str, **params) -> pl.DataFrame:
     """Run bound SQL into a Polars frame (parameters are bound, never formatted into the text)."""
+    rewrite = REWRITE.get()
+    if rewrite is not None:
+        sql = rewrite(sql)
     return con.sql(sql, params=params).pl() if params else con.sql(sql).pl()
 
 
