@@ -6,25 +6,42 @@
 - Roles: L&D staff and executives are listed by e-mail in an access file (path from
   `UPSKILL_ACCESS`, default `config/access.toml`); anyone who manages people in the
   roster leads their whole reporting tree. Anyone else sees no data.
-- Demo mode, when no `[auth]` is configured: local evaluation only. It refuses any
-  server address but the loopback, shows a banner, and lets the evaluator pick a
-  persona (sidebar, or `?as=<email>` in the URL). It starts as an L&D persona.
+- Demo mode, when no secrets file or no `[auth]` section exists: local evaluation only.
+  It refuses any server address but the loopback, and any request whose Host is not
+  localhost, 127.0.0.1 or [::1] or that carries a forwarding header (a proxy on the same
+  computer, or DNS rebinding, must not reach it); it shows a banner and lets the
+  evaluator pick a persona (sidebar, or `?as=<email>` in the URL). It starts as an L&D
+  persona; `?as=` for someone without a role shows the no-access page.
+- Fail closed: a secrets file that cannot be read or parsed, or an `[auth]` section
+  that lacks what sign-in needs, stops the app for everyone with one sentence naming
+  the problem; it never falls back to demo mode.
 """
 
 from __future__ import annotations
 
 import os
+import re
 import tomllib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NoReturn
 
 import streamlit as st
+from streamlit import config
 
 from app import data, ui
 from app.session import Viewer
 from warehouse import CONFIG_DIR
 
 LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1", "[::1]"}
+#: A Host header naming this computer: localhost, 127.0.0.1 or [::1], with any port.
+LOCAL_HOST = re.compile(r"(localhost|127\.0\.0\.1|\[::1\])(:[0-9]{1,5})?", re.IGNORECASE)
+#: Headers a proxy adds: a request carrying any of them did not come straight from this computer's browser.
+FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
+#: What sign-in needs: in [auth] itself, and for each provider (in [auth], or in each [auth.<name>]).
+AUTH_KEYS = ("redirect_uri", "cookie_secret")
+PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 DEMO_LD = Viewer(email="ld-demo@localhost", name="L&D (demo persona)", role="ld")
 
 
@@ -57,13 +74,71 @@ def load_access(path: Path | None = None) -> Access:
     return Access(emails("ld"), emails("executives"))
 
 
-def auth_configured() -> bool:
+class SecretsError(ValueError):
+    """The secrets cannot be used: one sentence for everyone, naming no path on the server."""
+
+
+def sign_in_settings() -> dict | None:
+    """The `[auth]` section of the secrets, or None when there is none (demo mode).
+
+    No secrets file at all, or one without `[auth]`, is demo mode. Anything else that is
+    wrong raises `SecretsError` instead of falling back to demo mode: a secrets file that
+    cannot be read or parsed (it may hold the `[auth]` its author meant), an `[auth]`
+    that is not a table, or one that lacks a key sign-in needs (`redirect_uri`,
+    `cookie_secret`, and `client_id`, `client_secret`, `server_metadata_url` for each
+    provider).
+    """
     try:
-        return "auth" in st.secrets
-    except FileNotFoundError:
-        return False
-    except Exception:  # a secrets file that cannot be parsed is not a configuration
-        return False
+        secrets = st.secrets.to_dict()
+    except FileNotFoundError as exc:  # Streamlit's StreamlitSecretNotFoundError: no file at all, or one unloadable
+        if getattr(exc, "error_id", None) == "no-secrets-found":  # no file at all (any other id: a broken one)
+            return None
+        raise SecretsError(_unreadable(exc)) from exc
+    except Exception as exc:  # e.g. a file that is not UTF-8, or that the server may not read
+        raise SecretsError(_unreadable(exc)) from exc
+    if "auth" not in secrets:
+        return None
+    auth = secrets["auth"]
+    if not isinstance(auth, Mapping):
+        raise SecretsError("The dashboard is closed: auth in the secrets file is a value, not an [auth] section.")
+    missing = [("[auth]", key) for key in AUTH_KEYS if not _filled(auth.get(key))]
+    for name, section in _provider_sections(auth):
+        missing += [(name, key) for key in PROVIDER_KEYS if not _filled(section.get(key))]
+    if missing:
+        where = {}
+        for name, key in missing:
+            where.setdefault(name, []).append(key)
+        lacks = "; ".join(f"{name} lacks {_and(keys)}" for name, keys in where.items())
+        raise SecretsError(f"The dashboard is closed: sign-in is configured in the secrets file, but {lacks}.")
+    return auth
+
+
+def _provider_sections(auth: Mapping) -> list[tuple[str, Mapping]]:
+    """Each provider sign-in offers: the default one when `[auth]` holds any provider key, else
+    each `[auth.<name>]` table (`client_kwargs` is not a provider); none at all counts as the default."""
+    if any(key in auth for key in PROVIDER_KEYS):
+        return [("[auth]", auth)]
+    named = [(f"[auth.{k}]", v) for k, v in auth.items() if isinstance(v, Mapping) and k != "client_kwargs"]
+    return named or [("[auth]", auth)]
+
+
+def _filled(value) -> bool:
+    return isinstance(value, str) and bool(value.strip())
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _unreadable(exc: BaseException) -> str:
+    """What is wrong with the secrets, in one sentence: a file's name, never its folder."""
+    if isinstance(exc.__cause__, tomllib.TOMLDecodeError):
+        path = getattr(exc, "exec_kwargs", {}).get("path")
+        name = f" {Path(str(path)).name}" if path else ""
+        return f"The dashboard is closed: the secrets file{name} is not valid TOML ({exc.__cause__})."
+    if isinstance(exc, UnicodeDecodeError):
+        return "The dashboard is closed: a secrets file is not UTF-8 text."
+    return "The dashboard is closed: the secrets could not be read (a secrets file or folder is not as expected)."
 
 
 def viewer_for(email: str | None, access: Access) -> Viewer | None:
@@ -86,6 +161,30 @@ def viewer_for(email: str | None, access: Access) -> Viewer | None:
 def server_is_local() -> bool:
     address = st.get_option("server.address")
     return (address or "").strip() in LOCAL_ADDRESSES
+
+
+def request_is_local(headers: Iterable[tuple[str, str]]) -> bool:
+    """Whether a request came straight from a browser on this computer: exactly one Host header,
+    naming localhost, 127.0.0.1 or [::1] (any port), and none of the headers a proxy adds.
+
+    A proxy on the same computer forwards from the loopback too, and DNS rebinding sends a
+    page of another site's name to it: the Host and the forwarding headers tell them apart.
+    """
+    pairs = [(name.strip().lower(), value) for name, value in headers]
+    hosts = [value.strip() for name, value in pairs if name == "host"]
+    if len(hosts) != 1 or not LOCAL_HOST.fullmatch(hosts[0]):
+        return False
+    return not any(name in FORWARDING_HEADERS for name, _ in pairs)
+
+
+def _request_headers() -> list[tuple[str, str]] | None:
+    """The headers of the request this run answers (the websocket's), or None under AppTest,
+    which runs the script in the test's own process without any request (it sets
+    `global.appTest` for its runs, through `streamlit.config`, as Streamlit's own code reads it)."""
+    if config.get_option("global.appTest"):
+        return None
+    headers = st.context.headers
+    return [(name, value) for name in headers for value in headers.get_all(name)]
 
 
 def personas(access: Access) -> list[Viewer]:
@@ -115,9 +214,10 @@ def demo_viewer(access: Access) -> Viewer:
     asked = (st.query_params.get("as") or "").strip().lower()
     if asked and asked not in by_email:
         found = viewer_for(asked, access)
-        if found:
-            by_email[asked] = found
-            people.append(found)
+        if found is None:  # not the default persona: what signing in as them would show
+            _no_access(asked, demo=True)
+        by_email[asked] = found
+        people.append(found)
     with st.sidebar:
         email = st.selectbox(
             "Demo persona",
@@ -128,7 +228,9 @@ def demo_viewer(access: Access) -> Viewer:
             "With sign-in configured, this picker does not exist.",
         )
         viewer = by_email.get(email) or people[0]
-        st.caption(f"Viewing as {viewer.name}, {ROLE_LABELS[viewer.role]}")
+        # st.text, not markdown: escaping alone would still let a URL or an address in a roster
+        # name become a link (GitHub-flavoured markdown links bare URLs and e-mails)
+        st.text(f"Viewing as {viewer.name}, {ROLE_LABELS[viewer.role]}")
     return viewer
 
 
@@ -155,24 +257,19 @@ def current_viewer() -> Viewer | None:
         _stop_page()
         st.error(str(exc))
         st.stop()
-    if not auth_configured():
-        if not server_is_local():
-            _stop_page()
-            st.error(
-                "Demo mode serves only on this computer (server address localhost or 127.0.0.1). "
-                "Configure sign-in under [auth] in .streamlit/secrets.toml to serve others."
-            )
-            st.stop()
-        st.warning(
-            "Demo mode: no sign-in is configured. For local evaluation only; pick a persona in the sidebar.",
-            icon=":material/science:",
-        )
-        return demo_viewer(access)
+    try:
+        auth = sign_in_settings()
+    except SecretsError as exc:
+        _stop_page()
+        st.error(ui.plain(exc))
+        st.stop()
+    if auth is None:
+        return _demo(access)
     if not st.user.is_logged_in:
         _stop_page()
         st.title("Upskilling dashboard")
         st.write("Sign in with your company account to see your teams' skills, training spend and goals.")
-        providers = _providers()
+        providers = _providers(auth)
         for provider in providers:
             label = "Sign in" if len(providers) == 1 else f"Sign in with {provider[:1].upper()}{provider[1:]}"
             # A callback, not `if st.button(...)`: it acts on the click even when the
@@ -192,22 +289,57 @@ def current_viewer() -> Viewer | None:
         st.caption(f"Signed in as {ui.plain(email)}" if email else "Signed in")
         st.button("Sign out", icon=":material/logout:", key="sign_out", on_click=st.logout)
     if viewer is None:
-        _stop_page()
-        st.title("No access yet")
-        if email:
-            st.write(
-                f"You are signed in as **{ui.plain(email)}**, but this dashboard shows data only to "
-                "L&D staff, executives and people who lead a team. If you should have access, ask your "
-                "L&D team to add you."
-            )
-        else:
-            st.write(
-                "You are signed in, but your sign-in provider did not send a verified e-mail address, and "
-                "this dashboard finds people by their work e-mail. Ask your IT team to release the `email` "
-                "claim to this application."
-            )
-        st.stop()
+        _no_access(email)
     return viewer
+
+
+def _demo(access: Access) -> Viewer:
+    """Demo mode: only for a browser on this computer, straight to a loopback server address."""
+    if not server_is_local():
+        _stop_page()
+        st.error(
+            "Demo mode serves only on this computer (server address localhost or 127.0.0.1). "
+            "Configure sign-in under [auth] in .streamlit/secrets.toml to serve others."
+        )
+        st.stop()
+    headers = _request_headers()
+    if headers is not None and not request_is_local(headers):
+        _stop_page()
+        st.error(
+            "Demo mode serves only on this computer: open it at localhost, 127.0.0.1 or [::1] directly, "
+            "not through a proxy or under another name, or configure sign-in under [auth] in "
+            ".streamlit/secrets.toml to serve others."
+        )
+        st.stop()
+    st.warning(
+        "Demo mode: no sign-in is configured. For local evaluation only; pick a persona in the sidebar.",
+        icon=":material/science:",
+    )
+    return demo_viewer(access)
+
+
+def _no_access(email: str | None, demo: bool = False) -> NoReturn:
+    """The page for someone without a role (signed in, or a demo `?as=`): no data; stops the run."""
+    _stop_page()
+    st.title("No access yet")
+    if demo:  # the link's own ?as= is not echoed: a crafted link must not put its words on this page
+        st.write(
+            "In this demo, the person in the link's `?as=` is not L&D staff, an executive or someone who leads "
+            "a team, so they would see no data. Remove `?as=` from the address to pick a persona."
+        )
+    elif email:
+        st.write(
+            f"You are signed in as **{ui.plain(email)}**, but this dashboard shows data only to "
+            "L&D staff, executives and people who lead a team. If you should have access, ask your "
+            "L&D team to add you."
+        )
+    else:
+        st.write(
+            "You are signed in, but your sign-in provider did not send a verified e-mail address, and "
+            "this dashboard finds people by their work e-mail. Ask your IT team to release the `email` "
+            "claim to this application."
+        )
+    st.stop()
 
 
 def _stop_page() -> None:
@@ -225,21 +357,7 @@ def _nothing() -> None:
     """The body of the stop pages' navigation entry: their content is drawn around it."""
 
 
-def _providers() -> list[str | None]:
-    """The providers to offer: the default one ([auth] holds client_id), else each [auth.<name>] section."""
-    section = st.secrets["auth"]
-    if "client_id" in section:
-        return [None]
-    named = [
-        k
-        for k, v in section.items()
-        if (isinstance(v, dict) or hasattr(v, "keys"))
-        and k != "client_kwargs"
-        and any(key in v for key in ("client_id", "server_metadata_url"))
-    ]
+def _providers(auth: Mapping) -> list[str | None]:
+    """The providers to offer: the default one ([auth] holds the provider keys), else each [auth.<name>]."""
+    named = [name[len("[auth.") : -1] for name, _ in _provider_sections(auth) if name != "[auth]"]
     return named or [None]
-
-
-def _provider() -> str | None:
-    """The provider of the first sign-in button (the default one, or the first named section)."""
-    return _providers()[0]

@@ -6,6 +6,7 @@ nobody. ld@tiny.test is L&D and ceo@tiny.test an executive (tests/fixtures/tiny_
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import polars as pl
@@ -13,9 +14,11 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import queries
-from app import ui
+import warehouse
+from app import auth, ui
+from etl.load import load_paths
 
-from .conftest import FIXTURES
+from .conftest import FIXTURES, TINY, TINY_RECORDS
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 AUTH = {
@@ -234,3 +237,174 @@ def test_a_leads_own_link_to_everyone_they_lead_shows_no_notice(signed_in):
             "renamed); showing everyone I lead."
         )
     ]
+
+
+# --- Sign-in settings fail closed; demo mode only for this computer -------------------------------
+
+SIGN_IN_KEYS = ["redirect_uri", "cookie_secret", "client_id", "client_secret", "server_metadata_url"]
+
+
+@pytest.fixture
+def run_with(tiny_db, monkeypatch):
+    """The dashboard through AppTest with these secrets (none: no secrets at all) and query parameters."""
+    monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
+    monkeypatch.setenv("UPSKILL_ACCESS", str(FIXTURES / "tiny_access.toml"))
+
+    def make(secrets: dict | None = None, **params) -> AppTest:
+        at = AppTest.from_file(APP, default_timeout=60)
+        if secrets is not None:
+            at.secrets = secrets
+        at.user = {"is_logged_in": False}
+        for k, v in params.items():
+            at.query_params[k] = v
+        return at.run()
+
+    return make
+
+
+def assert_closed(at: AppTest, sentence: str) -> None:
+    """The run stopped with that one sentence: no demo, no sign-in button, no data."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert [e.value for e in at.error] == [ui.plain(sentence)]
+    assert not any("Demo mode" in w.value for w in at.warning)
+    assert not at.selectbox and not at.button and not at.metric and not at.dataframe
+    assert not any(n in everything(at) for n in NAMES)
+
+
+@pytest.mark.parametrize("key", SIGN_IN_KEYS)
+def test_an_auth_section_missing_a_key_closes_the_dashboard(run_with, key):
+    auth = {k: v for k, v in AUTH["auth"].items() if k != key}
+    assert_closed(
+        run_with({"auth": auth}),
+        f"The dashboard is closed: sign-in is configured in the secrets file, but [auth] lacks {key}.",
+    )
+    # an empty value is as good as none
+    assert_closed(
+        run_with({"auth": {**AUTH["auth"], key: " "}}),
+        f"The dashboard is closed: sign-in is configured in the secrets file, but [auth] lacks {key}.",
+    )
+
+
+def test_an_auth_section_without_any_provider_or_with_a_broken_one_closes_the_dashboard(run_with):
+    general = {"redirect_uri": AUTH["auth"]["redirect_uri"], "cookie_secret": "x" * 32}
+    lacks = "client_id, client_secret and server_metadata_url"
+    assert_closed(
+        run_with({"auth": general}),
+        f"The dashboard is closed: sign-in is configured in the secrets file, but [auth] lacks {lacks}.",
+    )
+    assert_closed(
+        run_with({"auth": {"cookie_secret": "x" * 32, "google": {"client_id": "dashboard"}}}),
+        "The dashboard is closed: sign-in is configured in the secrets file, but [auth] lacks redirect_uri; "
+        "[auth.google] lacks client_secret and server_metadata_url.",
+    )
+    assert_closed(
+        run_with({"auth": "yes"}),
+        "The dashboard is closed: auth in the secrets file is a value, not an [auth] section.",
+    )
+    # named providers, each complete: one sign-in button each
+    provider = {k: AUTH["auth"][k] for k in ("client_id", "client_secret", "server_metadata_url")}
+    at = run_with({"auth": {**general, "entra": provider, "google": provider, "client_kwargs": {"prompt": "login"}}})
+    assert not at.exception and not at.error
+    assert [b.label for b in at.button] == ["Sign in with Entra", "Sign in with Google"]
+
+
+def test_secrets_without_an_auth_section_are_demo_mode(run_with):
+    at = run_with({"database": {"url": "duckdb:///x"}})
+    assert not at.exception and not at.error
+    assert "Demo mode" in at.warning[0].value
+    assert at.selectbox(key="as").value == "ld@tiny.test"
+
+
+@pytest.mark.parametrize(
+    "asked", ["stranger@elsewhere.test", "Eve@tiny.test", "[Sign in again](https://evil.example) www.evil.example"]
+)
+def test_demo_as_someone_without_a_role_shows_no_access(run_with, asked):
+    # a stranger; Eve, in the roster but leading nobody; and a crafted link, whose words stay off the page
+    at = run_with(**{"as": asked, "as_of": "2025-06-30"})
+    assert not at.exception
+    assert at.title[0].value == "No access yet"
+    assert "`?as=` is not L&D staff, an executive or someone who leads a team" in at.markdown[0].value
+    assert asked.lower() not in everything(at).lower() and "evil" not in everything(at)
+    assert not at.metric and not at.dataframe and not at.selectbox
+    assert not any(n in everything(at) for n in NAMES)
+    for page in ("views/people_page.py", "views/overview_page.py"):
+        with pytest.raises(ValueError, match="Could not find a navigation page"):
+            at.switch_page(page)
+
+
+def test_demo_persona_names_are_shown_as_text(tmp_path, monkeypatch):
+    # Alice, a demo lead, under a name made of markdown: a link and a colour directive
+    name = "[x](https://evil.example) :red[act now]"
+    folder = tmp_path / "tiny"
+    shutil.copytree(TINY, folder)
+    roster = folder / "roster.csv"
+    roster.write_text(roster.read_text(encoding="utf-8").replace("Alice Archer", name), encoding="utf-8")
+    db = tmp_path / "tiny.duckdb"
+    con = warehouse.connect(db)
+    assert all(s.status == "loaded" for s in load_paths(con, [folder, TINY_RECORDS]))
+    con.close()
+    monkeypatch.setenv("UPSKILL_DB", str(db))
+    monkeypatch.setenv("UPSKILL_ACCESS", str(FIXTURES / "tiny_access.toml"))
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.query_params["as"] = "alice@tiny.test"
+    at.run()
+    assert not at.exception
+    assert at.selectbox(key="as").value == "alice@tiny.test"
+    # st.text, never Markdown: escaped Markdown would still link the bare URL (GitHub-flavoured autolinks)
+    assert [t.value for t in at.sidebar.text] == [f"Viewing as {name}, Team lead"]
+    assert not any("evil" in e.value for kind in (at.sidebar.markdown, at.sidebar.caption) for e in kind)
+
+
+@pytest.mark.parametrize(
+    ("headers", "local"),
+    [
+        ([("Host", "localhost:8501")], True),
+        ([("host", "127.0.0.1")], True),
+        ([("Host", "[::1]:8501"), ("Origin", "http://[::1]:8501")], True),
+        ([("Host", "LOCALHOST")], True),
+        ([], False),  # no Host at all
+        ([("Host", "evil.example:8501")], False),  # DNS rebinding: another name pointed at this computer
+        ([("Host", "localhost.evil.example")], False),
+        ([("Host", "127.0.0.1.nip.io:8501")], False),
+        ([("Host", "10.0.0.5:8501")], False),
+        ([("Host", "localhost:8501"), ("Host", "evil.example")], False),
+        ([("Host", "localhost:8501"), ("X-Forwarded-For", "203.0.113.7")], False),  # a proxy on this computer
+        ([("Host", "localhost:8501"), ("Forwarded", "for=203.0.113.7")], False),
+        ([("Host", "localhost:8501"), ("x-real-ip", "203.0.113.7")], False),
+        ([("Host", "localhost:8501"), ("X-Forwarded-For", "")], False),
+    ],
+)
+def test_only_a_request_straight_from_this_computer_is_local(headers, local):
+    assert auth.request_is_local(headers) is local
+
+
+@pytest.mark.parametrize(
+    ("content", "sentence"),
+    [
+        (
+            b'[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\nclient_id = dashboard\n',
+            "The dashboard is closed: the secrets file secrets.toml is not valid TOML "
+            "(Invalid value (at line 3, column 13)).",
+        ),
+        (
+            b"[auth\n",
+            "The dashboard is closed: the secrets file secrets.toml is not valid TOML "
+            "(Expected ']' at the end of a table declaration (at line 1, column 6)).",
+        ),
+        (b'[auth]\ncookie_secret = "\xff\xfe"\n', "The dashboard is closed: a secrets file is not UTF-8 text."),
+    ],
+    ids=["syntax error", "unclosed table", "not UTF-8"],
+)
+def test_a_secrets_file_that_cannot_be_read_closes_the_dashboard(run_with, tmp_path, content, sentence):
+    from streamlit import config
+
+    secrets_file = tmp_path / ".streamlit" / "secrets.toml"
+    secrets_file.parent.mkdir()
+    secrets_file.write_bytes(content)
+    old = config.get_option("secrets.files")
+    config.set_option("secrets.files", [str(secrets_file)])
+    try:
+        at = run_with()  # Streamlit's own secrets, read from that file on each run until one parses
+    finally:
+        config.set_option("secrets.files", old)
+    assert_closed(at, sentence)  # one sentence naming the file, not its folder; no demo and no data
