@@ -1,4 +1,4 @@
-"""Open Badges 2.0 assertions and 3.0 credentials -> learning records.
+"""Open Badges 2.0 assertions and 3.0 credentials (and 1.0 assertions) -> learning records.
 
 A badge is evidence that a learner earned something, so every usable assertion
 or credential becomes one ``passed`` record whose course is the achievement (3.0)
@@ -6,6 +6,11 @@ or BadgeClass (2.0) it awards and whose validity window is the badge's own.
 Proofs and signatures are not verified here: the warehouse records what the file
 claims, and a revoked 2.0 assertion (the only revocation a file can state by
 itself) is rejected.
+
+Open Badges 1.0 assertions (no ``@context``, a recipient IdentityObject, the BadgeClass by
+URL, ``issuedOn``) carry what a record needs and are read like 2.0 ones. Open Badges 0.5
+assertions (a bare recipient string, the badge embedded without any id) are refused with
+a reason naming the version.
 
 Accepted files: one assertion/credential as JSON, a JSON array of them (entries
 may also be VC-JWT strings), or a VC-JWT compact JWS (``.jwt`` / ``.jws``) whose
@@ -31,7 +36,7 @@ KIND = "badge"
 #: How this reader reads files. Bump it when a change here would read a file differently (other
 #: records, rejected rows or reasons): files loaded before are then loaded again. A change that reads
 #: every file the same way (a move, a refactoring, faster code) leaves it as it is.
-READER_VERSION = 1
+READER_VERSION = 2
 
 #: ``type`` values that make a JSON object an award (2.0 Assertion, 3.0 credential).
 OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
@@ -47,6 +52,15 @@ _SNIFF_CONTEXT_RE = re.compile(r"w3id\.org/openbadges|/ob/v3p0|openbadges", re.I
 _SNIFF_TYPE_RE = re.compile(
     r'"type"\s*:\s*(?:"(?:Assertion|OpenBadgeCredential|AchievementCredential)"'
     r'|\[[^\]]*"(?:OpenBadgeCredential|AchievementCredential|Assertion)")'
+)
+#: An assertion of before 1.1 has no ``@context`` or ``type``: a recipient and a badge, plus a
+#: field of its own version (1.0: issuedOn, uid, verify; 0.5: issued_on, or the badge's version).
+_SNIFF_LEGACY_RE = re.compile(r'"recipient"\s*:[\s\S]*"badge"\s*:|"badge"\s*:[\s\S]*"recipient"\s*:')
+_SNIFF_LEGACY_MARK_RE = re.compile(r'"(?:issuedOn|issued_on|uid|verify)"\s*:|"version"\s*:\s*"0\.')
+#: Why an Open Badges 0.5 assertion is not read.
+OB05_REASON = (
+    "Open Badges 0.5 assertion: this version (replaced by 1.0 in 2013) is not supported; "
+    "ask the issuer for an Open Badges 2.0 or 3.0 export"
 )
 _SNIFF_JWT_PAYLOAD_RE = re.compile(
     r'"vc"\s*:|OpenBadgeCredential|AchievementCredential|/ob/v3p0|openbadges', re.IGNORECASE
@@ -73,7 +87,9 @@ def sniff(name: str, head: str) -> bool:
         return False
     if '"@context"' in text and _SNIFF_CONTEXT_RE.search(text):
         return True
-    return bool(_SNIFF_TYPE_RE.search(text))
+    if _SNIFF_TYPE_RE.search(text):
+        return True
+    return '"verb"' not in text and bool(_SNIFF_LEGACY_RE.search(text) and _SNIFF_LEGACY_MARK_RE.search(text))
 
 
 def _jwt_head_is_credential(text: str) -> bool:
@@ -116,6 +132,10 @@ def read(path: Path, **options: Any) -> Parsed:
                 row = _ob3_row(credential)
             elif shape == "ob2":
                 row = _ob2_row(credential)
+            elif shape == "ob1":
+                row = _ob1_row(credential)
+            elif shape == "ob0.5":
+                raise _RecordError(OB05_REASON)
             else:
                 raise _RecordError(_not_an_award_reason(credential))
         except _RecordError as exc:
@@ -125,6 +145,8 @@ def read(path: Path, **options: Any) -> Parsed:
         rows.append(row)
     if entries and kinds_seen == {None}:
         raise UnreadableFile(_wrong_kind_message(path.name, entries[0][0]))
+    if entries and "ob0.5" in kinds_seen and kinds_seen <= {None, "ob0.5"}:
+        raise UnreadableFile(f"{path.name} holds an {OB05_REASON}.")
     return Parsed(kind=KIND, rows_read=len(entries), records=records.learning_frame(rows), rejected=rejected)
 
 
@@ -215,9 +237,13 @@ def _contexts(obj: dict) -> list[str]:
 
 
 def _award_shape(obj: Any) -> str | None:
-    """'ob3', 'ob2' or None: which rules read this object, judged by type first, then context.
+    """'ob3', 'ob2', 'ob1', 'ob0.5' or None: which rules read this object, judged by type first,
+    then context.
 
-    1.x assertions had no ``type``; they are recognised by ``recipient`` plus ``badge``.
+    1.1 assertions already name their context and type and read as 2.0; 1.0 and 0.5 had neither
+    and are recognised by ``recipient`` plus ``badge``: 0.5 embedded the badge with its
+    ``version`` and named the recipient by a bare string (e-mail, or hash with a top-level
+    salt), 1.0 an IdentityObject.
     """
     if not isinstance(obj, dict):
         return None
@@ -234,7 +260,11 @@ def _award_shape(obj: Any) -> str | None:
     if "openbadges" in contexts and not types:
         return "ob2"
     if "recipient" in obj and "badge" in obj:
-        return "ob2"
+        badge = obj["badge"]
+        version = str(badge.get("version") or "") if isinstance(badge, dict) else ""
+        if version.startswith("0.") or isinstance(obj["recipient"], str) or "issued_on" in obj:
+            return "ob0.5"
+        return "ob1"
     return None
 
 
@@ -280,10 +310,25 @@ def _ob2_row(assertion: dict) -> dict:
     }
 
 
+def _ob1_row(assertion: dict) -> dict:
+    """One 1.0 assertion -> record fields: read as 2.0 (the same recipient, badge URL and dates),
+    its reasons naming the version, its id the URL it is hosted at (1.0 had no ``id``)."""
+    try:
+        row = _ob2_row(assertion)
+    except _RecordError as exc:
+        raise _RecordError(f"Open Badges 1.0 assertion: {exc}") from None
+    verify = assertion.get("verify")
+    if isinstance(verify, dict) and str(verify.get("type") or "").strip().lower() == "hosted":
+        url = verify.get("url")
+        if isinstance(url, str) and url.strip():
+            row["source_record_id"] = url.strip()
+    return row
+
+
 def _ob2_recipient(assertion: dict) -> tuple[str, str, str | None]:
     """(learner_kind, learner_value, salt) from a 2.0 IdentityObject or a 1.0 recipient string."""
     recipient = assertion.get("recipient")
-    if isinstance(recipient, str):  # 1.0: hashed string with top-level salt, 0.5: plain e-mail
+    if isinstance(recipient, str):  # a 1.1 assertion written the 0.5 way: hash with top-level salt, or e-mail
         identity = recipient.strip()
         if not identity:
             raise _RecordError("recipient is empty, so the badge cannot be matched to an employee")

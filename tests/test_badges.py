@@ -257,3 +257,72 @@ def test_sniff_reads_a_jwt_cut_off_by_the_head_limit():
     text = token({"alg": "ES256"}, credential)
     assert len(text) > 65536
     assert badges.sniff("big.jwt", text[:65536])
+
+
+# --------------------------------------------------------------------------- Open Badges 1.0 and 0.5
+
+VALIDATOR = Path(__file__).parent / "fixtures" / "ob2-validator-core"
+OB05 = (
+    "Open Badges 0.5 assertion: this version (replaced by 1.0 in 2013) is not supported; "
+    "ask the issuer for an Open Badges 2.0 or 3.0 export"
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "hosted_at"),
+    [
+        ("1_0_basic_assertion.json", "http://a.com/instance"),
+        ("1_0_basic_assertion_with_extra_properties.json", "http://a.com/instance3"),
+    ],
+)
+def test_ob1_assertions_of_the_validator_are_read(name, hosted_at):
+    """1.0: recipient {identity test@example.com, not hashed, type email}, badge http://a.com/badgeclass,
+    issuedOn 2015-04-30 (a date: midnight UTC); no id, so the record is the URL it is hosted at."""
+    parsed = badges.read(VALIDATOR / name)
+    assert (parsed.rows_read, parsed.rejected) == (1, [])
+    row = parsed.records.row(0, named=True)
+    assert (row["learner_kind"], row["learner_value"], row["learner_salt"]) == ("email", "test@example.com", None)
+    assert row["course_key"] == "http://a.com/badgeclass"
+    assert (row["status"], row["completed_at"], row["expires_at"]) == (
+        "passed",
+        datetime(2015, 4, 30, tzinfo=UTC),
+        None,
+    )
+    assert row["source_record_id"] == hosted_at
+
+
+@pytest.mark.parametrize("name", ["0_5_assertion.json", "0_5_1_assertion.json"])
+def test_ob05_assertions_of_the_validator_are_refused_naming_the_version(name):
+    with pytest.raises(UnreadableFile) as info:
+        badges.read(VALIDATOR / name)
+    assert str(info.value) == f"{name} holds an {OB05}."
+
+
+def test_an_ob05_assertion_among_others_is_a_rejected_row(tmp_path):
+    award = json.loads((VALIDATOR / "2_0_basic_assertion.json").read_text())
+    old = json.loads((VALIDATOR / "0_5_1_assertion.json").read_text())
+    (tmp_path / "mixed.json").write_text(json.dumps([award, old]))
+    parsed = badges.read(tmp_path / "mixed.json")
+    assert parsed.records["source_record_id"].to_list() == ["https://example.org/beths-robotics-badge.json"]
+    assert [(r.row_number, r.reason) for r in parsed.rejected] == [(2, OB05)]
+    assert json.loads(parsed.rejected[0].raw)["salt"] == "sel gris"
+
+
+def test_an_ob1_assertion_without_what_a_record_needs_names_the_version(tmp_path):
+    assertion = json.loads((VALIDATOR / "1_0_basic_assertion.json").read_text())
+    no_date = {k: v for k, v in assertion.items() if k != "issuedOn"}
+    (tmp_path / "old.json").write_text(json.dumps([no_date, assertion | {"recipient": {"type": "email"}}]))
+    parsed = badges.read(tmp_path / "old.json")
+    assert parsed.records.height == 0
+    assert [r.reason for r in parsed.rejected] == [
+        "Open Badges 1.0 assertion: the award date is missing (expected issuedOn)",
+        "Open Badges 1.0 assertion: recipient.identity is missing, so the badge cannot be matched to an employee",
+    ]
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in VALIDATOR.glob("*.json")))
+def test_the_validator_assertions_are_detected_as_badges(name):
+    from etl.load import detect_kind
+
+    assert badges.sniff(name, (VALIDATOR / name).read_text())
+    assert detect_kind(VALIDATOR / name) == "badge"
