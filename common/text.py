@@ -9,7 +9,8 @@ Windows-1252 (Excel on Windows, older LMSs).
 1. the encoding a mapping profile names;
 2. UTF-16, by its byte order mark, or by a NUL as its second byte (ASCII in UTF-16LE);
 3. UTF-8, when the file starts with the UTF-8 byte order mark or all its bytes are UTF-8;
-4. otherwise its lines vote: a line holding a character written in several bytes of
+4. otherwise, unless the format is UTF-8 by its standard (JSON, RFC 8259: then the file is
+   UTF-8 and rule 4 is skipped, ``windows_1252=False``), its lines vote: a line holding a character written in several bytes of
    valid UTF-8 votes UTF-8, a line holding a byte that is not UTF-8 votes
    Windows-1252, and UTF-8 wins a tie. A Windows-1252 export ("José" with a lone
    byte 0xE9) is Windows-1252; a UTF-8 export with a few broken rows stays UTF-8.
@@ -113,11 +114,12 @@ def utf8_or_cp1252(data: bytes, errors: str = "strict") -> str:
         return data.decode("cp1252", errors=errors)
 
 
-def decode_marked(data: bytes, encoding: str | None = None) -> Decoded:
+def decode_marked(data: bytes, encoding: str | None = None, *, windows_1252: bool = True) -> Decoded:
     """A whole file as text in the encoding the module's docstring's rules decide, bytes that are not text marked.
 
     ``encoding`` is the one a mapping profile names (a codec name); the file is then
-    decoded strictly in it (UnicodeDecodeError when it is not). Raises UnknownEncoding
+    decoded strictly in it (UnicodeDecodeError when it is not). ``windows_1252=False``
+    for formats that are UTF-8 by their standard (JSON): the lines do not vote. Raises UnknownEncoding
     for a Windows-1252 file holding a byte Windows-1252 leaves undefined, and
     UnicodeDecodeError for UTF-16 that breaks off. The BOM is removed.
     """
@@ -141,7 +143,7 @@ def decode_marked(data: bytes, encoding: str | None = None) -> Decoded:
             votes_cp1252 += 1
         elif _NON_ASCII.search(line):
             votes_utf8 += 1
-    if declared or votes_utf8 >= votes_cp1252:
+    if declared or not windows_1252 or votes_utf8 >= votes_cp1252:
         return Decoded(text.translate(_ESCAPED_TO_MARK), UTF8)
     out = []
     for line in lines:

@@ -39,7 +39,7 @@ KIND = "moodle"
 #: How this reader reads files. Bump it when a change here would read a file differently (other
 #: records, rejected rows or reasons): files loaded before are then loaded again. A change that reads
 #: every file the same way (a move, a refactoring, faster code) leaves it as it is.
-READER_VERSION = 1
+READER_VERSION = 2
 
 #: ``csv_export_writer`` file name: the course short name (lowercased, anything outside
 #: ``[a-z0-9-]`` turned into ``_``), the UTC export time, the delimiter; a browser may add " (1)".

@@ -125,16 +125,21 @@ def read_bytes(path: Path) -> bytes:
         raise UnreadableFile(f"{path.name} cannot be opened ({exc.strerror or 'the system refused'}).") from None
 
 
-def read_marked(path: Path) -> Decoded:
+def read_marked(path: Path, *, windows_1252: bool = True) -> Decoded:
     """The file as text with the bytes that are not text marked (common.text.decode_marked's rules).
 
     Readers reject the rows that hold a mark (``common.text.text_problem``), so one
     broken row never changes how the rest of the file reads.
     """
+    return decode_bytes(Path(path).name, read_bytes(path), windows_1252=windows_1252)
+
+
+def decode_bytes(name: str, data: bytes, *, windows_1252: bool = True) -> Decoded:
+    """``read_marked`` for bytes already read; ``windows_1252=False`` for formats that are UTF-8 by standard (JSON)."""
     try:
-        return decode_marked(read_bytes(path))
+        return decode_marked(data, windows_1252=windows_1252)
     except (UnknownEncoding, UnicodeDecodeError):
-        raise UnreadableFile(unknown_encoding(Path(path).name)) from None
+        raise UnreadableFile(unknown_encoding(name)) from None
 
 
 def read_text(path: Path) -> str:

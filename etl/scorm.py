@@ -33,7 +33,7 @@ from typing import Any
 import polars as pl
 
 from common import jsonfile
-from common.text import MARK_PATTERN, has_mark, mark_reason, text_problem, unmark
+from common.text import MARK_PATTERN, decode_head, has_mark, mark_reason, text_problem, unmark
 from etl import records
 from etl.records import Parsed, Rejected, UnreadableFile
 
@@ -125,7 +125,9 @@ def read(path: Path, **options: Any) -> Parsed:
     same call shape.
     """
     path = Path(path)
-    text = records.read_marked(path).text
+    data = records.read_bytes(path)
+    is_json = decode_head(data[:4096]).lstrip().startswith(("{", "["))
+    text = records.decode_bytes(path.name, data, windows_1252=not is_json).text  # JSON is UTF-8 (RFC 8259)
     if not text.strip():
         raise UnreadableFile(f"{path.name} is empty.")
     if text.lstrip().startswith(("{", "[")):

@@ -41,7 +41,7 @@ from etl.records import UnreadableFile
 #: differently (other records, rejected rows or reasons): files loaded before are then loaded
 #: again. A change that reads every file the same way (a move, a refactoring, faster code) leaves
 #: it as it is. Which profile a file is read with counts apart (etl.load._profile_version).
-READER_VERSION = 1
+READER_VERSION = 2
 
 #: What etl.provider offers, as before it was split (the underscored parts are tested one by one).
 __all__ = [
