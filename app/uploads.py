@@ -1,19 +1,34 @@
-"""Uploads on the Data page go through the same loader as `python -m etl load`."""
+"""Uploads on the Data page go through the same loader as `python -m etl load`.
+
+Whatever goes wrong, the page shows one sentence per file: never a traceback, and
+never a path on the server (the temporary folder the files are written to is
+replaced by the file's own name). An error the loader did not expect is logged
+for the developers, with its traceback, and the user reads that the file was not
+loaded and nothing of it was saved.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import re
 import shutil
 import tempfile
 from pathlib import Path
 
 from app import data
-from etl.load import DATA_SUFFIXES, FileSummary, load_paths, recorded
+from etl.load import ALL_KINDS, DATA_SUFFIXES, FileSummary, detect_kind, load_file, recorded
 from warehouse import publish
 
 #: Largest file accepted through the browser (the CLI has no limit).
 MAX_UPLOAD_MB = 200
 ACCEPTED = sorted(s.lstrip(".") for s in DATA_SUFFIXES)
+
+_log = logging.getLogger(__name__)
+
+#: An absolute path in a message: a slash not preceded by a letter, digit or slash (so dates
+#: such as 5/03/24 and addresses such as https://x.org/a stay), then folder names.
+_PATH = re.compile(r"(?<![\w/:.])/(?:[\w.\-]+/)+[\w.\-]*")
 
 
 def safe_name(name: str) -> str:
@@ -26,6 +41,7 @@ def load_uploads(files: list[tuple[str, bytes]], tz: str = "UTC") -> list[FileSu
     """Write uploaded files to a private temporary folder and load them; the folder is removed after.
 
     `tz` is the time zone of Moodle exports (their times carry no offset), as `etl load --tz`.
+    Never raises: each file gets a summary whose message is one sentence.
     """
     folder = Path(tempfile.mkdtemp(prefix="upskill-upload-"))
     try:
@@ -51,19 +67,91 @@ def load_uploads(files: list[tuple[str, bytes]], tz: str = "UTC") -> list[FileSu
                 continue
             # a folder per file keeps its own name (a Moodle completion report's name says its course)
             target = folder / f"{len(paths):03d}" / clean
-            target.parent.mkdir()
-            target.write_bytes(content)
+            try:
+                target.parent.mkdir()
+                target.write_bytes(content)
+            except OSError:
+                _log.exception("an upload could not be written to %s", target)
+                rejected.append(_failed(clean, f"{clean} could not be saved on the server for loading; try again."))
+                continue
             paths.append(target)
             names[str(target)] = clean
         if not paths:
             return rejected
-        con = data.write_connection()
-        try:
-            summaries = load_paths(con, paths, display_names=names, tz=tz)
-        finally:
-            con.close()
-        if recorded(summaries):  # failed and unchanged attempts show in the history too
-            publish(data.db_file())
-        return rejected + summaries
+        summaries = _load(paths, names, tz)
+        return rejected + [_without_paths(s, folder, names) for s in summaries]
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def _load(paths: list[Path], names: dict[str, str], tz: str) -> list[FileSummary]:
+    """Load the files one by one, company files first (as etl.load.load_paths); one file's failure stops no other."""
+    try:
+        con = data.write_connection()
+    except Exception:
+        _log.exception("the warehouse could not be opened for an upload")
+        return [
+            _failed(
+                names[str(p)],
+                f"{names[str(p)]} was not loaded because the warehouse is busy or could not be opened; "
+                "try the upload again in a moment.",
+            )
+            for p in paths
+        ]
+    summaries = []
+    try:
+        kinds = {p: _kind(p) for p in paths}
+        for path in sorted(paths, key=lambda p: _order(kinds[p])):
+            summaries.append(_load_one(con, path, kinds[path], names[str(path)], tz))
+    finally:
+        con.close()
+    if recorded(summaries):  # failed and unchanged attempts show in the history too
+        try:
+            publish(data.db_file())
+        except Exception:
+            _log.exception("the warehouse could not be published after an upload")
+            message = (
+                "the files were loaded, but the pages could not be refreshed yet; they show them after the next load."
+            )
+            summaries.append(FileSummary("The dashboard", None, "unchanged", message=message))
+    return summaries
+
+
+def _kind(path: Path) -> str | None:
+    """The file's kind as the loader detects it; None when that fails (load_file then says why)."""
+    try:
+        return detect_kind(path)
+    except Exception:
+        return None
+
+
+def _order(kind: str | None) -> int:
+    return ALL_KINDS.index(kind) if kind in ALL_KINDS else len(ALL_KINDS)
+
+
+def _load_one(con, path: Path, kind: str | None, name: str, tz: str) -> FileSummary:
+    """One file through etl.load.load_file; an error it did not expect becomes one sentence (and a log entry)."""
+    try:
+        return load_file(con, path, kind=kind, tz=tz, display_name=name)
+    except Exception:
+        _log.exception("loading the upload %s failed unexpectedly", name)
+        with contextlib.suppress(Exception):  # load_file rolls back what it began; this is in case it could not
+            con.execute("rollback")
+        return _failed(
+            name,
+            f"{name} was not loaded: something unexpected went wrong while reading it, and nothing of it was saved.",
+        )
+
+
+def _failed(name: str, message: str) -> FileSummary:
+    return FileSummary(name, None, "failed", message=message)
+
+
+def _without_paths(summary: FileSummary, folder: Path, names: dict[str, str]) -> FileSummary:
+    """The summary with every server path in its message replaced by the file's name."""
+    message = summary.message
+    for target, clean in names.items():
+        message = message.replace(target, clean)
+    message = message.replace(str(folder), "the upload")
+    summary.message = _PATH.sub("the file", message)
+    return summary

@@ -212,6 +212,11 @@ def _deep(levels: int) -> str:
     return '{"registrations":' + "[" * (levels - 1) + "]" * (levels - 1) + "}"
 
 
+def _deep_scorm() -> str:
+    """A SCORM Cloud page (its sniffer knows it) whose one registration nests 100 levels deep."""
+    return '{"registrations": [{"registrationCompletion": "COMPLETED", "x": ' + "[" * 97 + "]" * 97 + "}]}"
+
+
 def test_json_nested_too_deep_is_refused_in_one_sentence(tmp_path):
     (tmp_path / "deep.json").write_text(_deep(100))
     with pytest.raises(UnreadableFile) as info:
@@ -265,9 +270,7 @@ def test_in_a_folder_the_other_files_still_load(tmp_path):
         }
     ]
     (folder / "scorm-good.json").write_text(json.dumps({"registrations": regs}))
-    (folder / "scorm-deep.json").write_text(
-        '{"registrations": [{"registrationCompletion": "COMPLETED", "x": ' + "[" * 99 + "]" * 99 + "}]}"
-    )
+    (folder / "scorm-deep.json").write_text(_deep_scorm())
     con = warehouse.connect(tmp_path / "w.duckdb")
     try:
         summaries = {s.file: s for s in load_paths(con, [folder])}
@@ -280,3 +283,102 @@ def test_in_a_folder_the_other_files_still_load(tmp_path):
         assert summaries["roster.csv"].status == "loaded"
     finally:
         con.close()
+
+
+# --------------------------------------------------------------------------- the upload page
+
+
+@pytest.fixture
+def upload_db(tmp_path, monkeypatch):
+    """An empty warehouse the upload page writes to (the company files are uploaded with the records)."""
+    monkeypatch.setenv("UPSKILL_DB", str(tmp_path / "up.duckdb"))
+    return tmp_path / "up.duckdb"
+
+
+def _company_files() -> list[tuple[str, bytes]]:
+    return [(f.name, f.read_bytes()) for f in sorted(TINY.iterdir())]
+
+
+def _good_scorm() -> bytes:
+    reg = {
+        "id": "reg-E2-py",
+        "registrationCompletion": "COMPLETED",
+        "registrationSuccess": "PASSED",
+        "completedDate": "2025-05-01T10:00:00Z",
+        "course": {"id": "C-PY"},
+        "learner": {"id": "E2"},
+    }
+    return json.dumps({"registrations": [reg]}).encode()
+
+
+def _no_path_no_traceback(message: str) -> None:
+    assert "/tmp" not in message and "upskill-upload-" not in message and "Traceback" not in message, message
+    assert message.count(". ") == 0 and message.endswith("."), message  # one sentence
+
+
+def test_upload_of_a_broken_file_says_one_sentence(upload_db):
+    from app import uploads
+
+    summaries = uploads.load_uploads(
+        [*_company_files(), ("deep.json", _deep_scorm().encode()), ("scorm.json", _good_scorm())]
+    )
+    by_file = {s.file: s for s in summaries}
+    assert (by_file["deep.json"].status, by_file["deep.json"].message) == (
+        "failed",
+        "deep.json is nested more than 64 levels deep, deeper than any real export, so it was not read.",
+    )
+    assert (by_file["scorm.json"].status, by_file["scorm.json"].rows_loaded) == ("loaded", 1)
+    for s in summaries:
+        if s.message:
+            _no_path_no_traceback(s.message)
+
+
+def test_upload_an_unexpected_error_is_one_sentence_and_the_rest_loads(upload_db, monkeypatch):
+    from app import uploads
+
+    def explode(path, **options):
+        raise RuntimeError(f"internal failure at {path}\nTraceback (most recent call last): ...")
+
+    monkeypatch.setattr(scorm, "read", explode)
+    summaries = uploads.load_uploads([*_company_files(), ("scorm.json", _good_scorm())])
+    by_file = {s.file: s for s in summaries}
+    assert (by_file["scorm.json"].status, by_file["scorm.json"].message) == (
+        "failed",
+        "scorm.json was not loaded: something unexpected went wrong while reading it, and nothing of it was saved.",
+    )
+    assert by_file["roster.csv"].status == "loaded"
+    con = warehouse.connect(upload_db, read_only=True)
+    try:
+        assert con.execute("select count(*) from completion_records").fetchall() == [(0,)]
+        assert con.execute("select count(*) from employees").fetchall() == [(5,)]
+    finally:
+        con.close()
+
+
+def test_upload_an_error_naming_a_server_path_shows_the_file_name(upload_db, monkeypatch):
+    from app import uploads
+
+    def refuse(path, **options):
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(scorm, "read", refuse)
+    [s] = uploads.load_uploads([("scorm.json", _good_scorm())])
+    assert (s.status, s.message) == (
+        "failed",
+        "scorm.json could not be read ([Errno 13] Permission denied: 'scorm.json').",
+    )
+
+
+def test_upload_when_the_warehouse_cannot_be_opened(upload_db, monkeypatch):
+    from app import data, uploads
+
+    def busy(*args, **kwargs):
+        raise OSError(f"cannot lock {upload_db}")
+
+    monkeypatch.setattr(data, "write_connection", busy)
+    [s] = uploads.load_uploads([("scorm.json", _good_scorm())])
+    assert (s.status, s.message) == (
+        "failed",
+        "scorm.json was not loaded because the warehouse is busy or could not be opened; "
+        "try the upload again in a moment.",
+    )
