@@ -58,17 +58,27 @@ def is_hidden(frame: pl.DataFrame, row: int = -1) -> bool:
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 _LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)+[ \t]*")
+#: Where Streamlit's Markdown finds links and icons in text whose escapes it has already resolved:
+#: after a colon (`https://`, `:material/home:`, `:streamlit:`), in `www.` and before an `@` (e-mail).
+_TEXT_LEVEL = re.compile(r"(?<=:)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+#: U+200B ZERO WIDTH SPACE keeps those patterns from matching; it shows nothing (browsers may break a
+#: line there), and text assertions of Playwright ignore it as they would a reader.
+ZERO_WIDTH_SPACE = "\u200b"
 
 
 def plain(text) -> str:
-    """Text from a file (a name, a title) made inert in Streamlit's markdown: no links,
-    no emphasis, no colour or icon directives, no entities (`&amp;` stays as written),
-    shown exactly as written. Every data string that reaches Markdown (st.markdown,
-    captions, headings, alerts, metric labels and values, help) goes through here.
+    """Text from a file (a name, a title) made inert in Streamlit's Markdown, shown as written: no
+    links, emphasis, headings, entities (`&amp;` stays as written), colour or icon directives.
+    Every data string that reaches Markdown (st.markdown, captions, headings, alerts, metric
+    labels and values, help) goes through here.
 
-    A line break becomes a space: a name is one line, and on a line of its own it could
-    start a heading (`===` under it), a list or a code block."""
-    return _MARKDOWN_SPECIALS.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(text)))
+    Backslash escapes are not enough: Streamlit turns URLs, `www.` and e-mail addresses into
+    links, and `:material/...:` into icons, in the text once the escapes are resolved. A zero
+    width space after each colon, between `www` and its dot and before each `@` stops that
+    (it stays in text copied from the page). A line break becomes a space: a name
+    is one line, and on a line of its own it could start a heading, a list or a code block."""
+    one_line = _LINE_BREAKS.sub(" ", str(text))
+    return _MARKDOWN_SPECIALS.sub(r"\\\1", _TEXT_LEVEL.sub(ZERO_WIDTH_SPACE, one_line))
 
 
 def pct(value, digits: int = 0, hidden: bool = False) -> str:

@@ -37,19 +37,34 @@ ANCHOR = '<a href="https://evil.example">x</a>'
 BOLD = "<b>bold</b>"
 SPAN = 'R&D <span style="color:red">red</span> & co'
 HOSTILE = [LINK, ANCHOR, BOLD, SPAN]
+#: What Streamlit's Markdown makes live in plain text: URLs, www., e-mail addresses, icons, its logo.
+BARE = "see https://evil.example/a, www.evil.example, mail@evil.example :material/home: :streamlit:"
+#: The second goal's name in tests/fixtures/hostile/goals.csv.
+GOAL_2 = ANCHOR + " :material/warning: :streamlit: mail@evil.example, www.evil.example"
+
+
+def shown(markdown: str) -> str:
+    """Text as a reader sees it: without the zero-width spaces ui.plain adds (Playwright ignores them too)."""
+    return markdown.replace(ui.ZERO_WIDTH_SPACE, "")
+
 
 # ---------------------------------------------------------------- Markdown
 
 
-@pytest.mark.parametrize(
-    "name", [*HOSTILE, "**b** _i_ ~~s~~ `c` $x$ :material/home: #1 1. - + > |a|", "R&amp;D &lt;x&gt;"]
-)
+@pytest.mark.parametrize("name", [*HOSTILE, BARE, "**b** _i_ ~~s~~ `c` $x$ #1 1. - + > |a|", "R&amp;D &lt;x&gt;"])
 def test_plain_text_renders_as_written_in_commonmark(name):
     """CommonMark (markdown-it, the parser Streamlit's follows) shows the escaped name as the very text."""
     md = MarkdownIt("commonmark").enable("strikethrough")
     rendered = md.render(ui.plain(name))
     assert not re.search(r"<(a|strong|em|s|del|code|h\d|ol|ul|li|blockquote|pre|span)\b", rendered), rendered
-    assert html.unescape(re.sub(r"</?p>|\n", "", rendered)) == name
+    assert shown(html.unescape(re.sub(r"</?p>|\n", "", rendered))) == name
+
+
+def test_plain_leaves_nothing_for_streamlit_to_link_or_turn_into_an_icon():
+    """Streamlit links URLs, www. and e-mail addresses, and draws :material/...: and :streamlit:, in the
+    text once escapes are resolved (seen in Chromium: tests/test_browser_escaping.py)."""
+    resolved = re.sub(r"\\(.)", r"\1", ui.plain(BARE))  # the text Streamlit's plugins see
+    assert not re.search(r"https?://|www\.|\w@|:material/|:streamlit:", resolved, re.IGNORECASE), resolved
 
 
 def test_plain_keeps_a_name_on_one_line():
@@ -255,8 +270,10 @@ PAGES = [
     "views/data_page.py",
 ]
 
-#: What data would do if Markdown read it: a link, an autolink, a colour directive, HTML.
-LIVE = re.compile(r"evil\.example|\]\(|:red\[act|<(a|b|i|span)[\s>]", re.IGNORECASE)
+#: What Markdown would read in the source as more than text (escaped characters are text) ...
+SYNTAX = re.compile(r"\]\(|:red\[act|<(a|b|i|span)[\s>]", re.IGNORECASE)
+#: ... and what Streamlit's Markdown makes live in the text once escapes are resolved.
+TEXT_LEVEL = re.compile(r"https?://|www\.|\w@|:material[/_]|:streamlit:", re.IGNORECASE)
 #: The fields of an element's message that Streamlit renders as Markdown.
 MARKDOWN_FIELDS = {"body", "label", "help", "delta", "caption", "placeholder"}
 
@@ -294,8 +311,8 @@ def figures_of(at: AppTest) -> list[dict]:
 
 
 def live(text: str) -> bool:
-    """Whether Markdown would read the text as something other than text (escaped characters are text)."""
-    return bool(LIVE.search(re.sub(r"\\.", "", text)))
+    """Whether Streamlit's Markdown would show the text as more than text."""
+    return bool(SYNTAX.search(re.sub(r"\\.", "", text)) or TEXT_LEVEL.search(re.sub(r"\\(.)", r"\1", text)))
 
 
 def _page(db: Path, monkeypatch, page: str) -> AppTest:
@@ -326,7 +343,7 @@ def test_the_goals_page_names_each_goal_as_written(hostile_db, monkeypatch):
     """The hostile names are on the page, escaped: the check above is no empty promise."""
     at = _page(hostile_db, monkeypatch, "views/goals_page.py")
     headings = [s.value for s in at.subheader]
-    assert ui.plain(LINK) in headings and ui.plain(ANCHOR) in headings
+    assert ui.plain(LINK) in headings and ui.plain(GOAL_2) in headings
     captions = " ".join(c.value for c in at.caption)
     assert ui.plain("<b>bold</b> Cloud & co") in captions and ui.plain("R&D <b>bold</b>") in captions
 
