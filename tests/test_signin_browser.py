@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 import secrets
+import shutil
 import subprocess
 import sys
 import time
@@ -26,11 +27,14 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.browser_util import (  # noqa: F401  (browser, page: fixtures)
+    CHROMIUM_ARGS,
     FIXTURES,
     ROOT,
     SCREENSHOTS,
+    VIEWPORT,
     StreamlitServer,
     browser,
+    chromium_path,
     free_port,
     full_page_screenshot,
     page,
@@ -331,5 +335,149 @@ def test_demo_mode_refuses_a_non_local_server_address(page, tiny_warehouse, tmp_
             assert_no_data(page, f"demo mode on 0.0.0.0, {path}")
             if path == "/":
                 full_page_screenshot(page, SCREENSHOTS / "signin_demo_refused.png")
+    finally:
+        srv.stop()
+
+
+def assert_demo(page, where: str) -> None:
+    expect(page.get_by_role("combobox", name="Demo persona")).to_be_visible()
+    expect(page.locator('[data-testid="stAlertContentWarning"]').first).to_contain_text("Demo mode")
+    assert problems(page) == [], where
+
+
+def assert_closed(page, where: str, sentence: str) -> None:
+    """One sentence on an error page, no persona picker, no sign-in button and no data."""
+    alert = page.locator('[data-testid="stAlertContentError"]')
+    expect(alert).to_have_count(1)
+    expect(alert).to_have_text(sentence)
+    expect(page.get_by_role("combobox", name="Demo persona")).to_have_count(0)
+    expect(page.get_by_role("button", name="Sign in")).to_have_count(0)
+    assert page.locator('[data-testid="stException"]').count() == 0, where
+    assert_no_data(page, where)
+
+
+def test_a_broken_secrets_file_closes_the_dashboard_for_everyone(page, tiny_warehouse, tmp_path):
+    # The server's own .streamlit/secrets.toml (in a folder of its own, named with --secrets.files),
+    # first with a TOML syntax error: the [auth] its author meant might be anything, so no demo mode.
+    secrets_file = tmp_path / "site" / ".streamlit" / "secrets.toml"
+    secrets_file.parent.mkdir(parents=True)
+    secrets_file.write_text(
+        '[auth]\nredirect_uri = "http://localhost:8501/oauth2callback"\nclient_id = dashboard\n', encoding="utf-8"
+    )
+    srv = StreamlitServer(
+        tiny_warehouse,
+        tmp_path / "streamlit.log",
+        extra_args=["--secrets.files", str(secrets_file)],
+        env={"UPSKILL_ACCESS": str(ACCESS)},
+    )
+    try:
+        for path in ["/", f"/people?{AS_OF}&as=ld@tiny.test"]:
+            open_app(page, srv, path)
+            assert_closed(
+                page,
+                f"broken TOML, {path}",
+                "The dashboard is closed: the secrets file secrets.toml is not valid TOML "
+                "(Invalid value (at line 3, column 13)).",
+            )
+            assert str(tmp_path) not in app_text(page) and "Traceback" not in app_text(page)
+            if path == "/":
+                full_page_screenshot(page, SCREENSHOTS / "signin_secrets_broken.png")
+        # Fixed, and without [auth]: demo mode on the next visit (Streamlit reads a file that failed again)
+        secrets_file.write_text("# no [auth]: demo mode\n", encoding="utf-8")
+        open_app(page, srv, "/")
+        assert_demo(page, "secrets fixed, no [auth]")
+    finally:
+        srv.stop()
+
+
+@pytest.fixture
+def demo_server(tiny_warehouse, tmp_path):
+    """The dashboard in demo mode (a secrets file without [auth]) on 127.0.0.1."""
+    no_auth = tmp_path / "secrets.toml"
+    no_auth.write_text("# no [auth]: demo mode\n", encoding="utf-8")
+    srv = StreamlitServer(
+        tiny_warehouse,
+        tmp_path / "streamlit.log",
+        extra_args=["--secrets.files", str(no_auth)],
+        env={"UPSKILL_ACCESS": str(ACCESS)},
+    )
+    yield srv
+    srv.stop()
+
+
+REFUSED_REQUEST = (
+    "Demo mode serves only on this computer: open it at localhost, 127.0.0.1 or [::1] directly, not through a "
+    "proxy or under another name, or configure sign-in under [auth] in .streamlit/secrets.toml to serve others."
+)
+
+
+def test_demo_mode_serves_only_requests_straight_from_this_computer(browser, demo_server):
+    # A second Chromium whose resolver sends evil.example to 127.0.0.1, as DNS rebinding would:
+    # the page then reaches the demo server under another site's name (its Host header).
+    rebinding = browser.browser_type.launch(
+        executable_path=chromium_path(), args=[*CHROMIUM_ARGS, "--host-resolver-rules=MAP evil.example 127.0.0.1"]
+    )
+    port = demo_server.port
+    try:
+        for url, headers, local in [
+            (f"http://127.0.0.1:{port}/", {}, True),
+            (f"http://localhost:{port}/?{AS_OF}&as=bob.baker@tiny.test", {}, True),
+            (f"http://evil.example:{port}/", {}, False),
+            (f"http://127.0.0.1:{port}/people?{AS_OF}", {"X-Forwarded-For": "203.0.113.7"}, False),
+            (f"http://localhost:{port}/", {"Forwarded": "for=203.0.113.7;proto=https"}, False),
+            (f"http://127.0.0.1:{port}/", {"X-Real-IP": "203.0.113.7"}, False),
+        ]:
+            context = rebinding.new_context(viewport=VIEWPORT, extra_http_headers=headers)
+            context.set_default_timeout(20_000)
+            pg = context.new_page()
+            try:
+                pg.goto(url, wait_until="domcontentloaded")
+                wait_for_app(pg, server=demo_server)
+                where = f"{url} with {headers}"
+                if local:
+                    assert_demo(pg, where)
+                    if "bob.baker" in url:
+                        expect(pg.locator('[data-testid="stSidebar"]')).to_contain_text(
+                            "Viewing as Bob Baker, Team lead"
+                        )
+                else:
+                    assert_closed(pg, where, REFUSED_REQUEST)
+                    if "evil.example" in url:
+                        full_page_screenshot(pg, SCREENSHOTS / "signin_demo_refused_rebinding.png")
+            finally:
+                context.close()
+    finally:
+        rebinding.close()
+
+
+def test_demo_persona_names_are_shown_as_text(page, tmp_path):
+    # Alice, a demo lead, under a name made of markdown: a link and a colour directive
+    name = "[x](https://evil.example) :red[act now]"
+    company = tmp_path / "tiny"
+    shutil.copytree(FIXTURES / "tiny", company)
+    roster = company / "roster.csv"
+    roster.write_text(roster.read_text(encoding="utf-8").replace("Alice Archer", name), encoding="utf-8")
+    db = tmp_path / "tiny.duckdb"
+    done = subprocess.run(
+        [sys.executable, "-m", "etl", "--db", str(db), "load", str(company), str(FIXTURES / "tiny_records")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    no_auth = tmp_path / "secrets.toml"
+    no_auth.write_text("# no [auth]: demo mode\n", encoding="utf-8")
+    srv = StreamlitServer(
+        db,
+        tmp_path / "streamlit.log",
+        extra_args=["--secrets.files", str(no_auth)],
+        env={"UPSKILL_ACCESS": str(ACCESS)},
+    )
+    try:
+        open_app(page, srv, "/?as=alice@tiny.test")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        expect(sidebar).to_contain_text(f"Viewing as {name}, Team lead")
+        assert page.locator('a[href*="evil.example"]').count() == 0
     finally:
         srv.stop()
