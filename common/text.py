@@ -230,6 +230,12 @@ def text_problem(subject: str, cells: Sequence[str | None], names: Sequence[str]
 
     ``cells`` are the row's values and ``names`` its columns' titles, in order.
     """
+    try:
+        joined = "".join(cells)  # type: ignore[arg-type]
+    except TypeError:  # a None among the cells
+        joined = "".join(c for c in cells if c)
+    if _MARK.search(joined) is None:  # one search for the usual row
+        return None
     for i, cell in enumerate(cells):
         if cell and has_mark(cell):
             name = names[i].strip() if i < len(names) and names[i].strip() else str(i + 1)
