@@ -298,8 +298,8 @@ def _demo(access: Access) -> Viewer:
     if not server_is_local():
         _stop_page()
         st.error(
-            "Demo mode serves only on this computer (server address localhost or 127.0.0.1). "
-            "Configure sign-in under [auth] in .streamlit/secrets.toml to serve others."
+            "Demo mode serves only on this computer (server address localhost or 127.0.0.1); "
+            "configure sign-in under [auth] in .streamlit/secrets.toml to serve others."
         )
         st.stop()
     headers = _request_headers()

@@ -6,6 +6,9 @@ the subject, unless the user was predefined with claims of its own). Streamlit r
 [auth] section from a secrets file in a temporary folder (`--secrets.files`), never from
 the repository's .streamlit folder. Plain http on 127.0.0.1 is enough for both sides.
 
+Also the edges where the dashboard must fail closed, on real servers: a secrets file that is
+not valid TOML, and demo mode reached under another host name or through a proxy.
+
 The tiny organisation: Alice (E1) leads everyone; Bob (E2, Bob.Baker@tiny.test) leads Dan
 (E4); Eve (E5) leads nobody. ld@tiny.test is L&D and ceo@tiny.test an executive.
 """
