@@ -122,6 +122,27 @@ def test_provider_csv_nul_byte_rejects_that_row(tmp_path):
     assert rej.reason == "row 2 holds a NUL byte (0x00) in column User Full Name, which text never holds"
 
 
+def test_provider_csv_in_utf16_or_a_profiles_encoding_nul_rejects_that_row(tmp_path):
+    rows = [
+        "E1001,Ana Pérez,ana@example.com,Safety,Online Class,LO-1,Completed,01/10/2024,03/05/2024,92",
+        "E1002,Bo\x00,bo@example.com,Safety,Online Class,LO-1,Completed,01/10/2024,03/05/2024,90",
+    ]
+    content = CORNERSTONE + "\n".join(rows) + "\n"
+    (tmp_path / "excel.csv").write_bytes(content.encode("utf-16"))
+    (tmp_path / "latin.csv").write_bytes(content.encode("cp1252"))
+    profile = tmp_path / "cornerstone-cp1252.toml"
+    builtin = (provider.PROFILE_DIR / "cornerstone.toml").read_text(encoding="utf-8")
+    profile.write_text(builtin.replace('time_zone = "UTC"', 'time_zone = "UTC"\nencoding = "cp1252"'), encoding="utf-8")
+    for parsed in (
+        provider.read(tmp_path / "excel.csv", "cornerstone"),
+        provider.read(tmp_path / "latin.csv", profile),
+    ):
+        assert parsed.records["learner_value"].to_list() == ["E1001"]
+        assert "Ana Pérez" in parsed.raw_of([0])[0]
+        [rej] = parsed.rejected
+        assert rej.reason == "row 2 holds a NUL byte (0x00) in column User Full Name, which text never holds"
+
+
 def test_scorm_json_entry_with_a_bad_byte_or_nul_is_rejected(tmp_path):
     def reg(n: int, learner: str) -> str:
         return (

@@ -135,7 +135,7 @@ def _read_table(data: bytes, delimiter: str, filename: str) -> tuple[list[str], 
     """
     try:
         header, frame, early = _parse_table(data, delimiter, filename)
-        marked = b"\x00" in data
+        marked = b"\x00" in data or b"\xf4\x8f" in data  # a NUL, or a mark (U+10Fxxx) from decoding UTF-16
     except _NotUtf8:
         try:
             data = decode_marked(data).text.encode("utf-8")
