@@ -10,27 +10,30 @@ from __future__ import annotations
 
 import hashlib
 import re
+import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import NamedTuple
 
 import polars as pl
 
 from common.text import BOM
-from etl.records import Parsed, Rejected, UnreadableFile, csv_rows, raw_csv_line
+from etl.records import Parsed, Rejected, UnreadableFile, csv_rows, raw_csv_line, row_problem
 
 #: How the company files are read. Bump it when a change here would read a file differently (other
 #: records, rejected rows or reasons): files loaded before are then loaded again. A change that reads
 #: every file the same way (a move, a refactoring, faster code) leaves it as it is.
-READER_VERSION = 1
+READER_VERSION = 2
 
 
 @dataclass(frozen=True)
 class Spec:
     kind: str
     table: str
-    #: column -> type: str, int, float, money, date, level, share, list, skills, currency
+    #: column -> type: str, email, int, float, money, date, month, level, share, list, skills, currency
     columns: dict[str, str]
     required: tuple[str, ...]
     key: tuple[str, ...]
@@ -159,7 +162,7 @@ SPECS: dict[str, Spec] = {
         Spec(
             "fx",
             "fx",
-            {"currency": "currency", "month": "date", "rate": "float"},
+            {"currency": "currency", "month": "month", "rate": "float"},
             ("currency", "month", "rate"),
             ("currency", "month"),
             ("currency", "month", "rate"),
@@ -180,6 +183,7 @@ ORDER = ("roster", "skills", "catalog", "requirements", "goals", "fx", "budgets"
 
 _SKILL_ITEM = re.compile(r"^\s*(?P<skill>[^:;]+?)\s*:\s*(?P<level>\d+)\s*$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_MONTH = re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})$")
 
 
 def _norm_header(h: str) -> str:
@@ -211,7 +215,19 @@ def _parse_value(kind: str, value: str, column: str):
     if kind == "email":
         if not _EMAIL.match(v):
             raise ValueError(f"{column} '{v}' is not an e-mail address")
+        problem = identity_problem(v)
+        if problem:
+            raise ValueError(
+                f"{column} '{v}' {problem}: look-alike characters could make it pass for another person's "
+                "address, so write it in plain characters"
+            )
         return v
+    if kind == "month":  # finance writes a month as 2024-03; a date stands for its month
+        m = _MONTH.match(v)
+        try:
+            return date(int(m["year"]), int(m["month"]), 1) if m else date.fromisoformat(v[:10]).replace(day=1)
+        except ValueError:
+            raise ValueError(f"{column} '{v}' is not a month (expected YYYY-MM, or a date YYYY-MM-DD)") from None
     if kind == "date":
         try:
             return date.fromisoformat(v[:10]) if len(v) >= 10 else date.fromisoformat(v)
@@ -277,6 +293,7 @@ _POLARS = {
     "str": pl.Utf8,
     "email": pl.Utf8,
     "date": pl.Date,
+    "month": pl.Date,
     "int": pl.Int64,
     "float": pl.Float64,
     "money": pl.Decimal(18, 2),
@@ -312,6 +329,8 @@ def read(path: Path, kind: str | None = None) -> Parsed:
     for n, cells in enumerate(body, start=1):
         rec = {}
         try:
+            if problem := row_problem(n, header, cells):  # a byte that is not text, a NUL
+                raise ValueError(problem)
             for col, typ in spec.columns.items():
                 i = index.get(col)
                 value = cells[i] if i is not None and i < len(cells) else ""
@@ -358,9 +377,177 @@ def _check_row(kind: str, rec: dict) -> None:
         start, end = ("period_start", "period_end") if kind == "budgets" else ("start_date", "end_date")
         if rec[end] < rec[start]:
             raise ValueError(f"{end} {rec[end]} is before {start} {rec[start]}")
+    if kind == "roster" and rec["manager_id"] is not None and rec["manager_id"] == rec["employee_id"]:
+        raise ValueError(
+            f"manager_id {rec['manager_id']} is the employee themself ({rec['full_name']}): leave manager_id empty "
+            "for the head of the organisation, otherwise give their manager's employee_id"
+        )
     if kind == "roster" and rec["leave_date"] and rec["hire_date"] and rec["leave_date"] < rec["hire_date"]:
         raise ValueError(f"leave_date {rec['leave_date']} is before hire_date {rec['hire_date']}")
     if kind == "fx" and rec["rate"] <= 0:
         raise ValueError(f"rate {rec['rate']} must be above 0")
-    if kind == "fx":
-        rec["month"] = rec["month"].replace(day=1)
+
+
+# --------------------------------------------------------------------------- identities
+
+
+def identity_problem(value: str) -> str | None:
+    """Why an identity (an e-mail address, an id) cannot be matched safely, or None when it can.
+
+    Identities are matched after NFKC normalisation and case folding, so ``Ana@X.com`` and
+    ``ana@x.com`` are one person. A value that this changes beyond lower-casing is written with
+    look-alike characters (U+212A KELVIN SIGN for 'K', fullwidth letters, ligatures, letters
+    that case folding rewrites such as 'ß' -> 'ss', or combining marks): matching through them
+    would let one address pass for another, so such a value is never folded into a plain one.
+    """
+    v = value.strip()
+    if v.isascii():
+        return None
+    if unicodedata.normalize("NFKC", v) == v and v.casefold() == v.lower():
+        return None
+    odd = []
+    for c in dict.fromkeys(v):
+        plain = unicodedata.normalize("NFKC", c)
+        if plain == c and c.casefold() != c.lower():
+            plain = c.casefold()
+        if plain != c:
+            odd.append(f"U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED CHARACTER')} (read as '{plain}')")
+        elif unicodedata.combining(c):
+            odd.append(f"U+{ord(c):04X} {unicodedata.name(c, 'UNNAMED CHARACTER')} (merged into the letter before it)")
+    return "contains " + ", ".join(odd)
+
+
+def identity_key(value: str | None) -> str | None:
+    """The key an identity is matched by: trimmed, NFKC-normalised and case-folded (plain
+    lower case for ASCII). None for a value with look-alike characters: it matches nobody."""
+    if value is None:
+        return None
+    v = value.strip()
+    if v.isascii():
+        return v.lower()
+    if identity_problem(v) is not None:
+        return None
+    return unicodedata.normalize("NFKC", v.casefold())
+
+
+# --------------------------------------------------------------------------- reporting lines
+
+#: One roster row for the reporting-line check: (row_number, employee_id, manager_id, full_name).
+RosterLine = tuple[int, str, str | None, str | None]
+
+
+class LeftOut(NamedTuple):
+    """A roster row that would close a cycle of manager links."""
+
+    row_number: int
+    employee_id: str
+    reason: str
+    #: the person's stored row closes the same cycle and goes too (a cycle loaded before the check)
+    remove_stored: bool
+
+
+def _find_cycles(nodes: list[str], manager: Callable[[str], str | None]) -> list[list[str]]:
+    """Every cycle of manager links, each once, in link order (each person has at most one manager)."""
+    walk_of: dict[str, int] = {}
+    cycles = []
+    for walk, start in enumerate(nodes):
+        path = []
+        node: str | None = start
+        while node is not None and node not in walk_of:
+            walk_of[node] = walk
+            path.append(node)
+            node = manager(node)
+        if node is not None and walk_of[node] == walk:
+            cycles.append(path[path.index(node) :])
+    return cycles
+
+
+def _people_under(nodes: list[str], manager: Callable[[str], str | None], members: set[str]) -> dict[str, int]:
+    """For each cycle member, how many people report to them at any depth outside the cycle."""
+    staff: dict[str, list[str]] = {}
+    for node in nodes:
+        boss = manager(node)
+        if boss is not None:
+            staff.setdefault(boss, []).append(node)
+    under = {}
+    for member in members:
+        count, todo = 0, [s for s in staff.get(member, []) if s not in members]
+        while todo:
+            count += 1
+            todo.extend(staff.get(todo.pop(), []))
+        under[member] = count
+    return under
+
+
+def manager_cycles(rows: list[RosterLine], stored: dict[str, tuple[str | None, str | None]]) -> list[LeftOut]:
+    """The roster rows to reject so that manager links hold no cycle, each with its reason.
+
+    ``rows`` are a roster file's rows in file order; ``stored`` is who each person already in the
+    warehouse reports to, and their name. After the load each person reports as their row says,
+    or, when their row is rejected, as stored. A cycle would put a manager inside their own
+    staff's reporting tree and take the whole cycle, with everyone under it, out of the tree of
+    the people above. Of each cycle one row is left out, the one most likely wrong: a row that
+    changes a stored reporting line (or adds a person) before one that repeats it; then the
+    person with the most people under them (a senior manager set to report to one of their own
+    staff is the usual mistake); then the later row in the file. Leaving a row out brings back
+    the person's stored line, which can close another cycle, so this repeats until none is left.
+    A cycle the warehouse already held (loaded before this check existed) whose rows come again
+    unchanged is broken the same way, and the left-out person's stored row goes as well.
+    """
+    line = {emp: (n, boss) for n, emp, boss, _ in rows}
+    position = {emp: i for i, (_, emp, _, _) in enumerate(rows)}
+    names = {e: name for e, (_, name) in stored.items() if name} | {e: name for _, e, _, name in rows if name}
+    nodes = [e for _, e, _, _ in rows] + sorted(set(stored) - set(line))
+    known = set(nodes)
+    accepted = set(line)
+    removed: set[str] = set()
+
+    def manager(person: str) -> str | None:
+        if person in accepted:
+            boss = line[person][1]
+        elif person in removed:
+            boss = None
+        else:
+            boss = stored.get(person, (None, None))[0]
+        return boss if boss in known else None
+
+    def label(person: str) -> str:
+        return f"{person} ({names[person]})" if names.get(person) else person
+
+    out = []
+    while True:
+        cycles = _find_cycles(nodes, manager)
+        under = _people_under(nodes, manager, {e for cycle in cycles for e in cycle})
+        progress = False
+        for cycle in cycles:
+            in_file = [e for e in cycle if e in accepted]
+            changed = [e for e in in_file if e not in stored or stored[e][0] != line[e][1]]
+            candidates = changed or in_file
+            if not candidates:  # people this file does not list: no row of it to leave out
+                continue
+            chosen = max(candidates, key=lambda e: (under[e], position[e]))
+            start = cycle.index(chosen)
+            chain = " → ".join(label(e) for e in [*cycle[start:], *cycle[:start], chosen])
+            reason = (
+                f"manager_id {line[chosen][1]} closes a reporting cycle: {chain}, each reporting to the next; "
+                "the row was left out so that nobody is counted under their own staff: correct whichever "
+                "manager_id is wrong and load the roster again"
+            )
+            from_before = [e for e in cycle if e != chosen and e not in accepted]
+            if from_before:
+                who = (
+                    ", ".join(from_before[:-1]) + " and " + from_before[-1] if len(from_before) > 1 else from_before[0]
+                )
+                reason += f" ({who} report{'s' if len(from_before) == 1 else ''} as an earlier roster said)"
+            drop = not changed and chosen in stored
+            if drop:
+                reason += f"; {chosen}'s earlier roster row closed the same cycle and was removed too"
+            elif chosen in stored:
+                reason += f"; {chosen} keeps their earlier roster row"
+            out.append(LeftOut(line[chosen][0], chosen, reason, drop))
+            accepted.discard(chosen)
+            if drop:
+                removed.add(chosen)
+            progress = True
+        if not progress:
+            return out

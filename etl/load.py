@@ -32,7 +32,7 @@ from warehouse import now_utc, refresh_evidence, scalar
 #: change to this module, etl/records.py or common/text.py would change what loading a file writes
 #: (the evidence refresh and SQL models are not part of it: they change no loaded record); files
 #: loaded before are then loaded again.
-LOADER_VERSION = 1
+LOADER_VERSION = 2
 
 #: Learning-record readers, in the order their sniffers are asked.
 LEARNING_KINDS = ("scorm", "badge", "xapi", "moodle", "provider")
@@ -458,6 +458,9 @@ def _write_company(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]:
             for r in bad.iter_rows(named=True)
         ]
         frame = frame.join(known, on="employee_id", how="semi")
+    if kind == "roster":
+        frame, cycle_rejected = _without_manager_cycles(con, frame)
+        rejected += cycle_rejected
     frame = frame.drop("_row_number", "_raw")
     if kind == "roster":
         return (*_upsert(con, "employees", frame, list(frame.columns), {"batch_id": batch_id}), rejected)
@@ -490,6 +493,32 @@ def _write_company(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]:
     if kind == "spend":
         return (*_upsert(con, table, frame, list(frame.columns), {"batch_id": batch_id}), rejected)
     return (*_upsert(con, table, frame, list(frame.columns)), rejected)
+
+
+def _without_manager_cycles(con, frame: pl.DataFrame) -> tuple[pl.DataFrame, list[tuple[int, str, str]]]:
+    """The roster rows minus those that would close a cycle of manager links with each other or
+    with the people already stored (``company.manager_cycles``), and those rows as rejected rows.
+
+    ``reporting_tree`` follows manager links down from a root, so the warehouse must never hold a
+    cycle: a lead inside one would see everyone under the cycle, and their managers would not.
+    """
+    stored = {
+        employee_id: (manager_id, full_name)
+        for employee_id, manager_id, full_name in con.execute(
+            "select employee_id, manager_id, full_name from employees"
+        ).fetchall()
+    }
+    lines = list(frame.select("_row_number", "employee_id", "manager_id", "full_name").iter_rows())
+    left_out = company.manager_cycles(lines, stored)
+    if not left_out:
+        return frame, []
+    for person in left_out:  # a cycle the warehouse held from before this check: its stored row goes too
+        if person.remove_stored:
+            con.execute("delete from employees where employee_id = ?", [person.employee_id])
+    reasons = {r.row_number: r.reason for r in left_out}
+    rows = frame.filter(pl.col("_row_number").is_in(list(reasons)))
+    rejected = [(n, reasons[n], raw) for n, raw in rows.select("_row_number", "_raw").iter_rows()]
+    return frame.filter(~pl.col("_row_number").is_in(list(reasons))), rejected
 
 
 # ---------------------------------------------------------------- learning records
@@ -525,11 +554,7 @@ def _resolve_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
     }
     hashed_keys = [hash_branches[a] for a in sorted(hash_algorithms)]
     ctes = [
-        """emp as (
-    select employee_id, lower(trim(employee_id)) as id_key, trim(email) as email_raw,
-           lower(trim(email)) as email_key
-    from employees
-)""",
+        "emp as (select employee_id, id_key, email_raw, email_key from _employee_keys)",
         """course_keys as (
     select lower(trim(course_id)) as key, course_id, 1 as prio from courses
     union all select alias, course_id, 2 from course_aliases
@@ -592,7 +617,7 @@ from resolved as i
 
 
 _LEARNER_REASON = """
-case
+(case
     when employee_id is not null then null
     when learner_value is null or trim(learner_value) = '' then 'the record names no learner'
     when learner_kind = 'employee_id' then 'no employee with id ''' || learner_value || ''' in the roster'
@@ -601,7 +626,7 @@ case
     when learner_kind = 'hashed' then 'no employee whose e-mail matches the hashed recipient ' || learner_value
         || coalesce(' (salt ''' || learner_salt || ''')', ' (no salt)')
     else 'no employee with id or e-mail ''' || learner_value || ''' (LMS account name) in the roster'
-end
+end) || coalesce('; the value ' || learner_note || ', and look-alike characters are never matched to plain ones', '')
 """
 
 _COURSE_REASON = """
@@ -611,6 +636,24 @@ case
     else 'no course in the catalog with id, alias or title ''' || course_key || ''''
 end
 """
+
+
+def _identity_keys(values: pl.Series) -> tuple[pl.Series, pl.Series]:
+    """The key each value is matched by (``company.identity_key``: NFKC and case folding, none
+    for a value with look-alike characters), and why a value has no key (else null).
+
+    Plain ASCII (nearly every value) is trimmed and lower-cased in Polars; only the distinct
+    other values go through Python.
+    """
+    trimmed = values.str.strip_chars()
+    keys = trimmed.str.to_lowercase()
+    notes = pl.Series(values.name, [None] * len(values), dtype=pl.Utf8)
+    others = (trimmed.str.len_bytes() != trimmed.str.len_chars()).fill_null(False).arg_true()  # not ASCII
+    if len(others):
+        written = trimmed.gather(others).to_list()
+        keys = keys.scatter(others, [company.identity_key(v) for v in written])
+        notes = notes.scatter(others, [company.identity_problem(v) for v in written])
+    return keys, notes
 
 
 def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None) -> tuple[int, int, list, bool]:
@@ -623,11 +666,13 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
     and a million of them would otherwise be copied through every step below.
     """
     vendor = getattr(getattr(parsed, "profile", None), "vendor", None)
+    learner_key, learner_note = _identity_keys(parsed.records["learner_value"])
     frame = parsed.records.with_row_index("_i").with_columns(
         pl.col("completed_at").dt.convert_time_zone("UTC").dt.replace_time_zone(None),
         pl.col("expires_at").dt.convert_time_zone("UTC").dt.replace_time_zone(None),
         pl.lit(vendor, dtype=pl.Utf8).alias("vendor"),
-        pl.col("learner_value").str.strip_chars().str.to_lowercase().alias("learner_key"),
+        learner_key.alias("learner_key"),
+        learner_note.alias("learner_note"),
         pl.col("course_key").str.strip_chars().str.to_lowercase().alias("course_key_norm"),
     )
     incoming_records = frame.drop("raw")
@@ -639,8 +684,20 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
     if "hashed" in kinds:
         hashed = frame.filter(pl.col("learner_kind") == "hashed")["learner_key"]
         algorithms = {a for a in ("sha256", "md5") if hashed.str.starts_with(a + "$").any()}
+    employees = con.sql("select employee_id, email from employees").pl()
+    employee_keys = pl.DataFrame(  # read by DuckDB by name
+        {
+            "employee_id": employees["employee_id"],
+            "id_key": _identity_keys(employees["employee_id"])[0],
+            "email_raw": employees["email"].str.strip_chars(),
+            "email_key": _identity_keys(employees["email"])[0],
+        }
+    )
+    con.execute("create or replace temp table _employee_keys as select * from employee_keys")
+    del employees, employee_keys
     con.execute(_resolve_sql(kinds, algorithms))
-    con.execute("drop table _incoming")  # each step's table is dropped once the next one is built (memory)
+    con.execute("drop table _incoming")
+    con.execute("drop table _employee_keys")  # each step's table is dropped once the next one is built (memory)
     mark("resolve")
     unresolved = con.execute(
         f"select _i, row_number, concat_ws('; ', {_LEARNER_REASON}, {_COURSE_REASON}) as reason "

@@ -500,3 +500,48 @@ def test_moving_or_tidying_a_reader_loads_no_file_again(tmp_path):
     for source in (moved / "etl").rglob("*.py"):
         source.write_text(source.read_text() + "\n# tidied: every file is read as before\n")
     assert options(moved) == options(ROOT)
+
+
+# ---------------------------------------------------------------- trust at every edge
+
+
+def test_an_fx_month_written_the_way_finance_exports_it(con, tmp_path):
+    """`2024-03` is March 2024; a date stands for its month; anything else is a rejected row."""
+    fx = tmp_path / "fx-2024.csv"
+    fx.write_text("currency,month,rate\nEUR,2024-03,1.08\nGBP,2024-03-15,1.25\nCHF,March 2024,1.02\nEUR,2024-13,1.1\n")
+    s = summary(con, fx)
+    assert (s.kind, s.rows_read, s.rows_loaded, s.rows_rejected) == ("fx", 4, 2, 2)
+    assert one(con, "select reason from rejected_rows where batch_id = ? order by row_number", [s.batch_id]) == [
+        ("month 'March 2024' is not a month (expected YYYY-MM, or a date YYYY-MM-DD)",),
+        ("month '2024-13' is not a month (expected YYYY-MM, or a date YYYY-MM-DD)",),
+    ]
+    # 100 EUR on 20 March 2024 at 1.08 = 108 USD; 100 GBP on 2 April at March's 1.25 = 125 USD
+    assert one(
+        con,
+        "select round(in_reporting_currency(100, 'EUR', DATE '2024-03-20'), 2), "
+        "round(in_reporting_currency(100, 'GBP', DATE '2024-04-02'), 2)",
+    ) == [(108.0, 125.0)]
+
+
+VALIDATOR = FIXTURES / "ob2-validator-core"
+
+
+def test_old_open_badges_are_read_or_refused_by_their_version(con, tmp_path):
+    old = summary(con, VALIDATOR / "0_5_assertion.json")
+    assert (old.status, old.kind) == ("failed", "badge")
+    assert old.message == (
+        "0_5_assertion.json holds an Open Badges 0.5 assertion: this version (replaced by 1.0 in 2013) is not "
+        "supported; ask the issuer for an Open Badges 2.0 or 3.0 export."
+    )
+    import json
+
+    assertion = json.loads((VALIDATOR / "1_0_basic_assertion.json").read_text())
+    assertion["recipient"]["identity"] = "alice@tiny.test"
+    assertion["badge"] = "https://lrs.tiny.test/courses/lead"
+    (tmp_path / "alice-1.0.json").write_text(json.dumps(assertion))
+    s = summary(con, tmp_path / "alice-1.0.json")
+    assert (s.status, s.kind, s.rows_read, s.rows_loaded) == ("loaded", "badge", 1, 1)
+    assert one(
+        con,
+        "select employee_id, course_id, status, source_record_id from completion_records where source_kind = 'badge'",
+    ) == [("E1", "C-LEAD", "passed", "http://a.com/instance")]
