@@ -11,7 +11,6 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
@@ -446,7 +445,7 @@ class LeftOut(NamedTuple):
     remove_stored: bool
 
 
-def _find_cycles(nodes: list[str], manager: Callable[[str], str | None]) -> list[list[str]]:
+def _find_cycles(nodes: list[str], boss: dict[str, str]) -> list[list[str]]:
     """Every cycle of manager links, each once, in link order (each person has at most one manager)."""
     walk_of: dict[str, int] = {}
     cycles = []
@@ -456,19 +455,17 @@ def _find_cycles(nodes: list[str], manager: Callable[[str], str | None]) -> list
         while node is not None and node not in walk_of:
             walk_of[node] = walk
             path.append(node)
-            node = manager(node)
+            node = boss.get(node)
         if node is not None and walk_of[node] == walk:
             cycles.append(path[path.index(node) :])
     return cycles
 
 
-def _people_under(nodes: list[str], manager: Callable[[str], str | None], members: set[str]) -> dict[str, int]:
+def _people_under(boss: dict[str, str], members: set[str]) -> dict[str, int]:
     """For each cycle member, how many people report to them at any depth outside the cycle."""
     staff: dict[str, list[str]] = {}
-    for node in nodes:
-        boss = manager(node)
-        if boss is not None:
-            staff.setdefault(boss, []).append(node)
+    for person, manager in boss.items():
+        staff.setdefault(manager, []).append(person)
     under = {}
     for member in members:
         count, todo = 0, [s for s in staff.get(member, []) if s not in members]
@@ -494,30 +491,25 @@ def manager_cycles(rows: list[RosterLine], stored: dict[str, tuple[str | None, s
     A cycle the warehouse already held (loaded before this check existed) whose rows come again
     unchanged is broken the same way, and the left-out person's stored row goes as well.
     """
-    line = {emp: (n, boss) for n, emp, boss, _ in rows}
+    line = {emp: (n, manager) for n, emp, manager, _ in rows}
     position = {emp: i for i, (_, emp, _, _) in enumerate(rows)}
     names = {e: name for e, (_, name) in stored.items() if name} | {e: name for _, e, _, name in rows if name}
     nodes = [e for _, e, _, _ in rows] + sorted(set(stored) - set(line))
     known = set(nodes)
     accepted = set(line)
-    removed: set[str] = set()
-
-    def manager(person: str) -> str | None:
-        if person in accepted:
-            boss = line[person][1]
-        elif person in removed:
-            boss = None
-        else:
-            boss = stored.get(person, (None, None))[0]
-        return boss if boss in known else None
+    #: who each person reports to after this load (people the roster does not know end a chain)
+    boss = {e: m for e, (m, _) in stored.items() if e not in accepted and m in known}
+    boss.update({e: m for e, (_, m) in line.items() if m in known})
 
     def label(person: str) -> str:
         return f"{person} ({names[person]})" if names.get(person) else person
 
     out = []
     while True:
-        cycles = _find_cycles(nodes, manager)
-        under = _people_under(nodes, manager, {e for cycle in cycles for e in cycle})
+        cycles = _find_cycles(nodes, boss)
+        if not cycles:
+            return out
+        under = _people_under(boss, {e for cycle in cycles for e in cycle})
         progress = False
         for cycle in cycles:
             in_file = [e for e in cycle if e in accepted]
@@ -546,8 +538,11 @@ def manager_cycles(rows: list[RosterLine], stored: dict[str, tuple[str | None, s
                 reason += f"; {chosen} keeps their earlier roster row"
             out.append(LeftOut(line[chosen][0], chosen, reason, drop))
             accepted.discard(chosen)
-            if drop:
-                removed.add(chosen)
+            before = None if drop else stored.get(chosen, (None, None))[0]
+            if before in known:
+                boss[chosen] = before
+            else:
+                boss.pop(chosen, None)
             progress = True
         if not progress:
             return out
