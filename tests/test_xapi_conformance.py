@@ -327,13 +327,10 @@ def test_a_deep_json_document_is_refused_in_one_sentence(tmp_path, levels):
     assert xapi.sniff("lrs.json", path.read_text(encoding="utf-8")[:65536]) in (True, False)  # no crash
 
 
-def test_a_statement_of_ordinary_depth_is_not_walked():
-    raw = _STATEMENT % "1"
-    assert collect._too_deep(json.loads(raw), raw) is False
-    deep = _STATEMENT % nested(31)  # 31 + statement, result, extensions = 34 levels
-    assert collect._too_deep(json.loads(deep), deep) is True
-    shallow = _STATEMENT % nested(29)  # 32 levels: the limit itself is allowed
-    assert collect._too_deep(json.loads(shallow), shallow) is False
+def test_depth_is_counted_level_by_level():
+    assert collect._too_deep(json.loads(_STATEMENT % "1")) is False
+    assert collect._too_deep(json.loads(_STATEMENT % nested(30))) is True  # 30 + statement, result, extensions
+    assert collect._too_deep(json.loads(_STATEMENT % nested(29))) is False  # 32 levels: the limit is allowed
 
 
 def test_json_syntax_errors_read_well(tmp_path):
@@ -347,3 +344,27 @@ def test_json_syntax_errors_read_well(tmp_path):
     assert [r.reason for r in xapi.read(lines).rejected] == [
         "line 2 is not valid JSON (Invalid control character at column 8)."
     ]
+
+
+@pytest.mark.parametrize(
+    ("timestamp", "valid"),
+    [
+        ("2024-04-01T10:00:00Z", True),
+        ("2024-04-01T10:00:00+00:00", True),  # +00:00 is UTC
+        ("2024-04-01T10:00:00-05:00", True),
+        ("2024-04-01T10:00:00-00:30", True),  # half an hour west: not a negative zero
+        ("20240401T100000-0100", True),  # basic form
+        ("2024-04-01T10:00:00", True),  # no offset: read as UTC, as before
+        ("2024-04-01T10:00:00-00:00", False),  # RFC 3339's "offset unknown", which xAPI forbids
+        ("2024-04-01T10:00:00-0000", False),
+        ("2024-04-01T10:00:00-00", False),
+    ],
+)
+def test_timestamp_offsets(timestamp, valid):
+    stmt = {
+        "actor": {"mbox": "mailto:ana.perez@example.com"},
+        "verb": {"id": "http://adlnet.gov/expapi/verbs/completed"},
+        "object": {"id": "https://lms.example.com/courses/python-1"},
+        "timestamp": timestamp,
+    }
+    assert schema.conforms(stmt) is valid

@@ -100,10 +100,8 @@ def _depth_reason(where: str, what: str = "statement") -> str:
     )
 
 
-def _too_deep(value: Any, raw: str) -> bool:
-    """True when a statement nests deeper than MAX_DEPTH; the braces of its text spare most statements the walk."""
-    if raw and raw.count("{") + raw.count("[") <= MAX_DEPTH:
-        return False
+def _too_deep(value: Any) -> bool:
+    """True when a statement nests deeper than MAX_DEPTH (walked without recursion, so any depth is safe)."""
     stack = [(value, 1)]
     while stack:
         node, depth = stack.pop()
@@ -295,7 +293,8 @@ class _Collector:
 
     def add(self, number: int, stmt: dict, raw: str, line: int | None = None) -> None:
         self.rows_read += 1
-        if _too_deep(stmt, raw):
+        # a statement with fewer brackets than MAX_DEPTH cannot nest deeper: most are spared the walk
+        if raw.count("{") + raw.count("[") > MAX_DEPTH and _too_deep(stmt):
             self.rejected.append(Rejected(number, _depth_reason(f"statement {number}"), raw))
             return
         self.pending.append((number, stmt, raw, line))
