@@ -1,7 +1,16 @@
-"""Command line: ``python -m etl load|sample|status|forget``.
+"""Command line: ``python -m etl load|sample|status|forget|publish``.
 
 Exit status: 0 when every file could be read (rejected rows are normal), 1 when any
 file could not be read at all, 2 when the command itself was used wrongly.
+
+``status`` exits 0 when it could report: also while a load writes the warehouse (it then
+says so in its first line and reports what readers see, the published snapshot), and when
+readers do not see the latest commits yet (its last line says so). It exits 1, with one
+sentence, when there is nothing to report: no warehouse, or a first load still writing it.
+
+``forget`` (an employee id or an e-mail address) erases the person from every table, then
+rewrites the file and republishes, so that no byte of them is left in the warehouse file,
+its WAL or any snapshot; 1 when nobody by that id or e-mail is in the warehouse.
 """
 
 from __future__ import annotations
@@ -12,6 +21,8 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+
+import duckdb
 
 import warehouse
 from etl.load import ALL_KINDS, load_paths, main_progress, recorded
@@ -37,12 +48,16 @@ def _print_summaries(summaries) -> int:
 
 def cmd_load(args) -> int:
     con = warehouse.connect(args.db)
-    big = any(Path(p).is_file() and Path(p).stat().st_size > 5 << 20 for p in args.paths)
-    progress = main_progress() if (big and sys.stderr.isatty()) or (big and args.progress) else None
-    summaries = load_paths(con, args.paths, kind=args.kind, profile=args.profile, tz=args.tz, progress=progress)
-    con.close()
-    if recorded(summaries):  # failed and unchanged attempts show in the history too
-        warehouse.publish(args.db)
+    try:
+        big = any(Path(p).is_file() and Path(p).stat().st_size > 5 << 20 for p in args.paths)
+        progress = main_progress() if (big and sys.stderr.isatty()) or (big and args.progress) else None
+        summaries = load_paths(con, args.paths, kind=args.kind, profile=args.profile, tz=args.tz, progress=progress)
+        # failed and unchanged attempts show in the history too; and what an earlier load or erasure
+        # committed without publishing (it was killed) is published now
+        if recorded(summaries) or warehouse.unpublished(con, args.db):
+            warehouse.publish(args.db, con=con)  # under this load's lock: no other load gets in between
+    finally:
+        con.close()
     return _print_summaries(summaries)
 
 
@@ -83,35 +98,80 @@ def cmd_sample(args) -> int:
     return build_sample(args.db, args.scale, args.seed)
 
 
+def _busy(exc: duckdb.Error) -> bool:
+    return isinstance(exc, duckdb.IOException) and "lock" in str(exc).lower()
+
+
 def cmd_status(args) -> int:
+    from etl import status
+
     path = warehouse.db_path(args.db)
     if not path.exists():
         print(f"There is no warehouse at {path}; run 'python -m etl load FILES' or 'python -m etl sample'.")
         return 1
-    con = warehouse.connect(path, read_only=True)
-    from etl import status
-
-    print(status.report(con))
-    con.close()
+    try:
+        con = warehouse.connect(path, read_only=True)
+    except duckdb.Error as exc:
+        if not _busy(exc):
+            raise
+        snapshot = warehouse.read_path(path)
+        if snapshot == path:
+            print(
+                "A load is writing the warehouse now and nothing has been published yet; "
+                "run 'python -m etl status' again when it has finished.",
+                file=sys.stderr,
+            )
+            return 1
+        con = warehouse.connect(snapshot, read_only=True)
+        try:
+            print("A load is writing the warehouse now; below is what readers see until it has finished.")
+            print(status.report(con))
+        finally:
+            con.close()
+        return 0
+    try:
+        print(status.report(con))
+        if warehouse.unpublished(con, path):
+            print("")
+            print(status.UNPUBLISHED)
+    finally:
+        con.close()
     return 0
 
 
 def cmd_forget(args) -> int:
     from etl.forget import UnknownEmployee, forget
 
+    who = args.who or args.employee
+    if not who:
+        print("Name the person to erase: an employee id or an e-mail address.", file=sys.stderr)
+        return 2
     con = warehouse.connect(args.db)
     try:
-        n = forget(con, args.employee)
-    except UnknownEmployee as exc:
-        print(str(exc), file=sys.stderr)
-        return 1
+        n = forget(con, who)
+    except BaseException as exc:
+        con.close()
+        if isinstance(exc, UnknownEmployee):
+            print(str(exc), file=sys.stderr)
+            return 1
+        raise
+    # DuckDB keeps deleted rows in the file's free blocks and the snapshots hold them whole:
+    # the file is copied afresh, put in place, and published; the old bytes are emptied
+    warehouse.rewrite_and_publish(con, args.db)
+    print(
+        f"Erased the personal data of one person ({n} rows removed or changed), from the warehouse file and its "
+        "published snapshot. The erasure is recorded without saying whose."
+    )
+    return 0
+
+
+def cmd_publish(args) -> int:
+    con = warehouse.connect(args.db)  # migrates a warehouse made by an earlier version
+    try:
+        warehouse.publish(args.db, con=con)
     finally:
         con.close()
-    warehouse.publish(args.db)
-    print(
-        f"Erased the personal data of one employee ({n} rows removed or unlinked). The erasure is recorded without "
-        "saying whose."
-    )
+    print("Published the warehouse for readers.")
     return 0
 
 
@@ -136,9 +196,13 @@ def parser() -> argparse.ArgumentParser:
     status.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
     status.set_defaults(func=cmd_status)
     forget = sub.add_parser("forget", help="erase one person's personal data everywhere it is stored")
-    forget.add_argument("--employee", required=True, help="the employee id")
+    forget.add_argument("who", nargs="?", help="the employee id or e-mail address of the person to erase")
+    forget.add_argument("--employee", help="the employee id (or e-mail address)")
     forget.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
     forget.set_defaults(func=cmd_forget)
+    publish = sub.add_parser("publish", help="publish the warehouse for readers (after a load that was stopped)")
+    publish.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+    publish.set_defaults(func=cmd_publish)
     return p
 
 

@@ -1,4 +1,4 @@
-"""Queries of the Data page (L&D only): import history, freshness per source, rejected rows."""
+"""Queries of the Data page (L&D only): import history, freshness per source, rejected rows, erasures."""
 
 from __future__ import annotations
 
@@ -16,6 +16,12 @@ def import_history(con) -> pl.DataFrame:
 @query(Audience.LD_ONLY)
 def freshness(con) -> pl.DataFrame:
     return run(con, "select * from source_freshness")
+
+
+@query(Audience.LD_ONLY)
+def erasures(con) -> pl.DataFrame:
+    """One row: how many erasures of personal data, the latest when and of how many rows; never whose."""
+    return run(con, "select * from erasure_summary")
 
 
 @query(Audience.LD_ONLY)

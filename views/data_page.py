@@ -50,6 +50,14 @@ ui.table(data.q("freshness"), "freshness")
 st.subheader("Import history")
 history = data.q("import_history")
 ui.table(history, "import_history", height=300)
+erased = data.q("erasures").row(0, named=True)
+if erased["erasures"]:
+    times = "once" if erased["erasures"] == 1 else f"{erased['erasures']:,} times"
+    st.info(
+        f"Personal data was erased {times}: on {erased['last_erased_at']:%Y-%m-%d %H:%M} UTC, "
+        f"{erased['last_rows_removed']:,} rows were removed or changed (the latest). Whose data it was is not recorded.",
+        icon=":material/person_remove:",
+    )
 
 st.subheader("Rejected rows")
 reasons = data.q("rejected_reasons")

@@ -4,7 +4,8 @@
 - ``schema``: numbered migrations (tables) and models (views and metric macros in ``sql/models``),
   and the materialised evidence and skill-level spans a load refreshes.
 - ``connection``: one writer at a time (which migrates), or read-only readers.
-- ``snapshots``: publishing a loaded warehouse for readers, and upgrading an old one.
+- ``snapshots``: publishing a loaded warehouse for readers (and telling when readers lack commits),
+  upgrading an old one, and rewriting the file after an erasure.
 """
 
 from warehouse.connection import connect
@@ -19,7 +20,7 @@ from warehouse.schema import (
     refresh_skill_level_spans,
     schema_version,
 )
-from warehouse.snapshots import publish, upgrade_and_publish
+from warehouse.snapshots import publish, rewrite_and_publish, unpublished, upgrade_and_publish
 from warehouse.util import WarehouseError, now_utc, scalar
 
 __all__ = [
@@ -41,8 +42,10 @@ __all__ = [
     "read_path",
     "refresh_evidence",
     "refresh_skill_level_spans",
+    "rewrite_and_publish",
     "scalar",
     "schema_version",
     "snapshot_dir",
+    "unpublished",
     "upgrade_and_publish",
 ]

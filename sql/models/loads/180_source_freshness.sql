@@ -34,3 +34,13 @@ final as (
 
 select * from final
 order by latest_record is null, source;
+
+-- Erasures of personal data: how many, the latest when and of how many rows; never whose
+-- (the erasures table holds no more). One row, also when there was none.
+create or replace view erasure_summary as
+select
+    count(*) as erasures,
+    coalesce(sum(rows_removed), 0) as rows_removed,
+    max(erased_at) as last_erased_at,
+    arg_max(rows_removed, erased_at) as last_rows_removed
+from erasures;
