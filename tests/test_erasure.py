@@ -210,3 +210,36 @@ def test_forget_someone_nobody_names_says_so(zoe_db):
     assert done.returncode == 1 and done.stderr.strip() == "Nothing in the warehouse names that e-mail address."
     done = cli(zoe_db, "forget", "E77")
     assert done.returncode == 1 and "Traceback" not in done.stderr
+
+
+def open_snapshot_files(db: Path) -> dict[str, int]:
+    """The snapshot files this process holds open (a running server's), and their sizes now."""
+    held = {}
+    for fd in os.listdir("/proc/self/fd"):
+        try:
+            target = os.readlink(f"/proc/self/fd/{fd}")
+            size = os.fstat(int(fd)).st_size
+        except OSError:
+            continue
+        if target.startswith(str(warehouse.snapshot_dir(db))):
+            held[target] = size
+    return held
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="reads /proc to see the server's open files")
+def test_a_running_server_keeps_no_byte_of_the_erased_snapshot(zoe_db, monkeypatch):
+    """The app keeps a read-only connection per snapshot (app.data._snapshot_reader); after an erasure the
+    snapshot it still holds open is empty, and its next run reads the new one."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("UPSKILL_DB", str(zoe_db))
+    AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    old = str(warehouse.read_path(zoe_db))
+    assert open_snapshot_files(zoe_db).get(old, 0) > 0  # the server reads the snapshot
+    assert cli(zoe_db, "forget", "--employee", "E6").returncode == 0
+    held = open_snapshot_files(zoe_db)
+    assert held.get(old + " (deleted)") == 0  # still open in the server, and empty
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert str(warehouse.read_path(zoe_db)) in open_snapshot_files(zoe_db)  # the next run reads the new snapshot
+    assert all(size == 0 for path, size in open_snapshot_files(zoe_db).items() if path.endswith("(deleted)"))
