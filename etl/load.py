@@ -651,8 +651,9 @@ def _identity_keys(values: pl.Series) -> tuple[pl.Series, pl.Series]:
     others = (trimmed.str.len_bytes() != trimmed.str.len_chars()).fill_null(False).arg_true()  # not ASCII
     if len(others):
         written = trimmed.gather(others).to_list()
-        keys = keys.scatter(others, [company.identity_key(v) for v in written])
-        notes = notes.scatter(others, [company.identity_problem(v) for v in written])
+        distinct = {v: (company.identity_key(v), company.identity_problem(v)) for v in set(written)}
+        keys = keys.scatter(others, [distinct[v][0] for v in written])
+        notes = notes.scatter(others, [distinct[v][1] for v in written])
     return keys, notes
 
 
@@ -787,7 +788,7 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
             ).fetchall()
         ]
     refresh_evidence(con, touched, mark)
-    for t in ("_incoming", "_staged", "_fresh"):
+    for t in ("_incoming", "_employee_keys", "_staged", "_fresh"):
         con.execute(f"drop table if exists {t}")
     return fresh, candidates - fresh, rejected, repeats
 
