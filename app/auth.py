@@ -32,6 +32,7 @@ from streamlit import config
 
 from app import data, ui
 from app.session import Viewer
+from common.identity import identity_key
 from warehouse import CONFIG_DIR
 
 LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1", "[::1]"}
@@ -56,7 +57,7 @@ def access_file() -> Path:
 
 
 def load_access(path: Path | None = None) -> Access:
-    """The L&D and executive lists (e-mails compared trimmed and lower-cased)."""
+    """The L&D and executive lists (e-mails compared as common.identity keys: trimmed, NFKC, case-folded)."""
     path = path or access_file()
     if not path.exists():
         return Access(frozenset(), frozenset())
@@ -69,7 +70,7 @@ def load_access(path: Path | None = None) -> Access:
         values = doc.get(key, [])
         if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
             raise ValueError(f"In the access file {path.name}, '{key}' must be a list of e-mail addresses.")
-        return frozenset(v.strip().lower() for v in values if v.strip())
+        return frozenset(k for v in values if (k := identity_key(v)))
 
     return Access(emails("ld"), emails("executives"))
 
@@ -143,9 +144,9 @@ def _unreadable(exc: BaseException) -> str:
 
 def viewer_for(email: str | None, access: Access) -> Viewer | None:
     """The role of a signed-in e-mail: L&D, executive, team lead (manages people), or none."""
-    if not email:
+    key = identity_key(email) if email else None
+    if not key:  # nobody, or an address written with look-alike characters (U+212A for 'K'): it matches no one
         return None
-    key = email.strip().lower()
     person = data.q("person_by_email", email=key) if data.exists() else None
     name = person["full_name"][0] if person is not None and person.height else email
     employee_id = person["employee_id"][0] if person is not None and person.height else None

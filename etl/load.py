@@ -23,6 +23,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from common.identity import identity_key, identity_problem
 from common.text import decode_head
 from etl import company
 from etl.records import Parsed, UnreadableFile
@@ -639,7 +640,7 @@ end
 
 
 def _identity_keys(values: pl.Series) -> tuple[pl.Series, pl.Series]:
-    """The key each value is matched by (``company.identity_key``: NFKC and case folding, none
+    """The key each value is matched by (``common.identity.identity_key``: NFKC and case folding, none
     for a value with look-alike characters), and why a value has no key (else null).
 
     Plain ASCII (nearly every value) is trimmed and lower-cased in Polars; only the distinct
@@ -651,7 +652,7 @@ def _identity_keys(values: pl.Series) -> tuple[pl.Series, pl.Series]:
     others = (trimmed.str.len_bytes() != trimmed.str.len_chars()).fill_null(False).arg_true()  # not ASCII
     if len(others):
         written = trimmed.gather(others).to_list()
-        distinct = {v: (company.identity_key(v), company.identity_problem(v)) for v in set(written)}
+        distinct = {v: (identity_key(v), identity_problem(v)) for v in set(written)}
         keys = keys.scatter(others, [distinct[v][0] for v in written])
         notes = notes.scatter(others, [distinct[v][1] for v in written])
     return keys, notes

@@ -408,3 +408,12 @@ def test_a_secrets_file_that_cannot_be_read_closes_the_dashboard(run_with, tmp_p
     finally:
         config.set_option("secrets.files", old)
     assert_closed(at, sentence)  # one sentence naming the file, not its folder; no demo and no data
+
+
+def test_a_look_alike_address_signs_in_as_nobody(signed_in):
+    """U+212A KELVIN SIGN lower-cases to 'k': 'bob.ba\u212aer@' must not pass for Bob (a lead) nor for L&D."""
+    at = signed_in("bob.ba\u212aer@tiny.test")
+    assert not at.exception
+    assert at.title[0].value == "No access yet"
+    assert not at.metric and not at.dataframe
+    assert signed_in("bob.baker@tiny.test").title[0].value != "No access yet"  # the plain address still leads

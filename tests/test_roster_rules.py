@@ -10,6 +10,7 @@ from datetime import datetime
 import pytest
 
 import warehouse
+from common import identity
 from etl import company
 from etl.load import load_paths
 
@@ -223,10 +224,10 @@ def test_addresses_with_look_alike_characters_are_rejected(tmp_path):
 
 
 def test_identity_keys():
-    assert company.identity_key("  Bob.Baker@Tiny.Test ") == "bob.baker@tiny.test"
-    assert company.identity_key("ÄNNE@org.test") == "änne@org.test"
-    assert company.identity_key("\u212aate@org.test") is None
-    assert company.identity_key("kate@org.test") == "kate@org.test"
+    assert identity.identity_key("  Bob.Baker@Tiny.Test ") == "bob.baker@tiny.test"
+    assert identity.identity_key("ÄNNE@org.test") == "änne@org.test"
+    assert identity.identity_key("\u212aate@org.test") is None
+    assert identity.identity_key("kate@org.test") == "kate@org.test"
 
 
 # --------------------------------------------------------------------------- records matched to people
