@@ -55,7 +55,7 @@ def cmd_load(args) -> int:
         # failed and unchanged attempts show in the history too; and what an earlier load or erasure
         # committed without publishing (it was killed) is published now
         if recorded(summaries) or warehouse.unpublished(con, args.db):
-            warehouse.publish(args.db, con=con)  # under this load's lock: no other load gets in between
+            warehouse.publish(args.db, con=con)  # under this load's lock (then closed): no other load gets in
     finally:
         con.close()
     return _print_summaries(summaries)
@@ -166,11 +166,7 @@ def cmd_forget(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    con = warehouse.connect(args.db)  # migrates a warehouse made by an earlier version
-    try:
-        warehouse.publish(args.db, con=con)
-    finally:
-        con.close()
+    warehouse.publish(args.db, con=warehouse.connect(args.db))  # connect migrates an older warehouse
     print("Published the warehouse for readers.")
     return 0
 

@@ -243,3 +243,33 @@ def test_a_running_server_keeps_no_byte_of_the_erased_snapshot(zoe_db, monkeypat
     assert not at.exception, [e.value for e in at.exception]
     assert str(warehouse.read_path(zoe_db)) in open_snapshot_files(zoe_db)  # the next run reads the new snapshot
     assert all(size == 0 for path, size in open_snapshot_files(zoe_db).items() if path.endswith("(deleted)"))
+
+
+#: `etl forget` killed (SIGKILL) after the erasure's commit, before the file was rewritten and published.
+KILLED_FORGET = """
+import os, signal, sys, warehouse
+from etl.forget import forget
+con = warehouse.connect(sys.argv[1])
+forget(con, sys.argv[2])
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+@pytest.mark.parametrize("next_start", ["publish", "load", "app"])
+def test_an_erasure_stopped_before_its_rewrite_is_rewritten_at_the_next_start(zoe_db, next_start):
+    done = subprocess.run([sys.executable, "-c", KILLED_FORGET, str(zoe_db), "E6"], cwd=ROOT, capture_output=True)
+    assert done.returncode == -9, done.stderr
+    assert sum(bytes_on_disk(zoe_db).values()) > 0  # in the file's free blocks, and in the snapshot
+    status = cli(zoe_db, "status")
+    assert status.stdout.splitlines()[-1].startswith("Readers do not see the latest changes yet"), status.stdout
+    if next_start == "app":
+        assert warehouse.upgrade_and_publish(zoe_db) is True
+    else:
+        args = (
+            ["load", ROOT / "tests" / "fixtures" / "tiny_more" / "udemy.csv"] if next_start == "load" else ["publish"]
+        )
+        again = cli(zoe_db, *args)
+        assert again.returncode == 0, again.stdout + again.stderr
+    after = bytes_on_disk(zoe_db)
+    assert sum(after.values()) == 0, after
+    assert "Readers do not see" not in cli(zoe_db, "status").stdout

@@ -53,8 +53,10 @@ def open_for_writing(target: Path, wait_seconds: float = 300.0) -> duckdb.DuckDB
         try:
             with file_swap(target, exclusive=False):
                 return duckdb.connect(str(target))
-        except duckdb.IOException as exc:
-            if "lock" not in str(exc).lower() or time.monotonic() > deadline:
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            # another process holds the file ("lock"), or this one reads it ("different configuration")
+            held = any(word in str(exc).lower() for word in ("lock", "different configuration"))
+            if not held or time.monotonic() > deadline:
                 raise WarehouseError(
                     f"The warehouse {target.name} is in use by another load; try again when it has finished."
                 ) from exc

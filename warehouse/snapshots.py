@@ -16,7 +16,8 @@ commit and the publication, it leaves the warehouse ahead of what readers see:
 the app's start (``upgrade_and_publish``) publishes it.
 
 After an erasure the file itself is rewritten (``rewrite_and_publish``): DuckDB leaves
-deleted rows in the file's free blocks, and the snapshots hold them whole.
+deleted rows in the file's free blocks, and the snapshots hold them whole. An erasure
+stopped before its rewrite is rewritten by the next publication.
 """
 
 from __future__ import annotations
@@ -81,21 +82,24 @@ def _copy_and_point(source: Path, *, shred_old: bool = False) -> Path:
 def publish(path: str | os.PathLike | None = None, *, con: duckdb.DuckDBPyConnection | None = None) -> Path:
     """Publish the warehouse as the snapshot readers open.
 
-    `con`: the caller's open writable connection, whose lock keeps other loads out while the
-    copy is taken. Without it, the file is opened for writing here (waiting while a load holds it).
+    `con`: the caller's writable connection, whose lock keeps other loads out while the copy
+    is taken; publish closes it. Without it, the file is opened for writing here (waiting
+    while a load holds it). An erasure whose file was not rewritten (the command was
+    stopped after its commit) is completed first: the file is rewritten, and the older
+    snapshots emptied (``rewrite_and_publish``).
     """
     source = db_path(path)
-    if con is not None:
+    if con is None:
+        if not source.exists():
+            raise WarehouseError(f"There is no warehouse at {source.name} to publish; load data first.")
+        con = open_for_writing(source)
+    try:
+        if _erasure_not_rewritten(con, source):
+            return rewrite_and_publish(con, source)
         con.execute("checkpoint")
         return _copy_and_point(source)
-    if not source.exists():
-        raise WarehouseError(f"There is no warehouse at {source.name} to publish; load data first.")
-    own = open_for_writing(source)
-    try:
-        own.execute("checkpoint")
-        return _copy_and_point(source)
     finally:
-        own.close()
+        con.close()
 
 
 # ---------------------------------------------------------------- what readers see, and what they should
@@ -125,6 +129,16 @@ def published_state(path: str | os.PathLike | None = None) -> tuple | None:
         return ()  # a snapshot that cannot tell is behind
     finally:
         reader.close()
+
+
+def _erasure_not_rewritten(con: duckdb.DuckDBPyConnection, source: Path) -> bool:
+    """Whether the warehouse records an erasure its published snapshot does not (the rewrite that
+    follows every erasure did not happen), or any erasure when nothing was ever published."""
+    erasures = state(con)[3]
+    published = published_state(source)
+    if published is None:
+        return erasures > 0
+    return len(published) < 4 or erasures != published[3]
 
 
 def unpublished(con: duckdb.DuckDBPyConnection, path: str | os.PathLike | None = None) -> bool:
@@ -163,11 +177,7 @@ def upgrade_and_publish(path: str | os.PathLike | None = None) -> bool:
             return False
     elif current:
         return False
-    con = connect(source)  # migrates and re-applies the models
-    try:
-        publish(source, con=con)
-    finally:
-        con.close()
+    publish(source, con=connect(source))  # migrates and re-applies the models
     return True
 
 
