@@ -170,7 +170,8 @@ def test_csv_downloads_neutralise_formulas():
 def test_names_from_files_stay_text():
     from app import charts
 
-    assert ui.plain("[x](http://evil) **b** :red[x]") == "\\[x\\]\\(http\\://evil\\) \\*\\*b\\*\\* \\:red\\[x\\]"
+    # escaped, and a zero-width space after each colon so that no URL or directive is recognised
+    assert ui.plain("[x](http://evil) **b** :red[x]") == "\\[x\\]\\(http\\:\u200b//evil\\) \\*\\*b\\*\\* \\:\u200bred\\[x\\]"
     matrix = pl.DataFrame(
         {
             "team": ["<a href='x'>T</a>"],
@@ -181,7 +182,7 @@ def test_names_from_files_stay_text():
         }
     )
     fig = charts.coverage_heatmap(matrix, matrix["team"].to_list(), ["S"])
-    assert "<" not in str(fig.data[0].y) and "‹a href='x'›T‹/a›" in fig.data[0].y
+    assert "<" not in str(fig.data[0].y) and "&lt;a href='x'&gt;T&lt;/a&gt;" in fig.data[0].y
 
 
 def test_coverage_rows_can_be_departments(tiny):
@@ -230,7 +231,7 @@ def test_heatmap_marks_suppressed_cells():
     fig = charts.coverage_heatmap(matrix, ["A", "B"], ["S"])
     heat, grey = fig.data
     assert [heat.text[0][0], heat.text[1][0]] == ["", "75"]
-    assert grey.z[0][0] == 0 and grey.z[1][0] != grey.z[1][0] and grey.text[0][0] == "<5"  # A drawn grey, B not
+    assert grey.z[0][0] == 0 and grey.z[1][0] != grey.z[1][0] and grey.text[0][0] == "&lt;5"  # A drawn grey, B not
     assert list(heat.customdata[0][0]) == ["fewer than 5", "?"] and list(heat.customdata[1][0]) == [6, 8]
 
 
