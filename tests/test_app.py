@@ -171,7 +171,10 @@ def test_names_from_files_stay_text():
     from app import charts
 
     # escaped, and a zero-width space after each colon so that no URL or directive is recognised
-    assert ui.plain("[x](http://evil) **b** :red[x]") == "\\[x\\]\\(http\\:\u200b//evil\\) \\*\\*b\\*\\* \\:\u200bred\\[x\\]"
+    assert (
+        ui.plain("[x](http://evil) **b** :red[x]")
+        == "\\[x\\]\\(http\\:\u200b//evil\\) \\*\\*b\\*\\* \\:\u200bred\\[x\\]"
+    )
     matrix = pl.DataFrame(
         {
             "team": ["<a href='x'>T</a>"],
