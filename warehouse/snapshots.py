@@ -138,7 +138,7 @@ def _erasure_not_rewritten(con: duckdb.DuckDBPyConnection, source: Path) -> bool
     published = published_state(source)
     if published is None:
         return erasures > 0
-    return len(published) < 4 or erasures != published[3]
+    return len(published) < 4 or erasures > published[3]
 
 
 def unpublished(con: duckdb.DuckDBPyConnection, path: str | os.PathLike | None = None) -> bool:
@@ -168,15 +168,14 @@ def upgrade_and_publish(path: str | os.PathLike | None = None) -> bool:
         current = is_current(reader)
     finally:
         reader.close()
-    if current and read_path(source) != source:
+    if current:
+        if read_path(source) == source:  # nothing published: readers read the warehouse itself
+            return False
         try:
-            behind = _behind(source)
-        except duckdb.IOException:  # a load holds the file: it publishes when it is done
+            if not _behind(source):
+                return False
+        except duckdb.Error:  # a load holds the file (or this process writes it): it publishes when done
             return False
-        if not behind:
-            return False
-    elif current:
-        return False
     publish(source, con=connect(source))  # migrates and re-applies the models
     return True
 
