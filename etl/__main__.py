@@ -65,7 +65,8 @@ def build_sample(db: str | Path | None, scale: float = 1.0, seed: int = 7, quiet
     """Build a demo warehouse: the committed sample at scale 1, a generated organisation otherwise."""
     target = warehouse.db_path(db)
     building = target.with_name(target.name + ".building")
-    for stale in (building, building.with_name(building.name + ".wal")):
+    leftovers = [building.with_name(building.name + suffix) for suffix in (".wal", ".lock")]
+    for stale in (building, *leftovers):
         stale.unlink(missing_ok=True)
     con = warehouse.connect(building)
     tmp = None
@@ -86,6 +87,8 @@ def build_sample(db: str | Path | None, scale: float = 1.0, seed: int = 7, quiet
     # the demo replaces the warehouse whole: built aside, then moved in and published
     target.with_name(target.name + ".wal").unlink(missing_ok=True)
     os.replace(building, target)
+    for stale in leftovers:
+        stale.unlink(missing_ok=True)
     warehouse.publish(target)
     if quiet:
         return 1 if any(s.status == "failed" for s in summaries) else 0

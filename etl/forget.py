@@ -14,7 +14,9 @@ What goes, in one transaction:
   ``mbox_sha1sum``), and the salted SHA-256/MD5 of Open Badges recipients;
 - the same forms in any other text the warehouse keeps (a spend line's description, a
   goal's owner, a file name in the import history): replaced by ``(erased)``. Other
-  people's roster rows are left as they are (a namesake keeps their name).
+  people's roster rows are left as they are, and in their learning records only the forms
+  no namesake shares are looked for (a namesake keeps their name and their record ids).
+  A rejected row that names someone with the same name is erased too.
 
 An erasure is recorded with its time and the number of rows removed or changed, never
 whom. The bytes on disk are the caller's part: DuckDB keeps deleted rows in the file's
@@ -44,6 +46,9 @@ ALL_CASES_UP_TO = 18
 #: Tables whose rows are the people themselves (handled by id, never by name: a namesake
 #: keeps their row) or that hold no personal text.
 NOT_SWEPT = {"employees", "erasures", "schema_migrations", "settings"}
+#: Tables of each person's own records: the erased person's rows go by id; in everyone else's,
+#: only the forms no namesake shares (id, e-mail, hashes) are looked for, never the name.
+PEOPLES_RECORDS = {"completion_records", "evidence", "skill_level_spans", "assessments"}
 
 
 class UnknownEmployee(Exception):
@@ -106,6 +111,9 @@ class Forms:
     emails: list[str]
     names: list[list[str]]  # each a sequence of name tokens, in one order
     hashes: list[str]
+
+    def without_names(self) -> Forms:
+        return Forms(self.ids, self.short_ids, self.emails, [], self.hashes)
 
     def empty(self) -> bool:
         return not (self.ids or self.short_ids or self.emails or self.names or self.hashes)
@@ -290,6 +298,8 @@ def forget(con: duckdb.DuckDBPyConnection, who: str) -> int:
     forms = forms_of(con, person)
     sql_rx = forms.pattern("re2")
     py_rx = re.compile(forms.pattern("re"))
+    unique = forms.without_names()
+    unique_rx = (unique.pattern("re2"), re.compile(unique.pattern("re"))) if not unique.empty() else None
     matches = f"regexp_matches({FOLD.format('{}')}, $rx)"
     in_rejected = f"({matches.format('raw')} or {matches.format('reason')})"
     if person.employee_id is None and not scalar(
@@ -310,12 +320,15 @@ def forget(con: duckdb.DuckDBPyConnection, who: str) -> int:
             con.execute("delete from employees where employee_id = ?", [emp])
             touched += 1
         for table, column, nullable in _text_columns(con):
+            find, replace = (sql_rx, py_rx) if table not in PEOPLES_RECORDS else (unique_rx or (None, None))
+            if find is None:
+                continue
             hits = con.execute(
                 f'select rowid, "{column}" from "{table}" where {matches.format(chr(34) + column + chr(34))}',
-                {"rx": sql_rx},
+                {"rx": find},
             ).fetchall()
             for rowid, text in hits:
-                clean = redact(text, py_rx)
+                clean = redact(text, replace)
                 if clean is None:
                     clean = None if nullable else ERASED
                 con.execute(f'update "{table}" set "{column}" = ? where rowid = ?', [clean, rowid])

@@ -273,3 +273,29 @@ def test_an_erasure_stopped_before_its_rewrite_is_rewritten_at_the_next_start(zo
     after = bytes_on_disk(zoe_db)
     assert sum(after.values()) == 0, after
     assert "Readers do not see" not in cli(zoe_db, "status").stdout
+
+
+def test_a_namesake_keeps_their_name_and_their_records(tiny_db):
+    """Another Zoë Ibáñez, with her own e-mail: her roster row and her learning records' ids (a Moodle
+    record is named by its learner's e-mail) stay as they are; only the erased person's go."""
+    from etl.forget import forget
+
+    con = warehouse.connect(tiny_db)
+    con.execute(
+        "insert into employees (employee_id, full_name, email, team) values "
+        f"('E6', '{NAME}', '{EMAIL}', 'Platform'), ('E7', '{nfd(NAME)}', 'zoe.ibanez@acme.test', 'Insights')"
+    )
+    record = "moodle:python basics:zoe.ibanez@acme.test"
+    con.execute(
+        "insert into completion_records (source_kind, source_record_id, employee_id, course_id, status, batch_id) "
+        f"values ('moodle', '{record}', 'E7', 'C-PY', 'completed', 1), "
+        "('moodle', 'moodle:python basics:zoe.ibanez@tiny.test', 'E6', 'C-PY', 'completed', 1)"
+    )
+    forget(con, "E6")
+    assert con.execute("select employee_id, full_name from employees where full_name ilike 'zo%'").fetchall() == [
+        ("E7", nfd(NAME))
+    ]
+    assert con.execute(
+        "select source_record_id from completion_records where course_id = 'C-PY' and source_kind = 'moodle'"
+    ).fetchall() == [(record,)]
+    con.close()
