@@ -299,3 +299,12 @@ def test_a_namesake_keeps_their_name_and_their_records(tiny_db):
         "select source_record_id from completion_records where course_id = 'C-PY' and source_kind = 'moodle'"
     ).fetchall() == [(record,)]
     con.close()
+
+
+def test_a_rewrite_stopped_half_way_leaves_nothing_behind_the_next_one(zoe_db):
+    """A copy of the old file left beside the warehouse by a rewrite that was stopped (it holds what was
+    erased) is emptied and removed by the next."""
+    leftover = zoe_db.with_name(zoe_db.name + ".erased")
+    leftover.write_bytes(zoe_db.read_bytes())
+    assert cli(zoe_db, "forget", "--employee", "E6").returncode == 0
+    assert sum(bytes_on_disk(zoe_db).values()) == 0 and not leftover.exists()

@@ -219,6 +219,7 @@ def rewrite_and_publish(con: duckdb.DuckDBPyConnection, path: str | os.PathLike 
         raise
     _fsync(fresh)
     old = source.with_name(source.name + ".erased")
+    _shred(old)  # left by a rewrite stopped half-way: it holds what was erased
     with file_swap(source, exclusive=True):
         con.close()
         try:
