@@ -56,9 +56,15 @@ def exists() -> bool:
     return db_file().exists()
 
 
-@st.cache_resource(max_entries=2, show_spinner=False)
+def _close(con: duckdb.DuckDBPyConnection) -> None:
+    con.close()
+
+
+@st.cache_resource(max_entries=1, show_spinner=False, on_release=_close)
 def _snapshot_reader(path: str) -> duckdb.DuckDBPyConnection:
-    """One read-only connection per published snapshot (snapshots never change)."""
+    """One read-only connection to the current published snapshot (snapshots never change). When a
+    newer snapshot is published, the connection to the older one is closed: an erasure rewrites the
+    files, and no server may keep the old bytes open."""
     return warehouse.connect(path, read_only=True)
 
 
@@ -92,8 +98,14 @@ def read_connection(retries: int = 40, wait: float = 0.25):
 
 @st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)
 def _cached(version_key: str, name: str, kwargs: dict) -> pl.DataFrame:
-    with read_connection() as con:
-        return queries.get(name).function(con, **kwargs)
+    try:
+        with read_connection() as con:
+            return queries.get(name).function(con, **kwargs)
+    except (duckdb.IOException, duckdb.ConnectionException, duckdb.InvalidInputException):
+        # A newer snapshot replaced the one this query was reading (a load or an erasure published
+        # it, and its connection was closed): run it once more on the current one.
+        with read_connection() as con:
+            return queries.get(name).function(con, **kwargs)
 
 
 #: Queries answered from a broader cached query: name -> (that query, the argument it is filtered on).
