@@ -15,6 +15,34 @@ _ROW = "case when $by = 'department' then coalesce(c.department, 'No department'
 _CATEGORY = "($category is null or coalesce(s.category, 'Uncategorised') = $category)"
 
 
+def _coverage_flags(con, dates: list[date], skill: str | None = None) -> pl.DataFrame:
+    """Which units' coverage executives may not see, per date and skill (hide.protect_tree on the
+    people who need the skill in every unit)."""
+    sizes = hide.org_tree_sizes(
+        con,
+        "select as_of, skill, team, department, required_headcount from skill_coverage_on($dates) "
+        "where $skill is null or skill = $skill",
+        ["as_of", "skill"],
+        "sum(required_headcount)",
+        dates=dates,
+        skill=skill,
+    )
+    return hide.protect_tree(sizes, ["as_of", "skill"], hide.team_departments(con))
+
+
+def _mark_rows(frame: pl.DataFrame, flags: pl.DataFrame, unit, by: str) -> pl.DataFrame:
+    """Add the org tree's decision to rows named by team (``team``) or department (``by="department"``)
+    and skill; a team's selection is the team whatever its rows are called."""
+    here = hide.unit_node(flags, unit)
+    if here[0] == "team":
+        mine = flags.filter(pl.col("unit") == here[1]).filter(pl.col("unit_type") == "team")
+        frame = frame.join(mine.select("skill", hide.TREE_FLAG), on="skill", how="left", maintain_order="left")
+    else:
+        rows = flags.filter(pl.col("unit_type") == by).select(pl.col("unit").alias("team"), "skill", hide.TREE_FLAG)
+        frame = frame.join(rows, on=["team", "skill"], how="left", maintain_order="left")
+    return frame.with_columns(pl.col(hide.TREE_FLAG).fill_null(False))  # no row: nobody needs the skill anywhere
+
+
 @query(
     Audience.EVERYONE,
     small_groups=hide.hide_small_cells(
@@ -26,7 +54,7 @@ def coverage_matrix(
 ) -> pl.DataFrame:
     """Coverage per row x skill; rows are teams, or departments (``by="department"``) when a
     selection holds too many teams to show one row each. The row's name is in ``team``."""
-    return run(
+    frame = run(
         con,
         f"""
         select {_ROW} as team, any_value(c.department) as department, c.skill,
@@ -45,6 +73,7 @@ def coverage_matrix(
         category=category,
         by=by,
     )
+    return frame if root is not None else _mark_rows(frame, _coverage_flags(con, [as_of]).drop("as_of"), unit, by)
 
 
 @query(Audience.EVERYONE, small_groups=hide.null_column("gap"))  # executives: ordered by name only
@@ -77,7 +106,7 @@ def coverage_order(
 )
 def concentration_risk(con, as_of: date, root=None, unit=None, category: str | None = None) -> pl.DataFrame:
     """Team-skill pairs held at the required level by exactly one person who needs it."""
-    return run(
+    frame = run(
         con,
         f"""
         with c as (
@@ -93,6 +122,11 @@ def concentration_risk(con, as_of: date, root=None, unit=None, category: str | N
         unit=unit,
         category=category,
     )
+    if root is not None:
+        return frame
+    flags = _coverage_flags(con, [as_of]).drop("as_of").filter(pl.col("unit_type") == "team")
+    rows = flags.select(pl.col("unit").alias("team"), "skill", hide.TREE_FLAG)
+    return frame.join(rows, on=["team", "skill"], how="left", maintain_order="left")
 
 
 @query(
@@ -101,7 +135,8 @@ def concentration_risk(con, as_of: date, root=None, unit=None, category: str | N
 )
 def coverage_trend(con, as_of: date, skill: str, root=None, unit=None, months: int = 24) -> pl.DataFrame:
     """Coverage of one skill across the unit month by month: covered / required people."""
-    return run(
+    dates = month_ends(as_of, months)
+    frame = run(
         con,
         f"""
         select as_of, sum(required_headcount) as required_headcount, sum(covered_headcount) as covered_headcount,
@@ -110,11 +145,14 @@ def coverage_trend(con, as_of: date, skill: str, root=None, unit=None, months: i
         where skill = $skill
         group by as_of order by as_of
     """,
-        dates=month_ends(as_of, months),
+        dates=dates,
         skill=skill,
         root=root,
         unit=unit,
     )
+    if root is not None:
+        return frame
+    return hide.mark_unit(frame, _coverage_flags(con, dates, skill).drop("skill"), ["as_of"], unit)
 
 
 @query(Audience.NAMED)

@@ -17,27 +17,47 @@ _GOAL_NUMBERS = [
 ]  # fmt: skip
 
 
+def _population_flags(con, dates: list[date]) -> pl.DataFrame:
+    """Which units' goal numbers executives may not see, per goal and date (hide.protect_tree on the
+    populations of every unit)."""
+    sizes = hide.org_tree_sizes(
+        con,
+        "select as_of, goal_id, team, department from goal_population_on($dates)",
+        ["as_of", "goal_id"],
+        "count(*)",
+        dates=dates,
+    )
+    return hide.protect_tree(sizes, ["as_of", "goal_id"], hide.team_departments(con))
+
+
 @query(Audience.EVERYONE, small_groups=hide.hide_small("population", _GOAL_NUMBERS))
 def goal_status(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
     """Every goal's state (goal_readiness); gap = target minus share (positive: still short)."""
-    return run(
+    frame = run(
         con, f"select * from goal_readiness($as_of, {SCOPE}) order by goal_id", as_of=as_of, root=root, unit=unit
     )
+    if root is not None:
+        return frame
+    return hide.mark_unit(frame, _population_flags(con, [as_of]).drop("as_of"), ["goal_id"], unit)
 
 
 @query(Audience.EVERYONE, small_groups=hide.hide_small("population", ["population", "meeting", "share"]))
 def goal_trajectories(con, as_of: date, root=None, unit=None, months: int = 18) -> pl.DataFrame:
     """Every goal's share month by month. Replaying the dates costs about the same for one goal or all, so
     the data door answers goal_trajectory from this (one query for a page of goal cards)."""
-    return run(
+    dates = month_ends(as_of, months)
+    frame = run(
         con,
         f"""
         select goal_id, as_of, population, meeting, share
         from goal_share_on($dates, {SCOPE}) order by goal_id, as_of
     """,
-        dates=month_ends(as_of, months),
+        dates=dates,
         root=root,
         unit=unit,
+    )
+    return (
+        frame if root is not None else hide.mark_unit(frame, _population_flags(con, dates), ["as_of", "goal_id"], unit)
     )
 
 

@@ -13,38 +13,56 @@ from queries.registry import Audience, query
 _READINESS = ["readiness", "pairs", "met_pairs", "headcount"]
 
 
+def _readiness_flags(con, dates: list[date]) -> pl.DataFrame:
+    """Which units' readiness executives may not see on each date (hide.protect_tree on the headcounts)."""
+    sizes = run(con, "select as_of, unit_type, unit, headcount as size from org_readiness_on($dates)", dates=dates)
+    return hide.protect_tree(sizes, ["as_of"], hide.team_departments(con))
+
+
+def _dates_flags(con, source: str, size: str = "count(*)", **params) -> pl.DataFrame:
+    """Which units executives may not see on each date, for a count over `source` (as_of, team, department)."""
+    sizes = hide.org_tree_sizes(con, source, ["as_of"], size, **params)
+    return hide.protect_tree(sizes, ["as_of"], hide.team_departments(con))
+
+
 @query(Audience.EVERYONE, small_groups=hide.hide_small("headcount", _READINESS))
 def readiness_at(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
-    """Readiness of the selection on the date and 90 days before."""
-    return run(
+    """Readiness of the selection on the date and 90 days before (marked where the org tree hides it)."""
+    dates = [as_of - timedelta(days=90), as_of]
+    frame = run(
         con,
         f"""
         select as_of, readiness, pairs, met_pairs, headcount
         from org_readiness_on($dates, {SCOPE}) where unit_type = 'company' order by as_of
     """,
-        dates=[as_of - timedelta(days=90), as_of],
+        dates=dates,
         root=root,
         unit=unit,
     )
+    return frame if root is not None else hide.mark_unit(frame, _readiness_flags(con, dates), ["as_of"], unit)
 
 
 @query(Audience.EVERYONE, small_groups=hide.hide_small("headcount", _READINESS))
 def readiness_trend(con, as_of: date, root=None, unit=None, months: int = 36) -> pl.DataFrame:
-    return run(
+    dates = month_ends(as_of, months)
+    frame = run(
         con,
         f"""
         select as_of, readiness, headcount
         from org_readiness_on($dates, {SCOPE}) where unit_type = 'company' order by as_of
     """,
-        dates=month_ends(as_of, months),
+        dates=dates,
         root=root,
         unit=unit,
     )
+    return frame if root is not None else hide.mark_unit(frame, _readiness_flags(con, dates), ["as_of"], unit)
 
 
-@query(Audience.EVERYONE, small_groups=hide.hide_small_cells("headcount", ["unit_type"], _READINESS))
+@query(Audience.EVERYONE, small_groups=hide.hide_small("headcount", _READINESS))
 def readiness_by_unit(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
-    return run(
+    """Readiness of each department and team of the selection (a team's selection: its department's
+    row is the team itself)."""
+    frame = run(
         con,
         f"""
         select unit_type, unit, readiness, headcount, pairs, met_pairs
@@ -54,11 +72,17 @@ def readiness_by_unit(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
         root=root,
         unit=unit,
     )
+    if root is not None:
+        return frame
+    flags = _readiness_flags(con, [as_of]).drop("as_of")
+    if hide.unit_node(flags, unit)[0] == "team":
+        return hide.mark_unit(frame, flags, [], unit)
+    return frame.join(flags, on=["unit_type", "unit"], how="left", maintain_order="left")
 
 
 @query(Audience.EVERYONE, small_groups=hide.hide_small("active_learners", ["active_learners"]))
 def active_learners(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
-    return run(
+    frame = run(
         con,
         f"""
         select $before as as_of, active_learners from active_learners($before, {SCOPE})
@@ -71,11 +95,20 @@ def active_learners(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
         root=root,
         unit=unit,
     )
+    if root is not None:
+        return frame
+    learners = """
+        select p.as_of, p.team, p.department, p.employee_id from active_employees_on($dates) as p
+        where exists (select 1 from completions as a where a.employee_id = p.employee_id
+                      and a.completed_at >= p.as_of - 89 and a.completed_at < p.as_of + 1)
+    """
+    flags = _dates_flags(con, learners, "count(distinct employee_id)", dates=[as_of - timedelta(days=90), as_of])
+    return hide.mark_unit(frame, flags, ["as_of"], unit)
 
 
 @query(Audience.EVERYONE, small_groups=hide.hide_small("expiring", ["expiring"]))
 def expiring_count(con, as_of: date, root=None, unit=None, days: int = 90) -> pl.DataFrame:
-    return run(
+    frame = run(
         con,
         f"""
         select $before as as_of, count(*) as expiring from expiring_credentials($before, days := $days, {SCOPE})
@@ -89,3 +122,13 @@ def expiring_count(con, as_of: date, root=None, unit=None, days: int = 90) -> pl
         root=root,
         unit=unit,
     )
+    if root is not None:
+        return frame
+    lapsing = """
+        select $before as as_of, team, department from expiring_credentials($before, days := $days)
+        union all
+        select $as_of, team, department from expiring_credentials($as_of, days := $days)
+    """
+    before = as_of - timedelta(days=90)
+    flags = _dates_flags(con, lapsing, as_of=as_of, before=before, days=days)
+    return hide.mark_unit(frame, flags, ["as_of"], unit)

@@ -1,10 +1,27 @@
 """How small groups are hidden from executives: the rules a query names in ``small_groups=``.
 
 Executives see aggregates only. Any group of fewer than ``MIN_GROUP`` people is
-suppressed: its numbers become null and a ``suppressed`` column says so. Where one
-cell of a row or column of a table is suppressed, another is suppressed with it
-(complementary suppression), so a total minus the other cells never gives one small
-group's number back.
+suppressed: its numbers become null and a ``suppressed`` column says so.
+
+A number is also hidden when it would give a small group back by subtraction. An
+executive can run the same query for the company, each department and each team (the
+Org unit filter), so a department's number minus its shown teams' numbers would be the
+hidden team's. The queries that count people by org unit therefore look at the whole org
+tree before they answer (``protect_tree``, with the sizes from ``org_tree_sizes``):
+
+- a unit with a small group is hidden (primary suppression);
+- where a shown parent (the company, a department) has exactly one hidden child, its
+  smallest other child is hidden too, or the parent itself when it has no other child;
+- where a hidden parent has no hidden child, its smallest child is hidden too (else the
+  parent would be the sum of its shown children);
+
+repeated until nothing changes (``protect``, which takes any list of sums: the spend
+queries add a unit's months and its vendors adding up to its year to date). Every query
+decides on the same sizes with the same rule, so a unit hidden in one view is hidden in
+every view of the same number on the same date. The query adds the decision as a column
+(``TREE_FLAG``); the rules below hide the rows it marks and drop the column. A query that
+does not look at the tree (a team lead's, whose rule never runs) has no such column; a
+table without it gets complementary suppression within itself (``hide_small_cells``).
 """
 
 from __future__ import annotations
@@ -13,8 +30,14 @@ from collections.abc import Callable
 
 import polars as pl
 
+from queries._sql import run
+
 MIN_GROUP = 5
 SUPPRESSED_TEXT = "fewer than 5"
+
+#: Added by queries that looked at the whole org tree: the row is hidden from executives (a small
+#: group, or the complement that keeps one from being the difference of the shown numbers).
+TREE_FLAG = "hidden_from_executives"
 
 Rule = Callable[[pl.DataFrame], pl.DataFrame]
 
@@ -23,11 +46,24 @@ def _small(col: str) -> pl.Expr:
     return (pl.col(col) < MIN_GROUP) & (pl.col(col) > 0)
 
 
+def _flagged(frame: pl.DataFrame, small: pl.Expr) -> pl.Expr:
+    """Small, or marked by the query's look at the whole org tree."""
+    return small.fill_null(False) | pl.col(TREE_FLAG).fill_null(True) if TREE_FLAG in frame.columns else small
+
+
+def _without_flag(frame: pl.DataFrame) -> pl.DataFrame:
+    return frame.drop(TREE_FLAG) if TREE_FLAG in frame.columns else frame
+
+
 def _suppress_where(frame: pl.DataFrame, small: pl.Expr, columns: list[str]) -> pl.DataFrame:
     cols = [c for c in columns if c in frame.columns]
-    return frame.with_columns(small.fill_null(False).alias("suppressed")).with_columns(
+    hidden = _flagged(frame, small).fill_null(False)
+    if "suppressed" in frame.columns:  # an earlier rule of the same query hid the row already
+        hidden = hidden | pl.col("suppressed").fill_null(False)
+    out = frame.with_columns(hidden.alias("suppressed")).with_columns(
         [pl.when(pl.col("suppressed")).then(None).otherwise(pl.col(c)).alias(c) for c in cols]
     )
+    return _without_flag(out)
 
 
 def _complementary(frame: pl.DataFrame, groups: list[str], columns: list[str]) -> pl.DataFrame:
@@ -56,7 +92,8 @@ def _complementary(frame: pl.DataFrame, groups: list[str], columns: list[str]) -
 
 
 def hide_small(size: str, columns: list[str]) -> Rule:
-    """Null `columns` of every row whose group (`size` people) is small; mark it `suppressed`."""
+    """Null `columns` of every row whose group (`size` people) is small, or that the query marked
+    (``TREE_FLAG``); mark it `suppressed`."""
 
     def rule(frame: pl.DataFrame) -> pl.DataFrame:
         return _suppress_where(frame, _small(size), columns)
@@ -65,9 +102,15 @@ def hide_small(size: str, columns: list[str]) -> Rule:
 
 
 def hide_small_cells(size: str, groups: list[str], columns: list[str]) -> Rule:
-    """hide_small, then complementary suppression along each of `groups` (the table's rows and columns)."""
+    """hide_small, then complementary suppression along each of `groups` (the table's rows and columns).
+
+    A table the query marked (``TREE_FLAG``) already holds its complements, decided across every view
+    of the same cells (a column's total is another unit's number); it is not suppressed again, which
+    would hide cells that other views show."""
 
     def rule(frame: pl.DataFrame) -> pl.DataFrame:
+        if TREE_FLAG in frame.columns:
+            return hide_small(size, columns)(frame)
         f = frame.with_columns(pl.col(size).alias("_size"))
         f = _suppress_where(f, _small(size), [])
         return _complementary(f, groups, columns).drop("_size")
@@ -75,11 +118,36 @@ def hide_small_cells(size: str, groups: list[str], columns: list[str]) -> Rule:
     return rule
 
 
-def drop_small(size: str, *, drop_columns: tuple[str, ...] = ()) -> Rule:
-    """Leave out rows of small groups altogether (and columns that would name a single person's count)."""
+def hide_marked(columns: list[str]) -> Rule:
+    """Null `columns` of the rows the query marked (``TREE_FLAG``: its own look at the org tree and
+    the sums shown with it); without the mark every row is hidden (the rule fails closed)."""
 
     def rule(frame: pl.DataFrame) -> pl.DataFrame:
-        return frame.filter(pl.col(size) >= MIN_GROUP).drop(list(drop_columns))
+        if TREE_FLAG not in frame.columns:
+            frame = frame.with_columns(pl.lit(True).alias(TREE_FLAG))
+        return _suppress_where(frame, pl.lit(False), columns)
+
+    return rule
+
+
+def all_of(*rules: Rule) -> Rule:
+    """Each rule in turn: a row any of them hides is hidden."""
+
+    def rule(frame: pl.DataFrame) -> pl.DataFrame:
+        for r in rules:
+            frame = r(frame)
+        return frame
+
+    return rule
+
+
+def drop_small(size: str, *, drop_columns: tuple[str, ...] = ()) -> Rule:
+    """Leave out rows of small groups altogether, and rows the query marked (``TREE_FLAG``); and
+    columns that would name a single person's count."""
+
+    def rule(frame: pl.DataFrame) -> pl.DataFrame:
+        keep = ~_flagged(frame, _small(size)).fill_null(False) & (pl.col(size) >= MIN_GROUP).fill_null(False)
+        return _without_flag(frame.filter(keep)).drop(list(drop_columns))
 
     return rule
 
@@ -91,3 +159,121 @@ def null_column(column: str, dtype: pl.DataType = pl.Int64) -> Rule:
         return frame.with_columns(pl.lit(None, dtype=dtype).alias(column))
 
     return rule
+
+
+# ------------------------------------------------------------------ the whole org tree
+
+COMPANY = "company"
+
+
+def org_tree_sizes(con, source: str, keys: list[str], size: str, small: str | None = None, **params) -> pl.DataFrame:
+    """`size` (an aggregate over the rows of `source`, SQL with the columns `keys`, team and department)
+    for each key and each org unit: the company, each department, each team. `small`, an aggregate
+    too, says when the unit's number is a small group's (default: 1 to 4 of `size`)."""
+    k = ", ".join(keys)
+    lead = f"{k}, " if keys else ""
+    flag = f", {small} as small" if small else ""
+    return run(
+        con,
+        f"""
+        with src as ({source})
+        select {lead}'company' as unit_type, 'company' as unit, {size} as size{flag} from src
+        {"group by " + k if keys else ""}
+        union all
+        select {lead}'department', department, {size}{flag} from src where department is not null group by all
+        union all
+        select {lead}'team', team, {size}{flag} from src where team is not null group by all
+    """,
+        **params,
+    )
+
+
+def team_departments(con) -> dict[str, str]:
+    """Each team's department (the org tree's edges; the teams view)."""
+    return dict(con.execute("select team, department from teams where department is not null").fetchall())
+
+
+def org_children(departments: dict[str, str], more_departments=()) -> dict[tuple, list[tuple]]:
+    """The org tree as parent -> children: the company's departments, each department's teams."""
+    children: dict[tuple, list[tuple]] = {("company", COMPANY): []}
+    for dept in sorted({*departments.values(), *more_departments}):
+        children[("company", COMPANY)].append(("department", dept))
+        children[("department", dept)] = []
+    for team, dept in sorted(departments.items()):
+        children[("department", dept)].append(("team", team))
+    return children
+
+
+def protect_tree(sizes: pl.DataFrame, keys: list[str], departments: dict[str, str]) -> pl.DataFrame:
+    """Which units to hide, per key: the small ones, and the complements that keep each of them
+    from being a parent minus its shown children (the module's docstring says how).
+
+    `sizes` holds *keys, unit_type, unit, size (and optionally small), as org_tree_sizes returns;
+    `departments` each team's department. Units with no row have size 0. Returns *keys, unit_type,
+    unit and TREE_FLAG for every unit of the tree and every key."""
+    more = sizes.filter(pl.col("unit_type") == "department")["unit"].unique().to_list()
+    children = org_children(departments, more)
+    nodes = list(children) + [t for d in children[("company", COMPANY)] for t in children[d]]
+    equations = list(children.items())
+    by_key: dict[tuple, dict[tuple, tuple]] = {}
+    has_small = "small" in sizes.columns
+    for r in sizes.iter_rows(named=True):
+        size = float(r["size"] or 0)
+        small = bool(r["small"]) if has_small else 0 < size < MIN_GROUP
+        by_key.setdefault(tuple(r[k] for k in keys), {})[(r["unit_type"], r["unit"])] = (size, small)
+    out = []
+    for key, cells in by_key.items():
+        hidden = protect(cells, equations)
+        out += [(*key, n[0], n[1], n in hidden) for n in nodes]
+    schema = {**{k: sizes.schema[k] for k in keys}, "unit_type": pl.Utf8, "unit": pl.Utf8, TREE_FLAG: pl.Boolean}
+    return pl.DataFrame(out, schema=schema, orient="row")
+
+
+def protect(cells: dict, equations: list[tuple]) -> set:
+    """The cells to hide so that no sum shown gives a hidden cell back by subtraction.
+
+    `cells`: cell -> (size, small); a cell with no entry has size 0 and is not small.
+    `equations`: (total, [parts]) with total = the sum of the parts (a parent and its children).
+    Small cells are hidden; then, until nothing changes, for every equation: a shown total with
+    exactly one hidden part hides its smallest shown part as well (the total itself when there is
+    none), and a hidden total with no hidden part hides its smallest part (else it would be the sum
+    of the parts). The smallest non-empty cell is chosen first, so the fewest people are hidden."""
+
+    def size(c):
+        return cells.get(c, (0.0, False))[0]
+
+    def order(c):
+        return (size(c) == 0, size(c), str(c))
+
+    hidden = {c for c, (_, small) in cells.items() if small}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in equations:
+            hid = [p for p in parts if p in hidden]
+            shown = [p for p in parts if p not in hidden]
+            if total not in hidden and len(hid) == 1:
+                hidden.add(min(shown, key=order) if shown else total)
+                changed = True
+            elif total in hidden and not hid and shown:
+                hidden.add(min(shown, key=order))
+                changed = True
+    return hidden
+
+
+def unit_node(flags: pl.DataFrame, unit: str | None) -> tuple[str, str]:
+    """The org tree's node of an Org unit filter's value (a department's name before a team's)."""
+    if unit is None or unit == COMPANY:
+        return ("company", COMPANY)
+    types = set(flags.filter(pl.col("unit") == unit)["unit_type"].to_list())
+    return ("department", unit) if "department" in types or not types else ("team", unit)
+
+
+def mark_unit(frame: pl.DataFrame, flags: pl.DataFrame, keys: list[str], unit: str | None) -> pl.DataFrame:
+    """Add TREE_FLAG to a result that describes one unit (the Org unit filter's): its rows, per key."""
+    unit_type, name = unit_node(flags, unit)
+    mine = flags.filter((pl.col("unit_type") == unit_type) & (pl.col("unit") == name)).select(*keys, TREE_FLAG)
+    if not keys:
+        hidden = bool(mine[TREE_FLAG][0]) if mine.height else False
+        return frame.with_columns(pl.lit(hidden).alias(TREE_FLAG))
+    return frame.join(mine, on=keys, how="left", maintain_order="left").with_columns(pl.col(TREE_FLAG).fill_null(False))
