@@ -1,4 +1,12 @@
-"""Queries of the Training spend page: budgets, monthly spend, vendors, cost per completion, licences."""
+"""Queries of the Training spend page: budgets, monthly spend, vendors, cost per completion, licences.
+
+Spend lines tied to an employee are that person's purchases. Executives see no spend figure
+that is one or a few people's purchases: every figure of the year to date (a unit's total, its
+months, its vendors and categories, a vendor's total) whose lines are all tied to employees,
+1 to 4 of them, is hidden, with the complements that keep it from being a total minus the other figures shown
+(the unit's months and its vendors both add up to its year to date; a department's figure and
+its teams'), decided once for all of them (``_hidden_spend``) and marked on each result.
+"""
 
 from __future__ import annotations
 
@@ -8,31 +16,122 @@ import polars as pl
 
 from queries import suppression as hide
 from queries._sql import run
-from queries.registry import NO_PEOPLE_COUNTS, Audience, query
+from queries.registry import Audience, query
+
+#: Every figure of the year to date an executive can see, per org unit: the total, each month, each
+#: vendor and category, and (company only) each vendor; with how many people's purchases it holds.
+_SPEND_CELLS = """
+with lines as (
+    select amount_reporting, employee_id, team, department, vendor as known_vendor,
+           strftime(date, '%Y-%m') as month,
+           coalesce(vendor, 'Unknown') as vendor, coalesce(category, 'other') as category
+    from spend_year_to_date($as_of)
+),
+
+units as (
+    select 'company' as unit_type, 'company' as unit, * from lines
+    union all
+    select 'department', department, * from lines where department is not null
+    union all
+    select 'team', team, * from lines where team is not null
+)
+
+select unit_type, unit, 'total' as kind, '' as a, '' as b,
+       coalesce(sum(amount_reporting), 0) as size, count(distinct employee_id) as buyers,
+       count(employee_id) = count(*) as personal
+from units group by all
+union all
+select unit_type, unit, 'month', month, '', coalesce(sum(amount_reporting), 0), count(distinct employee_id),
+       count(employee_id) = count(*)
+from units group by all
+union all
+select unit_type, unit, 'breakdown', vendor, category, coalesce(sum(amount_reporting), 0), count(distinct employee_id),
+       count(employee_id) = count(*)
+from units group by all
+union all
+select unit_type, unit, 'vendor', known_vendor, '', coalesce(sum(amount_reporting), 0), count(distinct employee_id),
+       count(employee_id) = count(*)
+from units where unit_type = 'company' and known_vendor is not null group by all
+"""
 
 
-@query(Audience.MONEY, small_groups=NO_PEOPLE_COUNTS)
+def _hidden_spend(con, as_of: date) -> set[tuple]:
+    """The year-to-date figures executives may not see: (unit_type, unit, kind, a, b) with kind 'total',
+    'month' (a = YYYY-MM), 'breakdown' (a vendor, b category) or 'vendor' (a vendor; company only)."""
+    frame = run(con, _SPEND_CELLS, as_of=as_of)
+    cells = {
+        (r["unit_type"], r["unit"], r["kind"], r["a"], r["b"]): (
+            float(r["size"]),
+            r["personal"] and 0 < r["buyers"] < hide.MIN_GROUP,
+        )
+        for r in frame.iter_rows(named=True)
+    }
+    departments = frame.filter(pl.col("unit_type") == "department")["unit"].unique().to_list()
+    children = hide.org_children(hide.team_departments(con), departments)
+    nodes = list(children) + [t for d in children[("company", hide.COMPANY)] for t in children[d]]
+    keys = {c[2:] for c in cells if c[2] != "vendor"}
+    equations = [((*parent, *k), [(*kid, *k) for kid in kids]) for k in keys for parent, kids in children.items()]
+    for node in nodes:
+        total = (*node, "total", "", "")
+        for kind in ("month", "breakdown"):
+            equations.append((total, [(*node, *k) for k in keys if k[0] == kind]))
+    company = ("company", hide.COMPANY)
+    for c in cells:
+        if c[2] == "vendor":
+            equations.append((c, [(*company, *k) for k in keys if k[0] == "breakdown" and k[1] == c[3]]))
+    return hide.protect(cells, equations)
+
+
+def _mark(frame: pl.DataFrame, cells: list[tuple], hidden: set[tuple]) -> pl.DataFrame:
+    return frame.with_columns(pl.Series(hide.TREE_FLAG, [c in hidden for c in cells], dtype=pl.Boolean))
+
+
+def _node(con, unit: str | None) -> tuple[str, str]:
+    if unit is None or unit == hide.COMPANY:
+        return ("company", hide.COMPANY)
+    is_department = con.execute("select count(*) from teams where department = $unit", {"unit": unit}).fetchall()
+    return ("department", unit) if is_department[0][0] else ("team", unit)
+
+
+@query(Audience.MONEY, small_groups=hide.hide_marked(["actual", "utilisation"]))
 def budgets(con, as_of: date, unit=None) -> pl.DataFrame:
-    return run(
+    """Budgets running on the date with their actual spend so far. Executives: an actual that is 1 to 4
+    people's purchases is hidden (as the year to date it equals, or by its own buyers)."""
+    frame = run(
         con,
         """
-        select b.unit, case when b.unit = 'company' then 'company'
-                            when b.unit in (select department from teams) then 'department' else 'team' end as unit_type,
-               b.period_start, b.period_end, b.budget, b.actual, b.utilisation
-        from budget_utilisation($as_of) as b
+        with b as (
+            select b.*, case when b.unit = 'company' then 'company'
+                             when b.unit in (select department from teams) then 'department' else 'team' end as unit_type
+            from budget_utilisation($as_of) as b
+        )
+        select b.unit, b.unit_type, b.period_start, b.period_end, b.budget, b.actual, b.utilisation,
+               b.unconverted_lines,
+               (select count(distinct s.employee_id) between 1 and 4 and count(s.employee_id) = count(*)
+                from spend_reporting as s
+                where s.date between b.period_start and $as_of
+                  and (b.unit = 'company' or b.unit = s.team or b.unit = s.department)) as small
+        from b
         where $unit is null or $unit = 'company' or b.unit = $unit
            or b.unit in (select team from teams where department = $unit)
-        order by unit_type, b.unit
+        order by b.unit_type, b.unit
     """,
         as_of=as_of,
         unit=unit,
     )
+    hidden = _hidden_spend(con, as_of)
+    year_start = date(as_of.year, 1, 1)
+    flags = [
+        (r["unit_type"], r["unit"], "total", "", "") in hidden if r["period_start"] == year_start else r["small"]
+        for r in frame.iter_rows(named=True)
+    ]
+    return frame.drop("small").with_columns(pl.Series(hide.TREE_FLAG, flags, dtype=pl.Boolean))
 
 
-@query(Audience.MONEY, small_groups=NO_PEOPLE_COUNTS)
+@query(Audience.MONEY, small_groups=hide.hide_marked(["spend"]))
 def monthly_spend(con, as_of: date, unit=None) -> pl.DataFrame:
     """Spend per month of the calendar year of as_of, up to as_of, in the reporting currency."""
-    return run(
+    frame = run(
         con,
         """
         select date_trunc('month', date) as month, sum(amount_reporting) as spend
@@ -42,45 +141,72 @@ def monthly_spend(con, as_of: date, unit=None) -> pl.DataFrame:
         as_of=as_of,
         unit=unit,
     )
+    node = _node(con, unit)
+    cells = [(*node, "month", m.strftime("%Y-%m"), "") for m in frame["month"].to_list()]
+    return _mark(frame, cells, _hidden_spend(con, as_of))
 
 
-@query(Audience.MONEY, small_groups=NO_PEOPLE_COUNTS)
+@query(Audience.MONEY, small_groups=hide.hide_marked(["spend", "lines"]))
 def spend_breakdown(con, as_of: date, unit=None) -> pl.DataFrame:
     """Year-to-date spend by vendor and category."""
-    return run(
+    frame = run(
         con,
         """
         select coalesce(vendor, 'Unknown') as vendor, coalesce(category, 'other') as category,
                sum(amount_reporting) as spend, count(*) as lines
         from spend_year_to_date($as_of, org_unit := $unit)
-        group by all order by spend desc
+        group by all order by spend desc nulls last, vendor, category
+    """,
+        as_of=as_of,
+        unit=unit,
+    )
+    node = _node(con, unit)
+    cells = [(*node, "breakdown", v, c) for v, c in frame.select("vendor", "category").iter_rows()]
+    return _mark(frame, cells, _hidden_spend(con, as_of))
+
+
+@query(Audience.MONEY, small_groups=hide.hide_marked(["ytd", "year_end"]))
+def spend_projection(con, as_of: date, unit=None) -> pl.DataFrame:
+    """Year-to-date spend and the run-rate projection to the year end."""
+    frame = run(con, "select * from spend_projection($as_of, org_unit := $unit)", as_of=as_of, unit=unit)
+    return _mark(frame, [(*_node(con, unit), "total", "", "")] * frame.height, _hidden_spend(con, as_of))
+
+
+@query(Audience.MONEY, small_groups=hide.hide_small("buyers", ["amount", "buyers"]))
+def unconverted_spend(con, as_of: date, unit=None) -> pl.DataFrame:
+    """Spend lines of the year to date whose currency has no FX rate (left out of every total in the
+    reporting currency), per currency: how many lines, their amount in that currency, how many people's."""
+    return run(
+        con,
+        """
+        select currency, count(*) as lines, sum(amount) as amount, count(distinct employee_id) as buyers
+        from spend_year_to_date($as_of, org_unit := $unit)
+        where fx_rate is null
+        group by currency order by currency
     """,
         as_of=as_of,
         unit=unit,
     )
 
 
-@query(Audience.MONEY, small_groups=NO_PEOPLE_COUNTS)
-def spend_projection(con, as_of: date, unit=None) -> pl.DataFrame:
-    """Year-to-date spend and the run-rate projection to the year end."""
-    return run(con, "select * from spend_projection($as_of, org_unit := $unit)", as_of=as_of, unit=unit)
-
-
-@query(Audience.MONEY, small_groups=NO_PEOPLE_COUNTS)
-def unconverted_spend(con) -> pl.DataFrame:
-    return run(con, "select count(*) as lines from spend_reporting where fx_rate is null")
-
-
-@query(Audience.MONEY, small_groups=hide.hide_small("completions", ["completions", "cost_per_completion"]))
+@query(
+    Audience.MONEY,
+    small_groups=hide.all_of(
+        hide.hide_marked(["spend", "cost_per_completion"]),
+        hide.hide_small("completions", ["completions", "cost_per_completion"]),
+    ),
+)
 def cost_per_completion(con, as_of: date) -> pl.DataFrame:
-    return run(
+    frame = run(
         con,
         """
         select * from cost_per_completion(year_start($as_of), $as_of)
-        order by cost_per_completion desc nulls last
+        order by cost_per_completion desc nulls last, vendor
     """,
         as_of=as_of,
     )
+    cells = [("company", hide.COMPANY, "vendor", v, "") for v in frame["vendor"].to_list()]
+    return _mark(frame, cells, _hidden_spend(con, as_of))
 
 
 @query(Audience.MONEY, small_groups=hide.hide_small("active_users", ["active_users", "utilisation", "idle_seats"]))

@@ -11,25 +11,53 @@ cur = ctx.currency
 st.title("Training spend")
 st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.scope_label)} · amounts in {ui.plain(cur)}")
 
-projection = data.q("spend_projection", as_of=ctx.as_of, unit=ctx.unit).row(0, named=True)
+projection_frame = data.q("spend_projection", as_of=ctx.as_of, unit=ctx.unit)
+projection = projection_frame.row(0, named=True)
+hidden_total = ui.is_hidden(projection_frame)
 budgets = data.q("budgets", as_of=ctx.as_of, unit=ctx.unit)
 c1, c2, c3 = st.columns(3)
-c1.metric("Spent this year", ui.money(projection["ytd"], cur), border=True)
+c1.metric("Spent this year", ui.HIDDEN if hidden_total else ui.money(projection["ytd"], cur), border=True)
 c2.metric(
-    "Projected at year end", ui.money(projection["year_end"], cur), help=ui.DEFINITIONS["projection"], border=True
-)
-own = [b for b in budgets.iter_rows(named=True) if b["unit"] == (ctx.unit or "company")]
-c3.metric(
-    "Budget utilisation",
-    ui.pct(own[0]["utilisation"]) if own else "–",
-    help=ui.DEFINITIONS["budget_utilisation"],
+    "Projected at year end",
+    ui.HIDDEN if hidden_total else ui.money(projection["year_end"], cur),
+    help=ui.DEFINITIONS["projection"],
     border=True,
 )
-unconverted = data.q("unconverted_spend")["lines"][0]
-if unconverted:
-    st.warning(
-        f"{unconverted} spend line(s) have no FX rate for their currency and are left out of the totals; "
-        "load the missing rates in fx.csv."
+own = [b for b in budgets.iter_rows(named=True) if b["unit"] == (ctx.unit or "company")]
+incomplete = bool(own and own[0]["unconverted_lines"])
+c3.metric(
+    "Budget utilisation",
+    ui.HIDDEN
+    if own and own[0].get("suppressed")
+    else "Incomplete"
+    if incomplete
+    else ui.pct(own[0]["utilisation"])
+    if own
+    else "–",
+    help=ui.DEFINITIONS["budget_utilisation"]
+    + (
+        f" {own[0]['unconverted_lines']:,} spend line(s) of this budget have no FX rate, so the share is not known."
+        if incomplete
+        else ""
+    ),
+    border=True,
+)
+unconverted = data.q("unconverted_spend", as_of=ctx.as_of, unit=ctx.unit)
+if unconverted.height:
+    parts = [
+        f"{r['lines']:,} line(s) in {r['currency']} ("
+        + (ui.HIDDEN + " people's purchases" if r.get("suppressed") else f"{r['amount']:,.2f} {r['currency']}")
+        + ")"
+        for r in unconverted.iter_rows(named=True)
+    ]
+    st.error(
+        ui.plain(
+            f"Spend this year with no FX rate to {cur}: " + "; ".join(parts) + ". These lines are left out of "
+            "every total on this page, and budget utilisation is incomplete until fx.csv gives a rate for "
+            + ", ".join(unconverted["currency"].to_list())
+            + "."
+        ),
+        icon=":material/currency_exchange:",
     )
 
 if budgets.is_empty():
@@ -44,16 +72,22 @@ else:
     )
 
 monthly = data.q("monthly_spend", as_of=ctx.as_of, unit=ctx.unit)
-st.plotly_chart(charts.monthly_spend(monthly, projection, cur), key="monthly_spend")
+st.plotly_chart(charts.monthly_spend(monthly.drop_nulls("spend"), projection, cur), key="monthly_spend")
 st.caption(ui.DEFINITIONS["projection"])
+if any("suppressed" in f.columns and f["suppressed"].any() for f in (monthly, budgets, projection_frame)):
+    st.info(
+        "Spend that is the purchases of fewer than 5 people is hidden from executives (with another figure "
+        "where needed, so totals cannot reveal it).",
+        icon=":material/visibility_off:",
+    )
 
 left, right = st.columns(2)
 with left:
     breakdown = data.q("spend_breakdown", as_of=ctx.as_of, unit=ctx.unit)
-    if breakdown.height:
+    if breakdown.drop_nulls("spend").height:
         st.plotly_chart(
             charts.stacked_bars(
-                breakdown,
+                breakdown.drop_nulls("spend"),
                 "vendor",
                 "category",
                 "spend",

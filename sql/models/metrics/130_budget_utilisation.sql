@@ -1,6 +1,9 @@
 -- Budget utilisation for the budget period containing the date: actual spend from
 -- the period start up to and including the date, in the reporting currency (FX of
 -- the spend's month), over the budget (FX of the period's first month).
+-- A spend line whose currency has no rate is not converted: it is counted in
+-- unconverted_lines, and while any line of the budget is unconverted the utilisation
+-- is unknown (null), never a silently lower share; actual is then what was converted.
 create or replace macro budget_utilisation(as_of) as table
 with periods as (
     select * from budgets
@@ -20,19 +23,31 @@ budget_rc as (
     from periods as b
 ),
 
-final as (
+totals as (
     select
         b.unit,
         b.period_start,
         b.period_end,
         b.budget,
         coalesce(sum(l.amount_reporting), 0) as actual,
-        coalesce(sum(l.amount_reporting), 0) / nullif(b.budget, 0) as utilisation
+        count(l.date) filter (where l.fx_rate is null) as unconverted_lines
     from budget_rc as b
     left join lines as l
       on l.date between b.period_start and cast(as_of as date)
      and (b.unit = 'company' or b.unit = l.team or b.unit = l.department)
     group by b.unit, b.period_start, b.period_end, b.budget
+),
+
+final as (
+    select
+        unit,
+        period_start,
+        period_end,
+        budget,
+        actual,
+        case when unconverted_lines = 0 then actual / nullif(budget, 0) end as utilisation,
+        unconverted_lines
+    from totals
 )
 
 select * from final;
