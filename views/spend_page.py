@@ -7,6 +7,7 @@ from app import charts, context, data, ui
 context.require_page("spend")
 ctx = context.get()
 cur = ctx.currency
+FLAG = "hidden_from_executives"  # the queries' note of what executives may not see; not a figure for L&D
 
 st.title("Training spend")
 st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.scope_label)} · amounts in {ui.plain(cur)}")
@@ -66,7 +67,7 @@ else:
     st.plotly_chart(charts.budget_vs_actual(budgets, cur), key="budget_vs_actual")
     st.caption(ui.DEFINITIONS["budget_utilisation"])
     ui.table(
-        budgets,
+        budgets.drop(FLAG, strict=False),
         "budget_vs_actual",
         column_config={"utilisation": st.column_config.NumberColumn("Utilisation", format="percent")},
     )
@@ -97,7 +98,7 @@ with left:
             ),
             key="spend_breakdown",
         )
-    ui.table(breakdown, "spend_by_vendor_category")
+    ui.table(breakdown.drop(FLAG, strict=False), "spend_by_vendor_category")
 with right:
     cpc = data.q("cost_per_completion", as_of=ctx.as_of)
     shown = cpc.filter(cpc["cost_per_completion"].is_not_null())
@@ -114,7 +115,7 @@ with right:
         key="cost_per_completion",
     )
     st.caption(ui.DEFINITIONS["cost_per_completion"])
-    ui.table(cpc, "cost_per_completion")
+    ui.table(cpc.drop(FLAG, strict=False), "cost_per_completion")
 
 st.subheader("Licence utilisation")
 lic = data.q("licences", as_of=ctx.as_of)
