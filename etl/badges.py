@@ -28,6 +28,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from common import jsonfile
 from etl import records
 from etl.records import Parsed, Rejected, UnreadableFile
 
@@ -169,11 +170,9 @@ def _load_entries(path: Path) -> list[tuple[Any, str]]:
     if path.suffix.lower() in (".jwt", ".jws") and not text.startswith(("{", "[")):
         raise UnreadableFile(f"{path.name} is not a compact signed token (three base64url parts separated by dots).")
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise UnreadableFile(
-            f"{path.name} is not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})."
-        ) from None
+        document = jsonfile.loads(text)
+    except jsonfile.JsonProblem as exc:
+        raise UnreadableFile(exc.sentence(path.name)) from None
     if isinstance(document, dict):
         return [(document, records.raw_json(document))]
     if isinstance(document, list):
@@ -198,8 +197,8 @@ def _decode_jwt(token: str) -> dict | None:
     """
     payload_part = token.split(".")[1]
     try:
-        payload = json.loads(base64.urlsafe_b64decode(payload_part + "=" * (-len(payload_part) % 4)))
-    except (binascii.Error, ValueError):
+        payload = jsonfile.loads(base64.urlsafe_b64decode(payload_part + "=" * (-len(payload_part) % 4)).decode())
+    except (binascii.Error, ValueError):  # JsonProblem and UnicodeDecodeError are ValueErrors
         return None
     if not isinstance(payload, dict):
         return None

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import logging
 import sys
 import time
 from dataclasses import dataclass
@@ -28,6 +29,17 @@ from common.text import decode_head
 from etl import company
 from etl.records import Parsed, UnreadableFile
 from warehouse import now_utc, refresh_evidence, scalar
+
+log = logging.getLogger(__name__)
+
+
+def _without_paths(exc: Exception, path: Path) -> str:
+    """An error's text with the file's folder left out (users see file names, never server paths)."""
+    text = str(exc)
+    for folder in {str(path.parent), str(path.resolve().parent)}:
+        text = text.replace(folder + "/", "")
+    return text
+
 
 #: How the loader reads and writes files, beside each reader's own READER_VERSION. Bump it when a
 #: change to this module, etl/records.py or common/text.py would change what loading a file writes
@@ -323,7 +335,12 @@ def load_file(
     except UnreadableFile as exc:
         return _record_failure(con, name, kind, started, str(exc))
     except (OSError, UnicodeError, ValueError) as exc:
-        return _record_failure(con, name, kind, started, f"{name} could not be read ({exc}).")
+        return _record_failure(con, name, kind, started, f"{name} could not be read ({_without_paths(exc, path)}).")
+    except Exception:  # a reader's bug must not stop a folder's other files, nor show a traceback
+        log.exception("reading %s failed", name)
+        return _record_failure(
+            con, name, kind, started, f"{name} was not loaded: something unexpected went wrong while reading it."
+        )
 
     con.execute("begin transaction")
     try:

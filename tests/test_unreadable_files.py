@@ -1,0 +1,64 @@
+"""A file that cannot be read changes nothing and says why in one sentence, whatever went wrong
+while reading it; in a folder the other files still load."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+import warehouse
+from etl import badges
+from etl.load import load_paths
+
+from .conftest import FIXTURES, TINY
+
+GOOD_BADGE = FIXTURES / "ob2-validator-core" / "2_0_basic_assertion.json"
+
+
+@pytest.fixture
+def con(tmp_path):
+    c = warehouse.connect(tmp_path / "w.duckdb")
+    load_paths(c, [TINY])
+    yield c
+    c.close()
+
+
+def test_a_badge_file_nested_too_deep_is_refused_in_one_sentence(con, tmp_path):
+    folder = tmp_path / "badges"
+    folder.mkdir()
+    head = '{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion", "id": "urn:uuid:1", "x": '
+    (folder / "deep.json").write_text(head + "[" * 100_000 + "]" * 100_000 + "}")
+    (folder / "broken.json").write_text('{"@context": "https://w3id.org/openbadges/v2", "type": "Assertion",,}')
+    shutil.copy(GOOD_BADGE, folder / "good.json")
+    summaries = {s.file: s for s in load_paths(con, [folder])}
+    deep, broken = summaries["deep.json"], summaries["broken.json"]
+    assert (
+        deep.status == "failed"
+        and "nested more than 64 levels deep" in deep.message
+        and "Traceback" not in deep.message
+    )
+    assert str(tmp_path) not in deep.message and deep.message.count(".") <= 3
+    assert broken.status == "failed" and "at at" not in broken.message
+    assert "line 1, column" in broken.message
+    assert summaries["good.json"].status in ("loaded", "failed")  # read on its own (its learner is not in tiny)
+    assert summaries["good.json"].kind == "badge"
+
+
+def test_an_unexpected_error_in_a_reader_fails_that_file_only(con, tmp_path, monkeypatch):
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    shutil.copy(GOOD_BADGE, folder / "a-badge.json")
+    shutil.copy(TINY / "skills.csv", folder / "skills.csv")
+
+    def broken_reader(path, **kwargs):
+        raise RuntimeError(f"reader bug at {path}")
+
+    monkeypatch.setattr(badges, "read", broken_reader)
+    summaries = {s.file: s for s in load_paths(con, [folder])}
+    failed = summaries["a-badge.json"]
+    assert failed.status == "failed"
+    assert failed.message == "a-badge.json was not loaded: something unexpected went wrong while reading it."
+    assert summaries["skills.csv"].status in ("loaded", "unchanged")
+    history = con.execute("select status, message from import_batches where file_name = 'a-badge.json'").fetchall()
+    assert history == [("failed", failed.message)]
