@@ -60,7 +60,7 @@ _MARKDOWN_SPECIALS = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&])")
 _LINE_BREAKS = re.compile(r"[ \t]*(?:\r\n|\r|\n)+[ \t]*")
 #: Where Streamlit's Markdown finds links and icons in text whose escapes it has already resolved:
 #: after a colon (`https://`, `:material/home:`, `:streamlit:`), in `www.` and before an `@` (e-mail).
-_TEXT_LEVEL = re.compile(r"(?<=:)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
+_TEXT_LEVEL = re.compile(r"(?<=:)(?=\S)|(?<=www)(?=\.)|(?=@)", re.IGNORECASE)
 #: U+200B ZERO WIDTH SPACE keeps those patterns from matching; it shows nothing (browsers may break a
 #: line there), and text assertions of Playwright ignore it as they would a reader.
 ZERO_WIDTH_SPACE = "\u200b"
@@ -74,7 +74,7 @@ def plain(text) -> str:
 
     Backslash escapes are not enough: Streamlit turns URLs, `www.` and e-mail addresses into
     links, and `:material/...:` into icons, in the text once the escapes are resolved. A zero
-    width space after each colon, between `www` and its dot and before each `@` stops that
+    width space after each colon that a character follows, between `www` and its dot and before each `@` stops that
     (it stays in text copied from the page). A line break becomes a space: a name
     is one line, and on a line of its own it could start a heading, a list or a code block."""
     one_line = _LINE_BREAKS.sub(" ", str(text))

@@ -183,7 +183,7 @@ def test_free_form_result_gives_no_score(tmp_path):
 
 
 def test_broken_json_is_unreadable():
-    with pytest.raises(UnreadableFile, match=r"^broken\.json is not valid JSON \(line 5"):
+    with pytest.raises(UnreadableFile, match=r"^broken\.json is not valid JSON: .* at line 5, column"):
         badges.read(FIX / "broken.json")
 
 
