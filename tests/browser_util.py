@@ -230,11 +230,15 @@ def wait_for_app(page, timeout: float = 30.0, settle_polls: int = 3, server: Str
     pytest.fail(f"{page.url}: the app did not finish running within {timeout:.0f} s ({state}).{detail}", pytrace=False)
 
 
-def wait_for_charts(page, timeout: float = 15.0) -> None:
-    """Plotly draws after the run ends: wait until every chart on the page holds its svg."""
+def wait_for_charts(page, timeout: float = 15.0, at_least: int = 0) -> None:
+    """Plotly draws after the run ends (its component loads lazily, so a chart's element may appear a
+    moment after the run): wait until there are `at_least` charts and every one holds its svg."""
     page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
-        .every(c => c.querySelector('.js-plotly-plot svg.main-svg'))""",
+        """(least) => {
+          const found = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')];
+          return found.length >= least && found.every(c => c.querySelector('.js-plotly-plot svg.main-svg'));
+        }""",
+        arg=at_least,
         timeout=timeout * 1000,
     )
 
