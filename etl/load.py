@@ -339,7 +339,11 @@ def load_file(
     except Exception:  # a reader's bug must not stop a folder's other files, nor show a traceback
         log.exception("reading %s failed", name)
         return _record_failure(
-            con, name, kind, started, f"{name} was not loaded: something unexpected went wrong while reading it."
+            con,
+            name,
+            kind,
+            started,
+            f"{name} was not loaded: something unexpected went wrong while reading it, and nothing of it was saved.",
         )
 
     con.execute("begin transaction")

@@ -58,7 +58,10 @@ def test_an_unexpected_error_in_a_reader_fails_that_file_only(con, tmp_path, mon
     summaries = {s.file: s for s in load_paths(con, [folder])}
     failed = summaries["a-badge.json"]
     assert failed.status == "failed"
-    assert failed.message == "a-badge.json was not loaded: something unexpected went wrong while reading it."
+    assert (
+        failed.message
+        == "a-badge.json was not loaded: something unexpected went wrong while reading it, and nothing of it was saved."
+    )
     assert summaries["skills.csv"].status in ("loaded", "unchanged")
     history = con.execute("select status, message from import_batches where file_name = 'a-badge.json'").fetchall()
     assert history == [("failed", failed.message)]
