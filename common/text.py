@@ -133,9 +133,8 @@ def decode_marked(data: bytes, encoding: str | None = None, *, windows_1252: boo
     data = strip_utf8_bom(data)
     try:
         return Decoded(_mark_nul(data.decode("utf-8")), UTF8)
-    except UnicodeDecodeError:
-        pass
-    text = data.decode("utf-8", errors="surrogateescape")
+    except UnicodeDecodeError:  # not UTF-8 throughout: keep the bad bytes as surrogates, and let the lines vote
+        text = data.decode("utf-8", errors="surrogateescape")
     lines = text.split("\n")
     votes_utf8 = votes_cp1252 = 0
     for line in lines:

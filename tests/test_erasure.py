@@ -226,7 +226,6 @@ def open_snapshot_files(db: Path) -> dict[str, int]:
     return held
 
 
-@pytest.mark.skipif(not Path("/proc/self/fd").exists(), reason="reads /proc to see the server's open files")
 def test_a_running_server_keeps_no_byte_of_the_erased_snapshot(zoe_db, monkeypatch):
     """The app keeps a read-only connection per snapshot (app.data._snapshot_reader); after an erasure the
     snapshot it still holds open is empty, and its next run reads the new one and lets the old one go."""

@@ -8,6 +8,7 @@ import shutil
 import pytest
 
 import warehouse
+from common import jsonfile
 from etl import badges
 from etl.load import load_paths
 
@@ -65,3 +66,36 @@ def test_an_unexpected_error_in_a_reader_fails_that_file_only(con, tmp_path, mon
     assert summaries["skills.csv"].status in ("loaded", "unchanged")
     history = con.execute("select status, message from import_batches where file_name = 'a-badge.json'").fetchall()
     assert history == [("failed", failed.message)]
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("", "a value is missing or is not JSON"),
+        ('{"a": 1 "b": 2}', "a comma or a closing bracket is missing"),
+        ('{"a" 1}', "a colon is missing after a key"),
+        ('{"a": 1,}', "a key in double quotes is missing (a comma too many?)"),
+        ('{"a": "open', "a text value is not closed by a double quote"),
+        ('{"a": "line\nbreak"}', "a text value holds a line break or control character"),
+        ('{"a": "\\q"}', "a text value holds a backslash escape JSON does not have"),
+        ('{"a": "\\u12x4"}', "a text value holds a broken \\u escape"),
+        ('{"a": 1} {"b": 2}', "more follows the end of the JSON value"),
+        ('{"a": NaN}', "NaN is not a JSON number"),
+    ],
+)
+def test_every_json_syntax_error_reads_in_words(text, words):
+    """Each of Python's parser messages that common.jsonfile translates is one a real file can produce."""
+    with pytest.raises(jsonfile.JsonProblem) as caught:
+        jsonfile.loads(text)
+    sentence = caught.value.sentence("x.json")
+    assert sentence.startswith("x.json is not valid JSON: " + words), sentence
+    assert "Expecting" not in sentence and "Invalid" not in sentence and "at at" not in sentence
+
+
+def test_every_translated_json_message_is_exercised():
+    covered = {
+        "Expecting value", "Expecting ',' delimiter", "Expecting ':' delimiter",
+        "Expecting property name enclosed in double quotes", "Unterminated string starting at",
+        "Invalid control character at", "Invalid \\escape", "Invalid \\uXXXX escape", "Extra data",
+    }  # fmt: skip
+    assert {message for message, _ in jsonfile._WORDS} == covered

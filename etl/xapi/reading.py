@@ -57,10 +57,13 @@ def _first_object(text: str) -> dict | None:
         return value if isinstance(value, dict) else None
     try:
         value, _ = decoder.raw_decode(text)
-        return value if isinstance(value, dict) else None
     except (ValueError, RecursionError):
-        pass
-    # JSON lines whose first line is broken: let one of the next lines decide.
+        return _first_line_object(text)
+    return value if isinstance(value, dict) else None
+
+
+def _first_line_object(text: str) -> dict | None:
+    """JSON lines whose first line is broken: the first of the next lines that decodes decides."""
     for line in text.split("\n")[1:6]:
         line = line.strip()
         if not line:
