@@ -193,7 +193,7 @@ def require_page(url_path: str) -> Viewer:
     require_frame()
     viewer = current_viewer()
     if viewer is None or not navigation.allowed(url_path, viewer.role):
-        st.info("This page is not part of your view of the dashboard.")
+        st.info(navigation.not_for_role(url_path, viewer.role if viewer else ""), icon=":material/lock:")
         st.stop()
     return viewer
 

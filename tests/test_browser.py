@@ -86,6 +86,29 @@ def test_a_shared_link_is_the_first_thing_a_fresh_server_opens(page, server):
     assert problems(page) == []
 
 
+def test_the_overview_has_a_link_of_its_own(page, server):
+    """/overview, the root page's own path, opens the Overview with the link's filters, under no
+    "Page not found" dialog (the dialog Streamlit shows for a path it does not know)."""
+    open_page(page, server, "/overview?as_of=2025-06-30")
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Overview")
+    page.wait_for_timeout(500)
+    assert problems(page) == []
+    assert "as_of=2025-06-30" in page.url
+    expect(page.locator('[data-testid="stMain"] [data-testid="stCaptionContainer"]').first).to_contain_text(
+        "As of 30 Jun 2025"
+    )
+
+
+def test_a_page_the_role_may_not_see_says_so(page, server):
+    """An executive following a link to People reads why it is closed: no dialog, no names."""
+    open_page(page, server, "/people?as=xavier.herrera@example.com")
+    expect(page.locator('[data-testid="stAlert"]').filter(has_text="The People page is for")).to_have_text(
+        re.compile(r"The People page is for L&D staff and team leads; you are signed in as an executive\.")
+    )
+    assert problems(page) == []
+    assert page.locator('[data-testid="stDataFrame"]').count() == 0
+
+
 @pytest.mark.parametrize(("path", "label", "heading", "name"), PAGES, ids=[p[3] for p in PAGES])
 def test_page_renders_without_errors(page, server, path, label, heading, name):
     open_page(page, server, path)

@@ -121,11 +121,23 @@ def test_lead_cannot_reach_other_teams_through_the_url(signed_in):
     assert sorted(people["full_name"].to_list()) == ["Bob Baker", "Dan Diaz"]
 
 
+def refused(at: AppTest, title: str, who: str, role: str) -> None:
+    """The page a role may not see says so in one sentence and shows nothing else (no dialog, no data)."""
+    assert not at.exception, [e.value for e in at.exception]
+    assert [i.value for i in at.info] == [
+        f"The {title} page is for {who}; you are signed in as {role}. Choose a page in the sidebar."
+    ]
+    assert not at.dataframe and not at.get("plotly_chart") and not at.title and not at.metric
+
+
 def test_lead_has_no_data_or_spend_pages(signed_in):
-    at = signed_in("bob.baker@tiny.test")
-    for page in ("views/data_page.py", "views/spend_page.py"):
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            at.switch_page(page)
+    """A lead following a link to Data or Spend reads why it is closed, under no "Page not found" dialog."""
+    for page, title, who in (
+        ("views/data_page.py", "Data", "L&D staff"),
+        ("views/spend_page.py", "Training spend", "L&D staff and executives"),
+    ):
+        at = signed_in("bob.baker@tiny.test", page)
+        refused(at, title, who, "a team lead")
 
 
 def test_alice_leads_everyone_below_her(signed_in):
@@ -141,9 +153,11 @@ def test_ld_sees_everyone_and_the_data_page(signed_in):
 
 
 def test_executive_sees_no_names_and_small_groups_suppressed(signed_in):
-    for page in ("views/people_page.py", "views/data_page.py"):
-        with pytest.raises(ValueError, match="Could not find a navigation page"):
-            signed_in("ceo@tiny.test", page)
+    for page, title, who in (
+        ("views/people_page.py", "People", "L&D staff and team leads"),
+        ("views/data_page.py", "Data", "L&D staff"),
+    ):
+        refused(signed_in("ceo@tiny.test", page), title, who, "an executive")
     for page in ["views/overview_page.py", "views/coverage_page.py", "views/goals_page.py", "views/spend_page.py"]:
         at = signed_in("ceo@tiny.test", page, as_of="2025-06-30")
         assert not at.exception, (page, [e.value for e in at.exception])
