@@ -111,30 +111,56 @@ def _percent_axis(update) -> None:
     update(range=[0, 101], tickvals=ticks, ticktext=[f"{t}%" for t in ticks])
 
 
+def _clickable_cells(fig: go.Figure, rows: list[str], columns: list[str], hover: np.ndarray) -> None:
+    """Plotly's heatmaps send no selection events: an invisible square marker over every cell makes a click
+    select that cell (Streamlit's `on_select`, its x and y the cell's column and row) and carries the hover,
+    two lines of text per cell (`hover[row, column]`)."""
+    if not rows or not columns:
+        return
+    grid_rows, grid_columns = np.meshgrid(np.arange(len(rows)), np.arange(len(columns)), indexing="ij")
+    invisible = {"marker": {"opacity": 0}}
+    fig.add_trace(
+        go.Scatter(
+            x=[columns[c] for c in grid_columns.ravel()],
+            y=[rows[r] for r in grid_rows.ravel()],
+            mode="markers",
+            marker={"symbol": "square", "size": 18, "color": "rgba(0,0,0,0)"},
+            selected=invisible,
+            unselected=invisible,
+            customdata=hover.reshape(-1, 2),
+            hovertemplate="<b>%{y}</b> · %{x}<br>%{customdata[0]}<br>%{customdata[1]}<extra></extra>",
+            showlegend=False,
+            name="cells",
+        )
+    )
+
+
 @text_only
 def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], row_title: str = "Team") -> go.Figure:
-    """Rows (teams or departments) x skills; colour = coverage (sequential), blank where nobody needs the skill."""
+    """Rows (teams or departments) x skills; colour = coverage (sequential), blank where nobody needs the skill.
+
+    Cells hidden from executives (a small group, or the neighbour that keeps one from being worked out of
+    the totals) are grey and read "hidden". A click on a cell selects it (see `_clickable_cells`)."""
     z = np.full((len(teams), len(skills)), np.nan)
-    hidden_z = np.full(z.shape, np.nan)  # cells hidden from executives: drawn grey, marked <5
+    hidden_z = np.full(z.shape, np.nan)
     text = np.full(z.shape, "", dtype=object)
-    custom = np.zeros(z.shape + (2,), dtype=object)
+    hover = np.empty(z.shape + (2,), dtype=object)  # two lines of text per cell
+    hover[..., 0], hover[..., 1] = "nobody here needs this skill", ""
     placed = matrix.join(pl.DataFrame({"team": teams, "_r": range(len(teams))}), on="team").join(
         pl.DataFrame({"skill": skills, "_c": range(len(skills))}), on="skill"
     )
-    if placed.height:
-        hidden = (
-            placed["suppressed"].fill_null(False).to_numpy()
-            if "suppressed" in placed.columns
-            else np.zeros(placed.height, dtype=bool)
-        )
-        r, c = placed["_r"].to_numpy(), placed["_c"].to_numpy()
-        percent = (placed["coverage"].cast(pl.Float64) * 100).to_numpy()
-        z[r, c] = percent
-        labels = np.where(np.isnan(percent), "", np.char.mod("%.0f", np.nan_to_num(percent)))
-        text[r, c] = np.where(hidden, "", labels)  # the grey trace below says <5
-        hidden_z[r[hidden], c[hidden]] = 0
-        for k, column, hidden_text in ((0, "covered_headcount", "fewer than 5"), (1, "required_headcount", "?")):
-            custom[r, c, k] = np.where(hidden, hidden_text, placed[column].fill_null(0).to_numpy().astype(object))
+    for row in placed.iter_rows(named=True):
+        r, c = row["_r"], row["_c"]
+        if row.get("suppressed"):
+            hidden_z[r, c] = 0
+            hover[r, c] = ("hidden: fewer than 5 people,", "or a cell that would reveal such a group")
+        elif row["coverage"] is not None:
+            z[r, c] = row["coverage"] * 100
+            text[r, c] = f"{z[r, c]:.0f}"
+            hover[r, c] = (
+                f"Coverage {z[r, c]:.0f}%",
+                f"{row['covered_headcount'] or 0:,} of {row['required_headcount'] or 0:,} at the required level",
+            )
     dense = len(skills) > 24  # numbers no longer fit in the cells: colour and hover say it
     fig = go.Figure(
         go.Heatmap(
@@ -144,15 +170,13 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], 
             text=text,
             texttemplate="" if dense else "%{text}",
             textfont={"size": 10},
-            customdata=custom,
             colorscale=SEQUENTIAL,
             zmin=0,
             zmax=100,
             xgap=1,
             ygap=1,
             colorbar={"title": {"text": "Coverage (%)"}, "ticksuffix": "%"},
-            hovertemplate="<b>%{y}</b> · %{x}<br>Coverage %{z:.0f}%<br>%{customdata[0]} of %{customdata[1]} "
-            "people at the required level<extra></extra>",
+            hoverinfo="skip",  # the clickable cells carry the hover
         )
     )
     if not np.isnan(hidden_z).all():
@@ -161,17 +185,18 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], 
                 z=hidden_z,
                 x=skills,
                 y=teams,
-                text=np.where(np.isnan(hidden_z), "", "<5"),
-                texttemplate="%{text}",
-                textfont={"size": 10},
+                text=np.where(np.isnan(hidden_z), "", "hidden"),
+                texttemplate="" if dense else "%{text}",
+                textfont={"size": 9},
                 colorscale=[[0, HIDDEN_GREY], [1, HIDDEN_GREY]],
                 showscale=False,
                 xgap=1,
                 ygap=1,
-                name="fewer than 5",
-                hovertemplate="<b>%{y}</b> · %{x}<br>fewer than 5 people: hidden<extra></extra>",
+                name="hidden",
+                hoverinfo="skip",
             )
         )
+    _clickable_cells(fig, teams, skills, hover)
     height = max(360, 26 * len(teams) + 160)
     _layout(
         fig,
@@ -182,8 +207,9 @@ def coverage_heatmap(matrix: pl.DataFrame, teams: list[str], skills: list[str], 
     )
     # many skills: upright names in a small font, one per column (slanted ones overlap their neighbours)
     fig.update_xaxes(tickangle=-90 if dense else -60, side="bottom", dtick=1, tickfont={"size": 9 if dense else 12})
-    fig.update_yaxes(dtick=1)
-    fig.update_yaxes(autorange="reversed")
+    # the cells' edges, not the markers over them, bound the plot (markers would pad it); first row on top
+    fig.update_xaxes(range=[-0.5, len(skills) - 0.5], showgrid=False, zeroline=False)
+    fig.update_yaxes(dtick=1, range=[len(teams) - 0.5, -0.5], showgrid=False, zeroline=False)
     return fig
 
 

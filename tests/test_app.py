@@ -214,7 +214,14 @@ def test_coverage_rows_can_be_departments(tiny):
     heat = fig.data[0]
     assert heat.z[0][0] == 50 and heat.z[1][1] == 100 and heat.z[0][1] != heat.z[0][1]  # NaN: nobody needs it
     assert heat.text[0][0] == "50" and heat.text[0][1] == ""
-    assert list(heat.customdata[0][0]) == [1, 2]
+    cells = fig.data[-1]
+    assert list(cells.x) == ["Cloud", "SQL", "Cloud", "SQL"] and list(cells.y) == ["Engineering"] * 2 + ["Data"] * 2
+    assert [list(c) for c in cells.customdata] == [
+        ["Coverage 50%", "1 of 2 at the required level"],
+        ["nobody here needs this skill", ""],
+        ["nobody here needs this skill", ""],
+        ["Coverage 100%", "1 of 1 at the required level"],
+    ]
     assert fig.layout.yaxis.title.text == "Department"
 
 
@@ -232,10 +239,13 @@ def test_heatmap_marks_suppressed_cells():
         }
     )
     fig = charts.coverage_heatmap(matrix, ["A", "B"], ["S"])
-    heat, grey = fig.data
+    heat, grey, cells = fig.data
     assert [heat.text[0][0], heat.text[1][0]] == ["", "75"]
-    assert grey.z[0][0] == 0 and grey.z[1][0] != grey.z[1][0] and grey.text[0][0] == "&lt;5"  # A drawn grey, B not
-    assert list(heat.customdata[0][0]) == ["fewer than 5", "?"] and list(heat.customdata[1][0]) == [6, 8]
+    assert grey.z[0][0] == 0 and grey.z[1][0] != grey.z[1][0] and grey.text[0][0] == "hidden"  # A drawn grey, B not
+    assert [list(c) for c in cells.customdata] == [
+        ["hidden: fewer than 5 people,", "or a cell that would reveal such a group"],
+        ["Coverage 75%", "6 of 8 at the required level"],
+    ]
 
 
 def test_an_uploaded_moodle_report_keeps_its_name_and_is_read_in_the_chosen_time_zone(tmp_path, monkeypatch):

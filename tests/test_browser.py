@@ -7,6 +7,7 @@ full-page screenshot lands in tests/artifacts/screenshots/ for a human look.
 
 from __future__ import annotations
 
+import html
 import re
 import shutil
 
@@ -135,6 +136,36 @@ def test_sidebar_navigation_reaches_every_page(page, server):
         expect(page.get_by_role("heading", level=1)).to_contain_text(heading)
         assert page.url.split("?")[0].rstrip("/") == (server.url + path).rstrip("/")
         assert problems(page) == [], f"{label} shows errors after navigating to it"
+
+
+def test_clicking_a_heatmap_cell_shows_the_people_behind_it(page, server):
+    """A click on a real cell of the coverage heatmap (third row, second column: not the cell the drill-down
+    opens on) lists its people."""
+    open_page(page, server, "/coverage?as_of=2025-06-30")
+    wait_for_charts(page, at_least=1)
+    heatmap = page.locator('[data-testid="stPlotlyChart"]').first
+    before = page.get_by_role("heading", name=re.compile("^People behind")).inner_text()
+    # where Plotly drew the cell of the last row and the second column, in the page's pixels
+    heatmap.scroll_into_view_if_needed()
+    cell = heatmap.evaluate("""(el) => {
+      const gd = el.querySelector('.js-plotly-plot'), L = gd._fullLayout, heat = gd.data[0];
+      const row = Math.min(2, heat.y.length - 1), col = Math.min(1, heat.x.length - 1);
+      const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+      return {x: box.left + L.xaxis.l2p(col), y: box.top + L.yaxis.l2p(row),
+              team: heat.y[row], skill: heat.x[col]};
+    }""")
+    page.mouse.move(cell["x"], cell["y"])  # the chart answers (its hover label shows) before the click
+    expect(heatmap.locator(".hoverlayer .hovertext").first).to_be_visible(timeout=20_000)
+    page.mouse.click(cell["x"], cell["y"])
+    wait_for_app(page, server=server)
+    team, skill = (html.unescape(cell[k]) for k in ("team", "skill"))
+    heading = page.get_by_role("heading", name=re.compile("^People behind"))
+    expect(heading).to_have_text(f"People behind {team} · {skill}", timeout=20_000)
+    assert heading.inner_text() != before, "the clicked cell is the one the drill-down opened on: pick another"
+    main = page.locator('[data-testid="stMain"]')
+    expect(main.get_by_role("combobox", name="Skill", exact=True).first).to_have_value(skill)
+    assert problems(page) == []
+    full_page_screenshot(page, SCREENSHOTS / "coverage_cell_clicked.png")
 
 
 def test_shared_link_restores_the_filters(page, server, warehouse_db):

@@ -35,8 +35,8 @@ if by == "department":
     )
 if "suppressed" in matrix.columns and matrix["suppressed"].any():
     st.info(
-        "Cells marked <5 cover fewer than 5 people and are hidden from executives (with a neighbour where "
-        "needed, so totals cannot reveal them).",
+        "Grey cells marked hidden cover fewer than 5 people, or would let such a group be worked out from the "
+        "totals: executives do not see their numbers.",
         icon=":material/visibility_off:",
     )
 event = st.plotly_chart(
@@ -48,9 +48,14 @@ event = st.plotly_chart(
 st.caption(ui.DEFINITIONS["coverage"] + " Click a cell to see the people behind it.")
 
 points = (event.selection.points if event and event.selection else []) or []
-# Until a cell is clicked, the drill-down opens on the cell with the most people short of the level.
-# A click returns the chart's labels, which hold the names escaped (app.charts): back to the names.
-cell = (charts.value_of(points[0]["y"]), charts.value_of(points[0]["x"])) if points else ui.largest_gap_cell(matrix)
+# A click returns the chart's labels, which hold the names escaped (app.charts): back to the names. It moves
+# the drill-down to that cell; until a cell is clicked, the drill-down opens on the largest gap.
+clicked = (charts.value_of(points[0]["y"]), charts.value_of(points[0]["x"])) if points else None
+if clicked and clicked != st.session_state.get("coverage_clicked"):
+    st.session_state["coverage_clicked"] = clicked
+    if clicked[0] in teams and clicked[1] in skills:
+        st.session_state[f"drill_{by}"], st.session_state["drill_skill"] = clicked
+cell = clicked or ui.largest_gap_cell(matrix)
 c1, c2 = st.columns(2)
 team = c1.selectbox(row_title, teams, index=teams.index(cell[0]) if cell and cell[0] in teams else 0, key=f"drill_{by}")
 skill = c2.selectbox(
