@@ -27,6 +27,9 @@ _P = ParamSpec("_P")
 
 SEQUENTIAL = "Blues"
 DIVERGING = "RdBu"
+#: Level against the required level: reds below it (darker: further below), blues at or above it. The levels
+#: are whole numbers, so -1 falls in the reds and 0 in the blues (the colours meet between them).
+LEVEL_SCALE = [[0.0, "#8c1c13"], [0.45, "#f4a99b"], [0.45, "#cfe2f3"], [0.5, "#9ecae1"], [1.0, "#08306b"]]
 #: Cells the small-group rule hides from executives.
 HIDDEN_GREY = "#d0d7de"
 STATUS_COLOURS = {"achieved": "#1a7f37", "on_track": "#2f81f7", "at_risk": "#d4a72c", "off_track": "#cf222e"}
@@ -529,21 +532,25 @@ def person_matrix(frame: pl.DataFrame) -> go.Figure:
             y=people,
             text=text,
             texttemplate="%{text}",
-            colorscale=DIVERGING,
-            zmid=0,
+            colorscale=LEVEL_SCALE,
             zmin=-5,
             zmax=5,
             xgap=1,
             ygap=1,
-            colorbar={"title": {"text": "Level − required"}},
-            hovertemplate="<b>%{y}</b> · %{x}<br>level/required %{text}<extra></extra>",
+            colorbar={
+                "title": {"text": "Level against required"},
+                "tickvals": [-4, -2, 0, 2, 4],
+                "ticktext": ["4 below", "2 below", "at required", "2 above", "4 above"],
+            },
+            hovertemplate="<b>%{y}</b> · %{x}<br>level %{text} required<extra></extra>",
         )
     )
     _layout(
-        fig, "People × required skills (level / required level)", "Skill", "Person", max(320, 26 * len(people) + 160)
+        fig, "People × required skills (level / required level)", "Skill", "Person", max(320, 26 * len(people) + 200)
     )
-    fig.update_xaxes(tickangle=-45)
-    fig.update_yaxes(autorange="reversed")
+    # skill names above the matrix, where a tall one is read from; upright when many
+    fig.update_xaxes(side="top", tickangle=-90 if len(skills) > 12 else -45, dtick=1)
+    fig.update_yaxes(autorange="reversed", dtick=1)
     return fig
 
 

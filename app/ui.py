@@ -40,7 +40,7 @@ DEFINITIONS = {
     "budget_utilisation": "Actual spend from the budget period's start up to the date over the budget, in the "
     "reporting currency (FX of each spend's month).",
     "active_learners": "Distinct active employees with any learning activity in the 90 days up to the date.",
-    "expiring": "Certificates and badges whose validity ends within the next 90 days.",
+    "expiring": "Certificates and badges whose validity ends within the next 90 days, each counted once (whatever the number of skills it attests).",
     "cost_per_completion": "Spend with the vendor in the period / distinct (employee, course) completions of its "
     "courses in the period.",
     "licence_utilisation": "Distinct employees active on the vendor's platform in the last 30 days / seats bought.",
@@ -240,6 +240,26 @@ MAX_TEAM_ROWS = 60
 AUTO_PLAN_PEOPLE = 5000
 
 GOAL_STATUSES = ("achieved", "on_track", "at_risk", "off_track")
+
+
+def goals_with_people(goals: pl.DataFrame) -> tuple[pl.DataFrame, list[str]]:
+    """The goals that have people in the selection (a hidden population counts: it is small, not empty),
+    and the names of those that have none: they get no card, bar or row, only a mention."""
+    has_people = pl.col("population").is_null() | (pl.col("population") > 0)
+    empty = goals.filter(~has_people)
+    names = [n or g for g, n in zip(empty["goal_id"].to_list(), empty["name"].to_list(), strict=True)]
+    return goals.filter(has_people), names
+
+
+def no_people_note(names: list[str]) -> str | None:
+    """One sentence naming the goals with nobody in the selection (None when there are none)."""
+    if not names:
+        return None
+    listed = ", ".join(plain(n) for n in names)
+    return (
+        f"{len(names)} goal{'s' if len(names) > 1 else ''} ha{'ve' if len(names) > 1 else 's'} nobody in this "
+        f"selection and {'are' if len(names) > 1 else 'is'} not shown: {listed}."
+    )
 
 
 def goal_counts(now: pl.DataFrame, before: pl.DataFrame) -> dict[str, dict[str, int]]:

@@ -105,7 +105,8 @@ def coverage_order(
     small_groups=hide.drop_small("people_needing_it", drop_columns=("people_holding_it",)),
 )
 def concentration_risk(con, as_of: date, root=None, unit=None, category: str | None = None) -> pl.DataFrame:
-    """Team-skill pairs held at the required level by exactly one person who needs it."""
+    """Team-skill pairs held at the required level by exactly one person who needs it. A lead is not listed
+    as their own team's risk: the pairs whose one holder is the lead (`root`) are left out."""
     frame = run(
         con,
         f"""
@@ -113,6 +114,9 @@ def concentration_risk(con, as_of: date, root=None, unit=None, category: str | N
             select c.*, coalesce(s.category, 'Uncategorised') as category
             from skill_coverage($as_of, {SCOPE}) as c left join skills as s on s.skill = c.skill
             where c.covered_headcount = 1 and {_CATEGORY}
+              and not exists (
+                  select 1 from requirement_status($as_of, {SCOPE}) as r
+                  where r.team = c.team and r.skill = c.skill and r.met and r.employee_id = $root)
         )
         select team, skill, category, required_headcount as people_needing_it, covered_headcount as people_holding_it
         from c order by required_headcount desc, team, skill

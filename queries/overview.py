@@ -108,12 +108,15 @@ def active_learners(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
 
 @query(Audience.EVERYONE, small_groups=hide.hide_small("expiring", ["expiring"]))
 def expiring_count(con, as_of: date, root=None, unit=None, days: int = 90) -> pl.DataFrame:
+    """Credentials lapsing within `days` after the date and after the date 90 days before (a credential that
+    attests several skills counts once)."""
     frame = run(
         con,
         f"""
-        select $before as as_of, count(*) as expiring from expiring_credentials($before, days := $days, {SCOPE})
+        select $before as as_of, count(distinct source_record_id) as expiring
+        from expiring_credentials($before, days := $days, {SCOPE})
         union all
-        select $as_of, count(*) from expiring_credentials($as_of, days := $days, {SCOPE})
+        select $as_of, count(distinct source_record_id) from expiring_credentials($as_of, days := $days, {SCOPE})
         order by as_of
     """,
         as_of=as_of,
@@ -125,10 +128,10 @@ def expiring_count(con, as_of: date, root=None, unit=None, days: int = 90) -> pl
     if root is not None:
         return frame
     lapsing = """
-        select $before as as_of, team, department from expiring_credentials($before, days := $days)
+        select $before as as_of, team, department, source_record_id from expiring_credentials($before, days := $days)
         union all
-        select $as_of, team, department from expiring_credentials($as_of, days := $days)
+        select $as_of, team, department, source_record_id from expiring_credentials($as_of, days := $days)
     """
     before = as_of - timedelta(days=90)
-    flags = _dates_flags(con, lapsing, as_of=as_of, before=before, days=days)
+    flags = _dates_flags(con, lapsing, "count(distinct source_record_id)", as_of=as_of, before=before, days=days)
     return hide.mark_unit(frame, flags, ["as_of"], unit)

@@ -53,19 +53,37 @@ def learning_history(con, as_of: date, employee_id: str, root=None) -> pl.DataFr
 
 
 @query(Audience.NAMED)
-def expiring(con, as_of: date, root=None, unit=None, days: int = 90) -> pl.DataFrame:
-    return run(
+def expiring(con, as_of: date, root=None, unit=None, days: int = 90, team: str | None = None) -> pl.DataFrame:
+    """Credentials lapsing within `days` after the date, one row each (the skills it attests listed in one
+    cell), in the selection and, given `team`, in that team only."""
+    frame = run(
         con,
         f"""
-        select full_name, team, title, credential_type, skill, level, valid_until, days_left,
-               case when days_left <= 30 then '30 days' when days_left <= 60 then '60 days' else '90 days' end as within
+        select source_record_id, full_name, team, title, credential_type, skill, level, valid_until, days_left
         from expiring_credentials($as_of, days := $days, {SCOPE})
-        order by valid_until, full_name
+        where $team is null or team = $team
     """,
         as_of=as_of,
         days=days,
         root=root,
         unit=unit,
+        team=team,
+    )
+    skills = pl.col("skill") + pl.lit(" ") + pl.col("level").cast(pl.String)
+    return (
+        frame.sort("skill")
+        .group_by("source_record_id", "full_name", "team", "title", "credential_type", "valid_until", "days_left")
+        .agg(skills.str.join(", ").alias("skills"))
+        .with_columns(
+            pl.when(pl.col("days_left") <= 30)
+            .then(pl.lit("30 days"))
+            .when(pl.col("days_left") <= 60)
+            .then(pl.lit("60 days"))
+            .otherwise(pl.lit("90 days"))
+            .alias("within")
+        )
+        .sort("valid_until", "full_name", "title")
+        .select("full_name", "team", "title", "credential_type", "skills", "valid_until", "days_left", "within")
     )
 
 

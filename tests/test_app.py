@@ -104,6 +104,37 @@ def test_people_page_lists_expiring_certificates(app):
     assert expiring[0]["days_left"].to_list() == [45]
 
 
+def test_expiring_counts_credentials_not_skills_and_follows_the_team(tiny_db, monkeypatch):
+    """Bob's Cloud certificate (C-CLOUD, lapsing 15 Jun 2025) is made to attest Python 1 as well: two
+    evidence rows, one credential. The Overview counts 1, People lists it once with both skills; Insights
+    (Eve's team) lists nothing."""
+    from streamlit.testing.v1 import AppTest
+
+    from queries import overview, people
+    from warehouse import refresh_evidence
+
+    con = warehouse.connect(tiny_db)
+    con.execute("insert into course_skills (course_id, skill, level) values ('C-CLOUD', 'Python', 1)")
+    refresh_evidence(con)
+    assert con.sql("select count(*) from expiring_credentials(DATE '2025-05-01')").fetchall() == [(2,)]
+    assert overview.expiring_count(con, as_of=date(2025, 5, 1))["expiring"].to_list() == [0, 1]
+    listed = people.expiring(con, as_of=date(2025, 5, 1))
+    assert listed.select("full_name", "title", "skills").rows() == [
+        ("Bob Baker", listed["title"][0], "Cloud 3, Python 1")
+    ]
+    assert people.expiring(con, as_of=date(2025, 5, 1), team="Insights").is_empty()
+    con.close()
+
+    monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
+    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=120)
+    at.query_params["as_of"] = "2025-05-01"
+    at.run()
+    assert metric(at, "Expiring in 90 days") == "1"
+    at.switch_page("views/people_page.py").run()
+    at.selectbox(key="people_team").set_value("Insights").run()
+    assert "Nothing in Insights expires in the next 90 days." in [s.value for s in at.success]
+
+
 def test_spend_page_numbers(app):
     at = app(as_of="2025-03-31")
     at.switch_page("views/spend_page.py").run()
@@ -123,6 +154,26 @@ def test_goals_page_shows_status_and_method(app):
     assert "pace of the last 180 days + enrolments - expiries, 80% band" in text
     assert metric(at, "80% band at deadline") == "9% – 100%"
     assert metric(at, "Pace achieved a month") == "0.17" and metric(at, "Pace needed a month") == "0.10"
+
+
+def test_goals_with_nobody_in_the_unit_get_no_card(app):
+    """In Data (Eve, an analyst), G1 (Engineering engineers) has nobody: no card, no bar, no row, one
+    mention; G2 (the company at SQL 2) has Eve, who holds SQL 2 (tests/test_metrics.py): one goal on course."""
+    at = app(as_of="2025-06-30", unit="Data")
+    at.switch_page("views/goals_page.py").run()
+    no_errors(at)
+    assert [s.value for s in at.main.subheader] == ["20% of the company at SQL 2"]
+    assert "1 goal has nobody in this selection and is not shown: 80% of Engineering engineers at Cloud 3." in [
+        c.value for c in at.caption
+    ]
+    at = app(as_of="2025-06-30", unit="Data")
+    no_errors(at)
+    assert metric(at, "Goals on course") == "1 of 1"
+    [table] = [d.value for d in at.dataframe if "status" in d.value.columns and "name" in d.value.columns]
+    assert table["goal_id"].to_list() == ["G2"]
+    specs = [c.proto.spec for c in at.get("plotly_chart")]
+    assert any("20% of the company at SQL 2" in s for s in specs)
+    assert not any("Engineering engineers" in s for s in specs)
 
 
 def test_data_page_lists_rejected_rows_with_reasons(app):
@@ -223,6 +274,39 @@ def test_coverage_rows_can_be_departments(tiny):
         ["Coverage 100%", "1 of 1 at the required level"],
     ]
     assert fig.layout.yaxis.title.text == "Department"
+
+
+def test_person_matrix_colours_say_what_the_caption_says():
+    """Caption: red below the required level, blue at or above it. Met exactly (0) is blue, one short red."""
+    from plotly.colors import hex_to_rgb
+
+    from app import charts
+
+    frame = pl.DataFrame(
+        {
+            "full_name": ["Ann", "Ann", "Ann", "Ben"],
+            "skill": ["A", "B", "C", "A"],
+            "level": [2, 3, 5, 0],
+            "required_level": [3, 3, 2, 5],
+        }
+    )
+    fig = charts.person_matrix(frame)
+    heat = fig.data[0]
+
+    def colour(diff: int) -> str:
+        """The colour Plotly draws: linear between the two stops around the value's place on the scale."""
+        t = (diff - heat.zmin) / (heat.zmax - heat.zmin)
+        stops = list(zip(heat.colorscale, heat.colorscale[1:], strict=False))
+        (a, low), (b_, high) = next((s, e) for s, e in stops if s[0] <= t <= e[0])
+        w = (t - a) / (b_ - a) if b_ > a else 1
+        r, _, b = (x + (y - x) * w for x, y in zip(hex_to_rgb(low), hex_to_rgb(high), strict=True))
+        return "red" if r > b + 30 else "blue" if b > r + 30 else "neither"  # RdBu's white middle: neither
+
+    assert [[colour(z) if z is not None else None for z in row] for row in heat.z] == [
+        ["red", "blue", "blue"],
+        ["red", None, None],
+    ]
+    assert fig.layout.xaxis.side == "top"  # a tall matrix is read from its top
 
 
 def test_heatmap_marks_suppressed_cells():

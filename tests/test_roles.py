@@ -7,6 +7,7 @@ nobody. ld@tiny.test is L&D and ceo@tiny.test an executive (tests/fixtures/tiny_
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import polars as pl
@@ -138,6 +139,25 @@ def test_lead_has_no_data_or_spend_pages(signed_in):
     ):
         at = signed_in("bob.baker@tiny.test", page)
         refused(at, title, who, "a team lead")
+
+
+def test_a_lead_is_not_their_own_teams_concentration_risk(signed_in, tiny):
+    """On 30 Jun 2025 Bob alone holds Python in his tree (Dan is below the level) and Dan alone holds Cloud
+    (Bob's lapsed): Bob sees Cloud as a risk, not himself; L&D sees both."""
+    from queries import coverage
+
+    as_of = date(2025, 6, 30)
+    assert coverage.concentration_risk(tiny, as_of=as_of, root="E2").select("team", "skill").rows() == [
+        ("Platform", "Cloud")
+    ]
+    assert {r[1] for r in coverage.concentration_risk(tiny, as_of=as_of).select("team", "skill").rows()} >= {
+        "Cloud",
+        "Python",
+    }
+    at = signed_in("bob.baker@tiny.test", "views/coverage_page.py", as_of="2025-06-30")
+    risk = next(d.value for d in at.dataframe if "people_needing_it" in d.value.columns)
+    assert risk["skill"].to_list() == ["Cloud"]
+    assert any("Skills that only you hold are not listed." in c.value for c in at.caption)
 
 
 def test_alice_leads_everyone_below_her(signed_in):

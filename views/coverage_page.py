@@ -78,7 +78,10 @@ else:
     st.info("Names are not shown to executives; see the aggregate numbers above.")
 
 st.subheader("Concentration risk")
-st.caption("Skills that only one person in a team holds at the required level: if they leave, the team has none.")
+st.caption(
+    "Skills that only one person in a team holds at the required level: if they leave, the team has none."
+    + (" Skills that only you hold are not listed." if ctx.viewer.root else "")
+)
 risk = data.q("concentration_risk", as_of=ctx.as_of, category=ctx.category, **ctx.scope)
 if risk.is_empty():
     st.success("No team depends on a single person for a required skill.")

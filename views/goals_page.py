@@ -16,6 +16,12 @@ if goals.is_empty():
         "target_share, deadline, owner)."
     )
     st.stop()
+goals, empty = ui.goals_with_people(goals)
+if note := ui.no_people_note(empty):
+    st.caption(note)
+if goals.is_empty():
+    st.info("No strategic goal concerns anyone in this selection: choose another org unit to see goals.")
+    st.stop()
 
 for goal in goals.iter_rows(named=True):
     with st.container(border=True):

@@ -15,7 +15,7 @@ st.title("Overview")
 st.caption(f"As of {ui.day(ctx.as_of)} · {ui.plain(ctx.scope_label)} · changes against 90 days earlier")
 
 readiness = data.q("readiness_at", as_of=ctx.as_of, **ctx.scope)
-goals = data.q("goal_status", as_of=ctx.as_of, **ctx.scope)
+goals, goals_without_people = ui.goals_with_people(data.q("goal_status", as_of=ctx.as_of, **ctx.scope))
 counts = ui.goal_counts(goals, data.q("goal_status", as_of=ctx.as_of - timedelta(days=90), **ctx.scope))
 money = data.may("budgets")
 budgets = data.q("budgets", as_of=ctx.as_of, unit=ctx.unit) if money else None
@@ -40,7 +40,8 @@ next(slots).metric(
     "Goals on course",
     f"{good_now} of {counted}",
     ui.delta_count(good_now, good_before),
-    help=D["goal_status"] + " Goals whose population is too small to show are not counted.",
+    help=D["goal_status"] + " Counts the goals with people in this selection; goals whose population is too small "
+    "to show are not counted.",
     border=True,
 )
 if money:
@@ -106,5 +107,9 @@ if goals.height:
             "gap": st.column_config.NumberColumn("Gap to target", format="percent", help="Target minus share now"),
         },
     )
+elif goals_without_people:
+    st.info("No strategic goal concerns anyone in this selection.")
 else:
     st.info("No strategic goals loaded yet (goals.csv).")
+if note := ui.no_people_note(goals_without_people):
+    st.caption(note)

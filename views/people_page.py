@@ -59,11 +59,14 @@ else:
         else:
             ui.table(renewals.drop("option"), f"recertifications_{pick}", key=f"dl_renew_{pick}")
 
-st.subheader("Certificates expiring")
+st.subheader(f"Certificates expiring in {ui.plain(team)}")
 window = st.segmented_control("Within", ["30 days", "60 days", "90 days"], default="90 days", key="expiry_window")
 days = int((window or "90 days").split()[0])
-expiring = data.q("expiring", as_of=ctx.as_of, days=days, root=ctx.viewer.root, unit=ctx.unit)
+expiring = data.q("expiring", as_of=ctx.as_of, days=days, root=ctx.viewer.root, unit=ctx.unit, team=team)
 if expiring.is_empty():
-    st.success(f"Nothing expires in the next {days} days.")
+    st.success(f"Nothing in {ui.plain(team)} expires in the next {days} days.")
 else:
+    st.caption(
+        f"{expiring.height:,} credential{'s' if expiring.height != 1 else ''} (each once, with every skill it attests)."
+    )
     ui.table(expiring, f"expiring_{days}_days")
