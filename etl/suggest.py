@@ -36,6 +36,7 @@ from etl.suggest_model import ModelMissing, encoder
 
 __all__ = [
     "ModelMissing",
+    "SuggestionError",
     "accept",
     "accept_best",
     "add_command",
