@@ -363,3 +363,29 @@ def test_suggestions_reach_the_quality_bar_on_real_course_titles():
     assert embedded.courses == 106
     assert embedded.top1 >= 0.75 and embedded.top3 >= 0.90, embedded
     assert keywords.top1 < embedded.top1 and keywords.top3 < 0.90, keywords
+
+
+def test_a_course_description_is_compared_with_the_title(tmp_path, capsys):
+    """The catalog's optional description column is stored and read: a title that says nothing of the
+    skill is placed by what its description says."""
+    folder = company(tmp_path / "company", "")
+    (folder / "catalog.csv").write_text(
+        CATALOG_HEAD.replace("aliases\n", "aliases,description\n")
+        + "".join(line + ",\n" for line in TAGGED.splitlines())  # no description
+        + "C-M7,Module 7,Moodle,2,0,USD,course,,,,Writing queries that join and aggregate relational tables\n"
+        + "C-M8,Module 8,Moodle,2,0,USD,course,,,,\n"
+    )
+    path = tmp_path / "w.duckdb"
+    con = warehouse.connect(path)
+    load_paths(con, [folder])
+    con.close()
+    assert rows(path, "select course_id, description from courses where course_id like 'C-M%' order by 1") == [
+        ("C-M7", "Writing queries that join and aggregate relational tables"),
+        ("C-M8", None),
+    ]
+    code, out, _ = cli(capsys, "suggest-skills", "--db", str(path), "--json", "--top", "3")
+    first = {r["course_id"]: r["skill"] for r in reversed(json.loads(out))}
+    assert code == 0 and first["C-M7"] == "SQL"
+    m7 = [r["score"] for r in json.loads(out) if r["course_id"] == "C-M7"]
+    m8 = [r["score"] for r in json.loads(out) if r["course_id"] == "C-M8"]
+    assert m7[0] > m8[0]  # with its description the course is closer to its best skill than a bare "Module 8"

@@ -91,3 +91,13 @@ def test_only_ld_may_write(page, db, monkeypatch):
     )
     assert rows(db, "select count(*) from course_skills where source = 'suggested'") == [(0,)]
     assert rows(db, "select count(*) from course_skill_rejections") == [(0,)]
+
+
+def test_the_definitions_beside_the_metrics_say_suggested_skills_count(page):
+    """Coverage's caption, and the overview's readiness and goal-share captions."""
+    at = page()
+    said = "A course's skills include those L&D accepted from suggestions for courses the catalog left untagged"
+    at.switch_page("views/coverage_page.py").run()
+    assert any(said in c.value for c in at.caption), [c.value for c in at.caption]
+    at.switch_page("views/overview_page.py").run()
+    assert sum(said in c.value for c in at.caption) == 2  # readiness trend, goal shares
