@@ -22,6 +22,9 @@ _log = logging.getLogger(__name__)
 
 ONLY_LD = "Only L&D staff may accept or reject skill suggestions."
 
+#: Untagged courses the page shows for review at once (the command line lists them all).
+SHOWN = 25
+
 
 def pending() -> tuple[pl.DataFrame, str | None]:
     """The suggestions to review (etl.suggest.suggestions), and a sentence when they cannot be computed."""

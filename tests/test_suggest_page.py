@@ -101,3 +101,12 @@ def test_the_definitions_beside_the_metrics_say_suggested_skills_count(page):
     assert any(said in c.value for c in at.caption), [c.value for c in at.caption]
     at.switch_page("views/overview_page.py").run()
     assert sum(said in c.value for c in at.caption) == 2  # readiness trend, goal shares
+
+
+def test_a_long_list_shows_the_first_courses_and_says_how_many_there_are(page, monkeypatch):
+    from app import suggestions
+
+    monkeypatch.setattr(suggestions, "SHOWN", 2)
+    at = page()
+    assert reviewed(at) == ["C-K8S", "C-MGR"]
+    assert any(c.value.startswith("The first 2 of 3 untagged courses") for c in at.caption)

@@ -86,7 +86,14 @@ if not problem and pending.is_empty():
     st.caption("Every course of the catalog names the skills it teaches: there is nothing to review.")
 elif not problem:
     st.caption(ui.DEFINITIONS["suggestions"])
-    for (course_id,), course in pending.group_by("course_id", maintain_order=True):
+    courses = pending["course_id"].unique(maintain_order=True)
+    if courses.len() > suggestions.SHOWN:
+        st.caption(
+            f"The first {suggestions.SHOWN} of {courses.len():,} untagged courses; the others follow as these are "
+            "reviewed (python -m etl suggest-skills lists them all)."
+        )
+    shown = pending.filter(pending["course_id"].is_in(courses.head(suggestions.SHOWN).implode()))
+    for (course_id,), course in shown.group_by("course_id", maintain_order=True):
         scores = dict(zip(course["skill"].to_list(), course["score"].to_list(), strict=True))
         with st.container(border=True, key=f"suggest_{course_id}"):
             st.markdown(f"**{ui.plain(course['title'][0])}** · {ui.plain(course_id)}")
