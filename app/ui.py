@@ -13,15 +13,21 @@ from queries.suppression import SUPPRESSED_TEXT
 
 __all__ = ["csv_bytes", "neutralise"]  # the downloads' CSV, kept here for the pages
 
+#: Where skills L&D accepted from suggestions count: everywhere a course's skills do.
+SUGGESTED_SKILLS_COUNT = (
+    " A course's skills include those L&D accepted from suggestions for courses the catalog left untagged (Data page)."
+)
+
 #: One-line definitions shown next to every metric (PRODUCT.md; the SQL in sql/models).
 DEFINITIONS = {
     "readiness": "Over every (employee, required skill) pair in the unit on the date, the weighted share that is met "
-    "(level on the date at least the role's required level; weights = criticality).",
+    "(level on the date at least the role's required level; weights = criticality)." + SUGGESTED_SKILLS_COUNT,
     "coverage": "Among active employees of the team whose role requires the skill, the share whose level on the date "
-    "is at least the required level. Blank: nobody in the team needs it.",
+    "is at least the required level. Blank: nobody in the team needs it." + SUGGESTED_SKILLS_COUNT,
     "level": "The highest level among the employee's evidence for the skill valid on the date "
-    "(valid_from <= date < valid_until).",
-    "goal_share": "Share of the goal's population (active employees in its scope and roles) at or above its level.",
+    "(valid_from <= date < valid_until)." + SUGGESTED_SKILLS_COUNT,
+    "goal_share": "Share of the goal's population (active employees in its scope and roles) at or above its level."
+    + SUGGESTED_SKILLS_COUNT,
     "goal_status": "Projected to the deadline from the pace of the last 180 days (people reaching the level), "
     "the open enrolments (at the courses' recent pass rate) and the credentials lapsing before it, "
     "with an 80% band. achieved: share >= target. on track: even the band's low end reaches the "
@@ -45,6 +51,11 @@ DEFINITIONS = {
     "courses in the period.",
     "licence_utilisation": "Distinct employees active on the vendor's platform in the last 30 days / seats bought.",
     "projection": "Year-end projection: spend so far this year / days elapsed x days in the year (run rate).",
+    "suggestions": "For each catalog course that names no skill, the skills closest in meaning to its title (and "
+    "description) by sentence embeddings (all-MiniLM-L6-v2): score = cosine similarity with the skill's name, or "
+    "with its name and description, whichever is higher (-1 to 1; higher is closer). Accept one skill per course at "
+    "a level (proposed from the title: advanced 3, intermediate 2, else 1): the course then teaches it, and people "
+    "who completed it hold the skill from their completion date. A rejected skill is not proposed again.",
 }
 
 #: What a suppressed small group shows instead of its number (executives' view).

@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl load|sample|status|forget|publish``.
+"""Command line: ``python -m etl load|sample|status|forget|publish|suggest-skills``.
 
 Exit status: 0 when every file could be read (rejected rows are normal), 1 when any
 file could not be read at all, 2 when the command itself was used wrongly.
@@ -26,6 +26,7 @@ import duckdb
 
 import warehouse
 from etl.load import ALL_KINDS, load_paths, main_progress, recorded
+from etl.suggest import add_command as add_suggest_skills
 
 SAMPLE_DIR = warehouse.SAMPLE_DIR
 
@@ -202,6 +203,7 @@ def parser() -> argparse.ArgumentParser:
     publish = sub.add_parser("publish", help="publish the warehouse for readers (after a load that was stopped)")
     publish.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
     publish.set_defaults(func=cmd_publish)
+    add_suggest_skills(sub)  # suggest-skills: etl/suggest.py
     return p
 
 

@@ -25,7 +25,7 @@ from etl.records import Parsed, Rejected, UnreadableFile, csv_rows, raw_csv_line
 #: How the company files are read. Bump it when a change here would read a file differently (other
 #: records, rejected rows or reasons): files loaded before are then loaded again. A change that reads
 #: every file the same way (a move, a refactoring, faster code) leaves it as it is.
-READER_VERSION = 2
+READER_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -85,6 +85,7 @@ SPECS: dict[str, Spec] = {
                 "validity_months": "int",
                 "skills": "skills",
                 "aliases": "list",
+                "description": "str",
             },
             ("course_id", "title"),
             ("course_id",),

@@ -489,12 +489,21 @@ def _write_company(con, parsed: Parsed, batch_id: int) -> tuple[int, int, list]:
     if kind == "catalog":
         courses = frame.drop("skills", "aliases")
         loaded, duplicate = _upsert(con, "courses", courses, list(courses.columns), {"batch_id": batch_id})
-        new_course_skills = frame.select("course_id", "skills").explode("skills").drop_nulls("skills").unnest("skills")
-        _upsert(con, "course_skills", new_course_skills, ["course_id", "skill", "level"])
+        new_course_skills = (
+            frame.select("course_id", "skills")
+            .explode("skills")
+            .drop_nulls("skills")
+            .unnest("skills")
+            .with_columns(source=pl.lit("catalog"))
+        )
+        _upsert(con, "course_skills", new_course_skills, ["course_id", "skill", "level", "source"])
         new_courses = frame.select("course_id")  # noqa: F841  (read by DuckDB)
+        # the file's list replaces a course's skills; skills L&D accepted from suggestions
+        # (etl.suggest) stay while the file still lists the course without any
         con.execute(
             "delete from course_skills as cs where cs.course_id in (select course_id from new_courses) "
-            "and not exists (select 1 from new_course_skills as s where s.course_id = cs.course_id and s.skill = cs.skill)"
+            "and not exists (select 1 from new_course_skills as s where s.course_id = cs.course_id and s.skill = cs.skill) "
+            "and (cs.source <> 'suggested' or exists (select 1 from new_course_skills as s where s.course_id = cs.course_id))"
         )
         aliases = (
             frame.select("course_id", "aliases")

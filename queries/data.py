@@ -1,9 +1,11 @@
-"""Queries of the Data page (L&D only): import history, freshness per source, rejected rows, erasures."""
+"""Queries of the Data page (L&D only): import history, freshness per source, rejected rows, erasures,
+skills suggested for untagged courses."""
 
 from __future__ import annotations
 
 import polars as pl
 
+from etl import suggest
 from queries._sql import run
 from queries.registry import Audience, query
 
@@ -51,5 +53,26 @@ def rejected_reasons(con) -> pl.DataFrame:
         select regexp_replace(reason, '''[^'']*''|\\S+@\\S+|[0-9a-f]{20,}|sha256\\$\\S+', '…', 'g') as reason_kind,
                count(*) as rows
         from rejected_rows group by 1 order by rows desc limit 20
+    """,
+    )
+
+
+@query(Audience.LD_ONLY)
+def skill_suggestions(con) -> pl.DataFrame:
+    """The best skills for each catalog course that teaches none, best first (etl.suggest: sentence
+    embeddings of the course's title and description against each skill's name and description)."""
+    return suggest.suggestions(con)
+
+
+@query(Audience.LD_ONLY)
+def accepted_suggestions(con) -> pl.DataFrame:
+    """Skills courses teach because L&D accepted them from suggestions (the catalog left the course untagged)."""
+    return run(
+        con,
+        """
+        select cs.course_id, c.title, cs.skill, cs.level
+        from course_skills as cs join courses as c using (course_id)
+        where cs.source = 'suggested'
+        order by cs.course_id, cs.skill
     """,
     )

@@ -1,10 +1,10 @@
-"""Data (L&D): import history, rejected rows, freshness per source, uploads."""
+"""Data (L&D): import history, rejected rows, freshness per source, uploads, skill suggestions to review."""
 
 from zoneinfo import available_timezones
 
 import streamlit as st
 
-from app import context, data, ui, uploads
+from app import context, data, suggestions, ui, uploads
 
 context.require_page("data")
 
@@ -75,3 +75,45 @@ text = c2.text_input("Reason or record contains", key="rejected_text")
 rejected = data.q("rejected_rows", batch_id=batch, text=text or None)
 st.caption(f"{rejected.height:,} rejected row(s) shown (at most 5,000; the download holds the same).")
 ui.table(rejected, "rejected_rows", height=400)
+
+st.subheader("Skills suggested for untagged courses")
+pending, problem = suggestions.pending()
+if problem:
+    st.warning(problem, icon=":material/warning:")
+for ok, message in st.session_state.pop("suggestion_results", []):
+    (st.success if ok else st.error)(ui.plain(message), icon=":material/school:")
+if not problem and pending.is_empty():
+    st.caption("Every course of the catalog names the skills it teaches: there is nothing to review.")
+elif not problem:
+    st.caption(ui.DEFINITIONS["suggestions"])
+    courses = pending["course_id"].unique(maintain_order=True)
+    if courses.len() > suggestions.SHOWN:
+        st.caption(
+            f"The first {suggestions.SHOWN} of {courses.len():,} untagged courses; the others follow as these are "
+            "reviewed (python -m etl suggest-skills lists them all)."
+        )
+    shown = pending.filter(pending["course_id"].is_in(courses.head(suggestions.SHOWN).implode()))
+    for (course_id,), course in shown.group_by("course_id", maintain_order=True):
+        scores = dict(zip(course["skill"].to_list(), course["score"].to_list(), strict=True))
+        with st.container(border=True, key=f"suggest_{course_id}"):
+            st.markdown(f"**{ui.plain(course['title'][0])}** · {ui.plain(course_id)}")
+            c1, c2, c3, c4 = st.columns([4, 1, 1, 1], vertical_alignment="bottom")
+            skill = c1.selectbox(
+                "Skill",
+                list(scores),
+                format_func=lambda s, scores=scores: f"{s} (score {scores[s]:.2f})",
+                key=f"suggest_skill_{course_id}",
+            )
+            level = c2.selectbox(
+                "Level", [1, 2, 3, 4, 5], index=int(course["level"][0]) - 1, key=f"suggest_level_{course_id}"
+            )
+            if c3.button("Accept", key=f"suggest_accept_{course_id}", icon=":material/check:"):
+                st.session_state["suggestion_results"] = [suggestions.accept(course_id, skill, level)]
+                st.rerun()
+            if c4.button("Reject", key=f"suggest_reject_{course_id}", icon=":material/close:"):
+                st.session_state["suggestion_results"] = [suggestions.reject(course_id, skill)]
+                st.rerun()
+accepted = data.q("accepted_suggestions")
+if accepted.height:
+    st.caption(f"{accepted.height:,} skill(s) courses teach because L&D accepted a suggestion:")
+    ui.table(accepted, "accepted_suggestions", height=200)

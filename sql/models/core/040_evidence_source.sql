@@ -1,5 +1,7 @@
 -- Evidence: what gives an employee a skill at a level from a date, until when.
--- A completed or passed course gives the skills the catalog says it teaches; it is
+-- A completed or passed course gives the skills it teaches (course_skills: those the catalog
+-- names, source 'catalog', and those L&D accepted from suggestions for a course the catalog
+-- left untagged, source 'suggested'; both count alike); it is
 -- valid until the record's own expiry, else for the catalog's validity_months,
 -- else indefinitely. Failed records are no evidence. Assessments are evidence too.
 -- The table `evidence` holds this view's rows, refreshed by every load (warehouse.refresh_evidence),
