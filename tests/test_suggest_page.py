@@ -74,8 +74,11 @@ def test_only_ld_may_write(page, db, monkeypatch):
     at = AppTest.from_file(APP, default_timeout=180)
     at.query_params["as"] = "alice@tiny.test"  # leads the Platform team
     at.run()
-    with pytest.raises(ValueError, match="Could not find a navigation page"):  # not in a lead's navigation
-        at.switch_page("views/data_page.py")
+    at.switch_page("views/data_page.py").run()  # not in a lead's navigation: the link says why, shows nothing
+    assert [i.value for i in at.info] == [
+        "The Data page is for L&D staff; you are signed in as a team lead. Choose a page in the sidebar."
+    ]
+    assert not at.button
 
     from app import session, suggestions
 
