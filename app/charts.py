@@ -288,7 +288,11 @@ def goal_gaps(goals: pl.DataFrame) -> go.Figure:
 
 @text_only
 def budget_vs_actual(frame: pl.DataFrame, currency: str) -> go.Figure:
+    """Budget, actual to date and the run-rate projection per unit; a unit projected over its budget has its
+    actual bar red and says so in its hover (the page says it in words too)."""
     units = frame["unit"].to_list()
+    over = [bool(o) for o in frame["over_budget"].to_list()] if "over_budget" in frame.columns else [False] * len(units)
+    outlook = ["projected over budget" if o else "" for o in over]
     fig = go.Figure(
         [
             go.Bar(
@@ -303,16 +307,34 @@ def budget_vs_actual(frame: pl.DataFrame, currency: str) -> go.Figure:
                 name="Actual to date",
                 x=units,
                 y=frame["actual"].to_list(),
-                marker_color="#2f81f7",
+                marker_color=[STATUS_COLOURS["off_track"] if o else "#2f81f7" for o in over],
                 text=[f"{u * 100:.0f}%" if u is not None else "" for u in frame["utilisation"].to_list()],
                 textposition="outside",
-                customdata=[currency] * frame.height,
-                hovertemplate="%{x}<br>Actual %{y:,.0f} %{customdata}<extra></extra>",
+                customdata=list(zip([currency] * frame.height, outlook, strict=True)),
+                hovertemplate="%{x}<br>Actual %{y:,.0f} %{customdata[0]}<br>%{customdata[1]}<extra></extra>",
             ),
         ]
     )
+    if "projected" in frame.columns:
+        fig.add_trace(
+            go.Scatter(
+                name="Projected at period end",
+                x=units,
+                y=frame["projected"].to_list(),
+                mode="markers",
+                marker={"symbol": "diamond", "size": 11, "color": "#1f2328"},
+                customdata=[currency] * frame.height,
+                hovertemplate="%{x}<br>Projected %{y:,.0f} %{customdata}<extra></extra>",
+            )
+        )
     fig.update_layout(barmode="group")
-    _layout(fig, "Budget vs actual spend this period", "Unit", f"Amount ({currency})")
+    _layout(
+        fig,
+        "Budget vs actual spend this period",
+        "Unit",
+        f"Amount ({currency})",
+        subtitle="Red: projected over budget at the period's end (run rate)",
+    )
     fig.update_xaxes(tickangle=-30)
     return fig
 

@@ -82,6 +82,10 @@ def build(viewer: Viewer) -> Context:
     options = unit_options(units)
     categories = [ALL_CATEGORIES] + data.q("skill_categories")["category"].to_list()
     asked = {k: st.query_params.get(k) for k in ("as_of", "unit", "category")}  # what a shared link carries
+    pending = st.session_state.pop(_DRILL, None)
+    if pending in options:  # a page drilled into a unit (drill_into): the filter shows it from this run on
+        st.session_state["unit"] = pending
+        asked["unit"] = pending
     with st.sidebar:
         st.subheader("Filters")
         as_of = st.date_input(
@@ -121,6 +125,14 @@ def build(viewer: Viewer) -> Context:
 
 
 _NOTICE = "_upskill_link_notice"
+_DRILL = "_upskill_drill_unit"
+
+
+def drill_into(unit: str) -> None:
+    """Make `unit` the org-unit filter and run the page again (a click on a department's row, say). The
+    filter is drawn before the page runs, so the page asks and the next run's frame sets it."""
+    st.session_state[_DRILL] = unit
+    st.rerun()
 
 
 def _link_date(text: str) -> date | None:

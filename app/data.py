@@ -31,8 +31,20 @@ import warehouse
 from app.session import current_viewer
 from planner.plan import PlanError
 from queries import Forbidden
+from queries.spend import NOT_ALLOCATED
 
-__all__ = ["Forbidden", "PlanError", "exists", "has_data", "may", "q", "read_connection", "version", "write_connection"]
+__all__ = [
+    "NOT_ALLOCATED",
+    "Forbidden",
+    "PlanError",
+    "exists",
+    "has_data",
+    "may",
+    "q",
+    "read_connection",
+    "version",
+    "write_connection",
+]
 
 
 def db_file() -> Path:

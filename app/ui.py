@@ -134,13 +134,18 @@ def download(frame: pl.DataFrame, name: str, label: str = "Download CSV", key: s
 
 
 _PERCENT_WORDS = ("share", "coverage", "utilisation", "readiness", "gap")
-_MONEY_WORDS = ("spend", "budget", "actual", "cost", "amount", "price")
+_MONEY_WORDS = ("spend", "budget", "actual", "cost", "amount", "price", "projected")
+#: What an empty cell reads (Streamlit's tables would print "None").
+EMPTY = "–"
 
 
 def label(column: str) -> str:
     """A column name as a person reads it: 'required_level' -> 'Required level'."""
     text = column.replace("_", " ").strip()
     return text[:1].upper() + text[1:]
+
+
+_PLAIN_INTEGERS = ("batch_id", "row_number", "level", "required_level", "min_level")
 
 
 def columns_for(frame: pl.DataFrame, overrides: dict | None = None) -> dict:
@@ -161,9 +166,7 @@ def columns_for(frame: pl.DataFrame, overrides: dict | None = None) -> dict:
         elif dtype.is_integer():
             config[name] = st.column_config.NumberColumn(
                 title,
-                format="%d"
-                if name.endswith("_id") or name in ("batch_id", "row_number", "level", "required_level", "min_level")
-                else "%,d",
+                format="%d" if name.endswith("_id") or name in _PLAIN_INTEGERS else "%,d",
             )
         else:
             config[name] = st.column_config.Column(title)
@@ -171,10 +174,53 @@ def columns_for(frame: pl.DataFrame, overrides: dict | None = None) -> dict:
     return config
 
 
+def _cell_text(name: str, dtype: pl.DataType) -> pl.Expr:
+    """A column as the text its table shows (the formats of columns_for), EMPTY where it holds nothing."""
+    col = pl.col(name)
+    if dtype == pl.Date:
+        text = col.dt.strftime("%Y-%m-%d")
+    elif isinstance(dtype, pl.Datetime):
+        text = col.dt.strftime("%Y-%m-%d %H:%M")
+    elif dtype.is_float() and any(w in name for w in _PERCENT_WORDS):
+        text = pl.format("{}%", (col * 100).round(1))
+    elif dtype.is_numeric():
+        whole = dtype.is_integer() or any(w in name for w in _MONEY_WORDS)
+        digits = 0 if whole else 2
+        text = col.map_elements(lambda v: f"{v:,.{digits}f}", return_dtype=pl.String)
+        if dtype.is_integer() and (name.endswith("_id") or name in _PLAIN_INTEGERS):
+            text = col.cast(pl.String)
+    elif dtype == pl.Boolean:
+        text = pl.when(col).then(pl.lit("yes")).otherwise(pl.lit("no"))
+    else:
+        text = col.cast(pl.String)
+    return pl.when(col.is_null()).then(pl.lit(EMPTY)).otherwise(text).alias(name)
+
+
+def with_empty_cells(frame: pl.DataFrame, config: dict) -> tuple[pl.DataFrame, dict]:
+    """Columns that hold empty cells, as text with EMPTY in them, and their configuration as text columns
+    (the columns without empty cells keep their type and sort as numbers or dates)."""
+    gaps = [n for n in frame.columns if frame[n].null_count() and frame.schema[n] != pl.String]
+    strings = [n for n in frame.columns if frame[n].null_count() and frame.schema[n] == pl.String]
+    config = dict(config)
+    for n in gaps:
+        was = config.get(n) or {}
+        config[n] = st.column_config.TextColumn(
+            was.get("label") or label(n),
+            help=was.get("help"),
+            alignment="left" if frame.schema[n] == pl.Boolean else "right",
+        )
+    filled = frame.with_columns(
+        [_cell_text(n, frame.schema[n]) for n in gaps] + [pl.col(n).fill_null(EMPTY) for n in strings]
+    )
+    return filled, config
+
+
 def show_suppressed(frame: pl.DataFrame) -> pl.DataFrame:
     """Replace the numbers the small-group rule removed by the words that say so."""
-    if "suppressed" not in frame.columns or not frame["suppressed"].any():
+    if "suppressed" not in frame.columns:
         return frame
+    if not frame["suppressed"].any():  # nothing hidden: the column says nothing a person needs
+        return frame.drop("suppressed")
     hidden = pl.col("suppressed")
     emptied = [
         n
@@ -213,12 +259,12 @@ def table(
     Suppressed small groups (executives' view) read "fewer than 5" in every cell the rule emptied.
     """
     frame = show_suppressed(frame)
-    shown = frame.head(MAX_TABLE_ROWS)
+    shown, config = with_empty_cells(frame.head(MAX_TABLE_ROWS), columns_for(frame, column_config))
     rows_height = 38 + 35 * min(max(shown.height, 1), 12)
     st.dataframe(
         shown,
         hide_index=True,
-        column_config=columns_for(frame, column_config),
+        column_config=config,
         height=min(height, rows_height) if height else "auto",
     )
     if frame.height > shown.height:

@@ -93,10 +93,17 @@ def _node(con, unit: str | None) -> tuple[str, str]:
     return ("department", unit) if is_department[0][0] else ("team", unit)
 
 
-@query(Audience.MONEY, small_groups=hide.hide_marked(["actual", "utilisation"]))
+#: The row of the budgets table that holds the spend no department carries (company licences, say).
+NOT_ALLOCATED = "Company-wide (not allocated)"
+
+
+@query(Audience.MONEY, small_groups=hide.hide_marked(["actual", "utilisation", "projected", "over_budget"]))
 def budgets(con, as_of: date, unit=None) -> pl.DataFrame:
-    """Budgets running on the date with their actual spend so far. Executives: an actual that is 1 to 4
-    people's purchases is hidden (as the year to date it equals, or by its own buyers)."""
+    """Budgets running on the date with their actual spend so far and the run-rate projection to the
+    period end. For the whole company, the departments without a budget and the spend no department
+    carries (NOT_ALLOCATED) get a row of their own, so that the departments' rows add up to the company's.
+    Executives: an actual that is 1 to 4 people's purchases is hidden (as the year to date it equals, or
+    by its own buyers)."""
     frame = run(
         con,
         """
@@ -104,25 +111,63 @@ def budgets(con, as_of: date, unit=None) -> pl.DataFrame:
             select b.*, case when b.unit = 'company' then 'company'
                              when b.unit in (select department from teams) then 'department' else 'team' end as unit_type
             from budget_utilisation($as_of) as b
+        ),
+
+        company as (
+            select period_start, period_end from b where unit = 'company'
+        ),
+
+        -- every department's spend in the company's period, and the lines no department carries
+        carried as (
+            select coalesce(s.department, $not_allocated) as unit,
+                   case when s.department is null then 'company-wide' else 'department' end as unit_type,
+                   c.period_start, c.period_end,
+                   sum(s.amount_reporting) as actual,
+                   count(*) filter (where s.fx_rate is null) as unconverted_lines,
+                   count(distinct s.employee_id) between 1 and 4 and count(s.employee_id) = count(*) as small
+            from spend_reporting as s
+            inner join company as c on s.date between c.period_start and $as_of
+            group by 1, 2, 3, 4
+        ),
+
+        budgeted as (
+            select b.unit, b.unit_type, b.period_start, b.period_end, b.budget, b.actual, b.utilisation,
+                   b.unconverted_lines, b.projected, b.over_budget,
+                   (select count(distinct s.employee_id) between 1 and 4 and count(s.employee_id) = count(*)
+                    from spend_reporting as s
+                    where s.date between b.period_start and $as_of
+                      and (b.unit = 'company' or b.unit = s.team or b.unit = s.department)) as small
+            from b
+            where $unit is null or $unit = 'company' or b.unit = $unit
+               or b.unit in (select team from teams where department = $unit)
+        ),
+
+        unbudgeted as (
+            select c.unit, c.unit_type, c.period_start, c.period_end, cast(null as double) as budget, c.actual,
+                   cast(null as double) as utilisation, c.unconverted_lines,
+                   c.actual / (date_diff('day', c.period_start, cast($as_of as date)) + 1)
+                   * (date_diff('day', c.period_start, c.period_end) + 1) as projected,
+                   cast(null as boolean) as over_budget, c.small
+            from carried as c
+            where ($unit is null or $unit = 'company') and c.unit not in (select unit from b)
         )
-        select b.unit, b.unit_type, b.period_start, b.period_end, b.budget, b.actual, b.utilisation,
-               b.unconverted_lines,
-               (select count(distinct s.employee_id) between 1 and 4 and count(s.employee_id) = count(*)
-                from spend_reporting as s
-                where s.date between b.period_start and $as_of
-                  and (b.unit = 'company' or b.unit = s.team or b.unit = s.department)) as small
-        from b
-        where $unit is null or $unit = 'company' or b.unit = $unit
-           or b.unit in (select team from teams where department = $unit)
-        order by b.unit_type, b.unit
+
+        select * from budgeted
+        union all
+        select * from unbudgeted
+        order by case unit_type when 'company' then 0 when 'company-wide' then 1 when 'department' then 2 else 3 end,
+                 unit
     """,
         as_of=as_of,
         unit=unit,
+        not_allocated=NOT_ALLOCATED,
     )
     hidden = _hidden_spend(con, as_of)
     year_start = date(as_of.year, 1, 1)
     flags = [
-        (r["unit_type"], r["unit"], "total", "", "") in hidden if r["period_start"] == year_start else r["small"]
+        (r["unit_type"], r["unit"], "total", "", "") in hidden
+        if r["period_start"] == year_start and r["unit_type"] != "company-wide"
+        else r["small"]
         for r in frame.iter_rows(named=True)
     ]
     return frame.drop("small").with_columns(pl.Series(hide.TREE_FLAG, flags, dtype=pl.Boolean))

@@ -145,20 +145,10 @@ def test_clicking_a_heatmap_cell_shows_the_people_behind_it(page, server):
     wait_for_charts(page, at_least=1)
     heatmap = page.locator('[data-testid="stPlotlyChart"]').first
     before = page.get_by_role("heading", name=re.compile("^People behind")).inner_text()
-    # where Plotly drew the cell of the last row and the second column, in the page's pixels
-    heatmap.scroll_into_view_if_needed()
-    cell = heatmap.evaluate("""(el) => {
-      const gd = el.querySelector('.js-plotly-plot'), L = gd._fullLayout, heat = gd.data[0];
-      const row = Math.min(2, heat.y.length - 1), col = Math.min(1, heat.x.length - 1);
-      const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
-      return {x: box.left + L.xaxis.l2p(col), y: box.top + L.yaxis.l2p(row),
-              team: heat.y[row], skill: heat.x[col]};
-    }""")
-    page.mouse.move(cell["x"], cell["y"])  # the chart answers (its hover label shows) before the click
-    expect(heatmap.locator(".hoverlayer .hovertext").first).to_be_visible(timeout=20_000)
-    page.mouse.click(cell["x"], cell["y"])
+    cell = cell_position(heatmap, 2, 1)
+    click_cell(page, heatmap, cell)
     wait_for_app(page, server=server)
-    team, skill = (html.unescape(cell[k]) for k in ("team", "skill"))
+    team, skill = (html.unescape(cell[k]) for k in ("row", "col"))
     heading = page.get_by_role("heading", name=re.compile("^People behind"))
     expect(heading).to_have_text(f"People behind {team} · {skill}", timeout=20_000)
     assert heading.inner_text() != before, "the clicked cell is the one the drill-down opened on: pick another"
@@ -166,6 +156,54 @@ def test_clicking_a_heatmap_cell_shows_the_people_behind_it(page, server):
     expect(main.get_by_role("combobox", name="Skill", exact=True).first).to_have_value(skill)
     assert problems(page) == []
     full_page_screenshot(page, SCREENSHOTS / "coverage_cell_clicked.png")
+
+
+def cell_position(heatmap, row: int, col: int) -> dict:
+    """Where Plotly drew a heatmap cell, in the page's pixels, with its row and column labels (escaped)."""
+    heatmap.scroll_into_view_if_needed()
+    return heatmap.evaluate(
+        """(el, [row, col]) => {
+      const gd = el.querySelector('.js-plotly-plot'), L = gd._fullLayout, heat = gd.data[0];
+      row = Math.min(row, heat.y.length - 1); col = Math.min(col, heat.x.length - 1);
+      const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+      return {x: box.left + L.xaxis.l2p(col), y: box.top + L.yaxis.l2p(row), row: heat.y[row], col: heat.x[col],
+              rows: heat.y};
+    }""",
+        [row, col],
+    )
+
+
+def click_cell(page, heatmap, cell: dict) -> None:
+    page.mouse.move(cell["x"], cell["y"])  # the chart answers (its hover label shows) before the click
+    expect(heatmap.locator(".hoverlayer .hovertext").first).to_be_visible(timeout=20_000)
+    page.mouse.click(cell["x"], cell["y"])
+
+
+def test_an_executive_sees_departments_and_clicks_into_one(page, server, warehouse_db):
+    """At company scope an executive's heatmap has a row per department (teams are mostly too small to show
+    them numbers); a click on a department's cell makes it the org-unit filter and the rows its teams."""
+    open_page(page, server, "/coverage?as_of=2025-06-30&as=xavier.herrera@example.com")
+    wait_for_charts(page, at_least=1)
+    con = warehouse.connect(warehouse_db["path"], read_only=True)
+    try:
+        units = queries.org_units(con)
+    finally:
+        con.close()
+    departments = set(units["department"].to_list())
+    heatmap = page.locator('[data-testid="stPlotlyChart"]').first
+    cell = cell_position(heatmap, 1, 0)
+    assert {html.unescape(r) for r in cell["rows"]} <= departments and len(cell["rows"]) > 1
+    full_page_screenshot(page, SCREENSHOTS / "coverage_executive.png")
+    click_cell(page, heatmap, cell)
+    wait_for_app(page, server=server)
+    department = html.unescape(cell["row"])
+    expect(page.get_by_role("combobox", name="Org unit")).to_have_value(re.compile(re.escape(department)))
+    wait_for_charts(page, at_least=1)
+    teams = set(units.filter(units["department"] == department)["team"].to_list())
+    rows = {html.unescape(r) for r in cell_position(page.locator('[data-testid="stPlotlyChart"]').first, 0, 0)["rows"]}
+    assert rows <= teams | {department}, rows
+    assert problems(page) == []
+    full_page_screenshot(page, SCREENSHOTS / "coverage_executive_department.png")
 
 
 def test_shared_link_restores_the_filters(page, server, warehouse_db):

@@ -193,6 +193,19 @@ def test_executive_sees_no_names_and_small_groups_suppressed(signed_in):
     assert "50.0%" not in everything(at)
 
 
+def test_an_executive_sees_the_company_by_department(signed_in):
+    """At company scope the executive's heatmap rows are the departments, with no drill-down to names (the
+    browser test clicks from a department to its teams on the demo company, whose teams are large enough)."""
+    import json
+
+    at = signed_in("ceo@tiny.test", "views/coverage_page.py", as_of="2025-06-30")
+    assert not at.exception
+    heat = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert sorted(heat["y"]) == ["Data", "Engineering"]
+    assert not [s for s in at.main.subheader if s.value.startswith("People behind")]
+    assert "Rows are departments: click a department's cell to see its teams." in [i.value for i in at.info]
+
+
 def test_demo_mode_starts_as_ld_and_follows_as(tiny_db, monkeypatch):
     monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
     monkeypatch.setenv("UPSKILL_ACCESS", str(FIXTURES / "tiny_access.toml"))

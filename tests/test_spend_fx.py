@@ -73,7 +73,11 @@ def test_the_spend_page_states_lines_without_a_rate_with_their_amount(unrated_db
     assert metric(at, "Budget utilisation") == "Incomplete"
     assert metric(at, "Spent this year") == "$3,700"  # what was converted, said to leave the CHF line out
     budgets = next(d.value for d in at.dataframe if "unconverted_lines" in d.value.columns)
-    assert dict(zip(budgets["unit"], budgets["unconverted_lines"], strict=True)) == {"company": 1, "Engineering": 0}
+    assert dict(zip(budgets["unit"], budgets["unconverted_lines"], strict=True)) == {
+        "Whole company": 1,
+        "Data": 1,  # no budget of its own: the row that makes the departments add up to the company
+        "Engineering": 0,
+    }
 
 
 def test_an_executive_is_told_of_the_lines_but_not_one_persons_amount(unrated_db, monkeypatch):
@@ -93,3 +97,31 @@ def test_no_error_when_every_line_has_a_rate(tiny_db, monkeypatch):
     at = run(tiny_db, monkeypatch, as_of="2025-03-31")
     assert not at.error
     assert metric(at, "Budget utilisation") == "4%"
+
+
+def test_the_departments_and_the_company_wide_row_add_up_to_the_company(tiny_db):
+    """2025 as of 31 Mar in the tiny company: Engineering (budget 10,000 EUR) carries its two EUR lines, Data
+    (no budget) the 2,000 USD licence of Insights, and a 300 USD Coursera licence with no team is the
+    company-wide row. Company = Engineering + Data + company-wide; each row's run rate is actual / 90 days
+    x 365 days."""
+    from datetime import date
+
+    import warehouse
+    from queries import spend
+
+    con = warehouse.connect(tiny_db)
+    con.execute(
+        "insert into spend (spend_id, date, amount, currency, vendor, category, description) "
+        "values ('INV-9', date '2025-03-01', 300, 'USD', 'Coursera', 'licence', 'Company seats')"
+    )
+    frame = spend.budgets(con, as_of=date(2025, 3, 31))
+    con.close()
+    rows = {r["unit"]: r for r in frame.iter_rows(named=True)}
+    assert list(rows) == ["company", spend.NOT_ALLOCATED, "Data", "Engineering"]
+    assert rows["Data"]["budget"] is None and rows["Data"]["actual"] == 2000
+    assert rows[spend.NOT_ALLOCATED]["actual"] == 300
+    parts = sum(rows[u]["actual"] for u in (spend.NOT_ALLOCATED, "Data", "Engineering"))
+    assert abs(rows["company"]["actual"] - parts) < 1e-6
+    for r in rows.values():
+        assert abs(r["projected"] - r["actual"] / 90 * 365) < 1e-6
+    assert rows["company"]["over_budget"] is False  # 100,000 USD for the year

@@ -1,5 +1,6 @@
 """Training spend (L&D, executives): budget vs actual, monthly spend, vendors, cost per completion, licences."""
 
+import polars as pl
 import streamlit as st
 
 from app import charts, context, data, ui
@@ -64,12 +65,52 @@ if unconverted.height:
 if budgets.is_empty():
     st.info("No budget covers this date for this unit (budgets.csv).")
 else:
+    budgets = budgets.with_columns(  # the budgets file's word for the whole company, as the filter says it
+        pl.when(pl.col("unit") == "company").then(pl.lit("Whole company")).otherwise(pl.col("unit")).alias("unit")
+    )
+    over = budgets.filter(pl.col("over_budget").fill_null(False))
+    if over.height:
+        st.warning(
+            "Projected over budget at the period's end: "
+            + "; ".join(
+                f"{ui.plain(r['unit'])} ({ui.money(r['projected'], cur)} of {ui.money(r['budget'], cur)})"
+                for r in over.iter_rows(named=True)
+            )
+            + ".",
+            icon=":material/trending_up:",
+        )
     st.plotly_chart(charts.budget_vs_actual(budgets, cur), key="budget_vs_actual")
-    st.caption(ui.DEFINITIONS["budget_utilisation"])
+    st.caption(
+        ui.DEFINITIONS["budget_utilisation"]
+        + " Projected: spend so far / days elapsed x days in the budget's period."
+        + (
+            f" Departments without a budget have a row of their own, and “{data.NOT_ALLOCATED}” holds the spend "
+            "no department carries (company licences, say): the departments and that row add up to the company."
+            if ctx.unit is None
+            else ""
+        )
+    )
+    outlook = (
+        pl.when(pl.col("over_budget"))
+        .then(pl.lit("Over budget"))
+        .when(pl.col("budget").is_null())
+        .then(pl.lit("No budget"))
+        .when(pl.col("over_budget").is_null())
+        .then(pl.lit("Not known"))
+        .otherwise(pl.lit("Within budget"))
+        .alias("outlook")
+    )
+    columns = ["unit", "unit_type", "budget", "actual", "utilisation", "projected", "outlook", "period_start"]
+    columns += ["period_end"] + (["unconverted_lines"] if budgets["unconverted_lines"].sum() else [])
+    columns += [c for c in ("suppressed",) if c in budgets.columns]
     ui.table(
-        budgets.drop(FLAG, strict=False),
+        budgets.with_columns(outlook).select(columns),
         "budget_vs_actual",
-        column_config={"utilisation": st.column_config.NumberColumn("Utilisation", format="percent")},
+        column_config={
+            "utilisation": st.column_config.NumberColumn("Utilisation", format="percent"),
+            "projected": st.column_config.NumberColumn("Projected at period end", format="%,.0f"),
+            "outlook": st.column_config.TextColumn("Outlook"),
+        },
     )
 
 monthly = data.q("monthly_spend", as_of=ctx.as_of, unit=ctx.unit)
@@ -114,10 +155,19 @@ with right:
         ),
         key="cost_per_completion",
     )
-    st.caption(ui.DEFINITIONS["cost_per_completion"])
+    st.caption(
+        ui.DEFINITIONS["cost_per_completion"]
+        + (
+            " Company-wide: not split by org unit (a vendor's spend and completions are the company's)."
+            if ctx.unit
+            else ""
+        )
+    )
     ui.table(cpc.drop(FLAG, strict=False), "cost_per_completion")
 
-st.subheader("Licence utilisation")
+st.subheader("Licence utilisation" + (" (company-wide)" if ctx.unit else ""))
+if ctx.unit:
+    st.caption("Licences are bought for the whole company: seats, users and cost here are not split by org unit.")
 lic = data.q("licences", as_of=ctx.as_of)
 if lic.is_empty():
     st.info("No licence runs on this date (licences.csv).")

@@ -4,6 +4,9 @@
 -- A spend line whose currency has no rate is not converted: it is counted in
 -- unconverted_lines, and while any line of the budget is unconverted the utilisation
 -- is unknown (null), never a silently lower share; actual is then what was converted.
+-- projected: the run rate to the period end, spend so far / days elapsed x days in the
+-- period (the rule of spend_projection, over the budget's own period); over_budget: the
+-- projection exceeds the budget (null while the utilisation is unknown).
 create or replace macro budget_utilisation(as_of) as table
 with periods as (
     select * from budgets
@@ -46,7 +49,14 @@ final as (
         budget,
         actual,
         case when unconverted_lines = 0 then actual / nullif(budget, 0) end as utilisation,
-        unconverted_lines
+        unconverted_lines,
+        actual / (date_diff('day', period_start, cast(as_of as date)) + 1)
+        * (date_diff('day', period_start, period_end) + 1) as projected,
+        case
+            when unconverted_lines = 0
+                then actual / (date_diff('day', period_start, cast(as_of as date)) + 1)
+                * (date_diff('day', period_start, period_end) + 1) > budget
+        end as over_budget
     from totals
 )
 
