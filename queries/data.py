@@ -1,4 +1,5 @@
-"""Queries of the Data page (L&D only): import history, freshness per source, rejected rows, erasures."""
+"""Queries of the Data page (L&D only): import history, freshness per source, rejected rows, erasures,
+credentials' proof checks."""
 
 from __future__ import annotations
 
@@ -51,5 +52,44 @@ def rejected_reasons(con) -> pl.DataFrame:
         select regexp_replace(reason, '''[^'']*''|\\S+@\\S+|[0-9a-f]{20,}|sha256\\$\\S+', '…', 'g') as reason_kind,
                count(*) as rows
         from rejected_rows group by 1 order by rows desc limit 20
+    """,
+    )
+
+
+@query(Audience.LD_ONLY)
+def credential_checks(con, batch_id: int | None = None, limit: int = 5000) -> pl.DataFrame:
+    """Each loaded credential's proof check (credential_verification), newest import first."""
+    return run(
+        con,
+        """
+        select v.batch_id, b.file_name, v.employee_id, e.full_name, c.title, v.status, v.reason
+        from credential_verification as v
+        left join import_batches as b on b.batch_id = v.batch_id
+        left join employees as e on e.employee_id = v.employee_id
+        left join courses as c on c.course_id = v.course_id
+        where ($batch_id is null or v.batch_id = $batch_id)
+        order by v.batch_id desc, e.full_name, c.title
+        limit $limit
+    """,
+        batch_id=batch_id,
+        limit=limit,
+    )
+
+
+@query(Audience.LD_ONLY)
+def credential_status_counts(con) -> pl.DataFrame:
+    """How many loaded credentials have each verification status, per import (one row per file)."""
+    return run(
+        con,
+        """
+        select v.batch_id, b.file_name,
+               count(*) filter (where v.status = 'verified') as verified,
+               count(*) filter (where v.status = 'failed') as failed,
+               count(*) filter (where v.status = 'unsigned') as unsigned,
+               count(*) filter (where v.status = 'unverifiable') as unverifiable
+        from credential_verification as v
+        left join import_batches as b on b.batch_id = v.batch_id
+        group by v.batch_id, b.file_name
+        order by v.batch_id desc
     """,
     )
