@@ -4,7 +4,7 @@
 
 Every key comes from a fixed seed and every signature is deterministic (Ed25519 by design,
 ES256 with RFC 6979 nonces), so running it again writes the same bytes. The issuers: an
-Ed25519 did:key, a P-256 did:key, and a did:web whose key is listed only in
+Ed25519 did:key, a P-256 did:key, a P-256 did:jwk, and a did:web whose key is listed only in
 ``trusted-issuers.json``. Each credential awards the tiny organisation's course ``cloud-101``
 (C-CLOUD, Cloud level 3) to Bob Baker (E2); the altered copies change one payload value, one
 signature character, or the recipient (to Dan Diaz, E4). tests/test_credentials.py states
@@ -134,6 +134,12 @@ def main(out: Path = OUT) -> None:
     header = {"alg": "ES256", "typ": "vc+jwt", "kid": f"{p256_did}#{p256_did[8:]}"}
     write("p256-did-key.jwt", sign_jws(header, credential(2, p256_did, BOB), p256))
     write("p256-did-key-der-signature.jwt", sign_jws(header, credential(3, p256_did, BOB), p256, der=True))
+
+    # did:jwk issuer named only in iss (no kid): the key is in the DID
+    point = p256.public_key().public_numbers()
+    jwk = {"kty": "EC", "crv": "P-256", "x": b64(point.x.to_bytes(32)), "y": b64(point.y.to_bytes(32))}
+    jwk_did = "did:jwk:" + b64(json.dumps(jwk, separators=(",", ":")).encode())
+    write("did-jwk.jwt", sign_jws({"alg": "ES256", "typ": "JWT"}, vc_jwt(credential(10, jwk_did, BOB)), p256))
 
     # did:web: its key is needed from the network unless trusted-issuers.json lists it
     write(

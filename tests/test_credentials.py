@@ -51,6 +51,10 @@ GENERATED = {
         "failed",
         "Failed: its ES256 signature is DER-encoded (71 bytes) instead of the 64-byte R||S form JWS requires.",
     ),
+    "did-jwk.jwt": (
+        "verified",
+        "Verified: the ES256 signature matches the issuer's key (the key is the one the issuer's did:jwk holds).",
+    ),
     "did-web.jwt": ("unverifiable", f"Unverifiable: the key did:web:academy.tiny.test#key-1 {NETWORK}"),
     "jwk-in-header.jwt": (
         "unverifiable",
