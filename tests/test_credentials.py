@@ -295,3 +295,41 @@ def test_the_configured_trusted_issuers_file_is_used_without_the_option(tmp_path
         assert con.sql("select status from credential_verification").fetchall() == [("verified",)]
     finally:
         con.close()
+
+
+# --------------------------------------------------------------------------- key rules, one by one
+
+fixtures = make_credential_fixtures
+
+
+def test_a_kid_that_is_not_the_issuers_own_did_ties_nothing_to_the_issuer():
+    key, did = fixtures.ed25519_key("ed25519 issuer")
+    _, issuer = fixtures.ed25519_key("another issuer")
+    token = fixtures.sign_jws({"alg": "EdDSA", "kid": did}, fixtures.vc_jwt(fixtures.credential(11, issuer, "x")), key)
+    check = credentials.check(None, token)
+    assert check.status == "unverifiable"
+    assert check.reason.startswith(f"Unverifiable: it is signed with the key {did[:32]}…")
+    assert "which is not the issuer" in check.reason
+
+
+def test_a_token_signed_with_a_key_other_than_its_did_key_fails():
+    key, _ = fixtures.ed25519_key("ed25519 issuer")
+    _, issuer = fixtures.ed25519_key("another issuer")
+    header = {"alg": "EdDSA", "kid": f"{issuer}#{issuer[8:]}"}
+    token = fixtures.sign_jws(header, fixtures.vc_jwt(fixtures.credential(12, issuer, "x")), key)
+    assert credentials.check(None, token) == credentials.Check("failed", MISMATCH)
+
+
+def test_an_unsecured_token_is_unsigned():
+    token = fixtures.b64(b'{"alg":"none"}') + "." + fixtures.b64(json.dumps({"vc": {}}).encode()) + "."
+    assert credentials.check(None, token) == credentials.Check(
+        "unsigned", "Unsigned: the token is not signed (no algorithm or an empty signature)."
+    )
+
+
+def test_a_proof_without_a_verification_method_is_unverifiable():
+    credential = json.loads((GEN / "eddsa-rdfc-2022.json").read_text())
+    del credential["proof"]["verificationMethod"]
+    assert credentials.check(credential, None) == credentials.Check(
+        "unverifiable", "Unverifiable: its proof names no verificationMethod, so no key can be found for it."
+    )

@@ -129,9 +129,11 @@ def _key(method: str, issuer: str | None, trusted: TrustedIssuers) -> Key | Chec
         if jwk.get("crv") != "Ed25519":
             return failed(f"its proof needs an Ed25519 key but {short(method)} holds a {jwk.get('crv')} key")
         return Key(jwk, "the key is the issuer's own did:key")
-    if needs_network(method) or not method:
+    if not method:
+        return unverifiable("its proof names no verificationMethod, so no key can be found for it")
+    if needs_network(method):
         return unverifiable(
-            f"the proof's key {short(method or '(none named)')} could only be looked up over the network; "
+            f"the proof's key {short(method)} could only be looked up over the network; "
             "list its public key in the trusted-issuers file to verify it offline"
         )
     return unverifiable(f"the proof's key {short(method)} is not a DID or URL this product can resolve")
