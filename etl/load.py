@@ -780,6 +780,11 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
     rank_old = STATUS_RANK.format(col="t.status")
     # a credential whose proof checks replaces a stored copy whose proof does not, and never the reverse
     proof_new, proof_old = PROOF_RANK.format(col="f.verification"), PROOF_RANK.format(col="t.verification")
+    # nor does a record of the same completion that day whose proof checks worse hide it (a record of
+    # another source weighs as an unsigned credential: only a verified or unverifiable one adds to it)
+    proof_seen, proof_v = (
+        PROOF_RANK.replace("else -1", "else 1").format(col=c) for c in ("c.verification", "v.verification")
+    )
     con.execute(f"""
         create or replace temp table _fresh as
         with firsts as (select * from _staged where employee_id is not null and course_id is not null and copy_no = 1),
@@ -793,7 +798,7 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
             left join completion_records t on t.source_kind = '{kind}' and t.source_record_id = f.source_record_id
         ),
         evidence_seen as (
-            select employee_id, course_id, cast(completed_at as date) as day
+            select employee_id, course_id, cast(completed_at as date) as day, {proof_seen} as proof
             from completion_records c
             where status in ('completed', 'passed') and completed_at is not null
               and c.employee_id in (select employee_id from firsts)
@@ -804,11 +809,11 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
                    v.status in ('completed', 'passed') and not v.stored and exists (
                        select 1 from evidence_seen s
                        where s.employee_id = v.employee_id and s.course_id = v.course_id
-                         and s.day = cast(v.completed_at as date)) as seen_elsewhere,
+                         and s.day = cast(v.completed_at as date) and s.proof >= {proof_v}) as seen_elsewhere,
                    row_number() over (
                        partition by v.employee_id, v.course_id, cast(v.completed_at as date),
                                     v.status in ('completed', 'passed')
-                       order by v.rank desc, v.row_number) as evidence_no
+                       order by {proof_v} desc, v.rank desc, v.row_number) as evidence_no
             from vs_stored v
         )
         select * from same_day

@@ -104,3 +104,20 @@ def test_an_unusable_policy_fails_the_file_in_one_sentence(tmp_path, monkeypatch
         con.close()
     assert summary.status == "failed"
     assert summary.message == 'In the evidence policy evidence.toml, failed_credentials must be "ignore" or "count".'
+
+
+def test_a_failed_credential_does_not_hide_a_verified_one_of_the_same_completion(tmp_path):
+    """Two credentials (other ids) award Bob the same course the same day: the failed one loaded first does not
+    make the verified one a repeat, and the unsigned one loaded after the verified one adds nothing."""
+    con = warehouse.connect(tmp_path / "w.duckdb")
+    try:
+        load_paths(con, [TINY, GEN / "p256-did-key-der-signature.jwt"])
+        assert _figures(con)["levels"] == {}
+        load_paths(con, [GEN / "p256-did-key.jwt", GEN / "unsigned.json"])
+        assert sorted(con.sql("select employee_id, status from credential_verification").fetchall()) == [
+            ("E2", "failed"),
+            ("E2", "verified"),
+        ]
+        assert _figures(con)["levels"] == {"E2": 3}
+    finally:
+        con.close()
