@@ -49,7 +49,8 @@ GENERATED = {
     ),
     "p256-did-key-der-signature.jwt": (
         "failed",
-        "Failed: its ES256 signature is DER-encoded (71 bytes) instead of the 64-byte R||S form JWS requires.",
+        "Failed: its ES256 signature is DER-encoded (71 bytes) instead of the 64-byte R||S form JWS requires "
+        "(converted, it would match the issuer's key: ask the issuer to re-issue it).",
     ),
     "did-jwk.jwt": (
         "verified",
@@ -167,7 +168,8 @@ REAL_STATUS = {
     # ES256 from a did:key P-256 issuer, but the signature is ASN.1 DER (70 bytes), not JWS's 64-byte R||S
     "uniissuer-jff-plugfest2.jwt": (
         "failed",
-        "Failed: its ES256 signature is DER-encoded (70 bytes) instead of the 64-byte R||S form JWS requires.",
+        "Failed: its ES256 signature is DER-encoded (70 bytes) instead of the 64-byte R||S form JWS requires "
+        "(converted, it would match the issuer's key: ask the issuer to re-issue it).",
     ),
     # OB 2.0 signed assertion whose key is an https URL
     "signed-assertion.jws": ("unverifiable", f"Unverifiable: the key https://example.org/publicKey {NETWORK}"),
@@ -332,4 +334,14 @@ def test_a_proof_without_a_verification_method_is_unverifiable():
     del credential["proof"]["verificationMethod"]
     assert credentials.check(credential, None) == credentials.Check(
         "unverifiable", "Unverifiable: its proof names no verificationMethod, so no key can be found for it."
+    )
+
+
+def test_a_der_signature_that_would_not_match_either_says_only_the_encoding():
+    head, payload, signature = (GEN / "p256-did-key-der-signature.jwt").read_text().strip().split(".")
+    changed = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    changed["name"] = "Cloud Expert"
+    token = f"{head}.{fixtures.b64(json.dumps(changed).encode())}.{signature}"
+    assert credentials.check(None, token) == credentials.Check(
+        "failed", "Failed: its ES256 signature is DER-encoded (71 bytes) instead of the 64-byte R||S form JWS requires."
     )

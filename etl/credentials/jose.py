@@ -13,8 +13,9 @@ import binascii
 import json
 import warnings
 
+from cryptography.hazmat.primitives.asymmetric import utils
 from joserfc import jws
-from joserfc.errors import BadSignatureError, JoseError
+from joserfc.errors import JoseError
 
 from etl.credentials.keys import (
     Key,
@@ -104,6 +105,19 @@ def _candidate_keys(header: dict, issuer: str | None, creator: str | None, trust
     raise _Unverifiable("the token names no key (no kid) and its issuer is not a DID that holds one")
 
 
+def _matching_key(token: str, alg: str, keys: list[Key]) -> Key | None:
+    """The first key the token's signature checks against, else None."""
+    for key in keys:
+        try:
+            with warnings.catch_warnings():  # joserfc warns that the name EdDSA is deprecated (RFC 9864)
+                warnings.simplefilter("ignore")
+                jws.deserialize_compact(token, import_key(key.jwk), algorithms=[alg])
+        except (JoseError, ValueError, TypeError):  # BadSignatureError, or a key of another type or curve
+            continue
+        return key
+    return None
+
+
 def check_token(token: str, credential: dict | None, trusted: TrustedIssuers) -> Check:
     """The status of one compact JWS (the credential is its decoded payload, as the reader read it)."""
     header_part, payload_part, signature_part = token.split(".")
@@ -128,20 +142,20 @@ def check_token(token: str, credential: dict | None, trusted: TrustedIssuers) ->
         return failed(f"its key cannot be used: {exc}")
     if alg in _ECDSA_BYTES and len(signature) != _ECDSA_BYTES[alg]:
         if _is_der(signature):
+            size = _ECDSA_BYTES[alg]
+            r, s = utils.decode_dss_signature(signature)
+            as_jws = (
+                f"{header_part}.{payload_part}."
+                + base64.urlsafe_b64encode(r.to_bytes(size // 2) + s.to_bytes(size // 2)).rstrip(b"=").decode()
+            )
+            would = " (converted, it would match the issuer's key: ask the issuer to re-issue it)"
             return failed(
                 f"its {alg} signature is DER-encoded ({len(signature)} bytes) instead of the "
-                f"{_ECDSA_BYTES[alg]}-byte R||S form JWS requires"
+                f"{size}-byte R||S form JWS requires{would if _matching_key(as_jws, alg, keys) else ''}"
             )
         return failed(f"its {alg} signature is {len(signature)} bytes long instead of {_ECDSA_BYTES[alg]}")
-    for key in keys:
-        try:
-            with warnings.catch_warnings():  # joserfc warns that the name EdDSA is deprecated (RFC 9864)
-                warnings.simplefilter("ignore")
-                jws.deserialize_compact(token, import_key(key.jwk), algorithms=[alg])
-        except BadSignatureError:
-            continue
-        except (JoseError, ValueError, TypeError):
-            continue  # a key of another type or curve than the algorithm's
+    key = _matching_key(token, alg, keys)
+    if key is not None:
         return verified(f"the {alg} signature matches the issuer's key ({key.source})")
     return failed(
         "the signature does not match the token's content and the issuer's key: it was altered after signing, "
