@@ -3,8 +3,9 @@
     python tests/make_credential_fixtures.py
 
 Every key comes from a fixed seed and every signature is deterministic (Ed25519 by design,
-ES256 with RFC 6979 nonces), so running it again writes the same bytes. The issuers: an
-Ed25519 did:key, a P-256 did:key, a P-256 did:jwk, and a did:web whose key is listed only in
+ES256 with RFC 6979 nonces, RS256 by design), so running it again writes the same bytes. The
+issuers: an Ed25519 did:key, a P-256 did:key, a P-256 did:jwk, a did:web and an Open Badges
+2.0 issuer (RS256, its key at an https URL), the last two with keys listed only in
 ``trusted-issuers.json``. Each credential awards the tiny organisation's course ``cloud-101``
 (C-CLOUD, Cloud level 3) to Bob Baker (E2); the altered copies change one payload value, one
 signature character, or the recipient (to Dan Diaz, E4). tests/test_credentials.py states
@@ -16,12 +17,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import random
 import sys
 from pathlib import Path
 
 import base58
 from cryptography.hazmat.primitives import hashes
-from cryptography.hazmat.primitives.asymmetric import ec, utils
+from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa, utils
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
@@ -56,10 +58,47 @@ def p256_key(label: str) -> tuple[ec.EllipticCurvePrivateKey, str]:
     return private, "did:key:z" + base58.b58encode(b"\x80\x24" + point).decode()
 
 
+def rsa_key(label: str, bits: int = 2048) -> rsa.RSAPrivateKey:
+    """An RSA key whose primes come from a generator seeded with the label (Miller-Rabin, 40 rounds)."""
+    rng = random.Random(seed(label))
+
+    def probable_prime(n: int) -> bool:
+        if n % 2 == 0 or any(n % p == 0 for p in (3, 5, 7, 11, 13, 17, 19, 23, 29, 31, 37)):
+            return False
+        d, r = n - 1, 0
+        while d % 2 == 0:
+            d, r = d // 2, r + 1
+        for _ in range(40):
+            x = pow(rng.randrange(2, n - 2), d, n)
+            if x in (1, n - 1):
+                continue
+            for _ in range(r - 1):
+                x = pow(x, 2, n)
+                if x == n - 1:
+                    break
+            else:
+                return False
+        return True
+
+    def prime() -> int:
+        while True:
+            candidate = rng.getrandbits(bits // 2) | (3 << (bits // 2 - 2)) | 1
+            if (candidate - 1) % 65537 and probable_prime(candidate):
+                return candidate
+
+    p, q = prime(), prime()
+    d = pow(65537, -1, (p - 1) * (q - 1))
+    public = rsa.RSAPublicNumbers(65537, p * q)
+    numbers = rsa.RSAPrivateNumbers(p, q, d, d % (p - 1), d % (q - 1), pow(q, -1, p), public)
+    return numbers.private_key()
+
+
 def sign_jws(header: dict, payload: dict, private, der: bool = False) -> str:
     signing_input = (b64(json.dumps(header).encode()) + "." + b64(json.dumps(payload).encode())).encode()
     if isinstance(private, Ed25519PrivateKey):
         signature = private.sign(signing_input)
+    elif isinstance(private, rsa.RSAPrivateKey):
+        signature = private.sign(signing_input, padding.PKCS1v15(), hashes.SHA256())
     else:
         signature = private.sign(signing_input, ec.ECDSA(hashes.SHA256(), deterministic_signing=True))
         if not der:
@@ -146,7 +185,23 @@ def main(out: Path = OUT) -> None:
         "did-web.jwt", sign_jws({"alg": "EdDSA", "kid": f"{web_did}#key-1"}, vc_jwt(credential(4, web_did, BOB)), web)
     )
     web_jwk = {"kty": "OKP", "crv": "Ed25519", "x": b64(web.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))}
-    (out.parent / "trusted-issuers.json").write_text(json.dumps({web_did: [web_jwk]}, indent=2) + "\n")
+    # Open Badges 2.0 signed assertion (RS256), its key at an https URL that only the trusted-issuers file lists
+    ob2 = rsa_key("open badges 2.0 issuer")
+    creator = "https://academy.tiny.test/keys/1"
+    assertion = {
+        "@context": "https://w3id.org/openbadges/v2",
+        "type": "Assertion",
+        "id": "https://academy.tiny.test/assertions/1",
+        "recipient": {"type": "email", "hashed": False, "identity": BOB},
+        "badge": "cloud-101",
+        "issuedOn": "2025-01-10T09:00:00Z",
+        "verification": {"type": "SignedBadge", "creator": creator},
+    }
+    write("ob2-signed-assertion.jws", sign_jws({"alg": "RS256"}, assertion, ob2))
+    numbers = ob2.public_key().public_numbers()
+    ob2_jwk = {"kty": "RSA", "n": b64(numbers.n.to_bytes(256)), "e": b64(numbers.e.to_bytes(3))}
+    trusted = {web_did: [web_jwk], creator: ob2_jwk}
+    (out.parent / "trusted-issuers.json").write_text(json.dumps(trusted, indent=2) + "\n")
 
     # a key in the JOSE header only: it ties the token to no issuer
     write(

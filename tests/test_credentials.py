@@ -57,6 +57,7 @@ GENERATED = {
         "Verified: the ES256 signature matches the issuer's key (the key is the one the issuer's did:jwk holds).",
     ),
     "did-web.jwt": ("unverifiable", f"Unverifiable: the key did:web:academy.tiny.test#key-1 {NETWORK}"),
+    "ob2-signed-assertion.jws": ("unverifiable", f"Unverifiable: the key https://academy.tiny.test/keys/1 {NETWORK}"),
     "jwk-in-header.jwt": (
         "unverifiable",
         "Unverifiable: the token carries its own key (jwk in its header), which does not show that the key belongs "
@@ -118,7 +119,7 @@ def test_altered_copies_differ_from_the_original_by_what_their_names_say():
     assert switched == genuine
 
 
-def test_the_trusted_issuers_file_verifies_the_did_web_issuer_and_nothing_else_changes():
+def test_the_trusted_issuers_file_verifies_the_did_web_and_open_badges_2_issuers_and_nothing_else_changes():
     trusted = load_trusted(TRUST)
     assert status_of(GEN / "did-web.jwt", trusted) == (
         "verified",
@@ -127,7 +128,12 @@ def test_the_trusted_issuers_file_verifies_the_did_web_issuer_and_nothing_else_c
     )
     # the same key, but the token's issuer is not the one listed: the header's key alone still proves nothing
     assert status_of(GEN / "jwk-in-header.jwt", trusted)[0] == "unverifiable"
-    for name in set(GENERATED) - {"did-web.jwt"}:
+    assert status_of(GEN / "ob2-signed-assertion.jws", trusted) == (
+        "verified",
+        "Verified: the RS256 signature matches the issuer's key (its key is listed for "
+        "https://academy.tiny.test/keys/1 in the trusted-issuers file).",
+    )
+    for name in set(GENERATED) - {"did-web.jwt", "ob2-signed-assertion.jws"}:
         assert status_of(GEN / name, trusted) == GENERATED[name], name
 
 
