@@ -351,3 +351,20 @@ def test_a_der_signature_that_would_not_match_either_says_only_the_encoding():
     assert credentials.check(None, token) == credentials.Check(
         "failed", "Failed: its ES256 signature is DER-encoded (71 bytes) instead of the 64-byte R||S form JWS requires."
     )
+
+
+def test_a_header_jwk_counts_when_it_is_the_key_of_the_issuers_own_did():
+    key, _ = fixtures.p256_key("p-256 issuer")
+    numbers = key.public_key().public_numbers()
+    jwk = {
+        "kty": "EC",
+        "crv": "P-256",
+        "x": fixtures.b64(numbers.x.to_bytes(32)),
+        "y": fixtures.b64(numbers.y.to_bytes(32)),
+    }
+    issuer = "did:jwk:" + fixtures.b64(json.dumps(jwk).encode())
+    token = fixtures.sign_jws({"alg": "ES256", "jwk": jwk}, fixtures.vc_jwt(fixtures.credential(13, issuer, "x")), key)
+    assert credentials.check(None, token) == credentials.Check(
+        "verified",
+        "Verified: the ES256 signature matches the issuer's key (the key is the one the issuer's did:jwk holds).",
+    )
