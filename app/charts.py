@@ -538,21 +538,24 @@ def person_matrix(frame: pl.DataFrame) -> go.Figure:
     people = frame["full_name"].unique(maintain_order=True).to_list()
     skills = sorted(frame["skill"].unique().to_list())
     lookup = {(r["full_name"], r["skill"]): r for r in frame.iter_rows(named=True)}
-    z, text = [], []
+    z, text, evidence = [], [], []
     for p in people:
-        zr, tr = [], []
+        zr, tr, er = [], [], []
         for s in skills:
             r = lookup.get((p, s))
             zr.append(None if r is None else r["level"] - r["required_level"])
             tr.append("" if r is None else f"{r['level']}/{r['required_level']}")
+            er.append((r or {}).get("evidence") or "no evidence")
         z.append(zr)
         text.append(tr)
+        evidence.append(er)
     fig = go.Figure(
         go.Heatmap(
             z=z,
             x=skills,
             y=people,
             text=text,
+            customdata=evidence,
             texttemplate="%{text}",
             colorscale=LEVEL_SCALE,
             zmin=-5,
@@ -564,7 +567,7 @@ def person_matrix(frame: pl.DataFrame) -> go.Figure:
                 "tickvals": [-4, -2, 0, 2, 4],
                 "ticktext": ["4 below", "2 below", "at required", "2 above", "4 above"],
             },
-            hovertemplate="<b>%{y}</b> · %{x}<br>level %{text} required<extra></extra>",
+            hovertemplate="<b>%{y}</b> · %{x}<br>level %{text} required<br>evidence: %{customdata}<extra></extra>",
         )
     )
     _layout(

@@ -19,15 +19,28 @@ SUGGESTED_SKILLS_COUNT = (
 )
 
 #: One-line definitions shown next to every metric (PRODUCT.md; the SQL in sql/models).
+#: Said with every metric built on levels: which evidence counts is L&D's policy (config/evidence.toml).
+POLICY = (
+    " Levels count the evidence L&D's policy counts: by default a credential whose proof failed never counts, "
+    "and an unverified one (unsigned, or its issuer's key unreachable) counts, flagged."
+)
+
 DEFINITIONS = {
     "readiness": "Over every (employee, required skill) pair in the unit on the date, the weighted share that is met "
-    "(level on the date at least the role's required level; weights = criticality)." + SUGGESTED_SKILLS_COUNT,
+    "(level on the date at least the role's required level; weights = criticality)." + POLICY + SUGGESTED_SKILLS_COUNT,
     "coverage": "Among active employees of the team whose role requires the skill, the share whose level on the date "
-    "is at least the required level. Blank: nobody in the team needs it." + SUGGESTED_SKILLS_COUNT,
+    "is at least the required level. Blank: nobody in the team needs it." + POLICY + SUGGESTED_SKILLS_COUNT,
     "level": "The highest level among the employee's evidence for the skill valid on the date "
-    "(valid_from <= date < valid_until)." + SUGGESTED_SKILLS_COUNT,
+    "(valid_from <= date < valid_until)." + POLICY + SUGGESTED_SKILLS_COUNT,
     "goal_share": "Share of the goal's population (active employees in its scope and roles) at or above its level."
+    + POLICY
     + SUGGESTED_SKILLS_COUNT,
+    "evidence": "Evidence: the strongest kind behind the level, by strength (verified credential and assessment 4, "
+    "unverified credential 3, course completion 2, self-reported 1, as L&D's policy sets them); flagged: it counts, "
+    "but its proof could not be checked.",
+    "verification": "Proof check of each credential: verified (its signature checks against the issuer's key), "
+    "failed (altered, or signed with another key), unsigned (no proof of its own), unverifiable (the issuer's key "
+    "would need the network, or nothing ties the key to the issuer).",
     "goal_status": "Projected to the deadline from the pace of the last 180 days (people reaching the level), "
     "the open enrolments (at the courses' recent pass rate) and the credentials lapsing before it, "
     "with an 80% band. achieved: share >= target. on track: even the band's low end reaches the "

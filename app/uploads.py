@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 
 from app import data
+from etl import credentials
 from etl.load import ALL_KINDS, DATA_SUFFIXES, FileSummary, detect_kind, load_file, recorded
 from warehouse import publish
 
@@ -155,3 +156,22 @@ def _without_paths(summary: FileSummary, folder: Path, names: dict[str, str]) ->
     message = message.replace(str(folder), "the upload")
     summary.message = _PATH.sub("the file", message)
     return summary
+
+
+def trusted_issuers_note() -> str:
+    """One sentence on the keys uploaded credentials are checked with: the configured trusted-issuers file
+    (``UPSKILL_TRUSTED_ISSUERS``, else ``config/trusted-issuers.json``), named by its file name only."""
+    path = credentials.trusted_issuers_path()
+    if not path.is_file():
+        return (
+            "Open Badges are checked against the keys their issuers' did:key and did:jwk hold; no trusted-issuers "
+            f"file is configured ({path.name}), so issuers that publish their keys on the web stay unverifiable."
+        )
+    try:
+        trusted = credentials.load_trusted(path)
+    except credentials.TrustFileError as exc:
+        return f"Open Badges cannot be loaded until the trusted-issuers file is fixed: {exc}"
+    return (
+        f"Open Badges are checked against their issuers' did:key and did:jwk, and the {len(trusted)} issuer(s) "
+        f"or key(s) listed in the trusted-issuers file {path.name}."
+    )

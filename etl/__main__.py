@@ -25,6 +25,7 @@ from pathlib import Path
 import duckdb
 
 import warehouse
+from etl.credentials import TrustFileError
 from etl.load import ALL_KINDS, load_paths, main_progress, recorded
 from etl.suggest import add_command as add_suggest_skills
 
@@ -52,7 +53,15 @@ def cmd_load(args) -> int:
     try:
         big = any(Path(p).is_file() and Path(p).stat().st_size > 5 << 20 for p in args.paths)
         progress = main_progress() if (big and sys.stderr.isatty()) or (big and args.progress) else None
-        summaries = load_paths(con, args.paths, kind=args.kind, profile=args.profile, tz=args.tz, progress=progress)
+        summaries = load_paths(
+            con,
+            args.paths,
+            kind=args.kind,
+            profile=args.profile,
+            tz=args.tz,
+            progress=progress,
+            trusted_issuers=args.trusted_issuers,
+        )
         # failed and unchanged attempts show in the history too; and what an earlier load or erasure
         # committed without publishing (it was killed) is published now
         if recorded(summaries) or warehouse.unpublished(con, args.db):
@@ -185,6 +194,9 @@ def parser() -> argparse.ArgumentParser:
     load.add_argument("--profile", help="mapping profile (TOML) for a provider CSV")
     load.add_argument("--tz", default="UTC", help="time zone of naive dates in Moodle exports (default UTC)")
     load.add_argument("--progress", action="store_true", help="show a progress bar even when not on a terminal")
+    load.add_argument(
+        "--trusted-issuers", help="JSON of issuer/key ids to public JWKs that credentials are checked with"
+    )
     load.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
     load.set_defaults(func=cmd_load)
     sample = sub.add_parser("sample", help="build the demo warehouse from sample_data/")
@@ -216,6 +228,9 @@ def main(argv: list[str] | None = None) -> int:
     except warehouse.WarehouseError as exc:
         print(str(exc), file=sys.stderr)
         return 1
+    except TrustFileError as exc:  # the operator's own configuration: nothing was loaded
+        print(str(exc), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -3,8 +3,9 @@
 A badge is evidence that a learner earned something, so every usable assertion
 or credential becomes one ``passed`` record whose course is the achievement (3.0)
 or BadgeClass (2.0) it awards and whose validity window is the badge's own.
-Proofs and signatures are not verified here: the warehouse records what the file
-claims, and a revoked 2.0 assertion (the only revocation a file can state by
+Each award's proof is checked (``etl.credentials``): the record carries its status
+(verified, failed, unsigned, unverifiable) and the reason, and the evidence policy says
+whether it counts. A revoked 2.0 assertion (the only revocation a file can state by
 itself) is rejected.
 
 Open Badges 1.0 assertions (no ``@context``, a recipient IdentityObject, the BadgeClass by
@@ -28,8 +29,10 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import polars as pl
+
 from common import jsonfile
-from etl import records
+from etl import credentials, records
 from etl.records import Parsed, Rejected, UnreadableFile
 
 KIND = "badge"
@@ -37,7 +40,7 @@ KIND = "badge"
 #: How this reader reads files. Bump it when a change here would read a file differently (other
 #: records, rejected rows or reasons): files loaded before are then loaded again. A change that reads
 #: every file the same way (a move, a refactoring, faster code) leaves it as it is.
-READER_VERSION = 2
+READER_VERSION = 3
 
 #: ``type`` values that make a JSON object an award (2.0 Assertion, 3.0 credential).
 OB3_TYPES = frozenset({"OpenBadgeCredential", "AchievementCredential"})
@@ -114,15 +117,17 @@ def _jwt_head_is_credential(text: str) -> bool:
 # --------------------------------------------------------------------------- read
 
 
-def read(path: Path, **options: Any) -> Parsed:
-    """Read one badge file into ``passed`` learning records plus rejected awards.
+def read(path: Path, trusted: credentials.TrustedIssuers | None = None, **options: Any) -> Parsed:
+    """Read one badge file into ``passed`` learning records plus rejected awards, with each record's
+    proof checked against the issuers' keys (``trusted``: the operator's trusted-issuers file).
 
-    No options are used; the keyword arguments exist so every reader has the
+    Other options are not used; the keyword arguments exist so every reader has the
     same call shape.
     """
     path = Path(path)
     entries = _load_entries(path)
     rows: list[dict] = []
+    checks: list[tuple[int, str, str]] = []
     rejected: list[Rejected] = []
     kinds_seen = set()
     for row_number, (credential, raw) in enumerate(entries, start=1):
@@ -144,11 +149,29 @@ def read(path: Path, **options: Any) -> Parsed:
             continue
         row.update(row_number=row_number, status="passed", raw=raw)
         rows.append(row)
+        check = credentials.check(credential, raw, trusted)
+        checks.append((row_number, check.status, check.reason))
     if entries and kinds_seen == {None}:
         raise UnreadableFile(_wrong_kind_message(path.name, entries[0][0]))
     if entries and "ob0.5" in kinds_seen and kinds_seen <= {None, "ob0.5"}:
         raise UnreadableFile(f"{path.name} holds an {OB05_REASON}.")
-    return Parsed(kind=KIND, rows_read=len(entries), records=records.learning_frame(rows), rejected=rejected)
+    return Parsed(
+        kind=KIND,
+        rows_read=len(entries),
+        records=records.learning_frame(rows),
+        rejected=rejected,
+        checks=pl.DataFrame(
+            checks,
+            schema={"row_number": pl.Int64, "verification": pl.Utf8, "verification_reason": pl.Utf8},
+            orient="row",
+        ),
+    )
+
+
+def check_file(path: Path, trusted: credentials.TrustedIssuers | None = None) -> list[credentials.Check]:
+    """The proof check of every entry of a badge file, whether or not its record would load
+    (UnreadableFile for a file the reader refuses)."""
+    return [credentials.check(credential, raw, trusted) for credential, raw in _load_entries(Path(path))]
 
 
 def _load_entries(path: Path) -> list[tuple[Any, str]]:

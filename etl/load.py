@@ -26,7 +26,8 @@ import polars as pl
 
 from common.identity import identity_key, identity_problem
 from common.text import decode_head
-from etl import company
+from etl import company, credentials
+from etl.credentials import policy
 from etl.records import Parsed, UnreadableFile
 from warehouse import now_utc, refresh_evidence, scalar
 
@@ -62,6 +63,11 @@ DATA_SUFFIXES = {".csv", ".json", ".jsonl", ".ndjson", ".jwt", ".jws", ".txt", "
 #: Progress of an outcome: a later export may move a record forward, never back.
 STATUS_RANK = "case {col} when 'enrolled' then 0 when 'in_progress' then 1 when 'failed' then 2 when 'completed' then 3 when 'passed' then 4 end"
 
+#: Strength of a credential's proof check (etl.credentials): records without one (other sources) rank alike.
+PROOF_RANK = (
+    "case {col} when 'verified' then 3 when 'unverifiable' then 2 when 'unsigned' then 1 when 'failed' then 0 "
+    "else -1 end"
+)
 
 #: When a dict, each load adds the seconds of its phases to it (the benchmarks print the split).
 PHASE_SECONDS: dict[str, float] | None = None
@@ -235,9 +241,11 @@ def _profile_version(profile) -> str:
     return f"{profile or 'matched'} built-in {_digest(*(p.name.encode() + p.read_bytes() for p in builtin))}"
 
 
-def read_options(kind: str, *, name: str, profile=None, tz: str = "UTC") -> str:
+def read_options(kind: str, *, name: str, profile=None, tz: str = "UTC", trusted=None) -> str:
     """How a file of this kind is read: two loads of the same bytes agree only when these do too."""
     parts = [f"reader {_reader_version(kind)}"]
+    if kind == "badge":  # a proof checks or not depending on the keys the operator trusts
+        parts.append(f"trusted issuers {getattr(trusted, 'digest', 'none')}")
     if kind == "moodle":  # the report names its course in the file name, and its dates are local
         parts += [f"time zone {tz}", f"file name {name}"]
     if kind == "provider":
@@ -272,8 +280,14 @@ def load_paths(
     tz: str = "UTC",
     display_names: dict | None = None,
     progress=None,
+    trusted_issuers: str | Path | None = None,
 ) -> list[FileSummary]:
-    """Load files and folders; company files first, so learning records resolve against them."""
+    """Load files and folders; company files first, so learning records resolve against them.
+
+    Credentials' proofs are checked with the keys of ``trusted_issuers`` (else the configured
+    file, ``credentials.configured_trusted``); a file that cannot be used raises TrustFileError.
+    """
+    trusted = credentials.load_trusted(trusted_issuers) if trusted_issuers else credentials.configured_trusted()
     files = expand(paths)
     if kind is None and profile is not None:
         kind = "provider"
@@ -291,7 +305,9 @@ def load_paths(
         if missing:
             summaries.append(FileSummary(name, None, "failed", message=missing))
             continue
-        summaries.append(load_file(con, f, kind=k, profile=profile, tz=tz, display_name=name, progress=progress))
+        summaries.append(
+            load_file(con, f, kind=k, profile=profile, tz=tz, display_name=name, progress=progress, trusted=trusted)
+        )
     return summaries
 
 
@@ -304,13 +320,19 @@ def load_file(
     tz: str = "UTC",
     display_name: str | None = None,
     progress=None,
+    trusted: credentials.TrustedIssuers | None = None,
 ) -> FileSummary:
-    """Load one file in one transaction. Never raises for bad input: the summary says why."""
+    """Load one file in one transaction. Never raises for bad input: the summary says why.
+
+    ``trusted``: the keys credentials are checked with (None: the configured trusted-issuers file).
+    The evidence policy (``config/evidence.toml``) is brought into the warehouse first.
+    """
     path = Path(path)
     name = display_name or path.name
     started = now_utc()
     step = progress or (lambda stage, fraction: None)
     try:
+        policy.apply(con)
         kind = kind or detect_kind(path)
         if kind is None:
             raise UnreadableFile(
@@ -324,15 +346,17 @@ def load_file(
         step("reading", 0.1)
         mark = _Phases()
         sha = file_sha256(path)
-        options = read_options(kind, name=name, profile=profile, tz=tz)
+        if kind == "badge" and trusted is None:
+            trusted = credentials.configured_trusted()
+        options = read_options(kind, name=name, profile=profile, tz=tz, trusted=trusted)
         earlier = loaded_before(con, sha, kind, options)
         mark("checksum")
         if earlier is not None:
             step("done", 1.0)
             return _record_unchanged(con, name, kind, sha, options, started, *earlier)
-        parsed = _read(path, kind, profile=profile, tz=tz)
+        parsed = _read(path, kind, profile=profile, tz=tz, trusted=trusted)
         mark("read")
-    except UnreadableFile as exc:
+    except (UnreadableFile, credentials.TrustFileError, policy.PolicyError) as exc:
         return _record_failure(con, name, kind, started, str(exc))
     except (OSError, UnicodeError, ValueError) as exc:
         return _record_failure(con, name, kind, started, f"{name} could not be read ({_without_paths(exc, path)}).")
@@ -372,7 +396,7 @@ def load_file(
             )
             con.execute("insert into rejected_rows select * from rejected_frame")
         voids = len(parsed.voided_ids)
-        message = f"{voids} voiding statement(s) applied" if voids else ""
+        message = f"{voids} voiding statement(s) applied" if voids else _proof_counts(con, batch_id)
         con.execute(
             "update import_batches set rows_read = ?, rows_loaded = ?, rows_duplicate = ?, rows_rejected = ?, "
             "status = 'loaded', message = ?, basis_sha256 = ?, finished_at = ? where batch_id = ?",
@@ -396,6 +420,18 @@ def load_file(
         return _record_failure(con, name, kind, started, f"{name} could not be loaded ({detail}).")
     step("done", 1.0)
     return FileSummary(name, kind, "loaded", parsed.rows_read, loaded, duplicate, len(rejected), batch_id, message)
+
+
+def _proof_counts(con, batch_id: int) -> str:
+    """How the proofs of the credentials this batch stored checked, e.g. "proofs: 2 verified, 1 failed"."""
+    counts = con.execute(
+        "select verification, count(*) from completion_records where batch_id = ? and verification is not null "
+        "group by verification",
+        [batch_id],
+    ).fetchall()
+    found = dict(counts)
+    parts = [f"{found[s]} {s}" for s in credentials.STATUSES if s in found]
+    return "proofs: " + ", ".join(parts) if parts else ""
 
 
 def recorded(summaries: list[FileSummary]) -> bool:
@@ -435,7 +471,7 @@ def _record_failure(con, name: str, kind: str | None, started, message: str) -> 
     return FileSummary(name, kind, "failed", batch_id=batch_id, message=message)
 
 
-def _read(path: Path, kind: str, *, profile=None, tz: str = "UTC") -> Parsed:
+def _read(path: Path, kind: str, *, profile=None, tz: str = "UTC", trusted=None) -> Parsed:
     if kind in company.SPECS:
         return company.read(path, kind)
     module = _module(kind)
@@ -443,6 +479,8 @@ def _read(path: Path, kind: str, *, profile=None, tz: str = "UTC") -> Parsed:
         return module.read(path, profile=profile)
     if kind == "moodle":
         return module.read(path, tz=tz)
+    if kind == "badge":
+        return module.read(path, trusted=trusted)
     return module.read(path)
 
 
@@ -707,6 +745,12 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
         learner_note.alias("learner_note"),
         pl.col("course_key").str.strip_chars().str.to_lowercase().alias("course_key_norm"),
     )
+    if parsed.checks is not None:
+        frame = frame.join(parsed.checks, on="row_number", how="left")
+    else:
+        frame = frame.with_columns(
+            pl.lit(None, dtype=pl.Utf8).alias("verification"), pl.lit(None, dtype=pl.Utf8).alias("verification_reason")
+        )
     incoming_records = frame.drop("raw")
     con.execute("create or replace temp table _incoming as select * from incoming_records")
     del incoming_records
@@ -743,19 +787,27 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
     mark("unresolved")
     kind = parsed.kind
     rank_old = STATUS_RANK.format(col="t.status")
+    # a credential whose proof checks replaces a stored copy whose proof does not, and never the reverse
+    proof_new, proof_old = PROOF_RANK.format(col="f.verification"), PROOF_RANK.format(col="t.verification")
+    # nor does a record of the same completion that day whose proof checks worse hide it (a record of
+    # another source weighs as an unsigned credential: only a verified or unverifiable one adds to it)
+    proof_seen, proof_v = (
+        PROOF_RANK.replace("else -1", "else 1").format(col=c) for c in ("c.verification", "v.verification")
+    )
     con.execute(f"""
         create or replace temp table _fresh as
         with firsts as (select * from _staged where employee_id is not null and course_id is not null and copy_no = 1),
         vs_stored as (
             select f.*, t.source_record_id is not null as stored,
                    t.source_record_id is null
-                   or f.rank > {rank_old}
-                   or (f.rank = {rank_old} and f.completed_at > t.completed_at) as better
+                   or {proof_new} > {proof_old}
+                   or ({proof_new} = {proof_old} and (
+                       f.rank > {rank_old} or (f.rank = {rank_old} and f.completed_at > t.completed_at))) as better
             from firsts f
             left join completion_records t on t.source_kind = '{kind}' and t.source_record_id = f.source_record_id
         ),
         evidence_seen as (
-            select employee_id, course_id, cast(completed_at as date) as day
+            select employee_id, course_id, cast(completed_at as date) as day, {proof_seen} as proof
             from completion_records c
             where status in ('completed', 'passed') and completed_at is not null
               and c.employee_id in (select employee_id from firsts)
@@ -766,11 +818,11 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
                    v.status in ('completed', 'passed') and not v.stored and exists (
                        select 1 from evidence_seen s
                        where s.employee_id = v.employee_id and s.course_id = v.course_id
-                         and s.day = cast(v.completed_at as date)) as seen_elsewhere,
+                         and s.day = cast(v.completed_at as date) and s.proof >= {proof_v}) as seen_elsewhere,
                    row_number() over (
                        partition by v.employee_id, v.course_id, cast(v.completed_at as date),
                                     v.status in ('completed', 'passed')
-                       order by v.rank desc, v.row_number) as evidence_no
+                       order by {proof_v} desc, v.rank desc, v.row_number) as evidence_no
             from vs_stored v
         )
         select * from same_day
@@ -799,9 +851,9 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
     con.execute(f"""
         insert into completion_records
             (source_kind, source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
-             vendor, batch_id, row_number)
+             vendor, batch_id, row_number, verification, verification_reason)
         select '{kind}', source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
-               vendor, {int(batch_id)}, row_number
+               vendor, {int(batch_id)}, row_number, verification, verification_reason
         from _fresh
     """)
     mark("insert")

@@ -81,6 +81,9 @@ class Parsed:
     #: ``records``: large files hold no text per record, and the loader asks only for the
     #: rows it rejects.
     raw_source: Callable[[list[int]], list[str]] | None = None
+    #: Open Badges only: each record's proof check, by ``row_number`` (columns row_number,
+    #: verification, verification_reason; etl.credentials says what each status means).
+    checks: pl.DataFrame | None = None
 
     def raw_of(self, indices: list[int]) -> list[str | None]:
         """The verbatim text of the records at these positions of ``records``."""

@@ -169,15 +169,18 @@ def requirement_people(
     skill: str | None = None,
     department: str | None = None,
 ) -> pl.DataFrame:
-    """The people behind a coverage cell (or a team's whole matrix): level vs required level."""
+    """The people behind a coverage cell (or a team's whole matrix): level vs required level, and the
+    strongest evidence behind the level (`evidence`, L&D's policy: level_evidence)."""
     return run(
         con,
         f"""
-        select employee_id, full_name, role, team, skill, required_level, level, gap, met, weight
-        from requirement_status($as_of, {SCOPE})
-        where ($team is null or team = $team) and ($skill is null or skill = $skill)
-          and ($department is null or coalesce(department, 'No department') = $department)
-        order by team, full_name, skill
+        select r.employee_id, r.full_name, r.role, r.team, r.skill, r.required_level, r.level, r.gap, r.met,
+               r.weight, e.evidence, e.strength as evidence_strength
+        from requirement_status($as_of, {SCOPE}) as r
+        left join level_evidence($as_of) as e on e.employee_id = r.employee_id and e.skill = r.skill
+        where ($team is null or r.team = $team) and ($skill is null or r.skill = $skill)
+          and ($department is null or coalesce(r.department, 'No department') = $department)
+        order by r.team, r.full_name, r.skill
     """,
         as_of=as_of,
         root=root,

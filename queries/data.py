@@ -1,5 +1,5 @@
 """Queries of the Data page (L&D only): import history, freshness per source, rejected rows, erasures,
-skills suggested for untagged courses."""
+skills suggested for untagged courses, credentials' proof checks."""
 
 from __future__ import annotations
 
@@ -74,5 +74,44 @@ def accepted_suggestions(con) -> pl.DataFrame:
         from course_skills as cs join courses as c using (course_id)
         where cs.source = 'suggested'
         order by cs.course_id, cs.skill
+    """,
+    )
+
+
+@query(Audience.LD_ONLY)
+def credential_checks(con, batch_id: int | None = None, limit: int = 5000) -> pl.DataFrame:
+    """Each loaded credential's proof check (credential_verification), newest import first."""
+    return run(
+        con,
+        """
+        select v.batch_id, b.file_name, v.employee_id, e.full_name, c.title, v.status, v.reason
+        from credential_verification as v
+        left join import_batches as b on b.batch_id = v.batch_id
+        left join employees as e on e.employee_id = v.employee_id
+        left join courses as c on c.course_id = v.course_id
+        where ($batch_id is null or v.batch_id = $batch_id)
+        order by v.batch_id desc, e.full_name, c.title
+        limit $limit
+    """,
+        batch_id=batch_id,
+        limit=limit,
+    )
+
+
+@query(Audience.LD_ONLY)
+def credential_status_counts(con) -> pl.DataFrame:
+    """How many loaded credentials have each verification status, per import (one row per file)."""
+    return run(
+        con,
+        """
+        select v.batch_id, b.file_name,
+               count(*) filter (where v.status = 'verified') as verified,
+               count(*) filter (where v.status = 'failed') as failed,
+               count(*) filter (where v.status = 'unsigned') as unsigned,
+               count(*) filter (where v.status = 'unverifiable') as unverifiable
+        from credential_verification as v
+        left join import_batches as b on b.batch_id = v.batch_id
+        group by v.batch_id, b.file_name
+        order by v.batch_id desc
     """,
     )

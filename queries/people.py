@@ -19,13 +19,38 @@ def person_credentials(con, as_of: date, employee_id: str, root=None) -> pl.Data
         select c.title, c.credential_type, e.skill, e.level, e.valid_from, e.valid_until,
                case when e.valid_until is null then 'no expiry'
                     when e.valid_until <= $as_of then 'expired'
-                    else 'valid' end as state
+                    else 'valid' end as state,
+               p.label || case when e.flagged then ' (flagged)' else '' end as evidence, e.strength,
+               v.status as proof
         from evidence as e
         left join courses as c on c.course_id = e.course_id
+        left join evidence_policy as p on p.kind = e.strength_kind
+        left join credential_verification as v on e.source_kind = 'badge' and v.source_record_id = e.source_record_id
         where e.employee_id = $employee_id
           and e.employee_id in (select employee_id from active_employees($as_of, root := $root))
           and e.valid_from <= $as_of
         order by e.valid_from desc
+    """,
+        as_of=as_of,
+        employee_id=employee_id,
+        root=root,
+    )
+
+
+@query(Audience.NAMED)
+def person_credential_checks(con, as_of: date, employee_id: str, root=None) -> pl.DataFrame:
+    """Each credential (Open Badges record) of the person and whether its proof checks, with the reason;
+    failed ones are listed too, though L&D's policy may leave them out of the evidence."""
+    return run(
+        con,
+        """
+        select cast(v.completed_at as date) as date, c.title, v.status, v.reason
+        from credential_verification as v
+        left join courses as c on c.course_id = v.course_id
+        where v.employee_id = $employee_id
+          and v.employee_id in (select employee_id from active_employees($as_of, root := $root))
+          and cast(v.completed_at as date) <= $as_of
+        order by v.completed_at desc, c.title
     """,
         as_of=as_of,
         employee_id=employee_id,

@@ -272,7 +272,9 @@ def test_skill_level_spans_cut_and_merge_overlapping_evidence():
 
     con = duckdb.connect()
     warehouse.migrate(con)
-    con.execute("""insert into evidence values
+    con.execute("""insert into evidence
+        (employee_id, skill, level, valid_from, valid_until, evidence_kind, course_id, source_kind, source_record_id)
+        values
         ('A', 'Cloud', 1, '2025-01-01', '2025-06-01', 'course', null, 'x', '1'),
         ('A', 'Cloud', 3, '2025-02-01', '2025-03-01', 'certificate', null, 'x', '2'),
         ('A', 'Cloud', 1, '2025-06-01', null, 'course', null, 'x', '3'),

@@ -80,9 +80,9 @@ if ctx.viewer.sees_names:  # executives see no names: the drill-down is for lead
         st.info(f"Nobody in {ui.plain(team)} has a role that requires {ui.plain(skill)}.")
     else:
         ui.table(
-            people.select("full_name", "role", "team", "level", "required_level", "gap", "met")
+            people.select("full_name", "role", "team", "level", "evidence", "required_level", "gap", "met")
             if by == "department"
-            else people.select("full_name", "role", "level", "required_level", "gap", "met"),
+            else people.select("full_name", "role", "level", "evidence", "required_level", "gap", "met"),
             "coverage_people",
         )
 

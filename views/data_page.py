@@ -33,6 +33,7 @@ with st.form("upload", clear_on_submit=True):
         "the other formats carry their own.",
     )
     submitted = st.form_submit_button("Load files", icon=":material/upload:")
+st.caption(uploads.trusted_issuers_note())
 if submitted and files:
     with st.spinner("Loading…"):
         results = uploads.load_uploads([(f.name, f.getvalue()) for f in files], tz=tz)
@@ -58,6 +59,21 @@ if erased["erasures"]:
         f"{erased['last_rows_removed']:,} rows were removed or changed (the latest). Whose data it was is not recorded.",
         icon=":material/person_remove:",
     )
+
+checks = data.q("credential_status_counts")
+if checks.height:
+    st.subheader("Credentials' proofs")
+    st.caption(ui.DEFINITIONS["verification"])
+    ui.table(checks, "credential_status_counts", height=200)
+    picked = st.selectbox(
+        "Credentials of",
+        [None] + checks["batch_id"].to_list(),
+        format_func=lambda b: (
+            "All files" if b is None else f"#{b} {dict(checks.select('batch_id', 'file_name').iter_rows())[b]}"
+        ),
+        key="credential_batch",
+    )
+    ui.table(data.q("credential_checks", batch_id=picked), "credential_checks", height=300)
 
 st.subheader("Rejected rows")
 reasons = data.q("rejected_reasons")

@@ -29,7 +29,11 @@ else:
     st.plotly_chart(charts.person_matrix(matrix), key="person_matrix")
     st.caption(ui.DEFINITIONS["level"] + " Red: below the required level; blue: at or above it.")
     with st.expander("The matrix as a table"):
-        ui.table(matrix.select("full_name", "role", "skill", "level", "required_level", "gap", "met"), f"skills_{team}")
+        ui.table(
+            matrix.select("full_name", "role", "skill", "level", "evidence", "required_level", "gap", "met"),
+            f"skills_{team}",
+        )
+        st.caption(ui.DEFINITIONS["evidence"])
 
     st.subheader("One person")
     names = matrix.select("employee_id", "full_name").unique(maintain_order=True)
@@ -43,6 +47,12 @@ else:
     with credentials:
         creds = data.q("person_credentials", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root)
         ui.table(creds, f"credentials_{pick}")
+        st.caption(ui.DEFINITIONS["evidence"])
+        checks = data.q("person_credential_checks", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root)
+        if not checks.is_empty():
+            st.markdown("**Proof checks of their credentials**")
+            ui.table(checks, f"credential_checks_{pick}", key=f"dl_checks_{pick}")
+            st.caption(ui.DEFINITIONS["verification"])
     with history:
         ui.table(data.q("learning_history", as_of=ctx.as_of, employee_id=pick, root=ctx.viewer.root), f"history_{pick}")
     with path:

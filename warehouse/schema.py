@@ -71,7 +71,7 @@ def migrate(con: duckdb.DuckDBPyConnection) -> int:
             con.execute("rollback")
             raise
         changed = True
-        refresh = refresh or path.name.startswith("002_")
+        refresh = refresh or path.name.startswith(("002_", "007_"))
         spans = spans or path.name.startswith("003_")
     if changed or not models_current(con):
         apply_models(con)

@@ -1,5 +1,7 @@
 -- Level of employee e in skill s on date D: the highest level among e's evidence
 -- for s valid on D (valid_from <= D < valid_until). Inactive employees have no rows.
+-- Levels count only the evidence L&D's policy counts (evidence_policy, config/evidence.toml;
+-- by default a credential whose proof failed never counts, an unverified one counts, flagged).
 -- Read from skill_level_spans (that highest level as date ranges, materialised from
 -- evidence): one row per person, skill and date, however much evidence they have.
 create or replace macro employee_skill_levels_on(dates, root := null, org_unit := null) as table

@@ -2,6 +2,8 @@
 -- the skill, the share whose level is at least the required level. Every team with
 -- active people is crossed with every required skill; where nobody in the team
 -- requires a skill, required_headcount is 0 and coverage is NULL (no value, not 0%).
+-- Levels count only the evidence L&D's policy counts (evidence_policy, config/evidence.toml;
+-- by default a credential whose proof failed never counts, an unverified one counts, flagged).
 -- The coverage formula, for a cell and for any sum of cells: covered over required people,
 -- no value (not 0%) where nobody requires the skill.
 create or replace macro coverage_share(covered, required) as

@@ -1,5 +1,7 @@
 -- Readiness(org unit, D): over every (employee, required skill) pair in the unit,
 -- the weighted share that is met. One row per unit at each level of the tree.
+-- Levels count only the evidence L&D's policy counts (evidence_policy, config/evidence.toml;
+-- by default a credential whose proof failed never counts, an unverified one counts, flagged).
 --
 -- The pairs are those of requirement_status_on (active employees of the scope, the
 -- requirements of their role, met when the level held reaches the required level),

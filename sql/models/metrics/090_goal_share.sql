@@ -1,5 +1,7 @@
 -- A strategic goal's population on each date (goal_population_on) and how many of
 -- them hold the skill at min_level: the goal's share.
+-- Levels count only the evidence L&D's policy counts (evidence_policy, config/evidence.toml;
+-- by default a credential whose proof failed never counts, an unverified one counts, flagged).
 create or replace macro goal_share_on(dates, root := null, org_unit := null) as table
 with members as (
     select as_of, goal_id, skill, min_level, employee_id

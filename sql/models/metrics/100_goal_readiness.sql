@@ -1,5 +1,7 @@
 -- Strategic goals on a date: share now, target, a projection to the deadline with an
 -- uncertainty band, the pace needed against the pace achieved, and the status.
+-- Levels count only the evidence L&D's policy counts (evidence_policy, config/evidence.toml;
+-- by default a credential whose proof failed never counts, an unverified one counts, flagged).
 --
 -- Projection "pace of the last 180 days + enrolments - expiries, 80% band", per goal,
 -- over the goal's population on the date (assumed to stay as it is until the deadline):
