@@ -317,6 +317,12 @@ def test_an_older_warehouse_gets_the_source_column_and_keeps_its_rows(tmp_path):
     con.execute("drop table cs_old")
     con.execute("drop table course_skill_rejections")
     con.execute("alter table courses drop column description")
+    # and what migration 007 (credential proofs) added
+    for table, column in [("completion_records", "verification"), ("completion_records", "verification_reason")]:
+        con.execute(f"alter table {table} drop column {column}")
+    for column in ("strength_kind", "strength", "flagged"):
+        con.execute(f"alter table evidence drop column {column}")
+    con.execute("drop table evidence_policy")
     con.execute("delete from schema_migrations where version >= 6")
     con.close()
     con = warehouse.connect(path)  # upgrades
