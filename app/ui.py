@@ -31,7 +31,7 @@ DEFINITIONS = {
     "coverage": "Among active employees of the team whose role requires the skill, the share whose level on the date "
     "is at least the required level. Blank: nobody in the team needs it." + POLICY + SUGGESTED_SKILLS_COUNT,
     "level": "The highest level among the employee's evidence for the skill valid on the date "
-    "(valid_from <= date < valid_until)." + POLICY + SUGGESTED_SKILLS_COUNT,
+    "(from the day it is earned up to, not including, the day it lapses)." + POLICY + SUGGESTED_SKILLS_COUNT,
     "goal_share": "Share of the goal's population (active employees in its scope and roles) at or above its level."
     + POLICY
     + SUGGESTED_SKILLS_COUNT,
@@ -209,6 +209,23 @@ def _cell_text(name: str, dtype: pl.DataType) -> pl.Expr:
     return pl.when(col.is_null()).then(pl.lit(EMPTY)).otherwise(text).alias(name)
 
 
+def _coded(name: str) -> bool:
+    """A column of coded values (a status, a kind, a type): shown as words."""
+    return name.endswith(("status", "kind", "type"))
+
+
+def as_words(frame: pl.DataFrame) -> pl.DataFrame:
+    """Coded values in words: 'in_progress' reads 'In progress' (columns named …status, …kind, …type)."""
+    coded = [n for n in frame.columns if _coded(n) and frame.schema[n] == pl.String]
+    return frame.with_columns(
+        [
+            pl.col(n).str.replace_all("_", " ").str.slice(0, 1).str.to_uppercase()
+            + pl.col(n).str.replace_all("_", " ").str.slice(1)
+            for n in coded
+        ]
+    )
+
+
 def with_empty_cells(frame: pl.DataFrame, config: dict) -> tuple[pl.DataFrame, dict]:
     """Columns that hold empty cells, as text with EMPTY in them, and their configuration as text columns
     (the columns without empty cells keep their type and sort as numbers or dates)."""
@@ -243,14 +260,9 @@ def show_suppressed(frame: pl.DataFrame) -> pl.DataFrame:
         and frame.filter(~hidden)[n].null_count() < frame.filter(~hidden).height + (frame.filter(~hidden).height == 0)
     ]
 
-    def text(n: str) -> pl.Expr:
-        if frame.schema[n].is_float() and any(w in n for w in _PERCENT_WORDS):
-            return (pl.col(n) * 100).round(1).cast(pl.Utf8) + "%"
-        return pl.col(n).cast(pl.Utf8)
-
-    return frame.with_columns([pl.when(hidden).then(pl.lit(HIDDEN)).otherwise(text(n)).alias(n) for n in emptied]).drop(
-        "suppressed"
-    )
+    return frame.with_columns(
+        [pl.when(hidden).then(pl.lit(HIDDEN)).otherwise(_cell_text(n, frame.schema[n])).alias(n) for n in emptied]
+    ).drop("suppressed")
 
 
 def table(
@@ -272,7 +284,7 @@ def table(
     Suppressed small groups (executives' view) read "fewer than 5" in every cell the rule emptied.
     """
     frame = show_suppressed(frame)
-    shown, config = with_empty_cells(frame.head(MAX_TABLE_ROWS), columns_for(frame, column_config))
+    shown, config = with_empty_cells(as_words(frame.head(MAX_TABLE_ROWS)), columns_for(frame, column_config))
     rows_height = 38 + 35 * min(max(shown.height, 1), 12)
     st.dataframe(
         shown,
