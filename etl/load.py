@@ -28,6 +28,7 @@ from common.identity import identity_key, identity_problem
 from common.text import decode_head
 from etl import company
 from etl.records import Parsed, UnreadableFile
+from etl.rejects import record_keys, reject_future, settle_rejects
 from warehouse import now_utc, refresh_evidence, scalar
 
 log = logging.getLogger(__name__)
@@ -129,6 +130,35 @@ def detect_kind(path: Path) -> str | None:
         if _module(kind).sniff(name, head):
             return kind
     return None
+
+
+def unrecognised(path: Path, name: str) -> str:
+    """Why a file is of no kind, in one sentence: the columns it lacks for the company files it
+    comes closest to, else the kinds this product reads."""
+    import csv as _csv
+
+    try:
+        first = head_text(path).splitlines()[0]
+        header = next(_csv.reader([first]), [])
+    except (OSError, UnicodeError, IndexError, _csv.Error):
+        header = []
+    near = company.closest_kinds(header) if len(header) > 1 else []
+    if near:
+        needs = [f"{_and(missing)} to be {_a(kind)} file" for kind, missing in near]
+        lacks = needs[0] if len(needs) == 1 else ", ".join(needs[:-1]) + ", or " + needs[-1]
+        return f"{name} is missing columns, so it was not loaded: it lacks {lacks}."
+    return (
+        f"{name} is not an export this product recognises: a company file ({', '.join(company.ORDER)}), "
+        "a Moodle report, xAPI statements, Open Badges, SCORM Cloud, or a provider CSV with a mapping profile."
+    )
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" or kind == "fx" else "a ") + kind
 
 
 def expand(paths: list[str | Path]) -> list[Path]:
@@ -245,6 +275,36 @@ def read_options(kind: str, *, name: str, profile=None, tz: str = "UTC") -> str:
     return "; ".join(parts)
 
 
+def first_zone(con: duckdb.DuckDBPyConnection, sha: str, kind: str, tz: str) -> tuple[str, str]:
+    """The time zone to read a Moodle report in, and a note when it is not the one chosen.
+
+    A report's times carry no offset, so the zone is part of what its content means: once its
+    content was loaded, it is read in that zone again, whichever zone is chosen later (another
+    choice would shift every time it holds, and would not even be "already loaded")."""
+    if kind != "moodle":
+        return tz, ""
+    first = scalar(
+        con,
+        "select regexp_extract(read_options, 'time zone ([^;]+)', 1) from import_batches "
+        "where status = 'loaded' and kind = 'moodle' and file_sha256 = ? order by batch_id limit 1",
+        [sha],
+    )
+    if not first or first == tz:
+        return tz, ""
+    return first, f"read in {first} time as when it was first loaded, not in {tz}"
+
+
+def _noted(summary: FileSummary, note: str) -> FileSummary:
+    """The summary with a note about how the file was read, inside its one sentence."""
+    if note:
+        message = summary.message
+        if message.endswith(": nothing changed."):
+            summary.message = message.removesuffix("): nothing changed.") + f"; {note}): nothing changed."
+        else:
+            summary.message = f"{message}; {note}" if message else note
+    return summary
+
+
 def loaded_before(con: duckdb.DuckDBPyConnection, sha: str, kind: str, options: str):
     """(batch_id, file_name, finished_at) of the latest load of this content, read this way, whose
     outcome still stands: the warehouse data it depends on is as that load left it. None otherwise."""
@@ -313,10 +373,7 @@ def load_file(
     try:
         kind = kind or detect_kind(path)
         if kind is None:
-            raise UnreadableFile(
-                f"{name} is not an export this product recognises (roster, catalog, Moodle, xAPI, Open Badges, "
-                "SCORM Cloud, or a provider CSV with a mapping profile)."
-            )
+            raise UnreadableFile(unrecognised(path, name))
         if kind not in ALL_KINDS:
             raise UnreadableFile(
                 f"'{kind}' is not a kind of file this product loads; use one of {', '.join(ALL_KINDS)}."
@@ -324,13 +381,16 @@ def load_file(
         step("reading", 0.1)
         mark = _Phases()
         sha = file_sha256(path)
+        tz, zone_note = first_zone(con, sha, kind, tz)
         options = read_options(kind, name=name, profile=profile, tz=tz)
         earlier = loaded_before(con, sha, kind, options)
         mark("checksum")
         if earlier is not None:
             step("done", 1.0)
-            return _record_unchanged(con, name, kind, sha, options, started, *earlier)
+            return _noted(_record_unchanged(con, name, kind, sha, options, started, *earlier), zone_note)
         parsed = _read(path, kind, profile=profile, tz=tz)
+        reject_future(parsed, started)
+        keys = record_keys(parsed)
         mark("read")
     except UnreadableFile as exc:
         return _record_failure(con, name, kind, started, str(exc))
@@ -370,7 +430,8 @@ def load_file(
                 schema={"batch_id": pl.Int64, "row_number": pl.Int64, "reason": pl.Utf8, "raw": pl.Utf8},
                 orient="row",
             )
-            con.execute("insert into rejected_rows select * from rejected_frame")
+            con.execute("insert into rejected_rows (batch_id, row_number, reason, raw) select * from rejected_frame")
+        settle_rejects(con, batch_id, kind, keys)
         voids = len(parsed.voided_ids)
         message = f"{voids} voiding statement(s) applied" if voids else ""
         con.execute(
@@ -395,7 +456,8 @@ def load_file(
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return _record_failure(con, name, kind, started, f"{name} could not be loaded ({detail}).")
     step("done", 1.0)
-    return FileSummary(name, kind, "loaded", parsed.rows_read, loaded, duplicate, len(rejected), batch_id, message)
+    summary = FileSummary(name, kind, "loaded", parsed.rows_read, loaded, duplicate, len(rejected), batch_id, message)
+    return _noted(summary, zone_note)
 
 
 def recorded(summaries: list[FileSummary]) -> bool:
