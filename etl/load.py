@@ -146,7 +146,7 @@ def unrecognised(path: Path, name: str) -> str:
     if near:
         needs = [f"{_and(missing)} to be {_a(kind)} file" for kind, missing in near]
         lacks = needs[0] if len(needs) == 1 else ", ".join(needs[:-1]) + ", or " + needs[-1]
-        return f"{name} is missing columns, so it was not loaded: it lacks {lacks}."
+        return f"{name} is missing columns: it lacks {lacks}."
     return (
         f"{name} is not an export this product recognises: a company file ({', '.join(company.ORDER)}), "
         "a Moodle report, xAPI statements, Open Badges, SCORM Cloud, or a provider CSV with a mapping profile."

@@ -34,8 +34,8 @@ def rejected_rows(
     frame = run(
         con,
         """
-        select batch_id, file_name, row_number, reason, raw,
-               upper(state[1]) || state[2:] as state, resolved_by_batch, ignored_reason, ignored_at
+        select batch_id, file_name, row_number, upper(state[1]) || state[2:] as state, reason,
+               ignored_reason, resolved_by_batch, ignored_at, raw
         from rejected_row_states
         where ($batch_id is null or batch_id = $batch_id)
           and ($state is null or state = $state)

@@ -8,7 +8,7 @@ import shutil
 import pytest
 
 import warehouse
-from etl import rejects
+from etl import rejects, status
 from etl.load import load_paths
 
 from .conftest import FIXTURES, TINY
@@ -87,4 +87,6 @@ def test_ld_ignore_rejects_with_a_reason_and_counts_show_open_ones(con, tmp_path
     [row] = states(con)
     assert row[4:] == ("ignored", None, "a test account of the provider")
     assert open_count(con, "provider") == 0
+    [line] = [x for x in status.report(con).splitlines() if x.strip().startswith("provider")]
+    assert line.endswith("  0 rejected (open)")  # etl status counts open rows
     assert rejects.ignore(con, "again", batch_id=first.batch_id) == 0  # only open rows are marked

@@ -110,7 +110,7 @@ def test_a_file_missing_columns_names_them_and_the_kinds_it_could_have_been(con,
     [s] = load_paths(con, [budgets])
     assert (s.status, s.message) == (
         "failed",
-        "budgets-2027.csv is missing columns, so it was not loaded: it lacks amount to be a budgets file, "
+        "budgets-2027.csv is missing columns: it lacks amount to be a budgets file, "
         "month and rate to be an fx file, or date, amount, vendor and category to be a spend file.",
     )
     assert s.line() == "budgets-2027.csv: not loaded. " + s.message
@@ -118,7 +118,7 @@ def test_a_file_missing_columns_names_them_and_the_kinds_it_could_have_been(con,
     roster.write_text("employee_id,full_name,role,team,department\nE9,Ida Ito,Engineer,Platform,Engineering\n")
     [s] = load_paths(con, [roster])
     assert s.message == (
-        "staff.csv is missing columns, so it was not loaded: it lacks email and manager_id to be a roster file, "
+        "staff.csv is missing columns: it lacks email and manager_id to be a roster file, "
         "skill and required_level to be a requirements file, or skill, level and assessed_at to be an assessments file."
     )
     assert con.execute("select count(*) from import_batches where status = 'loaded'").fetchall() == before

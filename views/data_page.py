@@ -83,7 +83,8 @@ text = c2.text_input("Reason or record contains", key="rejected_text")
 shown_states = {"Open": "open", "Resolved": "resolved", "Ignored": "ignored", "All (history)": None}
 state = c3.selectbox("Show", list(shown_states), key="rejected_state")
 rejected = data.q("rejected_rows", batch_id=batch, text=text or None, state=shown_states[state])
-st.caption(f"{rejected.height:,} {state.lower()} rejected row(s) shown (at most 5,000; the download holds the same).")
+shown_as = "" if shown_states[state] is None else state.lower() + " "
+st.caption(f"{rejected.height:,} {shown_as}rejected row(s) shown (at most 5,000; the download holds the same).")
 ui.table(rejected, "rejected_rows", height=400)
 for ok, message in st.session_state.pop("ignore_results", []):
     (st.success if ok else st.error)(ui.plain(message), icon=":material/block:")
