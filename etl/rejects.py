@@ -94,31 +94,44 @@ def record_keys(parsed: Parsed) -> pl.DataFrame:
 def settle_rejects(con: duckdb.DuckDBPyConnection, batch_id: int, kind: str, keys: pl.DataFrame) -> int:
     """Within the load's transaction: give this batch's rejected rows their record keys, and mark
     resolved the open rejections of earlier files of this kind whose record this file carries and
-    this load accepted. Returns how many were resolved."""
+    this load accepted. Returns how many were resolved.
+
+    Both steps touch only what they need (a large file's keys are not copied into the warehouse
+    unless an earlier file of its kind left open rejections with keys)."""
     if keys.is_empty():
         return 0
-    file_keys = keys  # noqa: F841  (read by DuckDB by name)
-    con.execute("create or replace temp table _file_keys as select * from file_keys")
-    con.execute(
-        "update rejected_rows as r set record_key = k.record_key from _file_keys as k "
-        "where r.batch_id = ? and r.row_number = k.row_number",
-        [batch_id],
+    numbers = [
+        r[0] for r in con.execute("select row_number from rejected_rows where batch_id = ?", [batch_id]).fetchall()
+    ]
+    rejected_now = keys.filter(pl.col("row_number").is_in(numbers))  # noqa: F841  (read by DuckDB by name)
+    if numbers:
+        con.execute(
+            "update rejected_rows as r set record_key = k.record_key from rejected_now as k "
+            "where r.batch_id = ? and r.row_number = k.row_number",
+            [batch_id],
+        )
+    waiting = scalar(
+        con,
+        "select count(*) from rejected_rows where resolved_by_batch is null and record_key is not null "
+        "and batch_id < ? and batch_id in (select batch_id from import_batches where kind = ?)",
+        [batch_id, kind],
     )
-    before = scalar(con, "select count(*) from rejected_rows where resolved_by_batch is not null")
+    if not waiting:
+        return 0
+    accepted = keys.filter(~pl.col("row_number").is_in(numbers)).select("record_key").unique()  # noqa: F841
+    con.execute("create or replace temp table _accepted_keys as select * from accepted")
     con.execute(
         """
         update rejected_rows set resolved_by_batch = $batch
         where resolved_by_batch is null and batch_id < $batch
           and batch_id in (select batch_id from import_batches where kind = $kind)
-          and record_key in (
-              select record_key from _file_keys
-              where row_number not in (select row_number from rejected_rows where batch_id = $batch)
-          )
+          and record_key in (select record_key from _accepted_keys)
         """,
         {"batch": batch_id, "kind": kind},
     )
-    con.execute("drop table _file_keys")
-    return scalar(con, "select count(*) from rejected_rows where resolved_by_batch is not null") - before
+    resolved = scalar(con, "select count(*) from rejected_rows where resolved_by_batch = ?", [batch_id])
+    con.execute("drop table _accepted_keys")
+    return resolved
 
 
 def ignore(con: duckdb.DuckDBPyConnection, reason: str, *, batch_id: int | None = None, text: str | None = None) -> int:
