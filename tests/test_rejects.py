@@ -90,3 +90,25 @@ def test_ld_ignore_rejects_with_a_reason_and_counts_show_open_ones(con, tmp_path
     [line] = [x for x in status.report(con).splitlines() if x.strip().startswith("provider")]
     assert line.endswith("  0 rejected (open)")  # etl status counts open rows
     assert rejects.ignore(con, "again", batch_id=first.batch_id) == 0  # only open rows are marked
+
+
+def test_a_warehouse_from_before_migration_020_gets_its_rejected_rows_open(tmp_path):
+    """An existing warehouse file (its rejected rows without the columns of migration 020) upgrades in
+    place: every row it holds is open (which record it was is not known, so L&D settle it by ignoring it)."""
+    from .conftest import TINY_RECORDS
+
+    db = tmp_path / "old.duckdb"
+    c = warehouse.connect(db)
+    load_paths(c, [TINY, TINY_RECORDS])  # ghost@tiny.test is nobody: one rejected row
+    for column in ("record_key", "resolved_by_batch", "ignored_reason", "ignored_at"):
+        c.execute(f"alter table rejected_rows drop column {column}")
+    c.execute("delete from schema_migrations where version = 20")
+    c.close()
+    c = warehouse.connect(db)
+    try:
+        assert c.execute("select reason, record_key, state from rejected_row_states").fetchall() == [
+            ("no employee with e-mail ghost@tiny.test in the roster", None, "open")
+        ]
+        assert open_count(c, "xapi") == 1
+    finally:
+        c.close()
