@@ -35,7 +35,9 @@ def rejected_rows(
         con,
         """
         select batch_id, file_name, row_number, upper(state[1]) || state[2:] as state, reason,
-               ignored_reason, resolved_by_batch, ignored_at, raw
+               coalesce(ignored_reason, '') as ignored_reason,
+               coalesce('batch #' || resolved_by_batch, '') as resolved_by,
+               coalesce(strftime(ignored_at, '%Y-%m-%d %H:%M') || ' UTC', '') as ignored_at, raw
         from rejected_row_states
         where ($batch_id is null or batch_id = $batch_id)
           and ($state is null or state = $state)

@@ -99,8 +99,8 @@ def test_a_reject_resolved_by_a_later_load_leaves_the_open_rows(page, tiny_db, t
     assert freshness(at)["xapi"] == 0
     at.selectbox(key="rejected_state").select("All (history)").run()
     history = rejected_table(at)
-    assert history[["reason", "state", "resolved_by_batch"]].values.tolist() == [
-        [GHOST, "Resolved", results[1].batch_id]
+    assert history[["reason", "state", "resolved_by", "ignored_reason"]].values.tolist() == [
+        [GHOST, "Resolved", f"batch #{results[1].batch_id}", ""]
     ]
 
 
