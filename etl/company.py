@@ -200,8 +200,9 @@ def detect(header: list[str]) -> str | None:
     return best.kind if best else None
 
 
-def closest_kinds(header: list[str], most: int = 3) -> list[tuple[str, list[str]]]:
-    """The company kinds a header that fits none comes closest to, each with the columns it lacks.
+def closest_kinds(header: list[str], most: int = 3) -> list[tuple[float, str, list[str]]]:
+    """The company kinds a header that fits none comes closest to: (share of the columns it needs
+    that the header has, kind, the columns it lacks).
 
     A kind counts when the header has at least one of the columns it needs (its required and
     signature columns); closest first: the larger share of those present, then fewer missing.
@@ -215,7 +216,7 @@ def closest_kinds(header: list[str], most: int = 3) -> list[tuple[str, list[str]
             share = (len(needed) - len(missing)) / len(needed)
             near.append((-share, len(missing), ORDER.index(spec.kind), spec.kind, missing))
     near.sort()
-    return [(kind, missing) for *_, kind, missing in near[:most]]
+    return [(-share, kind, missing) for share, _, _, kind, missing in near[:most]]
 
 
 def sniff(name: str, head: str) -> bool:

@@ -133,18 +133,24 @@ def detect_kind(path: Path) -> str | None:
 
 
 def unrecognised(path: Path, name: str) -> str:
-    """Why a file is of no kind, in one sentence: the columns it lacks for the company files it
-    comes closest to, else the kinds this product reads."""
+    """Why a file is of no kind, in one sentence: the columns it lacks for the company files and
+    provider exports it comes closest to, else the kinds this product reads."""
     import csv as _csv
+
+    from etl.provider import profiles
 
     try:
         first = head_text(path).splitlines()[0]
         header = next(_csv.reader([first]), [])
     except (OSError, UnicodeError, IndexError, _csv.Error):
         header = []
-    near = company.closest_kinds(header) if len(header) > 1 else []
-    if near:
-        needs = [f"{_and(missing)} to be {_a(kind)} file" for kind, missing in near]
+    near = []
+    if len(header) > 1:  # company files, and provider exports without a column their profile detects them by
+        near = [(share, f"{kind} file", missing) for share, kind, missing in company.closest_kinds(header)]
+        near += profiles.closest_profiles(header)
+    near.sort(key=lambda t: (-t[0], len(t[2])))
+    needs = [f"{_and(missing)} to be {_a(what)}" for _, what, missing in near[:3]]
+    if needs:
         lacks = needs[0] if len(needs) == 1 else ", ".join(needs[:-1]) + ", or " + needs[-1]
         return f"{name} is missing columns: it lacks {lacks}."
     return (
@@ -158,7 +164,7 @@ def _and(words: list[str]) -> str:
 
 
 def _a(kind: str) -> str:
-    return ("an " if kind[0] in "aeiou" or kind == "fx" else "a ") + kind
+    return ("an " if kind[0] in "aeio" or kind.startswith("fx") else "a ") + kind
 
 
 def expand(paths: list[str | Path]) -> list[Path]:
