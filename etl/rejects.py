@@ -88,7 +88,10 @@ def record_keys(parsed: Parsed) -> pl.DataFrame:
     else:
         rows = pl.DataFrame(schema=_KEYS)
     named = pl.DataFrame([(r.row_number, r.key) for r in parsed.rejected if r.key], schema=_KEYS, orient="row")
-    return pl.concat([rows.cast(_KEYS), named]).drop_nulls().unique("row_number", keep="first")
+    # the rows share the file's buffers (no copy of a large file's ids): no rechunk, filter only when needed;
+    # a row is either still to be written or rejected by its reader, so row numbers are distinct
+    keys = pl.concat([rows.cast(_KEYS), named], rechunk=False)
+    return keys.drop_nulls() if keys["record_key"].null_count() else keys
 
 
 def settle_rejects(con: duckdb.DuckDBPyConnection, batch_id: int, kind: str, keys: pl.DataFrame) -> int:
