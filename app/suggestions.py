@@ -1,24 +1,18 @@
 """Reviewing skill suggestions on the Data page: L&D accept or reject them one by one.
 
 Reading goes through the data door (the L&D-only page query ``skill_suggestions``). Accepting
-and rejecting write the warehouse file the way an upload does (app.uploads): a writable
-connection (``data.write_connection``), one transaction (etl.suggest), then a published
-snapshot, so every page sees the change at its next run. Only L&D may write; whatever goes
+and rejecting write the warehouse file like every change L&D make on the page (app.writes):
+one transaction (etl.suggest), then a published snapshot, so every page sees the change at its
+next run. Only L&D may write; whatever goes
 wrong, the page shows one sentence, never a traceback or a path.
 """
 
 from __future__ import annotations
 
-import logging
-
 import polars as pl
 
-from app import data
-from app.session import current_viewer
+from app import data, writes
 from etl import suggest
-from warehouse import publish
-
-_log = logging.getLogger(__name__)
 
 ONLY_LD = "Only L&D staff may accept or reject skill suggestions."
 
@@ -51,26 +45,8 @@ def reject(course_id: str, skill: str) -> tuple[bool, str]:
 
 
 def _write(change, done: str) -> tuple[bool, str]:
-    viewer = current_viewer()
-    if viewer is None or viewer.role != "ld":
-        return False, ONLY_LD
-    try:
-        con = data.write_connection()
-    except Exception:
-        _log.exception("the warehouse could not be opened to review a suggestion")
-        return False, "The warehouse is busy or could not be opened; try again in a moment."
-    try:
+    def run(con) -> str:
         change(con)
-    except suggest.SuggestionError as exc:
-        return False, str(exc)
-    except Exception:
-        _log.exception("reviewing a suggestion failed unexpectedly")
-        return False, "Something unexpected went wrong, and nothing was changed."
-    finally:
-        con.close()
-    try:
-        publish(data.db_file())
-    except Exception:
-        _log.exception("the warehouse could not be published after reviewing a suggestion")
-        return True, done + " The pages show it after the next load."
-    return True, done
+        return done
+
+    return writes.as_ld(run, only_ld=ONLY_LD, expected=(suggest.SuggestionError,), what="reviewing a suggestion")

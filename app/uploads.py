@@ -118,6 +118,24 @@ def _load(paths: list[Path], names: dict[str, str], tz: str) -> list[FileSummary
     return summaries
 
 
+def tone(summary: FileSummary) -> str:
+    """How the page shows a file's result: error (not loaded), info (already loaded), warning (loaded
+    with rejected rows: something needs a look), success (every row used)."""
+    if summary.status == "failed":
+        return "error"
+    if summary.status == "unchanged":
+        return "info"
+    return "warning" if summary.rows_rejected else "success"
+
+
+def result_line(summary: FileSummary) -> str:
+    """The file's line, and where its rejected rows are when it has some."""
+    line = summary.line()
+    if summary.status == "loaded" and summary.rows_rejected:
+        line += f" · {'its rejected row is' if summary.rows_rejected == 1 else 'its rejected rows are'} listed below"
+    return line
+
+
 def _kind(path: Path) -> str | None:
     """The file's kind as the loader detects it; None when that fails (load_file then says why)."""
     try:

@@ -200,6 +200,25 @@ def detect(header: list[str]) -> str | None:
     return best.kind if best else None
 
 
+def closest_kinds(header: list[str], most: int = 3) -> list[tuple[float, str, list[str]]]:
+    """The company kinds a header that fits none comes closest to: (share of the columns it needs
+    that the header has, kind, the columns it lacks).
+
+    A kind counts when the header has at least one of the columns it needs (its required and
+    signature columns); closest first: the larger share of those present, then fewer missing.
+    """
+    cols = {_norm_header(h) for h in header}
+    near = []
+    for spec in SPECS.values():
+        needed = list(dict.fromkeys(spec.required + spec.signature))
+        missing = [c for c in needed if c not in cols]
+        if missing and len(missing) < len(needed):
+            share = (len(needed) - len(missing)) / len(needed)
+            near.append((-share, len(missing), ORDER.index(spec.kind), spec.kind, missing))
+    near.sort()
+    return [(-share, kind, missing) for share, _, _, kind, missing in near[:most]]
+
+
 def sniff(name: str, head: str) -> bool:
     first = head.splitlines()[0] if head.strip() else ""
     return detect([c.strip('"') for c in re.split(r"[,;\t]", first)]) is not None
@@ -340,7 +359,7 @@ def read(path: Path, kind: str | None = None) -> Parsed:
                     raise ValueError(f"{col} is empty")
             _check_row(kind, rec)
         except ValueError as exc:
-            rejected.append(Rejected(n, str(exc), raw_csv_line(header, cells)))
+            rejected.append(Rejected(n, str(exc), raw_csv_line(header, cells), _written_key(spec, index, cells)))
             continue
         if kind == "spend":
             rec["spend_id"] = (
@@ -370,6 +389,13 @@ def read(path: Path, kind: str | None = None) -> Parsed:
             r["skills"] = [{"skill": s, "level": lv} for s, lv in (r["skills"] or [])]
     frame = pl.DataFrame(rows, schema=schema, orient="row") if rows else pl.DataFrame(schema=schema)
     return Parsed(kind=kind, rows_read=len(body), records=frame, rejected=rejected)
+
+
+def _written_key(spec: Spec, index: dict[str, int], cells: list[str]) -> str | None:
+    """A rejected row's key as written (``etl.rejects.record_keys`` joins loaded rows' keys the same way)."""
+    columns = ("reference",) if spec.kind == "spend" else spec.key
+    values = [cells[index[c]].strip() if c in index and index[c] < len(cells) else "" for c in columns]
+    return "/".join(values) if all(values) else None
 
 
 def _check_row(kind: str, rec: dict) -> None:

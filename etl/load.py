@@ -29,6 +29,7 @@ from common.text import decode_head
 from etl import company, credentials
 from etl.credentials import policy
 from etl.records import Parsed, UnreadableFile
+from etl.rejects import record_keys, reject_future, settle_rejects
 from warehouse import now_utc, refresh_evidence, scalar
 
 log = logging.getLogger(__name__)
@@ -135,6 +136,41 @@ def detect_kind(path: Path) -> str | None:
         if _module(kind).sniff(name, head):
             return kind
     return None
+
+
+def unrecognised(path: Path, name: str) -> str:
+    """Why a file is of no kind, in one sentence: the columns it lacks for the company files and
+    provider exports it comes closest to, else the kinds this product reads."""
+    import csv as _csv
+
+    from etl.provider import profiles
+
+    try:
+        first = head_text(path).splitlines()[0]
+        header = next(_csv.reader([first]), [])
+    except (OSError, UnicodeError, IndexError, _csv.Error):
+        header = []
+    near = []
+    if len(header) > 1:  # company files, and provider exports without a column their profile detects them by
+        near = [(share, f"{kind} file", missing) for share, kind, missing in company.closest_kinds(header)]
+        near += profiles.closest_profiles(header)
+    near.sort(key=lambda t: (-t[0], len(t[2])))
+    needs = [f"{_and(missing)} to be {_a(what)}" for _, what, missing in near[:3]]
+    if needs:
+        lacks = needs[0] if len(needs) == 1 else ", ".join(needs[:-1]) + ", or " + needs[-1]
+        return f"{name} is missing columns: it lacks {lacks}."
+    return (
+        f"{name} is not an export this product recognises: a company file ({', '.join(company.ORDER)}), "
+        "a Moodle report, xAPI statements, Open Badges, SCORM Cloud, or a provider CSV with a mapping profile."
+    )
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+
+
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeio" or kind.startswith("fx") else "a ") + kind
 
 
 def expand(paths: list[str | Path]) -> list[Path]:
@@ -253,6 +289,36 @@ def read_options(kind: str, *, name: str, profile=None, tz: str = "UTC", trusted
     return "; ".join(parts)
 
 
+def first_zone(con: duckdb.DuckDBPyConnection, sha: str, kind: str, tz: str) -> tuple[str, str]:
+    """The time zone to read a Moodle report in, and a note when it is not the one chosen.
+
+    A report's times carry no offset, so the zone is part of what its content means: once its
+    content was loaded, it is read in that zone again, whichever zone is chosen later (another
+    choice would shift every time it holds, and would not even be "already loaded")."""
+    if kind != "moodle":
+        return tz, ""
+    first = scalar(
+        con,
+        "select regexp_extract(read_options, 'time zone ([^;]+)', 1) from import_batches "
+        "where status = 'loaded' and kind = 'moodle' and file_sha256 = ? order by batch_id limit 1",
+        [sha],
+    )
+    if not first or first == tz:
+        return tz, ""
+    return first, f"read in {first} time as when it was first loaded, not in {tz}"
+
+
+def _noted(summary: FileSummary, note: str) -> FileSummary:
+    """The summary with a note about how the file was read, inside its one sentence."""
+    if note:
+        message = summary.message
+        if message.endswith(": nothing changed."):
+            summary.message = message.removesuffix("): nothing changed.") + f"; {note}): nothing changed."
+        else:
+            summary.message = f"{message}; {note}" if message else note
+    return summary
+
+
 def loaded_before(con: duckdb.DuckDBPyConnection, sha: str, kind: str, options: str):
     """(batch_id, file_name, finished_at) of the latest load of this content, read this way, whose
     outcome still stands: the warehouse data it depends on is as that load left it. None otherwise."""
@@ -335,10 +401,7 @@ def load_file(
         policy.apply(con)
         kind = kind or detect_kind(path)
         if kind is None:
-            raise UnreadableFile(
-                f"{name} is not an export this product recognises (roster, catalog, Moodle, xAPI, Open Badges, "
-                "SCORM Cloud, or a provider CSV with a mapping profile)."
-            )
+            raise UnreadableFile(unrecognised(path, name))
         if kind not in ALL_KINDS:
             raise UnreadableFile(
                 f"'{kind}' is not a kind of file this product loads; use one of {', '.join(ALL_KINDS)}."
@@ -348,13 +411,16 @@ def load_file(
         sha = file_sha256(path)
         if kind == "badge" and trusted is None:
             trusted = credentials.configured_trusted()
+        tz, zone_note = first_zone(con, sha, kind, tz)
         options = read_options(kind, name=name, profile=profile, tz=tz, trusted=trusted)
         earlier = loaded_before(con, sha, kind, options)
         mark("checksum")
         if earlier is not None:
             step("done", 1.0)
-            return _record_unchanged(con, name, kind, sha, options, started, *earlier)
+            return _noted(_record_unchanged(con, name, kind, sha, options, started, *earlier), zone_note)
         parsed = _read(path, kind, profile=profile, tz=tz, trusted=trusted)
+        reject_future(parsed, started)
+        keys = record_keys(parsed)
         mark("read")
     except (UnreadableFile, credentials.TrustFileError, policy.PolicyError) as exc:
         return _record_failure(con, name, kind, started, str(exc))
@@ -394,7 +460,8 @@ def load_file(
                 schema={"batch_id": pl.Int64, "row_number": pl.Int64, "reason": pl.Utf8, "raw": pl.Utf8},
                 orient="row",
             )
-            con.execute("insert into rejected_rows select * from rejected_frame")
+            con.execute("insert into rejected_rows (batch_id, row_number, reason, raw) select * from rejected_frame")
+        settle_rejects(con, batch_id, kind, keys)
         voids = len(parsed.voided_ids)
         message = f"{voids} voiding statement(s) applied" if voids else _proof_counts(con, batch_id)
         con.execute(
@@ -419,7 +486,8 @@ def load_file(
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return _record_failure(con, name, kind, started, f"{name} could not be loaded ({detail}).")
     step("done", 1.0)
-    return FileSummary(name, kind, "loaded", parsed.rows_read, loaded, duplicate, len(rejected), batch_id, message)
+    summary = FileSummary(name, kind, "loaded", parsed.rows_read, loaded, duplicate, len(rejected), batch_id, message)
+    return _noted(summary, zone_note)
 
 
 def _proof_counts(con, batch_id: int) -> str:

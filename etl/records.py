@@ -65,6 +65,9 @@ class Rejected:
     row_number: int
     reason: str
     raw: str
+    #: the source record's identity when the reader knows it (a later load of the same record
+    #: settles the rejection, etl.rejects)
+    key: str | None = None
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""What was loaded when: import history, freshness per source, rejected rows, erasures.
+"""What was loaded when: import history, freshness per source, open rejected rows, erasures.
 
 The SQL is the warehouse's (sql/models/loads/180_source_freshness.sql), which the
 dashboard's Data page reads too. An erasure is told by when and how many rows, never whose.
@@ -51,7 +51,7 @@ def report(con: duckdb.DuckDBPyConnection) -> str:
         loaded = r["last_loaded"].strftime("%Y-%m-%d %H:%M") if r["last_loaded"] else "-"
         lines.append(
             f"  {r['source']:<13} {r['files']:>4} file(s)  {r['records']:>9,} records  "
-            f"latest record {latest}  last loaded {loaded} UTC  {r['rejected'] or 0:,} rejected"
+            f"latest record {latest}  last loaded {loaded} UTC  {r['rejected'] or 0:,} rejected (open)"
         )
     lines.append("")
     lines.append("Import history (newest first):")

@@ -27,32 +27,56 @@ def erasures(con) -> pl.DataFrame:
 
 
 @query(Audience.LD_ONLY)
-def rejected_rows(con, batch_id: int | None = None, text: str | None = None, limit: int = 5000) -> pl.DataFrame:
-    return run(
+def rejected_rows(
+    con, batch_id: int | None = None, text: str | None = None, limit: int = 5000, state: str | None = "open"
+) -> pl.DataFrame:
+    """Rejected rows, open ones by default (``state`` None: every row, with its state and what settled it)."""
+    frame = run(
         con,
         """
-        select r.batch_id, b.file_name, r.row_number, r.reason, r.raw
-        from rejected_rows as r join import_batches as b using (batch_id)
-        where ($batch_id is null or r.batch_id = $batch_id)
-          and ($text is null or r.reason ilike '%' || $text || '%' or r.raw ilike '%' || $text || '%')
-        order by r.batch_id desc, r.row_number
+        select batch_id, file_name, row_number, upper(state[1]) || state[2:] as state, reason,
+               coalesce(ignored_reason, '') as ignored_reason,
+               coalesce('batch #' || resolved_by_batch, '') as resolved_by,
+               coalesce(strftime(ignored_at, '%Y-%m-%d %H:%M') || ' UTC', '') as ignored_at, raw
+        from rejected_row_states
+        where ($batch_id is null or batch_id = $batch_id)
+          and ($state is null or state = $state)
+          and ($text is null or reason ilike '%' || $text || '%' or raw ilike '%' || $text || '%')
+        order by batch_id desc, row_number
         limit $limit
     """,
         batch_id=batch_id,
         text=text or None,
         limit=limit,
+        state=state,
     )
+    return frame.select("batch_id", "file_name", "row_number", "reason", "raw") if state == "open" else frame
 
 
 @query(Audience.LD_ONLY)
 def rejected_reasons(con) -> pl.DataFrame:
-    """Rejected rows grouped by the kind of reason (the text before the first quoted value)."""
+    """Open rejected rows grouped by the kind of reason (the text before the first quoted value)."""
     return run(
         con,
         """
         select regexp_replace(reason, '''[^'']*''|\\S+@\\S+|[0-9a-f]{20,}|sha256\\$\\S+', '…', 'g') as reason_kind,
                count(*) as rows
-        from rejected_rows group by 1 order by rows desc limit 20
+        from rejected_row_states where state = 'open' group by 1 order by rows desc limit 20
+    """,
+    )
+
+
+@query(Audience.LD_ONLY)
+def rejected_files(con) -> pl.DataFrame:
+    """Files with rejected rows, newest first: how many of each file's rows are open, resolved, ignored."""
+    return run(
+        con,
+        """
+        select batch_id, any_value(file_name) as file_name,
+               count(*) filter (where state = 'open') as open,
+               count(*) filter (where state = 'resolved') as resolved,
+               count(*) filter (where state = 'ignored') as ignored
+        from rejected_row_states group by batch_id order by batch_id desc
     """,
     )
 

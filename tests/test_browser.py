@@ -247,10 +247,12 @@ def test_upload_on_the_data_page_reports_each_file(page, server, warehouse_db, t
         )
         expect(summary.locator('[data-testid="stAlertContentInfo"]')).to_have_count(1)
     else:
+        # the tiny company's learners are nobody in the demo company: loaded, with rejected rows, is a warning
         expect(summary).to_contain_text(
-            re.compile(r"lrs-export\.json \(xapi\): 8 read, \d+ loaded, \d+ duplicate, \d+ rejected")
+            re.compile(r"lrs-export\.json \(xapi\): 8 read, \d+ loaded, \d+ duplicate, [1-8] rejected")
         )
-        expect(summary.locator('[data-testid="stAlertContentSuccess"]')).to_have_count(1)
+        expect(summary.locator('[data-testid="stAlertContentWarning"]')).to_have_count(1)
+        expect(summary.locator('[data-testid="stAlertContentSuccess"]')).to_have_count(0)
     assert problems(page) == []
     full_page_screenshot(page, SCREENSHOTS / "data_upload.png")
 
@@ -265,3 +267,71 @@ def test_empty_warehouse_shows_get_started(page, tmp_path):
         full_page_screenshot(page, SCREENSHOTS / "get_started.png")
     finally:
         empty.stop()
+
+
+def test_uploads_are_believable_and_rejected_rows_can_be_ignored(page, server, warehouse_db, tmp_path):
+    """L&D upload three files at once: a Moodle report loaded before in another time zone (already
+    loaded, its times kept), a report with a record dated 2099 and an unknown learner (loaded with
+    rejected rows: a warning, not a success), a budgets file without its amount column (not loaded:
+    the sentence names the column and the kinds it could have been). Then the future-dated row is
+    marked ignored with a reason and leaves the open rows."""
+    assert warehouse_db["source"] == "sample", "this test uploads reports of the demo company"
+    first = sorted((FIXTURES.parent.parent / "sample_data" / "moodle").glob("completion-*.csv"))[0]
+    course = "-".join(first.name.split("-")[1:3])  # completion-biz-301-...: biz-301
+    learner = first.read_text(encoding="utf-8").splitlines()[1].split(",")[2]  # someone of the demo company
+    again = tmp_path / first.name  # the demo loaded it in Irish time; uploaded now with the default, UTC
+    shutil.copyfile(first, again)
+    late = tmp_path / f"completion-{course}-20991231_0900-comma_separated.csv"
+    late.write_text(
+        f'ID,Name,Email address,Course complete\n1,Some One,{learner},"1/01/99, 08:00"\n'
+        '2,No Body,nobody.here@example.com,"1/03/25, 10:00"\n'
+    )
+    budgets = tmp_path / "budgets-2027.csv"
+    budgets.write_text("unit,period_start,period_end,currency\ncompany,2027-01-01,2027-12-31,USD\n")
+
+    open_page(page, server, "/data")
+    uploader = page.locator('[data-testid="stFileUploader"]')
+    uploader.locator("input[type=file]").set_input_files([again, late, budgets])
+    expect(uploader).to_contain_text(budgets.name)
+    page.get_by_role("button", name="Load files").click()
+    wait_for_app(page, timeout=120, server=server)
+
+    def alert(name: str):
+        return page.locator('[data-testid="stAlertContainer"]', has_text=name)
+
+    expect(alert(again.name).locator('[data-testid="stAlertContentInfo"]')).to_have_count(1)
+    expect(alert(again.name)).to_contain_text(
+        "(same content; read in Europe/Dublin time as when it was first loaded, not in UTC): nothing changed."
+    )
+    expect(alert(late.name).locator('[data-testid="stAlertContentWarning"]')).to_have_count(1)
+    expect(alert(late.name)).to_contain_text(
+        "2 read, 0 loaded, 0 duplicate, 2 rejected · its rejected rows are listed below"
+    )
+    expect(page.locator('[data-testid="stAlertContentSuccess"]')).to_have_count(0)  # nothing green
+    expect(alert(budgets.name).locator('[data-testid="stAlertContentError"]')).to_have_count(1)
+    expect(alert(budgets.name)).to_contain_text(
+        "budgets-2027.csv is missing columns: it lacks amount to be a budgets file, "
+        "month and rate to be an fx file, or date, amount, vendor and category to be a spend file."
+    )
+    assert [p for p in problems(page) if budgets.name not in p] == []
+
+    search = page.get_by_label("Reason or record contains")
+    search.fill("after the day this file was loaded")
+    search.press("Enter")
+    wait_for_app(page, server=server)
+    expect(page.get_by_text("1 open rejected row(s) shown")).to_be_visible()
+    page.get_by_role("textbox", name="Why these rows need no fix").fill(
+        "a date typed wrong in the LMS; the learner retakes it"
+    )
+    page.get_by_role("button", name="Mark the open rows shown ignored").click()
+    wait_for_app(page, timeout=60, server=server)
+    expect(page.locator('[data-testid="stAlertContainer"]', has_text="marked ignored")).to_contain_text(
+        "1 rejected row marked ignored, with the reason “a date typed wrong in the LMS; the learner retakes it”."
+    )
+    expect(page.get_by_text("0 open rejected row(s) shown")).to_be_visible()
+    # the history keeps the row, with its state and reason
+    page.get_by_role("combobox", name="Show", exact=True).click()
+    page.get_by_role("option", name="All (history)").click()
+    wait_for_app(page, server=server)
+    expect(page.get_by_text("1 rejected row(s) shown")).to_be_visible()
+    full_page_screenshot(page, SCREENSHOTS / "data_rejects.png")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 
 import duckdb
@@ -218,7 +219,7 @@ def test_forget_erases_a_person_everywhere(con, tmp_path):
 
     summary(con, MORE / "udemy.csv")
     con.execute(
-        "insert into rejected_rows values (99, 1, 'no course in the catalog with id ''X''', "
+        "insert into rejected_rows (batch_id, row_number, reason, raw) values (99, 1, 'no course in the catalog with id ''X''', "
         '\'{"actor":{"mbox":"mailto:Dan@tiny.test"}}\')'
     )
     con.execute("update spend set employee_id = 'E4' where reference = 'INV-2'")
@@ -401,12 +402,124 @@ def test_an_older_roster_loads_again_after_a_newer_one_changed_it(tmp_path):
     c.close()
 
 
-def test_the_same_moodle_report_read_another_way_loads_again(company):
+#: The load's clock in the tests below: 1 Nov 2026, 09:00 UTC ("today" for future-dated records).
+NOW = datetime(2026, 11, 1, 9, 0)
+
+#: A Moodle report of course cloud-101 (C-CLOUD) without time zones: Bob on 31 Oct 00:30 and Dan on
+#: 15 Jun 14:00, which in Berlin (CET after 25 Oct, CEST in June) are 30 Oct 23:30 and 15 Jun 12:00 UTC.
+BERLIN_REPORT = (
+    'ID,Name,Email address,Course complete\n7,Bob Baker,Bob.Baker@tiny.test,"31/10/26, 00:30"\n'
+    '9,Dan Diaz,dan@tiny.test,"15/06/26, 14:00"\n'
+)
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    monkeypatch.setattr(loader, "now_utc", lambda: NOW)
+    return NOW
+
+
+def stored_times(con) -> list[tuple]:
+    return one(con, "select employee_id, completed_at::varchar from completion_records order by employee_id")
+
+
+def test_the_same_moodle_report_with_another_time_zone_is_already_loaded(company, tmp_path, clock):
+    """Its times carry no offset: read in another zone they would all shift. The zone it was first
+    loaded in stays its zone, also when it loads again because the roster changed."""
     con, _ = company
-    report = FIXTURES / "moodle" / "completion-dl101-20240305_1410-comma_separated.csv"
-    assert summary(con, report, tz="Europe/Paris").status == "loaded"
-    assert summary(con, report, tz="Europe/Paris").status == "unchanged"
-    assert summary(con, report, tz="America/New_York").status == "loaded"  # other dates
+    report = tmp_path / "completion-cloud-101-20261101_0900-comma_separated.csv"
+    report.write_text(BERLIN_REPORT)
+    first = summary(con, report, tz="Europe/Berlin")
+    assert (first.status, first.rows_loaded, first.rows_rejected) == ("loaded", 2, 0)
+    berlin = [("E2", "2026-10-30 23:30:00"), ("E4", "2026-06-15 12:00:00")]
+    assert stored_times(con) == berlin
+    again = summary(con, report, tz="UTC")
+    assert again.status == "unchanged"
+    assert again.message == (
+        f"Already loaded on 2026-11-01 as batch {first.batch_id} (same content; read in Europe/Berlin time as "
+        "when it was first loaded, not in UTC): nothing changed."
+    )
+    assert stored_times(con) == berlin  # not 31 Oct 00:30 and 15 Jun 14:00
+    roster = tmp_path / "roster-e99.csv"
+    roster.write_text(
+        (TINY / "roster.csv").read_text() + "E99,No Body,nobody@tiny.test,Engineer,Platform,Engineering,E1,"
+        "Berlin,CC1,2025-01-01,\n"
+    )
+    assert summary(con, roster).rows_loaded == 1  # the people changed: the report loads again ...
+    third = summary(con, report, tz="America/New_York")
+    assert (third.status, third.rows_loaded, third.rows_duplicate) == ("loaded", 0, 2)  # ... in Berlin time
+    assert third.message == "read in Europe/Berlin time as when it was first loaded, not in America/New_York"
+    assert third.line().endswith(
+        "0 loaded, 2 duplicate, 0 rejected (read in Europe/Berlin time as when it was "
+        "first loaded, not in America/New_York)"
+    )
+    assert stored_times(con) == berlin
+    # another report (other bytes) is read in the zone chosen for it
+    other = tmp_path / "completion-cloud-101-20261101_1000-comma_separated.csv"
+    other.write_text(BERLIN_REPORT.replace("15/06/26, 14:00", "16/06/26, 14:00"))
+    assert summary(con, other, tz="UTC").rows_loaded == 2  # both later in UTC: both move forward
+    assert stored_times(con) == [("E2", "2026-10-31 00:30:00"), ("E4", "2026-06-16 14:00:00")]
+
+
+def test_learning_records_dated_after_today_are_rejected_with_a_reason(company, tmp_path, clock):
+    con, _ = company
+    report = tmp_path / "completion-cloud-101-20261101_0900-comma_separated.csv"
+    report.write_text(
+        'ID,Name,Email address,Course complete\n7,Bob Baker,Bob.Baker@tiny.test,"1/11/26, 23:30"\n'
+        '9,Dan Diaz,dan@tiny.test,"2/11/26, 10:00"\n10,Eve Evans,eve@tiny.test,"1/01/99, 08:00"\n'
+    )
+    s = summary(con, report, tz="Europe/Berlin")
+    # Bob: 1 Nov 22:30 UTC, later today but not after it; Dan: 2 Nov 09:00 UTC; Eve: 1 Jan 2099
+    assert (s.status, s.rows_read, s.rows_loaded, s.rows_rejected) == ("loaded", 3, 1, 2)
+    assert stored_times(con) == [("E2", "2026-11-01 22:30:00")]
+    rejected = one(con, "select row_number, reason, raw, record_key from rejected_rows order by row_number")
+    assert rejected == [
+        (
+            2,
+            "dated 2026-11-02 09:00 UTC, after the day this file was loaded (2026-11-01): a learning record cannot "
+            "come from the future; check the date in the export (or the time zone it was read in)",
+            '9,Dan Diaz,dan@tiny.test,"2/11/26, 10:00"',
+            "moodle:cloud-101:9",
+        ),
+        (
+            3,
+            "dated 2099-01-01 07:00 UTC, after the day this file was loaded (2026-11-01): a learning record cannot "
+            "come from the future; check the date in the export (or the time zone it was read in)",
+            '10,Eve Evans,eve@tiny.test,"1/01/99, 08:00"',
+            "moodle:cloud-101:10",
+        ),
+    ]
+    assert one(con, "select count(*) from evidence where employee_id in ('E4', 'E5')") == [(0,)]
+
+
+def test_xapi_statements_dated_after_today_are_rejected(con, tmp_path, clock):
+    import json
+
+    statements = json.loads((TINY_RECORDS / "lrs-export.json").read_text())["statements"]
+    late = dict(statements[0], id="00000000-0000-4000-8000-0000000000b1", timestamp="2026-11-02T00:00:01Z")
+    (tmp_path / "late.jsonl").write_text(json.dumps(late) + "\n")
+    s = summary(con, tmp_path / "late.jsonl")
+    assert (s.rows_read, s.rows_loaded, s.rows_rejected) == (1, 0, 1)
+    [(reason, raw)] = one(con, f"select reason, raw from rejected_rows where batch_id = {s.batch_id}")
+    assert reason.startswith("dated 2026-11-02 00:00 UTC, after the day this file was loaded (2026-11-01)")
+    assert json.loads(raw)["id"] == late["id"]  # the statement as sent
+
+
+def test_an_assessment_dated_after_today_is_rejected(company, tmp_path, clock):
+    con, _ = company
+    (tmp_path / "assessments.csv").write_text(
+        "employee_id,skill,level,assessed_at,source\nE2,Python,3,2026-11-01,panel\nE4,Python,2,2026-11-02,panel\n"
+    )
+    s = summary(con, tmp_path / "assessments.csv")
+    assert (s.kind, s.rows_read, s.rows_loaded, s.rows_rejected) == ("assessments", 2, 1, 1)
+    assert one(con, "select row_number, reason, record_key from rejected_rows") == [
+        (
+            2,
+            "assessed_at 2026-11-02 is after the day this file was loaded (2026-11-01): an assessment cannot come "
+            "from the future; check its date",
+            "E4/Python/2026-11-02",
+        )
+    ]
 
 
 def test_cli_says_a_file_was_already_loaded(tmp_path):

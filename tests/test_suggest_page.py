@@ -80,10 +80,10 @@ def test_only_ld_may_write(page, db, monkeypatch):
     ]
     assert not at.button
 
-    from app import session, suggestions
+    from app import session, suggestions, writes
 
     monkeypatch.setattr(session, "current_viewer", lambda: session.Viewer("alice@tiny.test", "Alice", "lead", "E1"))
-    monkeypatch.setattr(suggestions, "current_viewer", session.current_viewer)
+    monkeypatch.setattr(writes, "current_viewer", session.current_viewer)
     assert suggestions.accept("C-MGR", "Leadership", 2) == (
         False,
         "Only L&D staff may accept or reject skill suggestions.",

@@ -99,3 +99,52 @@ def test_every_translated_json_message_is_exercised():
         "Invalid control character at", "Invalid \\escape", "Invalid \\uXXXX escape", "Extra data",
     }  # fmt: skip
     assert {message for message, _ in jsonfile._WORDS} == covered
+
+
+def test_a_file_missing_columns_names_them_and_the_kinds_it_could_have_been(con, tmp_path):
+    """A budgets file without its amount column fits no kind: the sentence says what it lacks to be a
+    budgets file, and to be the other files closest to it (fx and spend share its currency column)."""
+    before = con.execute("select count(*) from import_batches where status = 'loaded'").fetchall()
+    budgets = tmp_path / "budgets-2027.csv"
+    budgets.write_text("unit,period_start,period_end,currency\ncompany,2027-01-01,2027-12-31,USD\n")
+    [s] = load_paths(con, [budgets])
+    assert (s.status, s.message) == (
+        "failed",
+        "budgets-2027.csv is missing columns: it lacks amount to be a budgets file, "
+        "month and rate to be an fx file, or date, amount, vendor and category to be a spend file.",
+    )
+    assert s.line() == "budgets-2027.csv: not loaded. " + s.message
+    roster = tmp_path / "staff.csv"  # a roster without e-mail addresses or managers
+    roster.write_text("employee_id,full_name,role,team,department\nE9,Ida Ito,Engineer,Platform,Engineering\n")
+    [s] = load_paths(con, [roster])
+    assert s.message == (
+        "staff.csv is missing columns: it lacks email and manager_id to be a roster file, "
+        "skill and required_level to be a requirements file, or skill, level and assessed_at to be an assessments file."
+    )
+    assert con.execute("select count(*) from import_batches where status = 'loaded'").fetchall() == before
+
+
+def test_a_file_of_no_kind_lists_every_kind_budgets_included(con, tmp_path):
+    notes = tmp_path / "notes.csv"
+    notes.write_text("hello,world\n1,2\n")
+    [s] = load_paths(con, [notes])
+    assert s.message == (
+        "notes.csv is not an export this product recognises: a company file (roster, skills, catalog, "
+        "requirements, goals, fx, budgets, licences, spend, assessments), a Moodle report, xAPI statements, "
+        "Open Badges, SCORM Cloud, or a provider CSV with a mapping profile."
+    )
+
+
+def test_a_provider_export_missing_a_column_names_it_and_the_profile(con, tmp_path):
+    """A Udemy Business export without its '% Completed' column: 3 of the profile's 4 detect columns,
+    closer than the catalog (course_id, 1 of 4)."""
+    udemy = tmp_path / "udemy.csv"
+    udemy.write_text(
+        "User Email,User External ID,Course ID,Course Title,Completion Date\n"
+        "bob.baker@tiny.test,E2,C-PY,Python Basics,2024-01-10T11:00:00Z\n"
+    )
+    [s] = load_paths(con, [udemy])
+    assert s.message == (
+        "udemy.csv is missing columns: it lacks % Completed to be a Udemy Business course activity, "
+        "or title, provider and skills to be a catalog file."
+    )

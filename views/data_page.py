@@ -4,7 +4,7 @@ from zoneinfo import available_timezones
 
 import streamlit as st
 
-from app import context, data, suggestions, ui, uploads
+from app import context, data, rejects, suggestions, ui, uploads
 
 context.require_page("data")
 
@@ -30,16 +30,16 @@ with st.form("upload", clear_on_submit=True):
         ["UTC", *zones],
         key="upload_tz",
         help="Moodle writes times in the exporting user's time zone without saying which; "
-        "the other formats carry their own.",
+        "the other formats carry their own. A report loaded before is read in the zone it was first loaded in.",
     )
     submitted = st.form_submit_button("Load files", icon=":material/upload:")
 st.caption(uploads.trusted_issuers_note())
 if submitted and files:
     with st.spinner("Loading…"):
         results = uploads.load_uploads([(f.name, f.getvalue()) for f in files], tz=tz)
-    st.session_state["upload_results"] = [(s.status, s.line()) for s in results]
-for status, line in st.session_state.get("upload_results", []):
-    show = {"failed": st.error, "unchanged": st.info}.get(status, st.success)
+    st.session_state["upload_results"] = [(uploads.tone(s), uploads.result_line(s)) for s in results]
+for tone, line in st.session_state.get("upload_results", []):
+    show = {"error": st.error, "info": st.info, "warning": st.warning}.get(tone, st.success)
     show(ui.plain(line), icon=":material/description:")
 
 if not data.exists():
@@ -76,21 +76,45 @@ if checks.height:
     ui.table(data.q("credential_checks", batch_id=picked), "credential_checks", height=300)
 
 st.subheader("Rejected rows")
+st.caption(
+    "Open rows need a fix in the source or a decision. A row is resolved when a later file of the same kind "
+    "brings the same record and it loads; rows no file will fix can be marked ignored with a reason. "
+    "Resolved and ignored rows stay in the history."
+)
 reasons = data.q("rejected_reasons")
 if reasons.height:
-    st.caption("Most common reasons (values replaced by …):")
+    st.caption("Most common reasons of open rows (values replaced by …):")
     st.dataframe(reasons, hide_index=True, column_config={"reason_kind": "Reason", "rows": "Rows"})
-c1, c2 = st.columns([1, 2])
-batches = history.filter(history["rows_rejected"] > 0)
-options = [None] + batches["batch_id"].to_list()
-names = dict(zip(batches["batch_id"].to_list(), batches["file_name"].to_list(), strict=False))
+c1, c2, c3 = st.columns([2, 2, 1])
+files = data.q("rejected_files")
+names = dict(zip(files["batch_id"].to_list(), files["file_name"].to_list(), strict=False))
+opens = dict(zip(files["batch_id"].to_list(), files["open"].to_list(), strict=False))
 batch = c1.selectbox(
-    "File", options, format_func=lambda b: "All files" if b is None else f"#{b} {names[b]}", key="rejected_batch"
+    "File",
+    [None, *names],
+    format_func=lambda b: "All files" if b is None else f"#{b} {names[b]} ({opens[b]:,} open)",
+    key="rejected_batch",
 )
 text = c2.text_input("Reason or record contains", key="rejected_text")
-rejected = data.q("rejected_rows", batch_id=batch, text=text or None)
-st.caption(f"{rejected.height:,} rejected row(s) shown (at most 5,000; the download holds the same).")
+shown_states = {"Open": "open", "Resolved": "resolved", "Ignored": "ignored", "All (history)": None}
+state = c3.selectbox("Show", list(shown_states), key="rejected_state")
+rejected = data.q("rejected_rows", batch_id=batch, text=text or None, state=shown_states[state])
+shown_as = "" if shown_states[state] is None else state.lower() + " "
+st.caption(f"{rejected.height:,} {shown_as}rejected row(s) shown (at most 5,000; the download holds the same).")
 ui.table(rejected, "rejected_rows", height=400)
+for ok, message in st.session_state.pop("ignore_results", []):
+    (st.success if ok else st.error)(ui.plain(message), icon=":material/block:")
+if shown_states[state] == "open" and rejected.height:
+    with st.form("ignore_rejects", clear_on_submit=True):
+        why = st.text_input(
+            "Why these rows need no fix",
+            key="ignore_reason",
+            placeholder="e.g. the provider's test accounts",
+            help="Marks every open row of the file and text chosen above ignored; they stay in the history.",
+        )
+        if st.form_submit_button("Mark the open rows shown ignored", icon=":material/block:"):
+            st.session_state["ignore_results"] = [rejects.ignore(why, batch_id=batch, text=text or None)]
+            st.rerun()
 
 st.subheader("Skills suggested for untagged courses")
 pending, problem = suggestions.pending()

@@ -155,6 +155,19 @@ def match_profile(header: list[str], profiles: list[Profile] | None = None) -> P
     return best
 
 
+def closest_profiles(header: list[str], most: int = 2) -> list[tuple[float, str, list[str]]]:
+    """The built-in profiles a header that fits none comes closest to (at least half of their
+    detect columns present): (share of those present, profile name, the ones it lacks), closest first."""
+    names = {_norm(h) for h in header}
+    near = []
+    for profile in builtin_profiles():
+        missing = [c for c in profile.detect_columns if _norm(c) not in names]
+        if missing and len(missing) * 2 <= len(profile.detect_columns):
+            near.append((1 - len(missing) / len(profile.detect_columns), profile.name, missing))
+    near.sort(key=lambda t: (-t[0], len(t[2])))
+    return near[:most]
+
+
 def _norm(name: str) -> str:
     """How column names are compared: BOM and surrounding spaces ignored, case-insensitive."""
     return name.replace(BOM, "").strip().casefold()

@@ -1,6 +1,6 @@
 -- What was loaded when: the import history (newest first) and, per source, the files
--- loaded, the records they hold, the latest record and the rows rejected. Read by the
--- Data page and by `python -m etl status`.
+-- loaded, the records they hold, the latest record and the rejected rows still open (not
+-- resolved by a later load, not ignored). Read by the Data page and by `python -m etl status`.
 create or replace view import_history as
 select
     batch_id, file_name, kind, status, rows_read, rows_loaded, rows_duplicate, rows_rejected,
@@ -17,19 +17,26 @@ with records as (
 
 loads as (
     select
-        kind, max(finished_at) as last_loaded, sum(rows_loaded) as rows_loaded,
-        sum(rows_rejected) as rejected, count(*) as files
+        kind, max(finished_at) as last_loaded, sum(rows_loaded) as rows_loaded, count(*) as files
     from import_batches
     where status = 'loaded'
+    group by kind
+),
+
+open_rejects as (
+    select kind, count(*) as rejected
+    from rejected_row_states
+    where state = 'open'
     group by kind
 ),
 
 final as (
     select
         l.kind as source, l.files, coalesce(r.records, l.rows_loaded) as records,
-        r.latest_record, l.last_loaded, l.rejected
+        r.latest_record, l.last_loaded, coalesce(o.rejected, 0) as rejected
     from loads as l
     left join records as r on l.kind = r.source_kind
+    left join open_rejects as o on l.kind = o.kind
 )
 
 select * from final
