@@ -199,7 +199,7 @@ def test_data_page_after_the_same_export_is_uploaded_again(app, tiny_db):
     frames = [d.value for d in at.dataframe]
     history = next(f for f in frames if "status" in f.columns and "file_name" in f.columns)
     newest = history.iloc[0]
-    assert (newest["file_name"], newest["status"], newest["message"]) == ("lrs-export.json", "unchanged", again.message)
+    assert (newest["file_name"], newest["status"], newest["message"]) == ("lrs-export.json", "Unchanged", again.message)
     rejected = next(f for f in frames if "reason" in f.columns and "raw" in f.columns)
     assert len(rejected) == 1  # the rejected row is shown once
 

@@ -44,8 +44,8 @@ def test_uploads_check_proofs_with_the_configured_trusted_issuers_file(app, tiny
     } == {"did-web.jwt": (1, 0, 0, 0), "ed25519-did-key-recipient-switched.jwt": (0, 1, 0, 0)}
     checks = next(f for f in frames if "status" in f.columns and "reason" in f.columns and "title" in f.columns)
     assert sorted(zip(checks["full_name"], checks["status"], strict=True)) == [
-        ("Bob Baker", "verified"),
-        ("Dan Diaz", "failed"),
+        ("Bob Baker", "Verified"),
+        ("Dan Diaz", "Failed"),
     ]
 
 
@@ -67,5 +67,5 @@ def test_people_page_shows_proof_status_and_the_evidence_behind_each_level(app, 
     at.selectbox(key="person").set_value("E4").run()
     no_errors(at)
     checks = next(d.value for d in at.dataframe if list(d.value.columns) == ["date", "title", "status", "reason"])
-    assert checks["status"].to_list() == ["failed"]
+    assert checks["status"].to_list() == ["Failed"]
     assert checks["reason"].to_list()[0].startswith("Failed: the signature does not match")
