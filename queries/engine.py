@@ -29,12 +29,13 @@ import json
 import logging
 import os
 import re
+import warnings
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 import polars as pl
-from sqlglot import exp
+from sqlglot import ErrorLevel, exp
 
 import warehouse
 from queries import portable
@@ -56,7 +57,6 @@ SPARK_DIALECT = "spark"
 #: Columns the export adds to partition a table (etl/export.py); not columns of the table, dropped on read.
 PARTITIONS = {"completion_records": "month"}
 MANIFEST = "export.json"
-_VIEW = re.compile(r"create\s+or\s+replace\s+view\s+(\w+)\s+as\s+(.*)", re.I | re.S)
 
 
 class EngineError(Exception):
@@ -102,20 +102,17 @@ def bind(tree: exp.Expression, params: dict) -> exp.Expression:
 def to_spark(sql: str, params: dict | None = None) -> str:
     """DuckDB SQL of a page query (macros and parameters) as the Spark SQL that gives the same rows."""
     tree = bind(portable.expand(sql), params or {})
-    return tree.sql(dialect=SPARK_DIALECT)
+    return tree.sql(dialect=SPARK_DIALECT, unsupported_level=ErrorLevel.RAISE)  # never a silent approximation
 
 
 @cache
 def view_statements() -> list[tuple[str, str]]:
     """The models' views, in the models' order, as (name, Spark SQL of its query)."""
-    out = []
-    for path in model_files():
-        text = re.sub(r"--[^\n]*", "", path.read_text(encoding="utf-8"))
-        for statement in text.split(";"):
-            m = _VIEW.match(statement.strip())
-            if m:
-                out.append((m.group(1).lower(), to_spark(m.group(2))))
-    return out
+    return [
+        (name, to_spark(sql))
+        for path in portable.model_files()
+        for name, sql in portable.parse_views(path.read_text(encoding="utf-8"))
+    ]
 
 
 class SparkResult:
@@ -186,6 +183,8 @@ class Tables:
 
 def _session(remote: str | None):
     logging.getLogger("SQLQueryContextLogger").setLevel(logging.CRITICAL)  # errors reach the caller as exceptions
+    # results come as Arrow: pyspark's pandas support, which warns about pandas' version, is not used
+    warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas", category=FutureWarning)
     try:
         from pyspark.sql import SparkSession
     except ImportError:
@@ -195,8 +194,11 @@ def _session(remote: str | None):
     builder = SparkSession.builder.appName("upskill")
     if remote:
         return builder.remote(remote).getOrCreate()
+    os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")  # local mode listens on this computer only
     for key, value in LOCAL_CONF.items():
         builder = builder.config(key, value)
+    logs = f"-Dlog4j2.configurationFile={(warehouse.CONFIG_DIR / 'spark-log4j2.properties').as_uri()}"
+    builder = builder.config("spark.driver.extraJavaOptions", f"{LOCAL_CONF['spark.driver.extraJavaOptions']} {logs}")
     spark = builder.getOrCreate()
     spark.sparkContext.setLogLevel("ERROR")
     return spark
@@ -264,11 +266,6 @@ def _manifest_tables(text: str) -> list[str]:
         raise EngineError(f"{MANIFEST} in the Parquet folder is not an export's: export the warehouse again.") from None
 
 
-def model_files() -> list[Path]:
-    """The models' files in the order they are applied (by number prefix, across the folders)."""
-    return sorted((warehouse.SQL_DIR / "models").rglob("*.sql"), key=lambda p: p.name)
-
-
 def duckdb_over_parquet(folder: Path):
     """An in-memory DuckDB reading a Parquet export, with the models applied: DuckDB on Spark's input."""
     import duckdb
@@ -282,7 +279,7 @@ def duckdb_over_parquet(folder: Path):
         if name in PARTITIONS:
             rel = rel.select(*[c for c in rel.columns if c != PARTITIONS[name]])
         rel.create_view(name)
-    for path in model_files():
+    for path in portable.model_files():
         con.execute(path.read_text(encoding="utf-8"))
     return con
 
