@@ -47,6 +47,10 @@ LOCAL_CONF = {
     "spark.driver.memory": "768m",
     "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:ReservedCodeCacheSize=128m -Xss16m",
     "spark.sql.shuffle.partitions": "1",
+    # compiling each stage to Java and re-planning it at run time cost more than they save on
+    # a laptop's data (the parity tests ran in half the time without them)
+    "spark.sql.codegen.wholeStage": "false",
+    "spark.sql.adaptive.enabled": "false",
     "spark.default.parallelism": "2",
     "spark.ui.enabled": "false",
     "spark.ui.showConsoleProgress": "false",
@@ -135,7 +139,13 @@ class SparkConnection:
         self.spark = spark
 
     def sql(self, sql: str, params: dict | None = None) -> SparkResult:
-        frame = pl.from_arrow(self.spark.sql(to_spark(sql, params)).toArrow())
+        text = to_spark(sql, params)
+        try:
+            frame = pl.from_arrow(self.spark.sql(text).toArrow())
+        except Exception as exc:
+            if not _from_spark(exc):
+                raise
+            raise EngineError(f"Spark could not run a query ({_first_line(exc)}).") from exc
         # Spark's timestamps carry the session's zone (UTC); the warehouse's are UTC without one
         return SparkResult(
             frame.with_columns(
@@ -173,9 +183,10 @@ class Tables:
         return cls(parquet or None, None if parquet else namespace)
 
     def version(self) -> str:
-        """Changes when the tables do: the export's manifest, or the namespace's tables' versions (Spark knows)."""
+        """Changes when the tables do: a local export's manifest (an export replaces it), else the version
+        the operator sets in UPSKILL_DATA_VERSION when a refresh lands (a lakehouse's tables change in place)."""
         if self.parquet and Path(self.parquet).exists():
-            manifest = Path(self.parquet) / "export.json"
+            manifest = Path(self.parquet) / MANIFEST
             st = manifest.stat() if manifest.exists() else Path(self.parquet).stat()
             return f"{self.parquet}|{st.st_size}:{st.st_mtime_ns}"
         return f"{self.parquet or self.namespace}|{os.environ.get('UPSKILL_DATA_VERSION', '')}"
@@ -218,7 +229,7 @@ def register_tables(spark, tables: Tables) -> list[str]:
                 frame = frame.drop(PARTITIONS[name])
             frame.createOrReplaceTempView(name)
     else:
-        names = sorted(t.name for t in spark.catalog.listTables(tables.namespace))
+        names = sorted(t.name for t in spark.catalog.listTables(tables.namespace) if not t.isTemporary)
         for name in names:
             spark.table(f"{tables.namespace}.{name}").createOrReplaceTempView(name)
     for name, query in view_statements():
@@ -239,7 +250,7 @@ def spark_connection(tables: Tables | None = None, remote: str | None = None) ->
         try:
             register_tables(spark, tables)
         except Exception as exc:
-            if type(exc).__name__ in ("AnalysisException", "PySparkException", "IllegalArgumentException"):
+            if _from_spark(exc):
                 raise EngineError(f"Spark could not read the tables ({_first_line(exc)}).") from None
             raise
         _SESSION.update(spark=spark, key=key)
@@ -252,6 +263,11 @@ def stop_spark() -> None:
     _SESSION.clear()
     if spark is not None:
         spark.stop()
+
+
+def _from_spark(exc: BaseException) -> bool:
+    """An error Spark raised (analysis, execution, the JVM), as opposed to one of ours."""
+    return type(exc).__module__.split(".")[0] in ("pyspark", "py4j")
 
 
 def _first_line(exc: BaseException) -> str:

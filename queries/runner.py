@@ -93,10 +93,13 @@ def run_query(con, name: str, viewer: Viewer, defaults: dict) -> pl.DataFrame:
     return declared.for_executive(frame) if viewer.role == "exec" else frame
 
 
-def run_all(con, names: list[str] | None, viewer: Viewer, as_of: dt.date | None = None) -> dict[str, pl.DataFrame]:
-    """The named queries (None: every query the viewer may run), by name."""
+def run_all(
+    con, names: list[str] | None, viewer: Viewer, as_of: dt.date | None = None, defaults: dict | None = None
+) -> dict[str, pl.DataFrame]:
+    """The named queries (None: every query the viewer may run), by name, with the pages' default
+    arguments (`defaults`: page_defaults already worked out, e.g. on another engine)."""
     as_of = as_of or default_as_of(con)
-    defaults = page_defaults(con, viewer, as_of)
+    defaults = defaults or page_defaults(con, viewer, as_of)
     if names is None:
         names = sorted(n for n, q in queries.REGISTRY.items() if q.allows(viewer.role))
     return {name: run_query(con, name, viewer, defaults) for name in names}

@@ -13,6 +13,7 @@ import json
 import math
 import shutil
 import time
+from datetime import date
 
 import pytest
 
@@ -20,8 +21,10 @@ import warehouse
 from etl import export
 from etl.load import load_paths
 from queries import engine, runner
+from queries.__main__ import main as queries_main
 
 from .conftest import TINY, TINY_RECORDS
+from .test_app import metric, no_errors
 from .test_models import SAMPLE
 
 pytestmark = pytest.mark.slow
@@ -93,8 +96,10 @@ def _parity(folder, paths, viewers) -> None:
         for email in viewers:
             viewer = runner.viewer_for(con, email)
             as_of = runner.default_as_of(con)
-            duck = {k: runner.rows(v) for k, v in runner.run_all(con, None, viewer, as_of).items()}
-            spark = {k: runner.rows(v) for k, v in runner.run_all(spark_con, None, viewer, as_of).items()}
+            # the same arguments on both engines (the defaults are page queries, compared here too)
+            defaults = runner.page_defaults(con, viewer, as_of)
+            duck = {k: runner.rows(v) for k, v in runner.run_all(con, None, viewer, as_of, defaults).items()}
+            spark = {k: runner.rows(v) for k, v in runner.run_all(spark_con, None, viewer, as_of, defaults).items()}
             assert any(duck.values()), "the queries returned no rows at all: nothing was compared"
             total += len(duck)
             diffs.update({f"{email or 'L&D'}: {k}": v for k, v in differences(duck, spark).items()})
@@ -123,3 +128,55 @@ def test_the_comparison_sees_a_difference():
     assert differences({"q": rows}, {"q": rows + rows})
     assert differences({"q": rows}, {"q": [{"team": "Data", "share": 0.5}]})
     assert differences({"q": [{"n": 3}]}, {"q": [{"n": 3.0}]}) == {}
+
+
+def test_the_dashboard_runs_on_spark(spark, app, tiny_db, tmp_path, monkeypatch):
+    """UPSKILL_ENGINE=spark: the Overview shows the numbers it shows on DuckDB (tests/test_app.py)."""
+    con = warehouse.connect(tiny_db, read_only=True)
+    export.export(con, tmp_path / "parquet")
+    con.close()
+    monkeypatch.setenv("UPSKILL_ENGINE", "spark")
+    monkeypatch.setenv("UPSKILL_PARQUET", str(tmp_path / "parquet"))
+    at = app(as_of="2025-06-30")
+    no_errors(at)
+    assert metric(at, "Readiness") == "50.0%"
+    assert metric(at, "Goals on course") == "1 of 2"
+    assert metric(at, "Spend vs budget") == "4%"
+
+
+def test_the_tables_can_come_from_a_catalog(spark, tiny_db, tmp_path):
+    """UPSKILL_SPARK_TABLES: tables with the warehouse's columns in a catalog namespace (here Spark's own
+    catalog holding Parquet tables; a lakehouse's Iceberg or Delta tables are read the same way)."""
+    con = warehouse.connect(tiny_db, read_only=True)
+    try:
+        export.export(con, tmp_path / "parquet")
+        session = engine.spark_connection(engine.Tables(parquet=str(tmp_path / "parquet"))).spark
+        session.sql("create namespace if not exists spark_catalog.lakehouse")
+        for name in export.base_tables(con):
+            session.sql(f"drop table if exists spark_catalog.lakehouse.{name}")
+            location = (tmp_path / "lake" / name).as_uri()
+            session.sql(
+                f"create table spark_catalog.lakehouse.{name} using parquet location '{location}' as select * from {name}"
+            )
+        lake = engine.spark_connection(engine.Tables(namespace="spark_catalog.lakehouse"))
+        names = ["meta", "coverage_matrix", "goal_status", "budgets", "learning_history"]
+        viewer, as_of = runner.Viewer(), date(2025, 6, 30)
+        defaults = runner.page_defaults(con, viewer, as_of)
+        duck = {k: runner.rows(v) for k, v in runner.run_all(con, names, viewer, as_of, defaults).items()}
+        spark = {k: runner.rows(v) for k, v in runner.run_all(lake, names, viewer, as_of, defaults).items()}
+        assert duck["meta"][0]["records"] > 0 and differences(duck, spark) == {}
+    finally:
+        con.close()
+
+
+def test_the_command_line_runs_the_queries_on_spark(spark, tiny_db, capsys):
+    """python -m queries run --engine spark, from a warehouse file (exported on the way)."""
+    argv = ["run", "--engine", "spark", "--db", str(tiny_db), "--as-of", "2025-06-30", "meta", "org_units", "--json"]
+    code = queries_main(argv)
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    doc = json.loads(out)
+    assert doc["engine"].startswith("spark 4.")
+    assert doc["results"]["meta"][0]["employees"] == 5
+    assert {r["team"] for r in doc["results"]["org_units"]} == {"Platform", "Insights"}
+    assert "Traceback" not in err
