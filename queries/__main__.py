@@ -60,6 +60,8 @@ def _exported(db: str) -> str:
 def _connect(args):
     """The engine's connection: Spark over the Parquet export, DuckDB over the file (or the export)."""
     if args.engine == "spark":
+        if args.parquet and "://" not in args.parquet:  # a URI is Spark's to read (s3://, abfss://, hdfs://)
+            engine.local_export(args.parquet)
         return engine.spark_connection(engine.Tables(parquet=args.parquet or _exported(args.db)))
     if args.db:
         path = warehouse.db_path(args.db)

@@ -64,22 +64,26 @@ def _first(frame: pl.DataFrame, column: str):
     return frame[column][0] if frame.height else None
 
 
-def page_defaults(con, viewer: Viewer, as_of: dt.date) -> dict:
-    """The arguments the pages start with: the first skill, goal and person they offer, the budget left."""
+def page_defaults(con, viewer: Viewer, as_of: dt.date, needed: set[str] | None = None) -> dict:
+    """The arguments the pages start with: the first skill, goal and person they offer, the budget left
+    (only those `needed`, when given: each is a query of its own)."""
     root = viewer.root
-    people = queries.get("requirement_people").function(con, as_of, root=root)
-    defaults = queries.get("planner_defaults").function(con, as_of)
-    budget = _first(defaults, "remaining_budget")
-    return {
-        "as_of": as_of,
-        "root": root,
-        "skill": _first(queries.get("required_skills").function(con), "skill"),
-        "goal_id": _first(queries.get("goal_status").function(con, as_of, root=root), "goal_id"),
-        "employee_id": _first(people.sort("team", "full_name"), "employee_id"),
-        "email": viewer.email or _first(queries.get("demo_leads").function(con), "email"),
-        "budget": float(round(budget)) if budget is not None else 10_000.0,
-        "hours_cap": DEFAULT_HOURS_CAP,
+
+    def budget() -> float:
+        left = _first(queries.get("planner_defaults").function(con, as_of), "remaining_budget")
+        return float(round(left)) if left is not None else 10_000.0
+
+    found = {
+        "skill": lambda: _first(queries.get("required_skills").function(con), "skill"),
+        "goal_id": lambda: _first(queries.get("goal_status").function(con, as_of, root=root), "goal_id"),
+        "employee_id": lambda: _first(
+            queries.get("requirement_people").function(con, as_of, root=root).sort("team", "full_name"), "employee_id"
+        ),
+        "email": lambda: viewer.email or _first(queries.get("demo_leads").function(con), "email"),
+        "budget": budget,
     }
+    defaults = {"as_of": as_of, "root": root, "hours_cap": DEFAULT_HOURS_CAP}
+    return defaults | {k: f() for k, f in found.items() if needed is None or k in needed}
 
 
 def run_query(con, name: str, viewer: Viewer, defaults: dict) -> pl.DataFrame:
@@ -99,9 +103,10 @@ def run_all(
     """The named queries (None: every query the viewer may run), by name, with the pages' default
     arguments (`defaults`: page_defaults already worked out, e.g. on another engine)."""
     as_of = as_of or default_as_of(con)
-    defaults = defaults or page_defaults(con, viewer, as_of)
     if names is None:
         names = sorted(n for n, q in queries.REGISTRY.items() if q.allows(viewer.role))
+    needed = {p for n in names for p in inspect.signature(queries.get(n).function).parameters}
+    defaults = defaults or page_defaults(con, viewer, as_of, needed)
     return {name: run_query(con, name, viewer, defaults) for name in names}
 
 
