@@ -29,21 +29,21 @@ sample: venv
 run: venv $(DB)
 	UPSKILL_DB=$(DB) $(VENV)/bin/streamlit run dashboard.py --server.port $(PORT) --server.address localhost --server.headless true
 
-# Debian's chromium drives the browser tests; install it when missing and we can.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# $(call apt_install,COMMAND,DEBIAN PACKAGE,TESTS): install the package when the command is missing and we can.
+define apt_install
+	@command -v $(1) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing and cannot be installed here: the browser tests will fail"; fi; }
+	    echo "Installing Debian's $(2) for the $(3)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+	  else echo "$(1) is missing and cannot be installed here: the $(3) will fail"; fi; }
+endef
 
-# Spark runs on Java 17; install Debian's runtime when missing and we can.
+# Debian's chromium drives the browser tests; Spark (the parity tests) runs on Java 17.
+browser:
+	$(call apt_install,chromium,chromium,browser tests)
+
 java:
-	@command -v java >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's Java 17 runtime for the Spark parity tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openjdk-17-jre-headless >/dev/null; \
-	  else echo "java is missing and cannot be installed here: the Spark parity tests will fail"; fi; }
+	$(call apt_install,java,openjdk-17-jre-headless,Spark parity tests)
 
 # Lint: ruff (lint and format), the floors (import-linter), the SQL (sqlfluff).
 lint: venv
