@@ -5,7 +5,7 @@ PY     := $(VENV)/bin/python
 PORT   ?= 8501
 DB     ?= data/warehouse.duckdb
 
-.PHONY: run test test-fast lint format bench sample venv browser clean
+.PHONY: run test test-fast lint format bench sample venv browser java clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Python 3.11 or newer is needed")'
@@ -16,6 +16,11 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt requirements-model.txt
 
 venv: $(VENV)/.installed
 
+# Spark for the parity tests (docs/scale-out.md); `make run` does not need it.
+$(VENV)/.scale: requirements-scale.txt | venv
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-scale.txt
+	@touch $@
+
 $(DB): | venv
 	$(PY) -m etl --db $(DB) sample
 
@@ -25,13 +30,21 @@ sample: venv
 run: venv $(DB)
 	UPSKILL_DB=$(DB) $(VENV)/bin/streamlit run dashboard.py --server.port $(PORT) --server.address localhost --server.headless true
 
-# Debian's chromium drives the browser tests; install it when missing and we can.
-browser:
-	@command -v chromium >/dev/null 2>&1 || { \
+# $(call apt_install,COMMAND,DEBIAN PACKAGE,TESTS): install the package when the command is missing and we can.
+define apt_install
+	@command -v $(1) >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's chromium for the browser tests"; \
-	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else echo "chromium is missing and cannot be installed here: the browser tests will fail"; fi; }
+	    echo "Installing Debian's $(2) for the $(3)"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
+	  else echo "$(1) is missing and cannot be installed here: the $(3) will fail"; fi; }
+endef
+
+# Debian's chromium drives the browser tests; Spark (the parity tests) runs on Java 17.
+browser:
+	$(call apt_install,chromium,chromium,browser tests)
+
+java:
+	$(call apt_install,java,openjdk-17-jre-headless,Spark parity tests)
 
 # Lint: ruff (lint and format), the floors (import-linter), the SQL (sqlfluff).
 lint: venv
@@ -44,10 +57,10 @@ format: venv
 	$(VENV)/bin/ruff format .
 	$(VENV)/bin/ruff check --fix .
 
-test: lint browser
+test: lint browser java $(VENV)/.scale
 	$(PY) -m pytest -q
 
-# Everything but the browser and the slow tests (a minute or two).
+# Everything but the browser and the slow tests (a minute or two; no Spark).
 test-fast: venv
 	$(PY) -m pytest -q -m "not browser and not slow"
 

@@ -19,11 +19,9 @@
 
 from __future__ import annotations
 
-import os
 import re
 import tomllib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
 
@@ -33,7 +31,7 @@ from streamlit import config
 from app import data, ui
 from app.session import Viewer
 from common.identity import identity_key
-from warehouse import CONFIG_DIR
+from queries.access import Access, load_access, role_of
 
 LOCAL_ADDRESSES = {"localhost", "127.0.0.1", "::1", "[::1]"}
 #: A Host header naming this computer: localhost, 127.0.0.1 or [::1], with any port.
@@ -44,35 +42,6 @@ FORWARDING_HEADERS = ("x-forwarded-for", "forwarded", "x-real-ip")
 AUTH_KEYS = ("redirect_uri", "cookie_secret")
 PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 DEMO_LD = Viewer(email="ld-demo@localhost", name="L&D (demo persona)", role="ld")
-
-
-@dataclass(frozen=True)
-class Access:
-    ld: frozenset[str]
-    executives: frozenset[str]
-
-
-def access_file() -> Path:
-    return Path(os.environ.get("UPSKILL_ACCESS") or CONFIG_DIR / "access.toml")
-
-
-def load_access(path: Path | None = None) -> Access:
-    """The L&D and executive lists (e-mails compared as common.identity keys: trimmed, NFKC, case-folded)."""
-    path = path or access_file()
-    if not path.exists():
-        return Access(frozenset(), frozenset())
-    try:
-        doc = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise ValueError(f"The access file {path.name} is not valid TOML ({exc}).") from exc
-
-    def emails(key: str) -> frozenset[str]:
-        values = doc.get(key, [])
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            raise ValueError(f"In the access file {path.name}, '{key}' must be a list of e-mail addresses.")
-        return frozenset(k for v in values if (k := identity_key(v)))
-
-    return Access(emails("ld"), emails("executives"))
 
 
 class SecretsError(ValueError):
@@ -150,13 +119,8 @@ def viewer_for(email: str | None, access: Access) -> Viewer | None:
     person = data.q("person_by_email", email=key) if data.exists() else None
     name = person["full_name"][0] if person is not None and person.height else email
     employee_id = person["employee_id"][0] if person is not None and person.height else None
-    if key in access.ld:
-        return Viewer(email=key, name=name, role="ld", employee_id=employee_id)
-    if key in access.executives:
-        return Viewer(email=key, name=name, role="exec", employee_id=employee_id)
-    if person is not None and person.height and person["reports"][0] > 0:
-        return Viewer(email=key, name=name, role="lead", employee_id=employee_id)
-    return None
+    role = role_of(key, person, access)
+    return Viewer(email=key, name=name, role=role, employee_id=employee_id) if role else None
 
 
 def server_is_local() -> bool:

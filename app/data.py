@@ -14,10 +14,16 @@ Every query result is cached under the warehouse's version (its file's size and
 modification time), so a click that changes no data reads nothing twice, and the
 first interaction after a load sees the new data. Connections are short-lived and
 read-only: the app never holds the file while the ETL writes it.
+
+With ``UPSKILL_ENGINE=spark`` the same queries run on Spark (``queries.engine``: local
+mode, or the Spark Connect server ``UPSKILL_SPARK`` names) over the tables of
+``UPSKILL_PARQUET`` or ``UPSKILL_SPARK_TABLES``; Spark answers in seconds, so the cache,
+keyed on (query, arguments, the tables' version), is what keeps pages quick.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -30,7 +36,7 @@ import queries
 import warehouse
 from app.session import current_viewer
 from planner.plan import PlanError
-from queries import Forbidden
+from queries import Forbidden, engine
 from queries.spend import NOT_ALLOCATED
 
 __all__ = [
@@ -47,12 +53,19 @@ __all__ = [
 ]
 
 
+def on_spark() -> bool:
+    """The page queries run on Spark (UPSKILL_ENGINE=spark), not on the DuckDB warehouse."""
+    return os.environ.get("UPSKILL_ENGINE", "duckdb").strip().lower() == "spark"
+
+
 def db_file() -> Path:
     return warehouse.db_path()
 
 
 def version() -> str:
     """Changes whenever readers should see new data: a published snapshot, or a changed file."""
+    if on_spark():
+        return "spark|" + engine.Tables.from_env().version()
     path = warehouse.read_path(db_file())
     parts = [str(path)]
     for p in (path, path.with_name(path.name + ".wal")):
@@ -65,7 +78,7 @@ def version() -> str:
 
 
 def exists() -> bool:
-    return db_file().exists()
+    return on_spark() or db_file().exists()
 
 
 def _close(con: duckdb.DuckDBPyConnection) -> None:
@@ -83,7 +96,10 @@ def _snapshot_reader(path: str) -> duckdb.DuckDBPyConnection:
 @contextmanager
 def read_connection(retries: int = 40, wait: float = 0.25):
     """A read-only cursor on the current snapshot; without one, a short-lived connection
-    to the warehouse file, retried while a loader holds it for a moment."""
+    to the warehouse file, retried while a loader holds it for a moment. On Spark: the process's session."""
+    if on_spark():
+        yield engine.spark_connection()
+        return
     path = warehouse.read_path(db_file())
     if path != db_file():
         cursor = _snapshot_reader(str(path)).cursor()
@@ -167,9 +183,10 @@ def has_data() -> bool:
     if not exists():
         return False
     try:
-        _upgraded(str(db_file()))
+        if not on_spark():
+            _upgraded(str(db_file()))
         return q("meta")["employees"][0] > 0
-    except (duckdb.Error, warehouse.WarehouseError):
+    except (duckdb.Error, warehouse.WarehouseError, engine.EngineError):
         return False
 
 

@@ -1,4 +1,4 @@
-"""Command line: ``python -m etl load|sample|status|forget|publish|suggest-skills``.
+"""Command line: ``python -m etl load|sample|status|forget|publish|suggest-skills|export``.
 
 Exit status: 0 when every file could be read (rejected rows are normal), 1 when any
 file could not be read at all, 2 when the command itself was used wrongly.
@@ -184,6 +184,12 @@ def cmd_publish(args) -> int:
     return 0
 
 
+def cmd_export(args) -> int:
+    from etl import export
+
+    return export.main(args.db, args.to)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m etl", description="Load learning exports into the warehouse.")
     p.add_argument("--db", help="warehouse file (default: $UPSKILL_DB or data/warehouse.duckdb)")
@@ -216,6 +222,10 @@ def parser() -> argparse.ArgumentParser:
     publish.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
     publish.set_defaults(func=cmd_publish)
     add_suggest_skills(sub)  # suggest-skills: etl/suggest.py
+    export = sub.add_parser("export", help="write the tables as Parquet for Spark (docs/scale-out.md)")
+    export.add_argument("--to", required=True, help="folder to write (replaced whole)")
+    export.add_argument("--db", dest="db_sub", help=argparse.SUPPRESS)
+    export.set_defaults(func=cmd_export)
     return p
 
 

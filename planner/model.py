@@ -434,7 +434,7 @@ def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -
                 coalesce(s.idle_seats, 0) as vendor_idle_seats,
                 cs.skill, cs.level,
                 p.validity_months is null
-                    or cast(cast($as_of as date) + to_months(p.validity_months) as date) > cast($window_end as date)
+                    or cast(cast($as_of as date) + interval 1 month * p.validity_months as date) > cast($window_end as date)
                     as lasts_window
             from priced as p
             join course_skills as cs on cs.course_id = p.course_id

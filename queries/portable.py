@@ -97,12 +97,26 @@ def parse_macros(text: str) -> list[Macro]:
     return out
 
 
+def model_files(models_dir: Path | None = None) -> list[Path]:
+    """The models' files in the order they are applied (by number prefix, across the folders)."""
+    return sorted((models_dir or warehouse.SQL_DIR / "models").rglob("*.sql"), key=lambda p: p.name)
+
+
+def parse_views(text: str) -> list[tuple[str, str]]:
+    """The views a models file creates, as (name, the SQL of its query)."""
+    out = []
+    for statement in _split_top(_without_comments(text), ";"):
+        view = re.match(r"create\s+or\s+replace\s+view\s+(\w+)\s+as\s+", statement, re.I)
+        if view:
+            out.append((view.group(1).lower(), statement[view.end() :]))
+    return out
+
+
 @cache
 def macros(models_dir: Path | None = None) -> dict[str, Macro]:
     """Every macro of the warehouse's models, by name."""
-    folder = models_dir or warehouse.SQL_DIR / "models"
     found: dict[str, Macro] = {}
-    for path in sorted(folder.rglob("*.sql"), key=lambda p: p.name):
+    for path in model_files(models_dir):
         for macro in parse_macros(path.read_text(encoding="utf-8")):
             found[macro.name] = macro
     return found
@@ -193,3 +207,55 @@ def expand(sql: str) -> exp.Expression:
 def expanded_sql(sql: str) -> str:
     """`expand` as DuckDB SQL text (parameters such as ``$as_of`` kept as they are)."""
     return expand(sql).sql(dialect=_DIALECT)
+
+
+#: Columns and casts the models use for days: a subtraction of two of them is a date minus a date.
+_DATE_NAME = re.compile(r"(^|_)(date|day|as_of|deadline|valid_from|valid_until|month)$")
+
+
+def _date_like(node: exp.Expression) -> bool:
+    if isinstance(node, exp.Paren):
+        return _date_like(node.this)
+    if isinstance(node, exp.Cast):
+        return node.to.is_type(exp.DataType.Type.DATE)
+    return isinstance(node, exp.Column) and bool(_DATE_NAME.search(node.name.lower()))
+
+
+def non_portable(sql: str) -> list[str]:
+    """What in this DuckDB SQL another engine reads differently or not at all (empty: none found).
+
+    The constructs found by running the models on Spark: each has a portable form that
+    reads as clearly (docs/scale-out.md).
+    """
+    found = []
+    if re.search(r"\blen\s*\(", _without_comments(sql), re.I):  # parsed as length(): read the text
+        found.append("len(): Spark reads it as a string's length; write array_length")
+    for node in sqlglot.parse_one(sql, read=_DIALECT).walk():
+        if isinstance(node, exp.Anonymous) and node.name.lower() in {"to_months", "to_days", "to_years"}:
+            found.append(f"{node.name.lower()}(): write interval 1 month * n")
+        elif isinstance(node, exp.Mode):
+            found.append("mode(): ties are broken differently; rank with row_number() and an explicit order")
+        elif isinstance(node, exp.Join) and "ASOF" in f"{node.args.get('kind')}{node.args.get('method')}".upper():
+            found.append("asof join: write a range join on lead(...)")
+        elif isinstance(node, exp.Explode) and not isinstance(node.parent, exp.Alias | exp.Select | exp.From):
+            found.append(f"{node.sql(_DIALECT)} inside an expression: unnest in a subquery, cast outside it")
+        elif isinstance(node, exp.Literal) and node.is_number and "." in node.this and "e" not in node.this.lower():
+            found.append(f"{node.this}: a DECIMAL on Spark; write a double ({node.this}e0)")
+        elif isinstance(node, exp.Sub) and _date_like(node.this) and _date_like(node.expression):
+            found.append(
+                f"{node.sql(_DIALECT)}: a date minus a date is an interval on Spark; write date_diff('day', …)"
+            )
+        elif isinstance(node, exp.With) and node.args.get("recursive"):
+            for union in node.find_all(exp.Union):
+                if union.args.get("distinct"):
+                    found.append("union in a recursive CTE: Spark takes only union all")
+    return found
+
+
+def model_statements(models_dir: Path | None = None) -> list[tuple[str, str]]:
+    """Every view's query and macro's body in the models, as (file name, SQL)."""
+    out = []
+    for path in model_files(models_dir):
+        text = path.read_text(encoding="utf-8")
+        out += [(path.name, m.body) for m in parse_macros(text)] + [(path.name, sql) for _, sql in parse_views(text)]
+    return out

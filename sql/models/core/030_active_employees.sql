@@ -4,7 +4,7 @@
 -- org_unit: only a department or team ('company' or null = all).
 create or replace macro active_employees_on(dates, root := null, org_unit := null) as table
 with days as (
-    select distinct cast(unnest(dates) as date) as as_of
+    select distinct cast(listed_day as date) as as_of from (select unnest(dates) as listed_day) as listed
 ),
 
 scope as (

@@ -29,7 +29,7 @@ course_evidence as (
         coalesce(
             cast(o.expires_at as date),
             case when c.validity_months is not null
-                 then cast(cast(o.completed_at as date) + to_months(c.validity_months) as date) end
+                 then cast(cast(o.completed_at as date) + interval 1 month * c.validity_months as date) end
         ) as valid_until,
         'course' as evidence_kind,
         o.course_id,

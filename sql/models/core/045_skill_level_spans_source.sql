@@ -59,4 +59,4 @@ from grouped
 group by employee_id, skill, level, span_no;
 
 create or replace view skill_level_spans_source as
-select * from skill_level_spans_of(null);
+select * from skill_level_spans_of(cast(null as varchar[]));

@@ -14,7 +14,7 @@
 -- totals do not depend on the order of the additions.
 create or replace macro org_readiness_on(dates, root := null, org_unit := null) as table
 with days as (
-    select distinct cast(unnest(dates) as date) as as_of
+    select distinct cast(listed_day as date) as as_of from (select unnest(dates) as listed_day) as listed
 ),
 
 scope as (

@@ -19,7 +19,7 @@ levels as (  -- employee_skill_levels_on's rows, for the goals' members and skil
 ),
 
 days as (
-    select distinct cast(unnest(dates) as date) as as_of
+    select distinct cast(listed_day as date) as as_of from (select unnest(dates) as listed_day) as listed
 ),
 
 population as (

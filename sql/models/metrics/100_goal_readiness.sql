@@ -123,11 +123,11 @@ terms as (
         n.share,
         g.target_share,
         b.share as share_90_days_before,
-        greatest(g.deadline - cast(as_of as date), 0) as days_left,
+        greatest(date_diff('day', cast(as_of as date), g.deadline), 0) as days_left,
         coalesce(a.arrivals, 0) as arrivals_180_days,
         case when g.deadline > cast(as_of as date) then coalesce(x.expiring, 0) else 0 end as expiring_before_deadline,
         coalesce(e.enrolled, 0) as enrolled_in_progress,
-        coalesce(r.pass_rate, 0.0) as pass_rate
+        coalesce(r.pass_rate, 0e0) as pass_rate
     from goals as g
     inner join now_share as n on g.goal_id = n.goal_id
     left join before_share as b on g.goal_id = b.goal_id
@@ -137,12 +137,14 @@ terms as (
     left join pass_rates as r on g.goal_id = r.goal_id
 ),
 
+-- Fractional constants are written as doubles (180e0): a bare 180.0 is a DECIMAL, which Spark
+-- carries through the arithmetic at a fixed scale and rounds.
 expected as (
     select
         *,
         meeting - expiring_before_deadline + pass_rate * enrolled_in_progress as committed,
-        arrivals_180_days * days_left / 180.0 as expected_arrivals,
-        sqrt(arrivals_180_days * (days_left / 180.0) * (1 + days_left / 180.0)
+        arrivals_180_days * days_left / 180e0 as expected_arrivals,
+        sqrt(arrivals_180_days * (days_left / 180e0) * (1 + days_left / 180e0)
              + enrolled_in_progress * pass_rate * (1 - pass_rate)) as sd
     from terms
 ),
@@ -156,15 +158,15 @@ projected as (
         end as projected_share,
         case when population = 0 then null
              when days_left = 0 then share
-             else least(greatest(committed + expected_arrivals - 1.2816 * sd, 0), population) / population
+             else least(greatest(committed + expected_arrivals - 1.2816e0 * sd, 0), population) / population
         end as projected_low,
         case when population = 0 then null
              when days_left = 0 then share
-             else least(greatest(committed + expected_arrivals + 1.2816 * sd, 0), population) / population
+             else least(greatest(committed + expected_arrivals + 1.2816e0 * sd, 0), population) / population
         end as projected_high,
-        arrivals_180_days / 180.0 * 30.4375 as pace_per_month,
+        arrivals_180_days / 180e0 * 30.4375e0 as pace_per_month,
         case when population > 0 and days_left > 0
-             then greatest(target_share * population - committed, 0) / days_left * 30.4375
+             then greatest(target_share * population - committed, 0) / days_left * 30.4375e0
         end as pace_needed_per_month
     from expected
 ),

@@ -20,7 +20,7 @@ final as (
         p.employee_id, p.full_name, p.team, p.department,
         l.course_id, c.title, c.credential_type, l.skill, l.level,
         l.valid_from, l.valid_until, l.source_record_id,
-        l.valid_until - cast(as_of as date) as days_left
+        date_diff('day', cast(as_of as date), l.valid_until) as days_left
     from lapsing as l
     inner join people as p on l.employee_id = p.employee_id
     left join courses as c on l.course_id = c.course_id

@@ -29,7 +29,7 @@ final as (
     select currency, valid_from, coalesce(valid_until, date '9999-12-01') as valid_until, rate
     from rates
     union all
-    select currency, date '0001-01-01', date '9999-12-01', 1.0 from rc
+    select currency, date '0001-01-01', date '9999-12-01', 1e0 from rc
 )
 
 select * from final;
