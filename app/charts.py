@@ -634,7 +634,7 @@ def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
                 orientation="h",
                 marker_color="#2f81f7",
                 customdata=shown["closed_pairs"].to_list(),
-                hovertemplate="%{y}<br>after the plan %{x:.1f}% (+%{customdata} people)<extra></extra>",
+                hovertemplate="%{y}<br>expected after the plan %{x:.1f}% (+%{customdata:.1f} people)<extra></extra>",
             ),
         ]
     )
@@ -649,4 +649,51 @@ def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
     )
     _percent_axis(fig.update_xaxes)
     fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+# ------------------------------------------------------------------ training planner: budget curve
+
+
+@text_only
+def plan_curve(curve: pl.DataFrame, currency: str = "USD") -> go.Figure:
+    """Expected readiness for a few budgets (each planned the same way), the plan's budget marked."""
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, currency + " ")
+    budgets = curve["budget"].to_list()
+    readiness = [None if v is None else v * 100 for v in curve["expected_readiness"].to_list()]
+    spent = curve["cost"].to_list()
+    marked = curve.filter(pl.col("is_plan"))
+    fig = go.Figure(
+        [
+            go.Scatter(
+                name="Expected readiness",
+                x=budgets,
+                y=readiness,
+                mode="lines+markers",
+                line={"color": "#2f81f7", "width": 3},
+                marker={"size": 8},
+                customdata=spent,
+                hovertemplate=f"budget {symbol}%{{x:,.0f}}<br>expected readiness %{{y:.1f}}%"
+                f"<br>spent {symbol}%{{customdata:,.0f}}<extra></extra>",
+            ),
+            go.Scatter(
+                name="This budget",
+                x=marked["budget"].to_list(),
+                y=[None if v is None else v * 100 for v in marked["expected_readiness"].to_list()],
+                mode="markers",
+                marker={"size": 14, "color": "#1f2328", "symbol": "diamond"},
+                hovertemplate=f"this budget {symbol}%{{x:,.0f}}<br>expected readiness %{{y:.1f}}%<extra></extra>",
+            ),
+        ]
+    )
+    _layout(
+        fig,
+        "Budget → expected readiness",
+        f"Budget ({currency})",
+        "Expected readiness (%)",
+        360,
+        subtitle="Each point a plan for that budget (greedy, same rules); readiness if the observed success rates hold",
+    )
+    fig.update_xaxes(tickprefix=symbol, tickformat=",.0f", rangemode="tozero")
+    fig.update_yaxes(ticksuffix="%", tickformat=".1f")
     return fig
