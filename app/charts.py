@@ -580,12 +580,12 @@ def plan_goals(goals: pl.DataFrame) -> go.Figure:
                 hovertemplate="%{y}<br>now %{x:.1f}%<extra></extra>",
             ),
             go.Bar(
-                name="After the plan",
+                name="Expected after the plan",
                 y=labels,
                 x=after,
                 orientation="h",
                 marker_color="#2f81f7",
-                hovertemplate="%{y}<br>after the plan %{x:.1f}%<extra></extra>",
+                hovertemplate="%{y}<br>expected after the plan %{x:.1f}%<extra></extra>",
             ),
             go.Scatter(
                 name="Target",
@@ -600,7 +600,7 @@ def plan_goals(goals: pl.DataFrame) -> go.Figure:
     fig.update_layout(barmode="group")
     _layout(
         fig,
-        "Strategic goals: share now and after the plan",
+        "Strategic goals: share now and expected after the plan",
         "Share of the goal's population (%)",
         None,
         max(280, 52 * len(labels) + 120),
@@ -628,7 +628,7 @@ def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
                 hovertemplate="%{y}<br>now %{x:.1f}%<extra></extra>",
             ),
             go.Bar(
-                name="After the plan",
+                name="Expected after the plan",
                 y=labels,
                 x=[v * 100 for v in shown["coverage_after"].to_list()],
                 orientation="h",
@@ -641,7 +641,7 @@ def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
     fig.update_layout(barmode="group")
     _layout(
         fig,
-        "Skill coverage now and after the plan",
+        "Skill coverage now and expected after the plan",
         "People at the required level among those who need it (%)",
         None,
         max(280, 44 * len(labels) + 144),
@@ -656,8 +656,9 @@ def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
 
 
 @text_only
-def plan_curve(curve: pl.DataFrame, currency: str = "USD") -> go.Figure:
-    """Expected readiness for a few budgets (each planned the same way), the plan's budget marked."""
+def plan_curve(curve: pl.DataFrame, currency: str = "USD", now: float | None = None) -> go.Figure:
+    """Expected readiness for a few budgets (each planned the same way), the plan's budget marked, today's
+    readiness as a dashed line; the axis starts below today's so the gain is seen at its true size."""
     symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, currency + " ")
     budgets = curve["budget"].to_list()
     readiness = [None if v is None else v * 100 for v in curve["expected_readiness"].to_list()]
@@ -694,6 +695,15 @@ def plan_curve(curve: pl.DataFrame, currency: str = "USD") -> go.Figure:
         360,
         subtitle="Each point a plan for that budget (greedy, same rules); readiness if the observed success rates hold",
     )
+    if now is not None:
+        fig.add_hline(
+            y=now * 100,
+            line={"dash": "dash", "color": "#6e7781"},
+            annotation_text=f"today {now * 100:.1f}%",
+            annotation_position="bottom right",
+        )
+    shown = [v for v in readiness if v is not None] + ([now * 100] if now is not None else [])
+    low = max(0.0, (min(shown) if shown else 0.0) - 5.0) // 5 * 5
     fig.update_xaxes(tickprefix=symbol, tickformat=",.0f", rangemode="tozero")
-    fig.update_yaxes(ticksuffix="%", tickformat=".1f")
+    fig.update_yaxes(ticksuffix="%", tickformat=".0f", range=[low, 100.5])
     return fig

@@ -119,10 +119,11 @@ m1.metric(
 m2.metric(
     "Assignments",
     f"{s['assignments']:,}",
-    f"{s['people']:,} people, {s['expected_completions']:,.0f} expected to succeed",
+    f"{s['people']:,} people",
     delta_color="off",
     border=True,
-    help=f"Course assignments in the plan, {s['hours']:,.0f} learning hours in all, at most "
+    help=f"Course assignments in the plan, {s['expected_completions']:,.0f} of them expected to succeed (at "
+    f"their courses' success rates); {s['hours']:,.0f} learning hours in all, at most "
     f"{s['hours_cap']:,.1f} hours per person over the window.",
 )
 m3.metric(
@@ -143,12 +144,16 @@ m4.metric(
 m5.metric(
     f"Next {ui.money(s['marginal_step'], cur)} adds",
     "–" if step is None or step["readiness_points"] is None else f"{step['readiness_points']:+.2f} pts",
-    None
-    if step is None
-    else f"{step['requirement_weight']:+,.1f} requirement weight, {step['goal_progress']:+,.1f} goal progress",
+    None,
     delta_color="off",
     help="Expected readiness of a plan with this much more budget, less that of this budget (both greedy "
-    "plans, as on the curve below).",
+    "plans, as on the curve below)"
+    + (
+        ""
+        if step is None
+        else f": {step['requirement_weight']:+,.1f} expected requirement weight, {step['goal_progress']:+,.1f} "
+        f"expected goal progress, {ui.money(step['extra_cost'], cur)} more spent."
+    ),
     border=True,
 )
 st.caption(
@@ -171,7 +176,7 @@ with right:
         st.info("The plan closes no role-requirement gap.")
 
 if not outcome.curve.is_empty():
-    st.plotly_chart(charts.plan_curve(outcome.curve, cur), key="plan_curve_chart")
+    st.plotly_chart(charts.plan_curve(outcome.curve, cur, s["readiness_now"]), key="plan_curve_chart")
     st.caption(
         "Each budget planned the same way (most expected gain per unit of cost, goals first); "
         f"{ui.money(0, cur)} is what free courses and idle licence seats alone give. "
