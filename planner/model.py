@@ -12,17 +12,20 @@ most once. It is *feasible* when
    one of vendor v's idle seats, and every course of v an employee with such a seat
    takes costs 0 (a seat is a person's access to the vendor's platform, which is what
    licence utilisation counts);
-2. nobody's planned hours exceed the hours cap.
+2. nobody's planned hours exceed the hours cap (hours a month times the window's months).
 
+Not every assignment ends in its skill: each candidate carries ``p``, its course's success
+rate observed in the learning records (``load_success_rates``), and a gap the plan closes
+counts with the chance that at least one of its assignments succeeds, ``1 - prod(1 - p)``.
 Among feasible plans the planner returns the lexicographic optimum of
 
-1. **goal progress**: the sum over the served goals of
-   ``min(needed_g, people of the goal's population below its level whom the plan brings
-   to it)``, where ``needed_g`` is how many more people the scope needs today for the
-   goal's share to reach its target (no credit beyond the target);
-2. **weighted requirement gaps closed**: the sum of the requirement weights of the
-   (employee, required skill) pairs the plan brings to the required level, each pair
-   once however many of its courses close it;
+1. **expected goal progress**: the sum over the served goals of
+   ``min(needed_g, expected people of the goal's population below its level whom the plan
+   brings to it)``, where ``needed_g`` is how many more people the scope needs today for
+   the goal's share to reach its target (no credit beyond the target);
+2. **expected weighted requirement gaps closed**: the sum over the (employee, required
+   skill) pairs the plan brings to the required level of the requirement weight times the
+   chance that one of its assignments succeeds;
 3. the lowest cost, then 4. the fewest hours.
 
 An assignment closes every gap of its employee whose skill the course teaches at or

@@ -4,11 +4,13 @@ The exact solver writes the objective of ``planner.model`` as a mixed-integer pr
 and hands it to SciPy's ``milp`` (the HiGHS solver). It chooses, for each employee, at
 most one *bundle*: a set of their candidate courses that fits their hours cap and in
 which every course closes a gap the others do not (a course that adds nothing is never
-worth its cost or hours). Each bundle knows exactly which gaps it closes, its hours,
-and its cost; a bundle with courses of a vendor whose idle seats could run out comes
-in two versions, with and without one of that vendor's seats (its courses then cost
-0). Bundles that another bundle of the same person beats in every respect (closes
-at least as much, costs and takes no more, uses no more seats) are dropped. Variables:
+worth its cost or hours, nor given only as a back-up for a gap another member closes).
+Each bundle knows exactly which gaps it closes and the chance of each (its members'
+success rates), its hours, and its cost; a bundle with courses of a vendor whose idle
+seats could run out comes in two versions, with and without one of that vendor's seats
+(its courses then cost 0). Bundles that another bundle of the same person beats in
+every respect (closes at least as much, each gap with at least the same chance, costs and
+takes no more, uses no more seats) are dropped. Variables:
 
 - ``b[k]`` in {0, 1}: the employee of bundle k takes it;
 - ``t[g]`` in [0, needed_g]: the goal progress credited to goal g.
@@ -837,7 +839,7 @@ def solve(
         )
     found = evaluate(inst, chosen)
     expected = any(c.p != 1.0 for c in inst.candidates)
-    within = f" within {EXPECTED_TOLERANCE:.1%} of the optimum" if expected else ""
+    within = f" within {EXPECTED_TOLERANCE:.2%} of the optimum" if expected else ""
     if base_eval.feasible and found.feasible and optimal and expected and base_eval.value.key() > found.value.key():
         # Each stage is proved to within the tolerance, and the greedy plan is better still: it is within it too.
         return Solution(
