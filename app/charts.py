@@ -695,15 +695,23 @@ def plan_curve(curve: pl.DataFrame, currency: str = "USD", now: float | None = N
         360,
         subtitle="Each point a plan for that budget (greedy, same rules); readiness if the observed success rates hold",
     )
-    if now is not None:
+    # The axis spans the curve (a point either side), so its bend is seen; today's readiness is drawn when
+    # it falls inside and named in the subtitle always.
+    shown = [v for v in readiness if v is not None]
+    low = max(0.0, (min(shown) - 1.0) // 1) if shown else 0.0
+    high = min(100.0, -(-(max(shown) + 1.0) // 1)) if shown else 100.0
+    if now is not None and low <= now * 100 <= high:
         fig.add_hline(
             y=now * 100,
             line={"dash": "dash", "color": "#6e7781"},
             annotation_text=f"today {now * 100:.1f}%",
             annotation_position="bottom right",
         )
-    shown = [v for v in readiness if v is not None] + ([now * 100] if now is not None else [])
-    low = max(0.0, (min(shown) if shown else 0.0) - 5.0) // 5 * 5
+    if now is not None:
+        fig.update_layout(
+            title_subtitle_text=f"Readiness today {now * 100:.1f}%. Each point: a plan for that budget "
+            "(greedy), if the observed success rates hold"
+        )
     fig.update_xaxes(tickprefix=symbol, tickformat=",.0f", rangemode="tozero")
-    fig.update_yaxes(ticksuffix="%", tickformat=".0f", range=[low, 100.5])
+    fig.update_yaxes(ticksuffix="%", tickformat=".1f", range=[low, high])
     return fig

@@ -197,6 +197,7 @@ else:
         key="dl_plan",
         download_frame=outcome.export(),
         download_label="Download for LMS bulk assignment (CSV)",
+        column_config={"success_rate": st.column_config.NumberColumn("Success rate", format="percent")},
     )
 
 st.subheader("Gaps the catalog cannot close")
