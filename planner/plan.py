@@ -546,7 +546,7 @@ def catalog_gaps(gaps: pl.DataFrame, offers_frame: pl.DataFrame, hours_cap: floa
                 "every course that brings {} to level {} takes longer than the {} h cap",
                 pl.col("skill"),
                 pl.col("needed_level"),
-                pl.lit(f"{hours_cap:g}" if hours_cap is not None else ""),
+                pl.lit(f"{round(hours_cap, 1):g}" if hours_cap is not None else ""),
             )
         )
         .otherwise(None)
