@@ -64,7 +64,7 @@ def test_the_default_plan_closes_every_gap(planner, tiny_db):
     assert metric(at, "Expected readiness").value == "91.7%"
     assert metric(at, "Expected readiness").delta == "+41.7 pts"
     assert "If every assignment completed: 100.0%" in metric(at, "Expected readiness").help
-    assert metric(at, "Expected goal progress").value == "0.8"
+    assert metric(at, "Expected progress").value == "0.8"
     assert any("Every gap in scope has a course" in s.value for s in at.success)
     assert len(at.get("plotly_chart")) == 3  # goals, coverage, and the budget curve
     rates = next(d.value for d in at.dataframe if "rate_from" in d.value.columns)
@@ -86,7 +86,7 @@ def test_a_smaller_budget_buys_the_goal_first(planner):
         ("E4", "C-PY", 100.0),
     ]
     assert metric(at, "Budget used").value == "$600"
-    assert metric(at, "Expected goal progress").value == "0.8"  # Bob, with chance 5/6
+    assert metric(at, "Expected progress").value == "0.8"  # Bob, with chance 5/6
     assert metric(at, "Expected readiness").value == f"{(4 + 3 * 5 / 6) / 8 * 100:.1f}%"  # 7 of 8 if all completed
     # The next $10k buys Alice's Leadership (360): weight 1 at 5/6 of 8 = +10.42 points.
     assert metric(at, "Next $10k adds").value == "+10.42 pts"

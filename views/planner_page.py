@@ -127,9 +127,9 @@ m2.metric(
     f"{s['hours_cap']:,.1f} hours per person over the window.",
 )
 m3.metric(
-    "Expected goal progress",
+    "Expected progress",
     f"{s['goal_progress']:,.1f}",
-    help="People the plan is expected to bring to a goal's level (each assignment counted at its course's "
+    help="Goal progress: people the plan is expected to bring to a goal's level (each assignment counted at its course's "
     "success rate), up to each goal's target.",
     border=True,
 )
