@@ -580,7 +580,7 @@ def plan_goals(goals: pl.DataFrame) -> go.Figure:
                 hovertemplate="%{y}<br>now %{x:.1f}%<extra></extra>",
             ),
             go.Bar(
-                name="Expected after the plan",
+                name="Expected",
                 y=labels,
                 x=after,
                 orientation="h",
@@ -628,7 +628,7 @@ def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
                 hovertemplate="%{y}<br>now %{x:.1f}%<extra></extra>",
             ),
             go.Bar(
-                name="Expected after the plan",
+                name="Expected",
                 y=labels,
                 x=[v * 100 for v in shown["coverage_after"].to_list()],
                 orientation="h",
