@@ -51,7 +51,9 @@ def download_plan(page) -> str:
 
 def test_planner_shows_a_plan_and_exports_it(page, server):
     open_planner(page, server)
-    solved = page.locator('[data-testid="stAlertContainer"]', has_text=re.compile("Optimal plan|not proven optimal"))
+    solved = page.locator(
+        '[data-testid="stAlertContainer"]', has_text=re.compile("Optimal plan|not proven optimal|proven within")
+    )
     expect(solved).to_have_count(1)
     wait_for_charts(page)
     assert problems(page) == []
