@@ -235,7 +235,7 @@ else:
 st.caption(
     "Idle licence seats: "
     + "; ".join(
-        f"{r['vendor']} {r['seats_used']:,} of {r['idle_seats']:,} used ({r['assignments']:,} assignments)"
+        f"{ui.plain(r['vendor'])} {r['seats_used']:,} of {r['idle_seats']:,} used ({r['assignments']:,} assignments)"
         for r in outcome.seats.iter_rows(named=True)
     )
     + ". A seat is one person's access to the vendor's courses; past the idle seats a course costs its price."
