@@ -605,12 +605,12 @@ def plan_goals(goals: pl.DataFrame) -> go.Figure:
                 hovertemplate="%{y}<br>now %{x:.1f}%<extra></extra>",
             ),
             go.Bar(
-                name="After the plan",
+                name="Expected",
                 y=labels,
                 x=after,
                 orientation="h",
                 marker_color="#2f81f7",
-                hovertemplate="%{y}<br>after the plan %{x:.1f}%<extra></extra>",
+                hovertemplate="%{y}<br>expected after the plan %{x:.1f}%<extra></extra>",
             ),
             go.Scatter(
                 name="Target",
@@ -625,7 +625,7 @@ def plan_goals(goals: pl.DataFrame) -> go.Figure:
     fig.update_layout(barmode="group")
     _layout(
         fig,
-        "Strategic goals: share now and after the plan",
+        "Strategic goals: share now and expected after the plan",
         "Share of the goal's population (%)",
         None,
         max(280, 52 * len(labels) + 120),
@@ -653,20 +653,20 @@ def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
                 hovertemplate="%{y}<br>now %{x:.1f}%<extra></extra>",
             ),
             go.Bar(
-                name="After the plan",
+                name="Expected",
                 y=labels,
                 x=[v * 100 for v in shown["coverage_after"].to_list()],
                 orientation="h",
                 marker_color="#2f81f7",
                 customdata=shown["closed_pairs"].to_list(),
-                hovertemplate="%{y}<br>after the plan %{x:.1f}% (+%{customdata} people)<extra></extra>",
+                hovertemplate="%{y}<br>expected after the plan %{x:.1f}% (+%{customdata:.1f} people)<extra></extra>",
             ),
         ]
     )
     fig.update_layout(barmode="group")
     _layout(
         fig,
-        "Skill coverage now and after the plan",
+        "Skill coverage now and expected after the plan",
         "People at the required level among those who need it (%)",
         None,
         max(280, 44 * len(labels) + 144),
@@ -674,4 +674,69 @@ def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
     )
     _percent_axis(fig.update_xaxes)
     fig.update_yaxes(autorange="reversed")
+    return fig
+
+
+# ------------------------------------------------------------------ training planner: budget curve
+
+
+@text_only
+def plan_curve(curve: pl.DataFrame, currency: str = "USD", now: float | None = None) -> go.Figure:
+    """Expected readiness for a few budgets (each planned the same way), the plan's budget marked, today's
+    readiness as a dashed line; the axis starts below today's so the gain is seen at its true size."""
+    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, currency + " ")
+    budgets = curve["budget"].to_list()
+    readiness = [None if v is None else v * 100 for v in curve["expected_readiness"].to_list()]
+    spent = curve["cost"].to_list()
+    marked = curve.filter(pl.col("is_plan"))
+    fig = go.Figure(
+        [
+            go.Scatter(
+                name="Expected readiness",
+                x=budgets,
+                y=readiness,
+                mode="lines+markers",
+                line={"color": "#2f81f7", "width": 3},
+                marker={"size": 8},
+                customdata=spent,
+                hovertemplate=f"budget {symbol}%{{x:,.0f}}<br>expected readiness %{{y:.1f}}%"
+                f"<br>spent {symbol}%{{customdata:,.0f}}<extra></extra>",
+            ),
+            go.Scatter(
+                name="This budget",
+                x=marked["budget"].to_list(),
+                y=[None if v is None else v * 100 for v in marked["expected_readiness"].to_list()],
+                mode="markers",
+                marker={"size": 14, "color": "#1f2328", "symbol": "diamond"},
+                hovertemplate=f"this budget {symbol}%{{x:,.0f}}<br>expected readiness %{{y:.1f}}%<extra></extra>",
+            ),
+        ]
+    )
+    _layout(
+        fig,
+        "Budget → expected readiness",
+        f"Budget ({currency})",
+        "Expected readiness (%)",
+        360,
+        subtitle="Each point a plan for that budget (greedy, same rules); readiness if the observed success rates hold",
+    )
+    # The axis spans the curve (a point either side), so its bend is seen; today's readiness is drawn when
+    # it falls inside and named in the subtitle always.
+    shown = [v for v in readiness if v is not None]
+    low = max(0.0, (min(shown) - 1.0) // 1) if shown else 0.0
+    high = min(100.0, -(-(max(shown) + 1.0) // 1)) if shown else 100.0
+    if now is not None and low <= now * 100 <= high:
+        fig.add_hline(
+            y=now * 100,
+            line={"dash": "dash", "color": "#6e7781"},
+            annotation_text=f"today {now * 100:.1f}%",
+            annotation_position="bottom right",
+        )
+    if now is not None:
+        fig.update_layout(
+            title_subtitle_text=f"Readiness today {now * 100:.1f}%. Each point: a plan for that budget "
+            "(greedy), if the observed success rates hold"
+        )
+    fig.update_xaxes(tickprefix=symbol, tickformat=",.0f", rangemode="tozero")
+    fig.update_yaxes(ticksuffix="%", tickformat=".1f", range=[low, high])
     return fig

@@ -49,11 +49,17 @@ DEFINITIONS = {
     "goal_pace": "Pace achieved: people reaching the goal's level per month over the last 180 days. Pace needed: "
     "people per month from now to the deadline for the share to reach the target, after the "
     "expected enrolments and the lapsing credentials.",
-    "planner": "The plan with the most goal progress (people brought to a goal's level, counted up to each goal's "
-    "target), then the most weighted role-requirement gaps closed, then the lowest cost, within the "
-    "budget and the hours cap per person. A course costs its price in the reporting currency; an idle "
-    "licence seat of its vendor makes it free until the vendor's idle seats are used up. Solved exactly "
-    "as an integer program (HiGHS); a plan that is not proven optimal says so.",
+    "planner": "The plan with the most expected goal progress (people expected to reach a goal's level, counted up "
+    "to each goal's target), then the most expected weighted role-requirement gaps closed, then the lowest cost, "
+    "within the budget and the hours a month per person. Each assignment counts at its course's observed success "
+    "rate (below). A course costs its price in the reporting currency; an idle licence seat of its vendor makes "
+    "it free until the vendor's idle seats are used up. Solved as an integer program (HiGHS); a plan that is not "
+    "proven optimal says so.",
+    "planner_success": "Success rate = attempts that ended in a completion or a pass / attempts, where an attempt is "
+    "an (employee, course) pair with a learning record up to the date (open enrolments without a date included) "
+    "= completion rate (attempts that finished: completed, passed or failed) × pass rate (finished attempts that "
+    "completed or passed). A course with fewer than 20 attempts takes its provider's rates (all its courses); "
+    "a provider with fewer than 20 takes the rates of all attempts in the warehouse.",
     "learning_path": "For each gap (role requirement or strategic goal), the courses that teach the skill at the "
     "level needed: cheapest first (free with an idle licence seat of the vendor), then shortest.",
     "budget_utilisation": "Actual spend from the budget period's start up to the date over the budget, in the "

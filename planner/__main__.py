@@ -17,7 +17,7 @@ from pathlib import Path
 import duckdb
 
 import warehouse
-from planner.plan import DEFAULT_HOURS_CAP, PlanError, PlanRequest, make_plan
+from planner.plan import DEFAULT_HOURS_PER_MONTH, PlanError, PlanRequest, make_plan
 from planner.solve import DEFAULT_TIME_LIMIT, MAX_BUNDLES
 
 
@@ -51,6 +51,10 @@ def _amount(text: str) -> float:
     return value
 
 
+def _share(value) -> str:
+    return "-" if value is None else f"{value * 100:.1f}%"
+
+
 def _ids(text: str) -> tuple[str, ...]:
     """A comma-separated list, blanks dropped."""
     return tuple(x.strip() for x in text.split(",") if x.strip())
@@ -68,10 +72,16 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--budget", required=True, type=_amount, help="budget in the reporting currency")
     p.add_argument("--scope", help="a department or team (default: the whole company)")
     p.add_argument(
+        "--hours-per-month",
+        type=_amount,
+        default=DEFAULT_HOURS_PER_MONTH,
+        help=f"learning hours a month per person at most (default {DEFAULT_HOURS_PER_MONTH:g}); "
+        "the cap over the window is this times the window's months",
+    )
+    p.add_argument(
         "--hours-cap",
         type=_amount,
-        default=DEFAULT_HOURS_CAP,
-        help=f"learning hours per person at most (default {DEFAULT_HOURS_CAP:g})",
+        help="learning hours per person over the whole window (instead of --hours-per-month)",
     )
     p.add_argument("--until", type=_day, help="the planning window's end (default: the nearest goal deadline)")
     p.add_argument("--goals", type=_ids, help="comma-separated goal ids to serve (default: every open goal)")
@@ -107,6 +117,7 @@ def request_from(args: argparse.Namespace) -> PlanRequest:
         unit=None if args.scope in (None, "company") else args.scope,
         goal_ids=goals,
         requirement_skills=skills,
+        hours_per_month=args.hours_per_month,
         hours_cap=args.hours_cap,
         window_end=args.until,
         time_limit=args.time_limit,
@@ -136,8 +147,10 @@ def run(argv: list[str] | None = None) -> int:
     s = outcome.summary
     print(
         f"{s['assignments']:,} assignment(s) for {s['people']:,} people, {s['cost']:,.2f} of "
-        f"{s['budget']:,.2f} {outcome.currency}, goal progress {s['goal_progress']:,}, "
-        f"requirement weight {s['requirement_weight']:,.1f}; {outcome.solve['message']}",
+        f"{s['budget']:,.2f} {outcome.currency}, expected goal progress {s['goal_progress']:,.1f}, "
+        f"expected requirement weight {s['requirement_weight']:,.1f}, expected readiness "
+        f"{_share(s['readiness_now'])} -> {_share(s['readiness_after'])} "
+        f"({_share(s['readiness_if_all_complete'])} if every assignment completed); {outcome.solve['message']}",
         file=sys.stderr,
     )
     return 0

@@ -12,17 +12,20 @@ most once. It is *feasible* when
    one of vendor v's idle seats, and every course of v an employee with such a seat
    takes costs 0 (a seat is a person's access to the vendor's platform, which is what
    licence utilisation counts);
-2. nobody's planned hours exceed the hours cap.
+2. nobody's planned hours exceed the hours cap (hours a month times the window's months).
 
+Not every assignment ends in its skill: each candidate carries ``p``, its course's success
+rate observed in the learning records (``load_success_rates``), and a gap the plan closes
+counts with the chance that at least one of its assignments succeeds, ``1 - prod(1 - p)``.
 Among feasible plans the planner returns the lexicographic optimum of
 
-1. **goal progress**: the sum over the served goals of
-   ``min(needed_g, people of the goal's population below its level whom the plan brings
-   to it)``, where ``needed_g`` is how many more people the scope needs today for the
-   goal's share to reach its target (no credit beyond the target);
-2. **weighted requirement gaps closed**: the sum of the requirement weights of the
-   (employee, required skill) pairs the plan brings to the required level, each pair
-   once however many of its courses close it;
+1. **expected goal progress**: the sum over the served goals of
+   ``min(needed_g, expected people of the goal's population below its level whom the plan
+   brings to it)``, where ``needed_g`` is how many more people the scope needs today for
+   the goal's share to reach its target (no credit beyond the target);
+2. **expected weighted requirement gaps closed**: the sum over the (employee, required
+   skill) pairs the plan brings to the required level of the requirement weight times the
+   chance that one of its assignments succeeds;
 3. the lowest cost, then 4. the fewest hours.
 
 An assignment closes every gap of its employee whose skill the course teaches at or
@@ -85,6 +88,7 @@ class Offer:
     cost: float | None  # None: no usable price (no list price and no licence, or no FX rate)
     hours: float
     skills: tuple[tuple[str, int], ...]  # (skill, level) taught
+    p: float = 1.0  # the chance an assignment of it ends in the skill (observed_success_rates)
 
     @cached_property
     def levels(self) -> dict[str, int]:
@@ -108,6 +112,7 @@ class Candidate:
     cost: float
     hours: float
     closes: frozenset[GapKey]
+    p: float = 1.0  # the chance the assignment ends in the skill: the course's observed success rate
 
 
 @dataclass
@@ -130,16 +135,26 @@ class Instance:
 
 @dataclass(frozen=True, order=True)
 class PlanValue:
-    """A plan's objective, compared lexicographically through ``key``."""
+    """A plan's objective, compared lexicographically through ``key``: expected values.
 
-    goal_progress: int
+    Each assignment ends in its skill with its course's success rate, so goal progress
+    is the expected number of people brought to the goals' levels (up to each target)
+    and requirement weight the expected weight of the gaps closed.
+    """
+
+    goal_progress: float
     requirement_weight: float
     cost: float
     hours: float
 
     def key(self) -> tuple:
         """Larger is better: goal progress, then requirement weight, then lower cost, then fewer hours."""
-        return (self.goal_progress, round(self.requirement_weight, 6), -round(self.cost, 2), -round(self.hours, 4))
+        return (
+            round(self.goal_progress, 6),
+            round(self.requirement_weight, 6),
+            -round(self.cost, 2),
+            -round(self.hours, 4),
+        )
 
 
 @dataclass
@@ -152,6 +167,7 @@ class Evaluation:
     seat_holders: dict[str, set[str]]
     closed: set[GapKey]
     problems: list[str] = field(default_factory=list)
+    chance: dict[GapKey, float] = field(default_factory=dict)  # each closed gap's chance of being closed
 
 
 def evaluate(instance: Instance, chosen: Iterable[int]) -> Evaluation:
@@ -181,17 +197,20 @@ def evaluate(instance: Instance, chosen: Iterable[int]) -> Evaluation:
         v = instance.seat_vendor(c)
         costs[i] = 0.0 if v is not None and c.employee_id in seat_holders.get(v, set()) else c.cost
 
-    closed: set[GapKey] = set()
+    missed: dict[GapKey, float] = {}  # the chance that no assignment closing the gap ends in its skill
     for c in cands:
-        closed |= c.closes
-    per_goal: dict[str, int] = defaultdict(int)
+        for key in c.closes:
+            missed[key] = missed.get(key, 1.0) * (1.0 - c.p)
+    closed = set(missed)
+    chance = {key: 1.0 - m for key, m in missed.items()}
+    per_goal: dict[str, float] = defaultdict(float)
     req_weight = 0.0
-    for key in closed:
+    for key in sorted(closed):
         gap = instance.gaps[key]
         if gap.is_goal:
-            per_goal[gap.goal_id] += 1
+            per_goal[gap.goal_id] += chance[key]
         else:
-            req_weight += gap.weight
+            req_weight += gap.weight * chance[key]
     progress = sum(min(n, instance.goal_needed.get(g, 0)) for g, n in per_goal.items())
 
     hours: dict[str, float] = defaultdict(float)
@@ -205,7 +224,7 @@ def evaluate(instance: Instance, chosen: Iterable[int]) -> Evaluation:
         if over:
             problems.append(f"{len(over)} employee(s) over the hours cap")
     value = PlanValue(progress, req_weight, total_cost, sum(hours.values()))
-    return Evaluation(value, not problems, costs, seat_holders, closed, problems)
+    return Evaluation(value, not problems, costs, seat_holders, closed, problems, chance)
 
 
 # ------------------------------------------------------------------ building the instance
@@ -236,29 +255,32 @@ def candidates_for(gaps: Iterable[Gap], offers: Iterable[Offer], hours_cap: floa
                     continue
                 seen.add(o.course_id)
                 closes = frozenset(x.key for x in mine if levels.get(x.skill, 0) >= x.needed)
-                out.append(Candidate(employee, o.course_id, o.vendor, float(o.cost), float(o.hours), closes))
+                out.append(Candidate(employee, o.course_id, o.vendor, float(o.cost), float(o.hours), closes, o.p))
     return out
 
 
 def prune_dominated(candidates: list[Candidate], idle_seats: dict[str, int]) -> list[Candidate]:
     """Drop candidates that another candidate of the same employee beats in every respect.
 
-    c' dominates c when it closes every gap c closes, takes no more hours, costs no more
-    when paid, and can be free whenever c can (c' costs nothing, or has c's vendor, or
-    c's vendor has no idle seats). Swapping c for c' in any plan keeps it feasible and
-    no worse, so the optimum is unchanged; the instance just gets smaller.
+    c' dominates c when it closes every gap c closes, is at least as likely to succeed,
+    takes no more hours, costs no more when paid, and can be free whenever c can (c'
+    costs nothing, or has c's vendor, or c's vendor has no idle seats). A plan never gives
+    one person two courses of which one closes nothing the other does not (see
+    ``planner.solve``), so swapping c for c' in any plan keeps it feasible and no worse,
+    and the optimum is unchanged; the instance just gets smaller.
     """
     by_employee: dict[str, list[Candidate]] = defaultdict(list)
     for c in candidates:
         by_employee[c.employee_id].append(c)
     kept: list[Candidate] = []
     for employee in sorted(by_employee):
-        ordered = sorted(by_employee[employee], key=lambda c: (c.cost, c.hours, -len(c.closes), c.course_id))
+        ordered = sorted(by_employee[employee], key=lambda c: (c.cost, c.hours, -len(c.closes), -c.p, c.course_id))
         mine: list[Candidate] = []
         for c in ordered:
             can_be_free = c.vendor is not None and idle_seats.get(c.vendor, 0) > 0 and c.cost > 0
             if not any(
                 d.closes >= c.closes
+                and d.p >= c.p
                 and d.hours <= c.hours
                 and d.cost <= c.cost
                 and (d.cost == 0 or d.vendor == c.vendor or not can_be_free)
@@ -447,6 +469,91 @@ def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -
     )
 
 
+#: Attempts a course (else its provider) needs before its own success rate is used.
+MIN_ATTEMPTS = 20
+
+
+def load_success_rates(con: duckdb.DuckDBPyConnection, as_of: date, min_attempts: int = MIN_ATTEMPTS) -> pl.DataFrame:
+    """Each catalog course's chance that an assignment of it ends in its skill, from the learning records.
+
+    An attempt is an (employee, course) pair with a learning record dated on or before
+    the date, or without a date (LMS exports often give an open enrolment none; leaving
+    those out would count only the enrolments that finished). It
+    *finished* when one of its records is a completion, a pass or a fail, and *succeeded*
+    when one is a completion or a pass. Completion rate = finished / attempts, pass rate
+    = succeeded / finished, success rate = succeeded / attempts (their product). A course
+    with at least `min_attempts` attempts gets its own rates; else its provider's, over
+    all the provider's courses, when those have as many; else the rates of all attempts
+    in the warehouse. With no attempt at all the rates are 100% (the best case), and the
+    basis says so.
+    """
+    return _q(
+        con,
+        """
+        with records as (
+            select employee_id, course_id, status from completions
+            where completed_at is null or cast(completed_at as date) <= cast($as_of as date)
+        ),
+        attempts as (
+            select
+                employee_id, course_id,
+                bool_or(status in ('completed', 'passed', 'failed')) as finished,
+                bool_or(status in ('completed', 'passed')) as succeeded
+            from records
+            group by employee_id, course_id
+        ),
+        per_course as (
+            select c.course_id, c.title, c.provider,
+                   count(a.course_id) as attempts,
+                   count(*) filter (where a.finished) as finished,
+                   count(*) filter (where a.succeeded) as succeeded
+            from courses as c
+            left join attempts as a on a.course_id = c.course_id
+            group by c.course_id, c.title, c.provider
+        ),
+        per_provider as (
+            select provider, sum(attempts) as attempts, sum(finished) as finished, sum(succeeded) as succeeded
+            from per_course
+            group by provider
+        ),
+        overall as (
+            select sum(attempts) as attempts, sum(finished) as finished, sum(succeeded) as succeeded
+            from per_course
+        ),
+        chosen as (
+            select
+                c.course_id, c.title, c.provider, c.attempts as course_attempts,
+                case
+                    when c.attempts >= $min_attempts then 'course'
+                    when p.attempts >= $min_attempts then 'provider'
+                    when o.attempts > 0 then 'all courses'
+                    else 'no records'
+                end as basis,
+                case
+                    when c.attempts >= $min_attempts then [c.attempts, c.finished, c.succeeded]
+                    when p.attempts >= $min_attempts then [p.attempts, p.finished, p.succeeded]
+                    else [o.attempts, o.finished, o.succeeded]
+                end as counts
+            from per_course as c
+            left join per_provider as p on p.provider is not distinct from c.provider
+            cross join overall as o
+        ),
+        final as (
+            select
+                course_id, title, provider, course_attempts, basis,
+                counts[1] as attempts, counts[2] as finished, counts[3] as succeeded,
+                case when counts[1] > 0 then counts[2] / counts[1] else 1.0 end as completion_rate,
+                case when counts[2] > 0 then counts[3] / counts[2] else 1.0 end as pass_rate,
+                case when counts[1] > 0 then counts[3] / counts[1] else 1.0 end as success_rate
+            from chosen
+        )
+        select * from final order by course_id
+    """,
+        as_of=as_of,
+        min_attempts=min_attempts,
+    )
+
+
 def load_idle_seats(con: duckdb.DuckDBPyConnection, as_of: date) -> dict[str, int]:
     """Seats bought and unused on the date, per vendor: the assignments that cost nothing."""
     rows = con.sql("select vendor, idle_seats from licence_utilisation($as_of)", params={"as_of": as_of}).fetchall()
@@ -502,15 +609,21 @@ def gaps_from_frame(frame: pl.DataFrame) -> list[Gap]:
     return out
 
 
-def offers_from_frame(frame: pl.DataFrame) -> list[Offer]:
-    """Offer objects from load_offers rows (skills whose credential lapses inside the window dropped)."""
+def offers_from_frame(frame: pl.DataFrame, success: dict[str, float] | None = None) -> list[Offer]:
+    """Offer objects from load_offers rows (skills whose credential lapses inside the window dropped).
+
+    `success` gives each course's success rate (load_success_rates); a course it does
+    not name, or no `success` at all, is taken to succeed every time.
+    """
+    success = success or {}
     usable = frame.filter(pl.col("lasts_window"))
     out = []
     for _key, part in usable.group_by("course_id", maintain_order=True):
         first = part.row(0, named=True)
         skills = tuple(zip(part["skill"].to_list(), [int(v) for v in part["level"].to_list()], strict=False))
         cost = None if first["cost"] is None else round(float(first["cost"]), 2)  # money is in cents
-        out.append(Offer(first["course_id"], first["vendor"], cost, float(first["hours"]), skills))
+        p = float(success.get(first["course_id"], 1.0))
+        out.append(Offer(first["course_id"], first["vendor"], cost, float(first["hours"]), skills, p))
     return out
 
 

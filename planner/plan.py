@@ -9,7 +9,7 @@ course in the catalog can close. The page, the command line and the tests call i
 from __future__ import annotations
 
 import time
-from collections import Counter
+from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date
 
@@ -17,10 +17,20 @@ import duckdb
 import polars as pl
 
 from planner import model
-from planner.solve import DEFAULT_TIME_LIMIT, MAX_BUNDLES, solve
+from planner.model import evaluate
+from planner.solve import DEFAULT_TIME_LIMIT, MAX_BUNDLES, greedy, solve
 
-#: Learning hours one person may be planned for in the window, unless the request says otherwise.
-DEFAULT_HOURS_CAP = 40.0
+#: Learning hours a month one person may be planned for, unless the request says otherwise
+#: (about two hours a week). The cap over the window is this times the window's months.
+DEFAULT_HOURS_PER_MONTH = 8.0
+
+#: Days in a month on average, for the hours cap over a window.
+MONTH_DAYS = 30.4375
+
+#: The budgets of the budget → expected readiness curve, as shares of the budget asked for
+#: (its own point is the plan); and the step of the marginal value shown next to it.
+CURVE_SHARES = (0.25, 0.5, 1.0, 2.0)
+MARGINAL_STEP = 10_000.0
 
 #: Columns of the exported plan (an LMS bulk-assignment upload): one row per assignment.
 EXPORT_COLUMNS = [
@@ -54,10 +64,21 @@ class PlanRequest:
     unit: str | None = None
     goal_ids: tuple[str, ...] | None = None
     requirement_skills: tuple[str, ...] | None = None
-    hours_cap: float | None = DEFAULT_HOURS_CAP
+    hours_per_month: float | None = DEFAULT_HOURS_PER_MONTH
     window_end: date | None = None
     time_limit: float = DEFAULT_TIME_LIMIT
     max_bundles: int = MAX_BUNDLES
+    hours_cap: float | None = None  # hours over the whole window; None: hours_per_month × the window's months
+    curve: bool = False  # also solve the budget → expected readiness curve and the next step's value
+    min_attempts: int = model.MIN_ATTEMPTS
+
+    def window_hours(self) -> float | None:
+        """The learning hours one person may be planned for over the window (None: no cap)."""
+        if self.hours_cap is not None:
+            return self.hours_cap
+        if self.hours_per_month is None or self.window_end is None:
+            return None
+        return round(self.hours_per_month * (self.window_end - self.as_of).days / MONTH_DAYS, 2)
 
 
 @dataclass
@@ -72,6 +93,9 @@ class PlanOutcome:
     goals: pl.DataFrame
     catalog_gaps: pl.DataFrame
     solve: dict = field(default_factory=dict)
+    rates: pl.DataFrame = field(default_factory=pl.DataFrame)  # success rates of the courses in the plan
+    seats: pl.DataFrame = field(default_factory=pl.DataFrame)  # idle seats per vendor and how many the plan uses
+    curve: pl.DataFrame = field(default_factory=pl.DataFrame)  # budget → expected readiness, a few budgets solved
 
     def export(self) -> pl.DataFrame:
         """The plan as an LMS bulk-assignment upload: one row per (employee, course)."""
@@ -84,6 +108,8 @@ def check_request(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanReque
         raise PlanError("The budget must be zero or more.")
     if req.hours_cap is not None and req.hours_cap <= 0:
         raise PlanError("The hours cap must be more than zero.")
+    if req.hours_per_month is not None and req.hours_per_month <= 0:
+        raise PlanError("The learning hours a month must be more than zero.")
     if req.unit and req.unit != "company":
         known = con.sql(
             "select count(*) from employees where department = $u or team = $u", params={"u": req.unit}
@@ -126,13 +152,15 @@ def _why(gaps: list[dict]) -> str:
 
 
 def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
-    """Build, solve and report one plan."""
+    """Build, solve and report one plan (and, when asked, the budget → expected readiness curve)."""
     started = time.perf_counter()
     req = check_request(con, req)
     currency = model.reporting_currency(con)
     gaps = _served(model.load_gaps(con, req.as_of, req.window_end, req.root, req.unit), req)
     offers_frame = model.load_offers(con, req.as_of, req.window_end)
-    offers = model.offers_from_frame(offers_frame)
+    rates = model.load_success_rates(con, req.as_of, req.min_attempts)
+    success = dict(zip(rates["course_id"].to_list(), rates["success_rate"].to_list(), strict=False))
+    offers = model.offers_from_frame(offers_frame, success)
     goal_shares = model.load_goal_shares(con, req.as_of, req.root, req.unit)
     needed = {
         r["goal_id"]: model.needed_people(r["target_share"], r["population"], r["meeting"])
@@ -140,8 +168,10 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
         if req.goal_ids is None or r["goal_id"] in req.goal_ids
     }
     idle = model.load_idle_seats(con, req.as_of)
+    totals = model.load_requirement_totals(con, req.as_of, req.root, req.unit)
     served_gaps = model.gaps_from_frame(gaps.filter(pl.col("served")))
-    inst = model.build_instance(served_gaps, offers, needed, idle, req.budget, req.hours_cap)
+    hours_cap = req.window_hours()
+    inst = model.build_instance(served_gaps, offers, needed, idle, req.budget, hours_cap)
     built = time.perf_counter() - started
     solution = solve(inst, req.time_limit, req.max_bundles)
 
@@ -153,14 +183,24 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     basis = dict(zip(courses["course_id"].to_list(), courses["cost_basis"].to_list(), strict=False))
     titles = dict(zip(courses["course_id"].to_list(), courses["title"].to_list(), strict=False))
 
-    rows, closed_all = [], set()
+    def chances_of(chosen: list[int]) -> dict[tuple, float]:
+        """Each gap in scope (served or not) the chosen assignments close, with the chance one of them does."""
+        missed: dict[tuple, float] = {}
+        for j in chosen:
+            c = inst.candidates[j]
+            levels = levels_of[c.course_id]
+            for g in gaps_by_person.get(c.employee_id, []):
+                if levels.get(g["skill"], 0) >= g["needed"]:
+                    key = (g["goal_id"], g["employee_id"], g["skill"])
+                    missed[key] = missed.get(key, 1.0) * (1.0 - c.p)
+        return {k: 1.0 - m for k, m in missed.items()}
+
+    rows = []
     for j in solution.chosen:
         c = inst.candidates[j]
         levels = levels_of[c.course_id]
         mine = gaps_by_person.get(c.employee_id, [])
         closes = [g for g in mine if levels.get(g["skill"], 0) >= g["needed"]]
-        for g in closes:
-            closed_all.add((g["goal_id"], g["employee_id"], g["skill"]))
         cost = solution.evaluation.costs[j]
         first = mine[0]
         rows.append(
@@ -183,6 +223,7 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
                     if c.cost == 0
                     else basis.get(c.course_id) or "list price"
                 ),
+                "success_rate": c.p,
                 "reason": _why(closes),
             }
         )
@@ -201,12 +242,15 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
             "cost": pl.Float64,
             "currency": pl.Utf8,
             "paid_with": pl.Utf8,
+            "success_rate": pl.Float64,
             "reason": pl.Utf8,
         },
     ).sort("team", "full_name", "course_id", nulls_last=True)
 
-    skills, readiness = _skills_now_after(con, req, gaps, closed_all)
-    goals = _goals_now_after(goal_shares, gaps, closed_all, needed, req)
+    chances = chances_of(solution.chosen)
+    skills, readiness = _skills_now_after(totals, gaps, chances)
+    _, best_case = _skills_now_after(totals, gaps, dict.fromkeys(chances, 1.0))
+    goals = _goals_now_after(goal_shares, chances, needed, req)
     value = solution.value
     summary = {
         "budget": req.budget,
@@ -215,12 +259,19 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
         "assignments": plan.height,
         "people": plan["employee_id"].n_unique(),
         "hours": value.hours,
+        "hours_cap": hours_cap,
+        "hours_per_month": req.hours_per_month if req.hours_cap is None else None,
         "goal_progress": value.goal_progress,
         "requirement_weight": value.requirement_weight,
-        "requirement_gaps_closed": sum(1 for g, _, _ in closed_all if g is None),
-        "goal_gaps_closed": sum(1 for g, _, _ in closed_all if g is not None),
+        "requirement_gaps_closed": sum(v for (g, _, _), v in chances.items() if g is None),
+        "goal_gaps_closed": sum(v for (g, _, _), v in chances.items() if g is not None),
         "served_gaps": len(served_gaps),
         "window_end": req.window_end,
+        "expected_completions": sum(inst.candidates[j].p for j in solution.chosen),
+        "readiness_if_all_complete": best_case["readiness_after"],
+        "marginal_step": MARGINAL_STEP,
+        "marginal": None,
+        "coverage_if_all_complete": best_case["coverage_after"],
         **readiness,
     }
     solve_info = {
@@ -234,24 +285,139 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
         "greedy_requirement_weight": solution.greedy_value.requirement_weight if solution.greedy_value else None,
         "greedy_cost": solution.greedy_value.cost if solution.greedy_value else None,
     }
+    curve = pl.DataFrame()
+    if req.curve:
+        curve_started = time.perf_counter()
+
+        def expected_readiness(chosen: list[int]) -> float | None:
+            return _skills_now_after(totals, gaps, chances_of(chosen))[1]["readiness_after"]
+
+        curve = _curve(inst, req, expected_readiness)
+        solve_info["curve_seconds"] = time.perf_counter() - curve_started
+        summary["marginal"] = marginal_value(curve)
+    used = plan.filter(pl.col("paid_with") == "idle licence seat")
+    seats = (
+        pl.DataFrame(
+            {"vendor": list(idle), "idle_seats": list(idle.values())},
+            schema={"vendor": pl.Utf8, "idle_seats": pl.Int64},
+        )
+        .join(
+            used.group_by("provider").agg(
+                pl.col("employee_id").n_unique().cast(pl.Int64).alias("seats_used"),
+                pl.len().cast(pl.Int64).alias("assignments"),
+            ),
+            left_on="vendor",
+            right_on="provider",
+            how="left",
+        )
+        .with_columns(pl.col("seats_used").fill_null(0), pl.col("assignments").fill_null(0))
+        .sort("vendor")
+    )
+    in_plan = rates.filter(pl.col("course_id").is_in(plan["course_id"].unique().to_list()))
     return PlanOutcome(
-        req, currency, plan, summary, skills, goals, catalog_gaps(gaps, offers_frame, req.hours_cap), solve_info
+        req,
+        currency,
+        plan,
+        summary,
+        skills,
+        goals,
+        catalog_gaps(gaps, offers_frame, hours_cap),
+        solve_info,
+        in_plan,
+        seats,
+        curve,
     )
 
 
-def _skills_now_after(con, req: PlanRequest, gaps: pl.DataFrame, closed: set) -> tuple[pl.DataFrame, dict]:
-    """Coverage per required skill and readiness of the scope, today and once the plan is done."""
-    totals = model.load_requirement_totals(con, req.as_of, req.root, req.unit)
+def curve_budgets(budget: float) -> list[float]:
+    """The budgets of the curve: a few shares of the budget asked for, and the next step after it."""
+    points = {round(budget * share, 2) for share in CURVE_SHARES} | {round(budget + MARGINAL_STEP, 2), 0.0}
+    return sorted(points)
+
+
+def _curve(inst: model.Instance, req: PlanRequest, expected_readiness) -> pl.DataFrame:
+    """Expected readiness for a few budgets, each planned on the same instance as the plan.
+
+    Every point, the plan's budget included, is the greedy plan (most expected gain per
+    unit of cost), so the points compare like with like and the curve takes a fraction
+    of a second; the plan itself is the exact optimum, at or above its point.
+    """
+    rows = []
+    for budget in curve_budgets(req.budget):
+        at = replace(inst, budget=budget)
+        chosen = greedy(at)
+        value = evaluate(at, chosen).value
+        rows.append(
+            {
+                "budget": budget,
+                "cost": value.cost,
+                "expected_readiness": expected_readiness(chosen),
+                "goal_progress": value.goal_progress,
+                "requirement_weight": value.requirement_weight,
+                "assignments": len(chosen),
+                "optimal": False,
+                "is_plan": abs(budget - req.budget) < 0.005,
+            }
+        )
+    return pl.DataFrame(
+        rows,
+        schema={
+            "budget": pl.Float64,
+            "cost": pl.Float64,
+            "expected_readiness": pl.Float64,
+            "goal_progress": pl.Float64,
+            "requirement_weight": pl.Float64,
+            "assignments": pl.Int64,
+            "optimal": pl.Boolean,
+            "is_plan": pl.Boolean,
+        },
+    )
+
+
+def marginal_value(curve: pl.DataFrame, step: float = MARGINAL_STEP) -> dict | None:
+    """What the next `step` of budget adds to the plan: readiness points, goal progress, requirement weight."""
+    if curve.is_empty():
+        return None
+    plan = curve.filter(pl.col("is_plan"))
+    if plan.is_empty():
+        return None
+    nxt = curve.filter((pl.col("budget") - plan["budget"][0] - step).abs() < 0.01)
+    if nxt.is_empty():
+        return None
+    a, b = plan.row(0, named=True), nxt.row(0, named=True)
+    ra, rb = a["expected_readiness"], b["expected_readiness"]
+    return {
+        "step": step,
+        "readiness_points": None if ra is None or rb is None else (rb - ra) * 100,
+        "goal_progress": b["goal_progress"] - a["goal_progress"],
+        "requirement_weight": b["requirement_weight"] - a["requirement_weight"],
+        "extra_cost": b["cost"] - a["cost"],
+    }
+
+
+def _skills_now_after(totals: pl.DataFrame, gaps: pl.DataFrame, chances: dict) -> tuple[pl.DataFrame, dict]:
+    """Coverage per required skill and readiness of the scope, today and expected once the plan is done.
+
+    Each requirement gap the plan closes counts with the chance that one of its
+    assignments ends in the skill (`chances`, keyed (None, employee, skill)).
+    """
     req_gaps = gaps.filter(pl.col("goal_id").is_null())
-    closed_rows = [r for r in req_gaps.iter_rows(named=True) if (None, r["employee_id"], r["skill"]) in closed]
+    closed_rows = [
+        {**r, "chance": chances[(None, r["employee_id"], r["skill"])]}
+        for r in req_gaps.iter_rows(named=True)
+        if (None, r["employee_id"], r["skill"]) in chances
+    ]
     gained = (
-        pl.DataFrame(closed_rows, schema=req_gaps.schema)
+        pl.DataFrame(closed_rows, schema={**req_gaps.schema, "chance": pl.Float64})
         .group_by("skill")
-        .agg(pl.len().alias("closed_pairs"), pl.col("weight").sum().alias("closed_weight"))
+        .agg(
+            pl.col("chance").sum().alias("closed_pairs"),
+            (pl.col("weight") * pl.col("chance")).sum().alias("closed_weight"),
+        )
     )
     skills = (
         totals.join(gained, on="skill", how="left")
-        .with_columns(pl.col("closed_pairs").fill_null(0), pl.col("closed_weight").fill_null(0.0))
+        .with_columns(pl.col("closed_pairs").fill_null(0.0), pl.col("closed_weight").fill_null(0.0))
         .with_columns(
             (pl.col("met_pairs") / pl.col("pairs")).alias("coverage_now"),
             ((pl.col("met_pairs") + pl.col("closed_pairs")) / pl.col("pairs")).alias("coverage_after"),
@@ -270,12 +436,13 @@ def _skills_now_after(con, req: PlanRequest, gaps: pl.DataFrame, closed: set) ->
     return skills, readiness
 
 
-def _goals_now_after(
-    goal_shares: pl.DataFrame, gaps: pl.DataFrame, closed: set, needed: dict, req: PlanRequest
-) -> pl.DataFrame:
-    """Each open goal's share today and once the plan is done, next to its target."""
+def _goals_now_after(goal_shares: pl.DataFrame, chances: dict, needed: dict, req: PlanRequest) -> pl.DataFrame:
+    """Each open goal's share today and expected once the plan is done, next to its target."""
     rows = []
-    gained_by_goal = Counter(goal for goal, _, _ in closed if goal is not None)
+    gained_by_goal: dict[str, float] = defaultdict(float)
+    for (goal, _, _), chance in chances.items():
+        if goal is not None:
+            gained_by_goal[goal] += chance
     for g in goal_shares.iter_rows(named=True):
         gained = gained_by_goal[g["goal_id"]]
         pop = g["population"]
@@ -293,7 +460,7 @@ def _goals_now_after(
                 "share_after": (g["meeting"] + gained) / pop if pop else None,
                 "target_share": g["target_share"],
                 "needed": model.needed_people(g["target_share"], pop, g["meeting"]),
-                "credited": min(gained, needed.get(g["goal_id"], 0)),
+                "credited": float(min(gained, needed.get(g["goal_id"], 0))),
                 "served": req.goal_ids is None or g["goal_id"] in req.goal_ids,
             }
         )
@@ -307,12 +474,12 @@ def _goals_now_after(
             "deadline": pl.Date,
             "population": pl.Int64,
             "meeting_now": pl.Int64,
-            "meeting_after": pl.Int64,
+            "meeting_after": pl.Float64,
             "share_now": pl.Float64,
             "share_after": pl.Float64,
             "target_share": pl.Float64,
             "needed": pl.Int64,
-            "credited": pl.Int64,
+            "credited": pl.Float64,
             "served": pl.Boolean,
         },
     )
@@ -379,7 +546,7 @@ def catalog_gaps(gaps: pl.DataFrame, offers_frame: pl.DataFrame, hours_cap: floa
                 "every course that brings {} to level {} takes longer than the {} h cap",
                 pl.col("skill"),
                 pl.col("needed_level"),
-                pl.lit(f"{hours_cap:g}" if hours_cap is not None else ""),
+                pl.lit(f"{round(hours_cap, 1):g}" if hours_cap is not None else ""),
             )
         )
         .otherwise(None)

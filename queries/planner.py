@@ -23,6 +23,12 @@ def required_skills(con) -> pl.DataFrame:
     return pl.DataFrame({"skill": plan_model.required_skills(con)}, schema={"skill": pl.Utf8})
 
 
+@query(Audience.NAMED)
+def planner_goal_people(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
+    """Each open goal's population in the scope: the planner pre-selects only goals with people in it."""
+    return plan_model.load_goal_shares(con, as_of, root, unit).select("goal_id", "population")
+
+
 @query(Audience.MONEY, small_groups=NO_PEOPLE_COUNTS)
 def planner_defaults(con, as_of: date, unit=None) -> pl.DataFrame:
     """The planner's starting inputs: the window end (nearest open deadline) and what is left of the budget."""
@@ -30,8 +36,15 @@ def planner_defaults(con, as_of: date, unit=None) -> pl.DataFrame:
         {
             "window_end": [plan_model.default_window_end(con, as_of)],
             "remaining_budget": [plan_model.remaining_budget(con, as_of, unit)],
+            "hours_per_month": [planning.DEFAULT_HOURS_PER_MONTH],
+            "marginal_step": [planning.MARGINAL_STEP],
         },
-        schema={"window_end": pl.Date, "remaining_budget": pl.Float64},
+        schema={
+            "window_end": pl.Date,
+            "remaining_budget": pl.Float64,
+            "hours_per_month": pl.Float64,
+            "marginal_step": pl.Float64,
+        },
     )
 
 
@@ -44,9 +57,10 @@ def plan_people(
     unit=None,
     goal_ids: tuple | None = None,
     requirement_skills: tuple | None = None,
-    hours_cap: float | None = planning.DEFAULT_HOURS_CAP,
+    hours_per_month: float | None = planning.DEFAULT_HOURS_PER_MONTH,
     window_end: date | None = None,
     time_limit: float = planning.DEFAULT_TIME_LIMIT,
+    curve: bool = True,
 ) -> planning.PlanOutcome:
     """The optimal training plan for the request (people by name): the plan, shares now vs after, the catalog's gaps."""
     return planning.make_plan(
@@ -58,8 +72,9 @@ def plan_people(
             unit=unit,
             goal_ids=goal_ids,
             requirement_skills=requirement_skills,
-            hours_cap=hours_cap,
+            hours_per_month=hours_per_month,
             window_end=window_end,
             time_limit=time_limit,
+            curve=curve,
         ),
     )

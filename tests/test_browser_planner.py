@@ -51,13 +51,27 @@ def download_plan(page) -> str:
 
 def test_planner_shows_a_plan_and_exports_it(page, server):
     open_planner(page, server)
-    solved = page.locator('[data-testid="stAlertContainer"]', has_text=re.compile("Optimal plan|not proven optimal"))
+    solved = page.locator(
+        '[data-testid="stAlertContainer"]', has_text=re.compile("Optimal plan|not proven optimal|proven within")
+    )
     expect(solved).to_have_count(1)
     wait_for_charts(page)
     assert problems(page) == []
     drawn = charts(page)
-    assert len(drawn) == 2 and all(c["svg"] and c["traces"] > 0 for c in drawn), drawn
+    assert len(drawn) == 3 and all(c["svg"] and c["traces"] > 0 for c in drawn), drawn
     expect(page.locator('[data-testid="stMetric"]', has_text="Budget used")).to_be_visible()
+    # Expected, not best case: the readiness metric says what it would be if every assignment completed,
+    # the curve shows a few budgets, and the next $10k has its value in points.
+    expect(page.locator('[data-testid="stMetric"]', has_text="Expected readiness")).to_be_visible()
+    curve = page.locator(".js-plotly-plot", has_text="Budget → expected readiness")
+    expect(curve).to_be_visible()
+    expect(curve).to_contain_text("Budget (USD)")
+    expect(curve).to_contain_text("Expected readiness (%)")
+    nxt = page.locator('[data-testid="stMetric"]', has_text=re.compile(r"Next \$10k adds"))
+    expect(nxt.locator('[data-testid="stMetricValue"]')).to_have_text(re.compile(r"^[+-]\d+\.\d\d pts$"))
+    points = page.locator('[data-testid="stCaptionContainer"]', has_text="Each budget planned")
+    expect(points).to_contain_text("$0: ")
+    expect(page.get_by_text("Success rates used")).to_be_visible()
     expect(page.locator('[data-testid="stDataFrame"]').first).to_be_visible()
     full_page_screenshot(page, SCREENSHOTS / "planner.png")
 

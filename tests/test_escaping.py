@@ -195,6 +195,18 @@ def _frames():
                 {"skill": [a, b], "closed_pairs": [2, 1], "coverage_now": [0.1, 0.2], "coverage_after": [0.5, 0.3]}
             )
         ),
+        "plan_curve": lambda: charts.plan_curve(
+            pl.DataFrame(
+                {
+                    "budget": [0.0, 10_000.0],
+                    "cost": [0.0, 9_500.0],
+                    "expected_readiness": [0.6, 0.7],
+                    "is_plan": [False, True],
+                }
+            ),
+            "USD",
+            0.55,
+        ),
     }
 
 
@@ -212,6 +224,7 @@ _GIVEN = {
     "person_matrix": HOSTILE,
     "plan_goals": HOSTILE,
     "plan_coverage": [LINK, ANCHOR],
+    "plan_curve": [],
 }
 
 

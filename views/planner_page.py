@@ -2,9 +2,17 @@
 
 from datetime import timedelta
 
+import polars as pl
 import streamlit as st
 
 from app import charts, context, data, ui
+
+RATE_BASIS = {
+    "course": "the course",
+    "provider": "its provider",
+    "all courses": "all courses",
+    "no records": "no records: 100%",
+}
 
 context.require_page("planner")
 ctx = context.get()
@@ -23,6 +31,9 @@ goals = data.q("open_goals", as_of=ctx.as_of)
 skills = data.q("required_skills")["skill"].to_list()
 defaults = data.q("planner_defaults", as_of=ctx.as_of, unit=ctx.unit).row(0, named=True)
 goal_names = dict(zip(goals["goal_id"].to_list(), goals["name"].to_list(), strict=False))
+# Pre-select only the goals with people in the chosen unit: the others have nothing to plan for.
+goal_people = data.q("planner_goal_people", as_of=ctx.as_of, **ctx.scope)
+with_people = set(goal_people.filter(goal_people["population"] > 0)["goal_id"].to_list())
 
 with st.form("planner_inputs"):
     c1, c2, c3 = st.columns(3)
@@ -34,8 +45,13 @@ with st.form("planner_inputs"):
         value=float(round(defaults["remaining_budget"] if defaults["remaining_budget"] is not None else 10_000)),
         help="Starts at what is left of the unit's (else the company's) budget for this period.",
     )
-    hours_cap = c2.number_input(
-        "Learning hours per person, at most", min_value=1.0, value=40.0, step=4.0, key="plan_hours"
+    hours_per_month = c2.number_input(
+        "Learning hours a month per person, at most",
+        min_value=1.0,
+        value=float(defaults["hours_per_month"]),
+        step=1.0,
+        key="plan_hours",
+        help="Over the window each person gets at most this times the window's months.",
     )
     window_end = c3.date_input(
         "Window ends",
@@ -49,7 +65,7 @@ with st.form("planner_inputs"):
     chosen_goals = st.multiselect(
         "Strategic goals to serve first",
         goals["goal_id"].to_list(),
-        default=goals["goal_id"].to_list(),
+        default=[g for g in goals["goal_id"].to_list() if g in with_people],
         key="plan_goals",
         format_func=lambda g: f"{g} · {goal_names.get(g) or ''}",
     )
@@ -66,7 +82,7 @@ request = {
     "unit": ctx.scope["unit"],
     "goal_ids": tuple(chosen_goals),
     "requirement_skills": requirement_skills,
-    "hours_cap": float(hours_cap),
+    "hours_per_month": float(hours_per_month),
     "window_end": window_end,
 }
 headcount = int(ctx.units()["headcount"].sum() or 0)
@@ -91,6 +107,7 @@ except data.PlanError as exc:
 solve = outcome.solve
 (st.success if solve["optimal"] else st.warning)(solve["message"])
 s = outcome.summary
+step = s["marginal"]
 m1, m2, m3, m4, m5 = st.columns(5)
 m1.metric(
     "Budget used",
@@ -105,29 +122,46 @@ m2.metric(
     f"{s['people']:,} people",
     delta_color="off",
     border=True,
-    help=f"Course assignments in the plan, {s['hours']:,.0f} learning hours in all.",
+    help=f"Course assignments in the plan, {s['expected_completions']:,.0f} of them expected to succeed (at "
+    f"their courses' success rates); {s['hours']:,.0f} learning hours in all, at most "
+    f"{s['hours_cap']:,.1f} hours per person over the window.",
 )
 m3.metric(
-    "Goal progress",
-    f"{s['goal_progress']:,}",
-    help="People brought to a goal's level, counted up to each goal's target.",
+    "Expected progress",
+    f"{s['goal_progress']:,.1f}",
+    help="Goal progress: people the plan is expected to bring to a goal's level (each assignment counted at its course's "
+    "success rate), up to each goal's target.",
     border=True,
 )
 m4.metric(
-    "Readiness after",
+    "Expected readiness",
     ui.pct(s["readiness_after"], 1),
     ui.delta_points(s["readiness_after"], s["readiness_now"]),
-    help=ui.DEFINITIONS["readiness"],
+    help=ui.DEFINITIONS["readiness"] + " Expected: each closed gap counted at the chance one of its assignments "
+    f"succeeds. If every assignment completed: {ui.pct(s['readiness_if_all_complete'], 1)}.",
     border=True,
 )
 m5.metric(
-    "Coverage after",
-    ui.pct(s["coverage_after"], 1),
-    ui.delta_points(s["coverage_after"], s["coverage_now"]),
-    help="Share of (employee, required skill) pairs at the required level.",
+    f"Next {ui.money(s['marginal_step'], cur)} adds",
+    "–" if step is None or step["readiness_points"] is None else f"{step['readiness_points']:+.2f} pts",
+    None,
+    delta_color="off",
+    help="Expected readiness of a plan with this much more budget, less that of this budget (both greedy "
+    "plans, as on the curve below)"
+    + (
+        ""
+        if step is None
+        else f": {step['requirement_weight']:+,.1f} expected requirement weight, {step['goal_progress']:+,.1f} "
+        f"expected goal progress, {ui.money(step['extra_cost'], cur)} more spent."
+    ),
     border=True,
 )
-st.caption(ui.DEFINITIONS["planner"])
+st.caption(
+    f"Expected readiness {ui.pct(s['readiness_now'], 1)} now → {ui.pct(s['readiness_after'], 1)} after the plan, "
+    f"{ui.pct(s['readiness_if_all_complete'], 1)} if every assignment completed. Expected coverage "
+    f"{ui.pct(s['coverage_after'], 1)} ({ui.delta_points(s['coverage_after'], s['coverage_now'])}). "
+    + ui.DEFINITIONS["planner"]
+)
 
 left, right = st.columns(2)
 with left:
@@ -141,6 +175,17 @@ with right:
     else:
         st.info("The plan closes no role-requirement gap.")
 
+if not outcome.curve.is_empty():
+    st.plotly_chart(charts.plan_curve(outcome.curve, cur, s["readiness_now"]), key="plan_curve_chart")
+    st.caption(
+        "Each budget planned the same way (most expected gain per unit of cost, goals first); "
+        f"{ui.money(0, cur)} is what free courses and idle licence seats alone give. "
+        + " · ".join(
+            f"{ui.money(r['budget'], cur)}: {ui.pct(r['expected_readiness'], 1)}"
+            for r in outcome.curve.iter_rows(named=True)
+        )
+    )
+
 st.subheader("The plan")
 if outcome.plan.is_empty():
     st.info("Nothing to assign: no affordable course closes a selected gap within the caps.")
@@ -152,6 +197,7 @@ else:
         key="dl_plan",
         download_frame=outcome.export(),
         download_label="Download for LMS bulk assignment (CSV)",
+        column_config={"success_rate": st.column_config.NumberColumn("Success rate", format="percent")},
     )
 
 st.subheader("Gaps the catalog cannot close")
@@ -160,12 +206,49 @@ if outcome.catalog_gaps.is_empty():
 else:
     ui.table(outcome.catalog_gaps, "catalog_gaps", key="dl_catalog_gaps")
 
+st.subheader("Success rates used")
+st.caption(ui.DEFINITIONS["planner_success"])
+if outcome.rates.is_empty():
+    st.info("The plan assigns no course.")
+else:
+    ui.table(
+        outcome.rates.select(
+            "course_id",
+            "title",
+            pl.col("success_rate").alias("success_share"),
+            pl.col("completion_rate").alias("completion_share"),
+            pl.col("pass_rate").alias("pass_share"),
+            pl.col("basis").replace(RATE_BASIS).alias("rate_from"),
+            "attempts",
+            "finished",
+            "succeeded",
+            "provider",
+        ),
+        "planner_success_rates",
+        key="dl_success_rates",
+        column_config={
+            "completion_share": st.column_config.NumberColumn("Completion rate", format="percent"),
+            "pass_share": st.column_config.NumberColumn("Pass rate", format="percent"),
+            "success_share": st.column_config.NumberColumn("Success rate", format="percent"),
+        },
+    )
+st.caption(
+    "Idle licence seats: "
+    + "; ".join(
+        f"{ui.plain(r['vendor'])} {r['seats_used']:,} of {r['idle_seats']:,} used ({r['assignments']:,} assignments)"
+        for r in outcome.seats.iter_rows(named=True)
+    )
+    + ". A seat is one person's access to the vendor's courses; past the idle seats a course costs its price."
+    if outcome.seats.height
+    else "No licence has idle seats on this date: every course costs its price."
+)
+
 with st.expander("Goals now and after the plan, and how the plan was solved"):
     ui.table(outcome.goals, "plan_goals", key="dl_plan_goals")
     st.caption(
         f"{solve['candidates']:,} candidate (person, course) pairs for {solve['people']:,} people"
         + (f", {solve['bundles']:,} course combinations" if solve.get("bundles") else "")
         + f"; built in {solve['build_seconds']:.2f} s, solved in {solve['seconds']:.2f} s "
-        f"({solve['method']}). Greedy baseline: goal progress {solve['greedy_goal_progress']}, "
+        f"({solve['method']}). Greedy baseline: expected goal progress {solve['greedy_goal_progress']:,.1f}, "
         f"requirement weight {solve['greedy_requirement_weight']:,.1f}, cost {ui.money(solve['greedy_cost'], cur)}."
     )
