@@ -34,7 +34,7 @@ def rejected_rows(
     frame = run(
         con,
         """
-        select batch_id, file_name, row_number, upper(state[1]) || state[2:] as state, reason,
+        select batch_id, file_name, row_number, upper(substring(state, 1, 1)) || substring(state, 2) as state, reason,
                coalesce(ignored_reason, '') as ignored_reason,
                coalesce('batch #' || resolved_by_batch, '') as resolved_by,
                coalesce(strftime(ignored_at, '%Y-%m-%d %H:%M') || ' UTC', '') as ignored_at, raw

@@ -19,7 +19,7 @@ import polars as pl
 
 import queries
 from common.identity import identity_key
-from planner.plan import DEFAULT_HOURS_CAP, PlanOutcome
+from planner.plan import DEFAULT_HOURS_PER_MONTH, PlanOutcome
 from queries.access import load_access, role_of
 
 
@@ -82,7 +82,7 @@ def page_defaults(con, viewer: Viewer, as_of: dt.date, needed: set[str] | None =
         "email": lambda: viewer.email or _first(queries.get("demo_leads").function(con), "email"),
         "budget": budget,
     }
-    defaults = {"as_of": as_of, "root": root, "hours_cap": DEFAULT_HOURS_CAP}
+    defaults = {"as_of": as_of, "root": root, "hours_per_month": DEFAULT_HOURS_PER_MONTH}
     return defaults | {k: f() for k, f in found.items() if needed is None or k in needed}
 
 
