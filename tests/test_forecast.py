@@ -42,7 +42,7 @@ def synthetic(tiny_db):
         "insert into courses (course_id, title, provider, hours, price, currency, validity_months) "
         "values ('C-STAT', 'Statistics certificate', 'Lab Academy', 10, 0, 'USD', 12)"
     )
-    con.execute("insert into course_skills values ('C-STAT', 'Statistics', 3)")
+    con.execute("insert into course_skills (course_id, skill, level) values ('C-STAT', 'Statistics', 3)")
     arrivals = [AS_OF - timedelta(days=15 * i - 14) for i in range(1, 25)]
 
     def record(n: int, person: int, status: str, day: date) -> str:

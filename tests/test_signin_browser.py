@@ -294,8 +294,11 @@ def test_executive_sees_aggregates_only(page, server, provider):
             expect(readiness.locator('[data-testid="stMetricValue"]')).to_have_text("fewer than 5")
         if name == "goals":
             assert "fewer than 5" in text and "50.0%" not in text
-    open_app(page, server, f"/people?{AS_OF}")  # not in the executive's navigation
-    expect(page.get_by_role("heading", level=1)).to_have_text("Overview")
+    open_app(page, server, f"/people?{AS_OF}")  # not in the executive's navigation: it says why, shows no one
+    expect(page.locator('[data-testid="stAlert"]').filter(has_text="The People page is for")).to_have_text(
+        re.compile(r"The People page is for L&D staff and team leads; you are signed in as an executive\.")
+    )
+    assert problems(page) == []
     assert not any(n in app_text(page) for n in NAMES)
 
 

@@ -323,6 +323,9 @@ def test_an_older_warehouse_gets_the_source_column_and_keeps_its_rows(tmp_path):
     for column in ("strength_kind", "strength", "flagged"):
         con.execute(f"alter table evidence drop column {column}")
     con.execute("drop table evidence_policy")
+    # and what migration 020 (rejected rows' states) added
+    for column in ("record_key", "resolved_by_batch", "ignored_reason", "ignored_at"):
+        con.execute(f"alter table rejected_rows drop column {column}")
     con.execute("delete from schema_migrations where version >= 6")
     con.close()
     con = warehouse.connect(path)  # upgrades
