@@ -54,7 +54,10 @@ def synthetic(tiny_db):
     values = [record(i, i, "completed", d) for i, d in enumerate(arrivals)]
     values += [record(100 + p, p, "in_progress", AS_OF - timedelta(days=10)) for p in range(30, 35)]
     values += [record(200 + p, p, "failed", AS_OF - timedelta(days=20)) for p in range(35, 38)]
-    con.execute("insert into completion_records values " + ", ".join(values))
+    con.execute(
+        "insert into completion_records (source_kind, source_record_id, employee_id, course_id, status, "
+        "completed_at, score, expires_at, vendor, batch_id, row_number) values " + ", ".join(values)
+    )
     warehouse.refresh_evidence(con)
     con.execute(
         f"insert into goals values ('GS', 'stats', 'Statistics', 3, 'Synth', null, 0.9, DATE '{DEADLINE}', null),"
