@@ -570,11 +570,22 @@ def person_matrix(frame: pl.DataFrame) -> go.Figure:
             hovertemplate="<b>%{y}</b> · %{x}<br>level %{text} required<br>evidence: %{customdata}<extra></extra>",
         )
     )
+    # skill names above the matrix, where a tall one is read from (upright when many), in a top margin tall
+    # enough for the longest name under the title (the title does not move for the axis' labels)
+    # (the title names the columns: an axis title up there would stand above the chart's own)
+    upright = len(skills) > 12
+    names = 6 * max((len(s) for s in skills), default=0) * (1 if upright else 0.71)
     _layout(
-        fig, "People × required skills (level / required level)", "Skill", "Person", max(320, 26 * len(people) + 200)
+        fig,
+        "People × required skills (level / required level)",
+        None,
+        "Person",
+        max(320, 26 * len(people) + 100 + int(names)),
     )
-    # skill names above the matrix, where a tall one is read from; upright when many
-    fig.update_xaxes(side="top", tickangle=-90 if len(skills) > 12 else -45, dtick=1)
+    fig.update_layout(
+        margin={"t": 60 + int(names)}, title={"y": 1, "yref": "container", "yanchor": "top", "pad": {"t": 12}}
+    )
+    fig.update_xaxes(side="top", tickangle=-90 if upright else -45, dtick=1, automargin=False)
     fig.update_yaxes(autorange="reversed", dtick=1)
     return fig
 
