@@ -74,7 +74,7 @@ def _creator(payload: dict) -> str | None:
 
 
 class _Unverifiable(Exception):
-    pass
+    """Nothing ties a key to the issuer offline: the token is unverifiable, with the exception's sentence."""
 
 
 def _candidate_keys(header: dict, issuer: str | None, creator: str | None, trusted: TrustedIssuers) -> list[Key]:
