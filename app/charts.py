@@ -90,6 +90,11 @@ def value_of(label):
     return html.unescape(label) if isinstance(label, str) else label
 
 
+def currency_symbol(currency: str) -> str:
+    """How amounts in the currency are prefixed: $, €, £, else the code and a space."""
+    return {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, currency + " ")
+
+
 def _layout(
     fig: go.Figure, title: str, x: str | None, y: str | None, height: int = 380, subtitle: str | None = None
 ) -> go.Figure:
@@ -695,7 +700,7 @@ def plan_coverage(skills: pl.DataFrame, top: int = 15) -> go.Figure:
 def plan_curve(curve: pl.DataFrame, currency: str = "USD", now: float | None = None) -> go.Figure:
     """Expected readiness for a few budgets (each planned the same way), the plan's budget marked, today's
     readiness as a dashed line; the axis starts below today's so the gain is seen at its true size."""
-    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, currency + " ")
+    symbol = currency_symbol(currency)
     budgets = curve["budget"].to_list()
     readiness = [None if v is None else v * 100 for v in curve["expected_readiness"].to_list()]
     spent = curve["cost"].to_list()

@@ -8,6 +8,7 @@ from datetime import date
 import polars as pl
 import streamlit as st
 
+from app.charts import currency_symbol
 from common.csv import csv_bytes, neutralise
 from queries.suppression import SUPPRESSED_TEXT
 
@@ -126,7 +127,7 @@ def count(value, hidden: bool = False) -> str:
 def money(value, currency: str = "USD") -> str:
     if value is None:
         return "–"
-    symbol = {"USD": "$", "EUR": "€", "GBP": "£"}.get(currency, currency + " ")
+    symbol = currency_symbol(currency)
     if abs(value) >= 1_000_000:
         return f"{symbol}{value / 1_000_000:.2f}M"
     if abs(value) >= 10_000:
