@@ -47,3 +47,20 @@ def app(tiny_db, monkeypatch):
         return at.run()
 
     return make
+
+
+def data_page_opener(db: Path, monkeypatch):
+    """A function that opens the Data page on `db` through AppTest (the demo L&D persona) from its published
+    snapshot, and checks it ran without an exception."""
+    from streamlit.testing.v1 import AppTest
+
+    monkeypatch.setenv("UPSKILL_DB", str(db))
+    warehouse.publish(db)  # the page reads the published snapshot
+
+    def run() -> AppTest:
+        at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "dashboard.py"), default_timeout=180).run()
+        at.switch_page("views/data_page.py").run()
+        assert not at.exception, [e.value for e in at.exception]
+        return at
+
+    return run

@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 import warehouse
 from app import ui
 
-from .conftest import TINY, TINY_RECORDS
+from .conftest import TINY, TINY_RECORDS, data_page_opener
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 GHOST = "no employee with e-mail ghost@tiny.test in the roster"
@@ -19,16 +19,7 @@ GHOST = "no employee with e-mail ghost@tiny.test in the roster"
 
 @pytest.fixture
 def page(tiny_db, monkeypatch):
-    monkeypatch.setenv("UPSKILL_DB", str(tiny_db))
-    warehouse.publish(tiny_db)
-
-    def run() -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=180).run()
-        at.switch_page("views/data_page.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return run
+    return data_page_opener(tiny_db, monkeypatch)
 
 
 def rejected_table(at: AppTest):

@@ -8,8 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-import warehouse
-
+from .conftest import data_page_opener
 from .test_suggest import db, levels, rows  # noqa: F401  (the fixture: three untagged courses)
 
 APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
@@ -17,16 +16,7 @@ APP = str(Path(__file__).resolve().parent.parent / "dashboard.py")
 
 @pytest.fixture
 def page(db, monkeypatch):
-    monkeypatch.setenv("UPSKILL_DB", str(db))
-    warehouse.publish(db)  # the page reads the published snapshot
-
-    def run() -> AppTest:
-        at = AppTest.from_file(APP, default_timeout=180).run()
-        at.switch_page("views/data_page.py").run()
-        assert not at.exception, [e.value for e in at.exception]
-        return at
-
-    return run
+    return data_page_opener(db, monkeypatch)
 
 
 def reviewed(at: AppTest) -> list[str]:
