@@ -145,8 +145,7 @@ def budgets(con, as_of: date, unit=None) -> pl.DataFrame:
         unbudgeted as (
             select c.unit, c.unit_type, c.period_start, c.period_end, cast(null as double) as budget, c.actual,
                    cast(null as double) as utilisation, c.unconverted_lines,
-                   c.actual / (date_diff('day', c.period_start, cast($as_of as date)) + 1)
-                   * (date_diff('day', c.period_start, c.period_end) + 1) as projected,
+                   run_rate(c.actual, c.period_start, $as_of, c.period_end) as projected,
                    cast(null as boolean) as over_budget, c.small
             from carried as c
             where ($unit is null or $unit = 'company') and c.unit not in (select unit from b)

@@ -4,6 +4,13 @@
 create or replace macro year_start(as_of) as
 cast(date_trunc('year', cast(as_of as date)) as date);
 
+-- The run rate to a period's end: spend from period_start up to and including as_of, over
+-- the days elapsed, times the days of the period (the year-end projection and each
+-- budget's projection).
+create or replace macro run_rate(amount, period_start, as_of, period_end) as
+amount / (date_diff('day', period_start, cast(as_of as date)) + 1)
+* (date_diff('day', period_start, period_end) + 1);
+
 -- Spend lines of the year to date in the reporting currency (spend_reporting), for an
 -- org unit ('company' or null: all; else the line's department or team).
 create or replace macro spend_year_to_date(as_of, org_unit := null) as table

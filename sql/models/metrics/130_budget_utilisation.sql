@@ -50,12 +50,9 @@ final as (
         actual,
         case when unconverted_lines = 0 then actual / nullif(budget, 0) end as utilisation,
         unconverted_lines,
-        actual / (date_diff('day', period_start, cast(as_of as date)) + 1)
-        * (date_diff('day', period_start, period_end) + 1) as projected,
+        run_rate(actual, period_start, as_of, period_end) as projected,
         case
-            when unconverted_lines = 0
-                then actual / (date_diff('day', period_start, cast(as_of as date)) + 1)
-                * (date_diff('day', period_start, period_end) + 1) > budget
+            when unconverted_lines = 0 then run_rate(actual, period_start, as_of, period_end) > budget
         end as over_budget
     from totals
 )
