@@ -63,6 +63,10 @@ DEFINITIONS = {
     "a provider with fewer than 20 takes the rates of all attempts in the warehouse.",
     "learning_path": "For each gap (role requirement or strategic goal), the courses that teach the skill at the "
     "level needed: cheapest first (free with an idle licence seat of the vendor), then shortest.",
+    "assignment_status": "Status of each assigned course on the date: done when a completed or passed record of "
+    "that person for that course is dated on or after the day it was assigned; overdue when not done and its due "
+    "date has passed; in progress when not done nor overdue but an enrolment, progress or failed attempt has been "
+    "recorded since it was assigned; else assigned. Records count up to the date.",
     "budget_utilisation": "Actual spend from the budget period's start up to the date over the budget, in the "
     "reporting currency (FX of each spend's month).",
     "active_learners": "Distinct active employees with any learning activity in the 90 days up to the date.",

@@ -1,8 +1,9 @@
-"""L&D's changes from the Data page (reviewing suggestions, ignoring rejected rows) write the
-warehouse file the way an upload does (app.uploads): a writable connection
-(``data.write_connection``), the change in its own transaction, then a published snapshot, so
-every page sees it at its next run. Only L&D may write; whatever goes wrong, the page shows one
-sentence, never a traceback or a path.
+"""Changes made from the pages (L&D reviewing suggestions and ignoring rejected rows on the Data
+page; leads and L&D assigning courses on the Coverage page) write the warehouse file the way an
+upload does (app.uploads): a writable connection (``data.write_connection``), the change in its
+own transaction, then a published snapshot, so every page sees it at its next run. Each change
+says which roles may make it; whatever goes wrong, the page shows one sentence, never a
+traceback or a path.
 """
 
 from __future__ import annotations
@@ -29,9 +30,21 @@ def as_ld(
     """Run ``change`` (which returns the sentence to show once done, or raises one of ``expected``
     with the sentence that says why not) and publish: (done, the sentence). ``what`` names the
     change for the developers' log."""
+    return as_role(change, roles=("ld",), refused=only_ld, expected=expected, what=what)
+
+
+def as_role(
+    change: Callable[[duckdb.DuckDBPyConnection], str],
+    *,
+    roles: tuple[str, ...],
+    refused: str,
+    expected: tuple[type[Exception], ...],
+    what: str,
+) -> tuple[bool, str]:
+    """``as_ld`` for a change the viewer's role must be one of ``roles`` to make (else ``refused``)."""
     viewer = current_viewer()
-    if viewer is None or viewer.role != "ld":
-        return False, only_ld
+    if viewer is None or viewer.role not in roles:
+        return False, refused
     try:
         con = data.write_connection()
     except Exception:

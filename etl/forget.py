@@ -5,7 +5,8 @@ whom exports named anyway).
 
 What goes, in one transaction:
 
-- their roster row, learning records, assessments, evidence and skill-level spans (by id);
+- their roster row, learning records, assessments, evidence, skill-level spans and the courses
+  assigned to them (by id);
 - the link from spend lines to them (the money stays, unattributed);
 - every rejected row that identifies them in any form an export uses: the id (a number of
   one or two digits only quoted or ending a path) or the e-mail in any case (also in an xAPI
@@ -48,7 +49,7 @@ ALL_CASES_UP_TO = 18
 NOT_SWEPT = {"employees", "erasures", "schema_migrations", "settings"}
 #: Tables of each person's own records: the erased person's rows go by id; in everyone else's,
 #: only the forms no namesake shares (id, e-mail, hashes) are looked for, never the name.
-PEOPLES_RECORDS = {"completion_records", "evidence", "skill_level_spans", "assessments"}
+PEOPLES_RECORDS = {"completion_records", "evidence", "skill_level_spans", "assessments", "assignments"}
 
 
 class UnknownEmployee(Exception):
@@ -312,7 +313,7 @@ def forget(con: duckdb.DuckDBPyConnection, who: str) -> int:
         con.execute(f"delete from rejected_rows where {in_rejected}", {"rx": sql_rx})
         emp = person.employee_id
         if emp is not None:
-            for table in ("completion_records", "assessments", "evidence", "skill_level_spans"):
+            for table in ("completion_records", "assessments", "evidence", "skill_level_spans", "assignments"):
                 touched += scalar(con, f"select count(*) from {table} where employee_id = ?", [emp])
                 con.execute(f"delete from {table} where employee_id = ?", [emp])
             touched += scalar(con, "select count(*) from spend where employee_id = ?", [emp])

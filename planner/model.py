@@ -645,6 +645,30 @@ def _ranked_offers(offers: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+#: How courses for one person are ranked: cheapest to them first, then shortest (ties by course id).
+CHEAPEST_FIRST = ("cost_to_you", "hours", "course_id")
+
+
+def courses_for(con: duckdb.DuckDBPyConnection, as_of: date, skill: str, level: int) -> pl.DataFrame:
+    """The catalog's courses that bring `skill` to `level` or above, cheapest then shortest first, as
+    one person would get them (learning_path's ranking): course_id, title, provider, hours, level,
+    cost (in the reporting currency; 0 with an idle licence seat) and what pays for it."""
+    offers = _ranked_offers(load_offers(con, as_of, as_of))
+    return (
+        offers.filter((pl.col("skill") == skill) & (pl.col("level") >= level))
+        .sort(*CHEAPEST_FIRST, nulls_last=True)
+        .select(
+            "course_id",
+            "title",
+            pl.col("vendor").alias("provider"),
+            "hours",
+            "level",
+            pl.col("cost_to_you").alias("cost"),
+            "paid_with",
+        )
+    )
+
+
 def learning_path(
     con: duckdb.DuckDBPyConnection, as_of: date, employee_id: str, root: str | None = None, options: int = PATH_OPTIONS
 ) -> pl.DataFrame:
@@ -695,7 +719,7 @@ def learning_path(
     matches = needs.join(offers, on="skill", how="left").filter(
         pl.col("level_right").is_null() | (pl.col("level_right") >= pl.col("needed"))
     )
-    ranked = matches.sort("skill", "needed", "cost_to_you", "hours", "course_id", nulls_last=True).with_columns(
+    ranked = matches.sort("skill", "needed", *CHEAPEST_FIRST, nulls_last=True).with_columns(
         pl.int_range(1, pl.len() + 1).over("skill", "needed").alias("option")
     )
     closed = ranked.filter(pl.col("course_id").is_not_null() & (pl.col("option") <= options))

@@ -6,6 +6,7 @@ from datetime import date
 
 import polars as pl
 
+from planner import model as plan_model
 from queries import suppression as hide
 from queries._sql import SCOPE, month_ends, run
 from queries.registry import Audience, query
@@ -188,4 +189,46 @@ def requirement_people(
         team=team,
         skill=skill,
         department=department,
+    )
+
+
+@query(Audience.NAMED)
+def assignment_courses(con, as_of: date, skill: str, level: int) -> pl.DataFrame:
+    """The catalog's courses that close a gap in `skill` up to `level`: cheapest then shortest first
+    (the learning path's ranking), with price in the reporting currency and hours."""
+    return plan_model.courses_for(con, as_of, skill, level)
+
+
+@query(Audience.NAMED)
+def assignment_counts(
+    con,
+    as_of: date,
+    root=None,
+    unit=None,
+    team: str | None = None,
+    department: str | None = None,
+    skill: str | None = None,
+) -> pl.DataFrame:
+    """Per person with assignments in the selection (a team, a department, one skill's): how many are
+    assigned, in progress, done and overdue on the date (the rule of assignment_status)."""
+    return run(
+        con,
+        f"""
+        select employee_id, full_name, team,
+               count(*) filter (where status = 'assigned') as assigned,
+               count(*) filter (where status = 'in_progress') as in_progress,
+               count(*) filter (where status = 'done') as done,
+               count(*) filter (where status = 'overdue') as overdue
+        from assignment_status($as_of, {SCOPE})
+        where ($team is null or team = $team) and ($skill is null or skill = $skill)
+          and ($department is null or coalesce(department, 'No department') = $department)
+        group by employee_id, full_name, team
+        order by full_name, employee_id
+    """,
+        as_of=as_of,
+        root=root,
+        unit=unit,
+        team=team,
+        department=department,
+        skill=skill,
     )

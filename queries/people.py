@@ -117,3 +117,23 @@ def person_learning_path(con, as_of: date, employee_id: str, root=None, days: in
     """A person's gaps with the next courses that close them (cheapest, then shortest, first), then the
     credentials lapsing within `days` with the course that renews each (column `kind`)."""
     return plan_model.person_learning_path(con, as_of, employee_id, root, days)
+
+
+@query(Audience.NAMED)
+def person_assignments(con, as_of: date, root=None, unit=None, team: str | None = None) -> pl.DataFrame:
+    """The assignments of the people in the selection (and `team`), each with its status on the date
+    (the rule of assignment_status): overdue first, then by due date."""
+    return run(
+        con,
+        f"""
+        select employee_id, full_name, title as course, skill, due_on, status, done_on, assigned_by,
+               cast(assigned_at as date) as assigned_on
+        from assignment_status($as_of, {SCOPE})
+        where $team is null or team = $team
+        order by status = 'overdue' desc, due_on, full_name, course
+    """,
+        as_of=as_of,
+        root=root,
+        unit=unit,
+        team=team,
+    )

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, context, data, ui
+from app import assignments, charts, context, data, ui
 
 context.require_page("coverage")
 ctx = context.get()
@@ -85,6 +85,11 @@ if ctx.viewer.sees_names:  # executives see no names: the drill-down is for lead
             else people.select("full_name", "role", "level", "evidence", "required_level", "gap", "met"),
             "coverage_people",
         )
+        counts = data.q("assignment_counts", as_of=ctx.as_of, skill=skill, **{by: team}, **ctx.scope)
+        if not counts.is_empty():
+            st.markdown(f"**Assignments for {ui.plain(skill)} of these people**")
+            assignments.status_counts(counts, f"assignments_{skill}")
+        assignments.assign_form(ctx, people, skill, key=f"{by}_{team}_{skill}")
 
 st.subheader("Concentration risk")
 st.caption(

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from app import charts, context, data, ui
+from app import assignments, charts, context, data, ui
 
 context.require_page("people")
 ctx = context.get()
@@ -68,6 +68,15 @@ else:
             st.caption("Nothing lapses in the next 90 days.")
         else:
             ui.table(renewals.drop("option"), f"recertifications_{pick}", key=f"dl_renew_{pick}")
+
+st.subheader(f"Assigned learning in {ui.plain(team)}")
+counts = data.q("assignment_counts", as_of=ctx.as_of, root=ctx.viewer.root, unit=ctx.unit, team=team)
+if counts.is_empty():
+    st.caption(f"Nobody in {ui.plain(team)} has a course assigned. Assign one from a gap on the Skill coverage page.")
+else:
+    assignments.status_counts(counts, f"assignment_counts_{team}")
+    listed = data.q("person_assignments", as_of=ctx.as_of, root=ctx.viewer.root, unit=ctx.unit, team=team)
+    ui.table(listed.drop("employee_id"), f"assignments_{team}")
 
 st.subheader(f"Certificates expiring in {ui.plain(team)}")
 window = st.segmented_control("Within", ["30 days", "60 days", "90 days"], default="90 days", key="expiry_window")

@@ -1,0 +1,143 @@
+"""Assigning a course from the Coverage page (team leads and L&D; executives see aggregates only).
+
+Written like every change made from a page (app.writes): one transaction (etl.assignments.record),
+then a published snapshot; one sentence whatever happens. Whom a lead may assign is decided here
+from the signed-in viewer (their own reporting tree), never from what the page's widgets offered,
+and checked again in the transaction.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import polars as pl
+import streamlit as st
+
+from app import data, ui, writes
+from app.session import current_viewer
+from etl import assignments
+from warehouse import now_utc
+
+ONLY_NAMED = "Only team leads and L&D staff may assign courses; executives see aggregates only."
+MOODLE_FORMAT = assignments.MOODLE_FORMAT
+STATUSES = assignments.STATUSES
+
+
+def assign(
+    employee_ids: list[str], course_id: str, due_on: date, skill: str | None = None, target_level: int | None = None
+) -> tuple[bool, str, bytes | None]:
+    """Assign the course to these people: (done, the sentence to show, the Moodle enrolment file or None)."""
+    viewer = current_viewer()
+    made: dict = {}
+
+    def change(con) -> str:
+        rows = assignments.record(
+            con,
+            employee_ids=employee_ids,
+            course_id=course_id,
+            due_on=due_on,
+            assigned_by=viewer.email,
+            now=now_utc(),
+            root=viewer.root,
+            skill=skill,
+            target_level=target_level,
+        )
+        made["rows"] = rows
+        skipped = len(set(employee_ids)) - rows.height
+        text = f"Assigned to {rows.height:,} {'person' if rows.height == 1 else 'people'}, due {due_on:%-d %b %Y}."
+        if skipped:
+            text += f" {skipped:,} already had this course assigned and {'was' if skipped == 1 else 'were'} left out."
+        return text
+
+    done, sentence = writes.as_role(
+        change,
+        roles=("ld", "lead"),
+        refused=ONLY_NAMED,
+        expected=(assignments.AssignmentError,),
+        what="assigning a course",
+    )
+    if not done or "rows" not in made:
+        return done, sentence, None
+    return done, sentence, assignments.moodle_enrolment_csv(made["rows"])
+
+
+# ---------------------------------------------------------------- on the pages
+
+_DONE = "_upskill_assigned"
+
+
+def course_label(row: dict, currency: str) -> str:
+    """A course as the picker names it: title, provider, what it costs and how long it takes."""
+    cost = "free" if not row["cost"] else ui.money(row["cost"], currency)
+    if row["cost"] == 0 and row["paid_with"] == "idle licence seat":
+        cost = "free (an idle licence seat)"
+    hours = row["hours"] or 0
+    length = f"{hours:,.0f} hour{'s' if hours != 1 else ''}" if hours == int(hours) else f"{hours:,.1f} hours"
+    return f"{row['title'] or row['course_id']} · {row['provider'] or 'no provider'} · {cost} · {length}"
+
+
+def assign_form(ctx, people: pl.DataFrame, skill: str, key: str) -> None:
+    """Pick people behind a gap (those below the required level, by default), a course that closes it
+    (cheapest, then shortest, first) and a due date, then assign; then offer the LMS's enrolment file."""
+    below = people.filter(~pl.col("met"))
+    st.subheader(f"Assign learning for {ui.plain(skill)}")
+    level = int(below["required_level"].max()) if below.height else int(people["required_level"].max())
+    courses = data.q("assignment_courses", as_of=ctx.as_of, skill=skill, level=level)
+    if courses.is_empty():
+        st.info(f"No course in the catalog brings {ui.plain(skill)} to level {level}: there is nothing to assign.")
+        _show_done(key)
+        return
+    names = dict(zip(people["employee_id"].to_list(), people["full_name"].to_list(), strict=False))
+    options = {r["course_id"]: course_label(r, ctx.currency) for r in courses.iter_rows(named=True)}
+    today = date.today()
+    with st.form(f"assign_{key}", border=True):
+        chosen = st.multiselect(
+            "People",
+            list(names),
+            default=below["employee_id"].to_list(),
+            format_func=names.get,
+            help="The people below the required level are chosen; add or remove anyone listed above.",
+        )
+        course = st.selectbox(
+            f"Course (cheapest, then shortest, first; teaches {ui.plain(skill)} at level {level} or above)",
+            list(options),
+            format_func=options.get,
+        )
+        due = st.date_input("Due on", value=today + timedelta(days=30), min_value=today, format="YYYY-MM-DD")
+        submitted = st.form_submit_button("Assign", icon=":material/assignment_add:", type="primary")
+    if submitted:
+        done, sentence, file = assign(chosen, course, due, skill=skill, target_level=level)
+        st.session_state[_DONE] = (key, done, sentence, file, f"moodle-enrolments-{course}-{today:%Y%m%d}")
+    _show_done(key)
+
+
+def _show_done(key: str) -> None:
+    """What the last Assign said, and the enrolment file it made (kept until another assignment)."""
+    kept = st.session_state.get(_DONE)
+    if not kept or kept[0] != key:
+        return
+    _, done, sentence, file, name = kept
+    if not done:
+        st.error(ui.plain(sentence), icon=":material/block:")
+        return
+    st.success(ui.plain(sentence), icon=":material/task_alt:")
+    if file is not None:
+        st.download_button(
+            f"Download the enrolments as {MOODLE_FORMAT}",
+            file,
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"dl_enrol_{key}",
+            icon=":material/download:",
+            on_click="ignore",
+        )
+        st.caption(
+            "For Moodle's Site administration › Users › Upload users: username (the work e-mail), email and "
+            "course1 (the course's short name, the catalog's course id). People without a work e-mail are left out."
+        )
+
+
+def status_counts(frame: pl.DataFrame, name: str) -> None:
+    """Per person: how many assignments are assigned, in progress, done and overdue (assignment_status)."""
+    ui.table(frame.drop("employee_id"), name)
+    st.caption(ui.DEFINITIONS["assignment_status"])
