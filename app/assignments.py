@@ -13,7 +13,7 @@ from datetime import date, timedelta
 import polars as pl
 import streamlit as st
 
-from app import data, ui, writes
+from app import context, data, ui, writes
 from app.session import current_viewer
 from etl import assignments
 from warehouse import now_utc
@@ -97,17 +97,25 @@ def assign_form(ctx, people: pl.DataFrame, skill: str, key: str) -> None:
             default=below["employee_id"].to_list(),
             format_func=names.get,
             help="The people below the required level are chosen; add or remove anyone listed above.",
+            key=f"assign_people_{key}",
         )
         course = st.selectbox(
             f"Course (cheapest, then shortest, first; teaches {ui.plain(skill)} at level {level} or above)",
             list(options),
             format_func=options.get,
+            key=f"assign_course_{key}",
         )
-        due = st.date_input("Due on", value=today + timedelta(days=30), min_value=today, format="YYYY-MM-DD")
-        submitted = st.form_submit_button("Assign", icon=":material/assignment_add:", type="primary")
+        due = st.date_input(
+            "Due on", value=today + timedelta(days=30), min_value=today, format="YYYY-MM-DD", key=f"assign_due_{key}"
+        )
+        submitted = st.form_submit_button(
+            "Assign", icon=":material/assignment_add:", type="primary", key=f"assign_go_{key}"
+        )
     if submitted:
         done, sentence, file = assign(chosen, course, due, skill=skill, target_level=level)
         st.session_state[_DONE] = (key, done, sentence, file, f"moodle-enrolments-{course}-{today:%Y%m%d}")
+        if done:  # run again: the counts above read the published assignments
+            st.rerun()
     _show_done(key)
 
 
@@ -121,6 +129,7 @@ def _show_done(key: str) -> None:
         st.error(ui.plain(sentence), icon=":material/block:")
         return
     st.success(ui.plain(sentence), icon=":material/task_alt:")
+    _today_button(context.get().as_of, f"today_{key}")
     if file is not None:
         st.download_button(
             f"Download the enrolments as {MOODLE_FORMAT}",
@@ -141,3 +150,25 @@ def status_counts(frame: pl.DataFrame, name: str) -> None:
     """Per person: how many assignments are assigned, in progress, done and overdue (assignment_status)."""
     ui.table(frame.drop("employee_id"), name)
     st.caption(ui.DEFINITIONS["assignment_status"])
+
+
+def later_note(ctx, team: str | None) -> None:
+    """When the page replays an earlier day: say how many assignments were made since (they did not exist
+    on that day), with a button to see today."""
+    today = date.today()
+    if ctx.as_of >= today:
+        return
+    later = data.q("assignments_made_after", as_of=ctx.as_of, today=today, **ctx.scope, team=team)["later"][0]
+    if later:
+        st.info(
+            f"{later:,} course{'s were' if later != 1 else ' was'} assigned after {ui.day(ctx.as_of)}, the day "
+            "this page replays: not shown here until As of reaches the day of the assignment.",
+            icon=":material/event_upcoming:",
+        )
+        _today_button(ctx.as_of, "today_later")
+
+
+def _today_button(as_of: date, key: str) -> None:
+    today = date.today()
+    if as_of < today and st.button(f"Show as of today, {ui.day(today)}", key=key, icon=":material/today:"):
+        context.show_day(today)

@@ -86,6 +86,10 @@ def build(viewer: Viewer) -> Context:
     if pending in options:  # a page drilled into a unit (drill_into): the filter shows it from this run on
         st.session_state["unit"] = pending
         asked["unit"] = pending
+    day = st.session_state.pop(_DAY, None)
+    if day is not None:  # a page asked for another date (show_day): the filter shows it from this run on
+        st.session_state["as_of"] = day
+        asked["as_of"] = day.isoformat()
     with st.sidebar:
         st.subheader("Filters")
         as_of = st.date_input(
@@ -126,6 +130,14 @@ def build(viewer: Viewer) -> Context:
 
 _NOTICE = "_upskill_link_notice"
 _DRILL = "_upskill_drill_unit"
+_DAY = "_upskill_show_day"
+
+
+def show_day(day: date) -> None:
+    """Make `day` the As of filter and run the page again (to see what was assigned today, say), the way
+    drill_into sets the org unit."""
+    st.session_state[_DAY] = day
+    st.rerun()
 
 
 def drill_into(unit: str) -> None:

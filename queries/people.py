@@ -137,3 +137,24 @@ def person_assignments(con, as_of: date, root=None, unit=None, team: str | None 
         unit=unit,
         team=team,
     )
+
+
+@query(Audience.NAMED)
+def assignments_made_after(
+    con, as_of: date, today: date, root=None, unit=None, team: str | None = None
+) -> pl.DataFrame:
+    """How many assignments in the selection (and `team`) were made after the date, up to `today`: the
+    pages replay the date, when they did not exist yet."""
+    return run(
+        con,
+        f"""
+        select count(*) as later
+        from assignment_status($today, {SCOPE})
+        where cast(assigned_at as date) > $as_of and ($team is null or team = $team)
+    """,
+        as_of=as_of,
+        today=today,
+        root=root,
+        unit=unit,
+        team=team,
+    )

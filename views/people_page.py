@@ -70,6 +70,7 @@ else:
             ui.table(renewals.drop("option"), f"recertifications_{pick}", key=f"dl_renew_{pick}")
 
 st.subheader(f"Assigned learning in {ui.plain(team)}")
+assignments.later_note(ctx, team)
 counts = data.q("assignment_counts", as_of=ctx.as_of, root=ctx.viewer.root, unit=ctx.unit, team=team)
 if counts.is_empty():
     st.caption(f"Nobody in {ui.plain(team)} has a course assigned. Assign one from a gap on the Skill coverage page.")
