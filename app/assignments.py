@@ -76,9 +76,10 @@ def course_label(row: dict, currency: str) -> str:
     return f"{row['title'] or row['course_id']} · {row['provider'] or 'no provider'} · {cost} · {length}"
 
 
-def assign_form(ctx, people: pl.DataFrame, skill: str, key: str) -> None:
-    """Pick people behind a gap (those below the required level, by default), a course that closes it
-    (cheapest, then shortest, first) and a due date, then assign; then offer the LMS's enrolment file."""
+def assign_form(ctx, people: pl.DataFrame, skill: str, key: str, assigned: list[str] = ()) -> None:
+    """Pick people behind a gap (by default those below the required level who have no course `assigned`
+    for the skill yet), a course that closes it (cheapest, then shortest, first) and a due date, then
+    assign; then offer the LMS's enrolment file."""
     below = people.filter(~pl.col("met"))
     st.subheader(f"Assign learning for {ui.plain(skill)}")
     level = int(below["required_level"].max()) if below.height else int(people["required_level"].max())
@@ -94,13 +95,15 @@ def assign_form(ctx, people: pl.DataFrame, skill: str, key: str) -> None:
         chosen = st.multiselect(
             "People",
             list(names),
-            default=below["employee_id"].to_list(),
+            default=[e for e in below["employee_id"].to_list() if e not in assigned],
             format_func=names.get,
-            help="The people below the required level are chosen; add or remove anyone listed above.",
+            help="Chosen: the people below the required level who have no course for this skill assigned yet; "
+            "add or remove anyone listed above.",
             key=f"assign_people_{key}",
         )
         course = st.selectbox(
-            f"Course (cheapest, then shortest, first; teaches {ui.plain(skill)} at level {level} or above)",
+            f"Course (cheapest, then shortest, first): teaches {ui.plain(skill)} at level {level} or above, the "
+            "highest level these people's roles require",
             list(options),
             format_func=options.get,
             key=f"assign_course_{key}",

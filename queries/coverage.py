@@ -193,9 +193,9 @@ def requirement_people(
 
 
 @query(Audience.NAMED)
-def assignment_courses(con, as_of: date, skill: str, level: int) -> pl.DataFrame:
-    """The catalog's courses that close a gap in `skill` up to `level`: cheapest then shortest first
-    (the learning path's ranking), with price in the reporting currency and hours."""
+def assignment_courses(con, as_of: date, skill: str, level: int = 1) -> pl.DataFrame:
+    """The catalog's courses that close a gap in `skill` up to `level` (1: every course teaching it):
+    cheapest then shortest first (the learning path's ranking), with price in the reporting currency and hours."""
     return plan_model.courses_for(con, as_of, skill, level)
 
 

@@ -141,15 +141,15 @@ def person_assignments(con, as_of: date, root=None, unit=None, team: str | None 
 
 @query(Audience.NAMED)
 def assignments_made_after(
-    con, as_of: date, today: date, root=None, unit=None, team: str | None = None
+    con, as_of: date, today: date | None = None, root=None, unit=None, team: str | None = None
 ) -> pl.DataFrame:
-    """How many assignments in the selection (and `team`) were made after the date, up to `today`: the
-    pages replay the date, when they did not exist yet."""
+    """How many assignments in the selection (and `team`) were made after the date, up to `today` (None:
+    the date itself, so none): the pages replay the date, when they did not exist yet."""
     return run(
         con,
         f"""
         select count(*) as later
-        from assignment_status($today, {SCOPE})
+        from assignment_status(coalesce($today, $as_of), {SCOPE})
         where cast(assigned_at as date) > $as_of and ($team is null or team = $team)
     """,
         as_of=as_of,

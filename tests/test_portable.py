@@ -24,6 +24,8 @@ ARGUMENTS = {
     "employee_id": "E2",
     "skill": "Cloud",
     "email": "alice@tiny.test",
+    "level": 3,
+    "today": date(2025, 7, 31),
 }
 SKIPPED = {"plan_people"}  # returns a plan (the planner's own SQL), not a frame of one query
 

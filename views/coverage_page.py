@@ -89,7 +89,9 @@ if ctx.viewer.sees_names:  # executives see no names: the drill-down is for lead
         if not counts.is_empty():
             st.markdown(f"**Assignments for {ui.plain(skill)} of these people**")
             assignments.status_counts(counts, f"assignments_{skill}")
-        assignments.assign_form(ctx, people, skill, key=f"{by}_{team}_{skill}")
+        assignments.assign_form(
+            ctx, people, skill, key=f"{by}_{team}_{skill}", assigned=counts["employee_id"].to_list()
+        )
 
 st.subheader("Concentration risk")
 st.caption(
