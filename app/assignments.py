@@ -149,9 +149,10 @@ def _show_done(key: str) -> None:
         )
 
 
-def status_counts(frame: pl.DataFrame, name: str) -> None:
-    """Per person: how many assignments are assigned, in progress, done and overdue (assignment_status)."""
-    ui.table(frame.drop("employee_id"), name)
+def status_counts(frame: pl.DataFrame, name: str, *, team: bool = True) -> None:
+    """Per person: how many assignments are assigned, in progress, done and overdue (assignment_status);
+    without the team where the page shows one team."""
+    ui.table(frame.drop("employee_id", *(() if team else ("team",))), name)
     st.caption(ui.DEFINITIONS["assignment_status"])
 
 

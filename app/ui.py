@@ -237,6 +237,10 @@ def as_words(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+#: The width (pixels) a date or a timestamp needs as text in a table.
+_DATE_TEXT_WIDTH = {pl.Date: 100, pl.Datetime: 140}
+
+
 def with_empty_cells(frame: pl.DataFrame, config: dict) -> tuple[pl.DataFrame, dict]:
     """Columns that hold empty cells, as text with EMPTY in them, and their configuration as text columns
     (the columns without empty cells keep their type and sort as numbers or dates)."""
@@ -249,6 +253,8 @@ def with_empty_cells(frame: pl.DataFrame, config: dict) -> tuple[pl.DataFrame, d
             was.get("label") or label(n),
             help=was.get("help"),
             alignment="left" if frame.schema[n] == pl.Boolean else "right",
+            # the grid sizes a column to its first rows: a date column that starts empty would cut its dates
+            width=_DATE_TEXT_WIDTH.get(type(frame.schema[n])),
         )
     filled = frame.with_columns(
         [_cell_text(n, frame.schema[n]) for n in gaps] + [pl.col(n).fill_null(EMPTY) for n in strings]

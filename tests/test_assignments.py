@@ -273,10 +273,8 @@ def test_a_lead_assigns_from_the_gap_on_the_coverage_page(open_as_alice, tiny_db
     at.selectbox(key="people_team").select("Platform").run()
     frames = [d.value for d in at.dataframe]
     [counts] = [f for f in frames if "overdue" in f.columns]
-    assert counts[["full_name", "team", "assigned", "in_progress", "done", "overdue"]].values.tolist() == [
-        ["Bob Baker", "Platform", 1, 0, 0, 0],
-        ["Dan Diaz", "Platform", 1, 0, 0, 0],
-    ]
+    assert counts.columns.tolist() == ["full_name", "assigned", "in_progress", "done", "overdue"]
+    assert counts.values.tolist() == [["Bob Baker", 1, 0, 0, 0], ["Dan Diaz", 1, 0, 0, 0]]
     [listed] = [f for f in frames if "due_on" in f.columns]
     assert listed[["full_name", "course", "skill", "status", "assigned_by"]].values.tolist() == [
         ["Bob Baker", "Cloud Foundations", "Cloud", "Assigned", "alice@tiny.test"],

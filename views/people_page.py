@@ -75,7 +75,7 @@ counts = data.q("assignment_counts", as_of=ctx.as_of, root=ctx.viewer.root, unit
 if counts.is_empty():
     st.caption(f"Nobody in {ui.plain(team)} has a course assigned. Assign one from a gap on the Skill coverage page.")
 else:
-    assignments.status_counts(counts, f"assignment_counts_{team}")
+    assignments.status_counts(counts, f"assignment_counts_{team}", team=False)
     listed = data.q("person_assignments", as_of=ctx.as_of, root=ctx.viewer.root, unit=ctx.unit, team=team)
     ui.table(listed.drop("employee_id"), f"assignments_{team}")
 
