@@ -86,6 +86,7 @@ def record(
         raise AssignmentError("Everyone chosen already has this course assigned: nothing new was assigned.")
     con.execute("begin transaction")
     try:
+        before = scalar(con, "select coalesce(max(assignment_id), 0) from assignments")
         con.execute(
             """
             insert into assignments (employee_id, course_id, skill, target_level, assigned_by, assigned_at, due_on)
@@ -109,10 +110,10 @@ def record(
             """
             select a.assignment_id, a.employee_id, e.full_name, e.email, a.course_id, a.due_on
             from assignments as a join employees as e on e.employee_id = a.employee_id
-            where a.assigned_at = $now and a.assigned_by = $by and a.course_id = $course
+            where a.assignment_id > $before
             order by a.assignment_id
             """,
-            params={"now": now, "by": assigned_by, "course": course_id},
+            params={"before": before},
         ).pl()
         con.execute("commit")
     except Exception:

@@ -207,6 +207,16 @@ def test_assignments_stay_across_loads_and_go_with_an_erasure(tiny_db, tmp_path)
         assert con.execute("select employee_id from assignments order by 1").fetchall() == [("E2",), ("E4",)]
         forget(con, "E4")
         assert con.execute("select employee_id, assigned_by from assignments").fetchall() == [("E2", "alice@tiny.test")]
+        warehouse.rewrite_and_publish(con, tiny_db)  # what the command line does after an erasure
+        con = warehouse.connect(tiny_db)
+        # the file is rewritten: numbering goes on, and only the new assignment is returned (for the CSV),
+        # though it has the same course, author and time as an earlier one
+        made = assign(con, ["E5"])
+        assert made.select("assignment_id", "employee_id").rows() == [(3, "E5")]
+        assert con.execute("select assignment_id, employee_id from assignments order by 1").fetchall() == [
+            (1, "E2"),
+            (3, "E5"),
+        ]
     finally:
         con.close()
 
