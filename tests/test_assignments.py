@@ -99,6 +99,16 @@ def test_a_lead_cannot_assign_anyone_outside_their_tree(tiny_db):
             assign(con, ["E3"], root=None, by="ld@tiny.test", now=datetime(2025, 4, 2, 9), due=date(2025, 5, 1))
         assert con.execute("select count(*) from assignments").fetchall() == [(0,)]
         assert assign(con, ["E4"], root="E2", by="bob.baker@tiny.test")["employee_id"].to_list() == ["E4"]
+        # L&D assign anyone at work: Eve, whom Bob does not lead
+        assert assign(con, ["E5"], "C-SQL", root=None, by="ld@tiny.test", skill="SQL")["employee_id"].to_list() == [
+            "E5"
+        ]
+        # Bob sees the assignments of his tree (Dan's), L&D everyone's
+        seen = {
+            who: coverage_queries.assignment_counts(con, date(2025, 3, 5), root=root)["full_name"].to_list()
+            for who, root in (("Bob", "E2"), ("L&D", None))
+        }
+        assert seen == {"Bob": ["Dan Diaz"], "L&D": ["Dan Diaz", "Eve Evans"]}
     finally:
         con.close()
 
