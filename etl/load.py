@@ -863,9 +863,10 @@ def _resolve_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
         ],
     }
     plain_keys = [q for kind in sorted(kinds) for q in plain_branches.get(kind, [])]
-    hash_branches = {
-        "sha256": "select s.salt, 'sha256$' || sha256(e.email || s.salt) as key, e.employee_id from emails e, salts s",
-        "md5": "select s.salt, 'md5$' || md5(e.email || s.salt) as key, e.employee_id from emails e, salts s",
+    hash_branches = {  # one hash per e-mail for each (salt, algorithm) the records name, whatever their number
+        a: f"select s.salt, '{a}$' || {a}(e.email || s.salt) as key, e.employee_id from emails e, salts s "
+        f"where s.algorithm = '{a}'"
+        for a in ("sha256", "md5")
     }
     hashed_keys = [hash_branches[a] for a in sorted(hash_algorithms)]
     ctes = [
@@ -898,7 +899,7 @@ def _resolve_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
         ctes.append("""wanted_hashes as (
     select distinct coalesce(learner_salt, '') as salt, learner_key as key from _incoming where learner_kind = 'hashed'
 )""")
-        ctes.append("salts as (select distinct salt from wanted_hashes)")
+        ctes.append("salts as (select distinct salt, split_part(key, '$', 1) as algorithm from wanted_hashes)")
         ctes.append("""emails as (
     select distinct employee_id, email from (
         select employee_id, email_raw as email from emp union all select employee_id, email_key from emp
