@@ -18,7 +18,7 @@ from pathlib import Path
 
 from app import data
 from etl import credentials
-from etl.load import ALL_KINDS, DATA_SUFFIXES, FileSummary, detect_kind, load_file, recorded
+from etl.load import ALL_KINDS, DATA_SUFFIXES, FileSummary, detect_kind, load_badge_files, load_file, recorded
 from warehouse import publish
 
 #: Largest file accepted through the browser (the CLI has no limit).
@@ -102,8 +102,13 @@ def _load(paths: list[Path], names: dict[str, str], tz: str) -> list[FileSummary
     summaries = []
     try:
         kinds = {p: _kind(p) for p in paths}
-        for path in sorted(paths, key=lambda p: _order(kinds[p])):
-            summaries.append(_load_one(con, path, kinds[path], names[str(path)], tz))
+        ordered = sorted(paths, key=lambda p: _order(kinds[p]))
+        badges = [(p, names[str(p)]) for p in ordered if kinds[p] == "badge"]  # loaded together, in one pass
+        for path in ordered:
+            if kinds[path] != "badge":
+                summaries.append(_load_one(con, path, kinds[path], names[str(path)], tz))
+            elif path == badges[0][0]:
+                summaries += _load_badges(con, badges)
     finally:
         con.close()
     if recorded(summaries):  # failed and unchanged attempts show in the history too
@@ -156,10 +161,24 @@ def _load_one(con, path: Path, kind: str | None, name: str, tz: str) -> FileSumm
         _log.exception("loading the upload %s failed unexpectedly", name)
         with contextlib.suppress(Exception):  # load_file rolls back what it began; this is in case it could not
             con.execute("rollback")
-        return _failed(
-            name,
-            f"{name} was not loaded: something unexpected went wrong while reading it, and nothing of it was saved.",
-        )
+        return _unexpected(name)
+
+
+def _load_badges(con, badges: list[tuple[Path, str]]) -> list[FileSummary]:
+    """Open Badges files through etl.load.load_badge_files (one pass); as _load_one, never raises."""
+    try:
+        return load_badge_files(con, badges)
+    except Exception:
+        _log.exception("loading %d uploaded badge files failed unexpectedly", len(badges))
+        with contextlib.suppress(Exception):
+            con.execute("rollback")
+        return [_unexpected(name) for _, name in badges]
+
+
+def _unexpected(name: str) -> FileSummary:
+    return _failed(
+        name, f"{name} was not loaded: something unexpected went wrong while reading it, and nothing of it was saved."
+    )
 
 
 def _failed(name: str, message: str) -> FileSummary:

@@ -149,6 +149,8 @@ def main(argv: list[str] | None = None) -> int:
         headers, rows = module.rows_for_table(measured[name])
         print(f"\n{name}")
         print(table(headers, rows))
+        for line in getattr(module, "phase_lines", lambda _: [])(measured[name]):
+            print(line)
     print(f"\nWritten to benchmarks/results.json ({time.perf_counter() - started:.0f} s)")
     return 0
 

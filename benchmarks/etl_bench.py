@@ -67,6 +67,7 @@ def measure_file(name: str, reader: str, path: Path, base: Path, repeats: int) -
         "duckdb_seconds": round(duck, 2),
         "duckdb_peak_mb": median([r["peak_mb"] for r in baselines]),
         "ratio_vs_duckdb": round(seconds / duck, 2),
+        "phases": median_phases(loads),
         "runs": {
             "loader_seconds": [round(r["seconds"], 2) for r in loads],
             "duckdb_seconds": [round(r["seconds"], 2) for r in baselines],
@@ -74,13 +75,20 @@ def measure_file(name: str, reader: str, path: Path, base: Path, repeats: int) -
     }
 
 
+def median_phases(loads: list[dict]) -> dict:
+    """Seconds of each phase of the load (``etl.load.PHASE_SECONDS``), median over the runs."""
+    phases = dict.fromkeys(p for r in loads for p in r.get("phases", {}))
+    return {p: round(median([r.get("phases", {}).get(p, 0.0) for r in loads]), 3) for p in phases}
+
+
 def measure_badges(base: Path, employees: int, seed: int, count: int) -> dict:
-    """Open Badges files (one per award, salted recipient hash) loaded one after another."""
+    """Open Badges files (one per award, each with its own salted recipient hash) loaded in one pass
+    (``python -m etl load`` given them all: ``etl.load.load_badge_files``)."""
     files = org.badge_sample(employees, seed, count)
     work = OUT / "tmp"
     target = _fresh(work / "etl-badges.duckdb")
     shutil.copyfile(base, target)
-    log(f"badges: loading {len(files)} files")
+    log(f"badges: loading {len(files)} files in one pass")
     result = run_child("load", str(target), *map(str, files))
     _fresh(target)
     return {
@@ -88,6 +96,7 @@ def measure_badges(base: Path, employees: int, seed: int, count: int) -> dict:
         "seconds": round(result["seconds"], 2),
         "seconds_per_file": round(result["seconds"] / len(files), 4),
         "peak_mb": result["peak_mb"],
+        "phases": result.get("phases", {}),
     }
 
 
@@ -136,3 +145,13 @@ def rows_for_table(section: dict) -> tuple[list[str], list[list]]:
             ]
         )
     return headers, rows
+
+
+def phase_lines(section: dict) -> list[str]:
+    """Where each load's time goes, one line per file kind: phase seconds (``etl.load.PHASE_SECONDS``)."""
+    lines = []
+    for name in [f[0] for f in FILES] + ["badge_files"]:
+        phases = (section.get(name) or {}).get("phases")
+        if phases:
+            lines.append(f"{name}: " + ", ".join(f"{p} {s:.2f}" for p, s in phases.items()) + " s")
+    return lines

@@ -28,7 +28,7 @@ from common.identity import identity_key, identity_problem
 from common.text import decode_head
 from etl import company, credentials
 from etl.credentials import policy
-from etl.records import Parsed, UnreadableFile
+from etl.records import Parsed, Rejected, UnreadableFile
 from etl.rejects import record_keys, reject_future, settle_rejects
 from warehouse import now_utc, refresh_evidence, scalar
 
@@ -366,14 +366,22 @@ def load_paths(
         planned.append((f, k, None))
     planned.sort(key=lambda t: _order_key(t[1]))
     summaries = []
-    for f, k, missing in planned:
+    badges: list[tuple[Path, str]] = []  # Open Badges files are loaded together, in one pass
+    for f, k, missing in planned + [(None, None, None)]:
+        if badges and k != "badge":
+            summaries += load_badge_files(con, badges, progress=progress, trusted=trusted)
+            badges = []
+        if f is None:
+            break
         name = (display_names or {}).get(str(f), f.name)
         if missing:
             summaries.append(FileSummary(name, None, "failed", message=missing))
-            continue
-        summaries.append(
-            load_file(con, f, kind=k, profile=profile, tz=tz, display_name=name, progress=progress, trusted=trusted)
-        )
+        elif k == "badge":
+            badges.append((f, name))
+        else:
+            summaries.append(
+                load_file(con, f, kind=k, profile=profile, tz=tz, display_name=name, progress=progress, trusted=trusted)
+            )
     return summaries
 
 
@@ -422,28 +430,12 @@ def load_file(
         reject_future(parsed, started)
         keys = record_keys(parsed)
         mark("read")
-    except (UnreadableFile, credentials.TrustFileError, policy.PolicyError) as exc:
-        return _record_failure(con, name, kind, started, str(exc))
-    except (OSError, UnicodeError, ValueError) as exc:
-        return _record_failure(con, name, kind, started, f"{name} could not be read ({_without_paths(exc, path)}).")
-    except Exception:  # a reader's bug must not stop a folder's other files, nor show a traceback
-        log.exception("reading %s failed", name)
-        return _record_failure(
-            con,
-            name,
-            kind,
-            started,
-            f"{name} was not loaded: something unexpected went wrong while reading it, and nothing of it was saved.",
-        )
+    except Exception as exc:
+        return _record_failure(con, name, kind, started, _read_failure(exc, name, path))
 
     con.execute("begin transaction")
     try:
-        batch_id = scalar(con, "select nextval('batch_seq')")
-        con.execute(
-            "insert into import_batches (batch_id, file_name, file_sha256, kind, read_options, status, started_at) "
-            "values (?, ?, ?, ?, ?, 'loading', ?)",
-            [batch_id, name, sha, kind, options, started],
-        )
+        batch_id = _begin_batch(con, name, sha, kind, options, started)
         step("resolving", 0.4)
         repeats = False
         if kind in company.SPECS:
@@ -451,32 +443,12 @@ def load_file(
         else:
             loaded, duplicate, extra_rejected, repeats = _write_learning(con, parsed, batch_id, mark)
         step("writing", 0.8)
-        rejected = [(batch_id, r.row_number, r.reason, r.raw) for r in parsed.rejected] + [
-            (batch_id, *r) for r in extra_rejected
-        ]
-        if rejected:
-            rejected_frame = pl.DataFrame(  # noqa: F841 (read by DuckDB by name)
-                rejected,
-                schema={"batch_id": pl.Int64, "row_number": pl.Int64, "reason": pl.Utf8, "raw": pl.Utf8},
-                orient="row",
-            )
-            con.execute("insert into rejected_rows (batch_id, row_number, reason, raw) select * from rejected_frame")
+        rejected = _store_rejected(con, {batch_id: (parsed.rejected, extra_rejected)})[batch_id]
         settle_rejects(con, batch_id, kind, keys)
         voids = len(parsed.voided_ids)
         message = f"{voids} voiding statement(s) applied" if voids else _proof_counts(con, batch_id)
-        con.execute(
-            "update import_batches set rows_read = ?, rows_loaded = ?, rows_duplicate = ?, rows_rejected = ?, "
-            "status = 'loaded', message = ?, basis_sha256 = ?, finished_at = ? where batch_id = ?",
-            [
-                parsed.rows_read,
-                loaded,
-                duplicate,
-                len(rejected),
-                message or None,
-                warehouse_basis(con, kind, repeats),
-                now_utc(),
-                batch_id,
-            ],
+        _finish_batch(
+            con, batch_id, parsed.rows_read, loaded, duplicate, rejected, message, warehouse_basis(con, kind, repeats)
         )
         mark("rejected rows")
         con.execute("commit")
@@ -486,20 +458,215 @@ def load_file(
         detail = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         return _record_failure(con, name, kind, started, f"{name} could not be loaded ({detail}).")
     step("done", 1.0)
-    summary = FileSummary(name, kind, "loaded", parsed.rows_read, loaded, duplicate, len(rejected), batch_id, message)
+    summary = FileSummary(name, kind, "loaded", parsed.rows_read, loaded, duplicate, rejected, batch_id, message)
     return _noted(summary, zone_note)
+
+
+def _begin_batch(con, name: str, sha: str, kind: str, options: str, started) -> int:
+    """A new import batch for a file whose rows are about to be written (status 'loading')."""
+    batch_id = scalar(con, "select nextval('batch_seq')")
+    con.execute(
+        "insert into import_batches (batch_id, file_name, file_sha256, kind, read_options, status, started_at) "
+        "values (?, ?, ?, ?, ?, 'loading', ?)",
+        [batch_id, name, sha, kind, options, started],
+    )
+    return batch_id
+
+
+def _store_rejected(con, per_batch: dict[int, tuple[list[Rejected], list]]) -> dict[int, int]:
+    """Write the rejected rows of batches (their readers' Rejected, and the loader's (row_number, reason,
+    raw) rows) in one insert; returns how many each batch has."""
+    rejected = [
+        row
+        for batch_id, (read, extra) in per_batch.items()
+        for row in [(batch_id, r.row_number, r.reason, r.raw) for r in read] + [(batch_id, *r) for r in extra]
+    ]
+    if rejected:
+        rejected_frame = pl.DataFrame(  # noqa: F841 (read by DuckDB by name)
+            rejected,
+            schema={"batch_id": pl.Int64, "row_number": pl.Int64, "reason": pl.Utf8, "raw": pl.Utf8},
+            orient="row",
+        )
+        con.execute("insert into rejected_rows (batch_id, row_number, reason, raw) select * from rejected_frame")
+    return {batch_id: len(read) + len(extra) for batch_id, (read, extra) in per_batch.items()}
+
+
+def _finish_batch(con, batch_id: int, read: int, loaded: int, duplicate: int, rejected: int, message, basis) -> None:
+    """The batch's counts, message and basis; its status becomes 'loaded' (commit follows)."""
+    con.execute(
+        "update import_batches set rows_read = ?, rows_loaded = ?, rows_duplicate = ?, rows_rejected = ?, "
+        "status = 'loaded', message = ?, basis_sha256 = ?, finished_at = ? where batch_id = ?",
+        [read, loaded, duplicate, rejected, message or None, basis, now_utc(), batch_id],
+    )
+
+
+def load_badge_files(
+    con: duckdb.DuckDBPyConnection,
+    files: list[tuple[Path, str]],
+    *,
+    progress=None,
+    trusted: credentials.TrustedIssuers | None = None,
+) -> list[FileSummary]:
+    """Load many Open Badges files (path, display name) in one pass and one transaction: what each
+    file's load would write one after another, at a fraction of the cost.
+
+    Each file still gets its own import batch, summary line, rejected rows and failure sentence,
+    in file order. What is shared is the work per employee (the identity keys, and the salted
+    recipient hashes computed once per (salt, algorithm) for all files together), the
+    de-duplication, the evidence and skill-level refresh, and the commit. Files that touch the
+    same records (the same award, the same completion on the same day, a stored award moved
+    forward), two files of the same content, or a write that fails, make the pass load the files
+    one by one instead (``load_file``), which gives the same outcome.
+    """
+    one_by_one = [
+        lambda path=path, name=name: load_file(
+            con, path, kind="badge", display_name=name, progress=progress, trusted=trusted
+        )
+        for path, name in files
+    ]
+    if len(files) < 2:
+        return [load() for load in one_by_one]
+    mark = _Phases()
+    try:
+        policy.apply(con)
+        trusted = trusted if trusted is not None else credentials.configured_trusted()
+        options = read_options("badge", name="", trusted=trusted)
+    except Exception:  # each file's own load words it
+        return [load() for load in one_by_one]
+    outcomes = []  # per file: (name, started, sha, "failed" | "unchanged" | "read", detail)
+    shas = {path: file_sha256(path) for path, _ in files if path.is_file()}
+    seen = _loaded_shas(con, list(shas.values()), "badge", options)  # only these can be 'already loaded'
+    for path, name in files:
+        started = now_utc()
+        try:
+            sha = shas.get(path) or file_sha256(path)  # (a file that is not there says why)
+            earlier = loaded_before(con, sha, "badge", options) if sha in seen else None
+            if earlier is not None:
+                outcomes.append((name, started, sha, "unchanged", earlier))
+                continue
+            parsed = _read(path, "badge", trusted=trusted)
+            reject_future(parsed, started)
+            outcomes.append((name, started, sha, "read", (parsed, record_keys(parsed))))
+        except Exception as exc:
+            outcomes.append((name, started, None, "failed", _read_failure(exc, name, path)))
+    mark("read")
+    read = [o[2] for o in outcomes if o[3] == "read"]
+    if len(set(read)) < len(read):  # the second copy of a content is 'already loaded' by the first
+        return [load() for load in one_by_one]
+    con.execute("begin transaction")
+    try:
+        ids = sorted(r[0] for r in con.execute("select nextval('batch_seq') from range(?)", [len(outcomes)]).fetchall())
+        summaries, batches = [], {}
+        for batch_id, (name, started, sha, what, detail) in zip(ids, outcomes, strict=True):
+            if what == "failed":
+                summaries.append(_record_failure(con, name, "badge", started, detail, batch_id))
+            elif what == "unchanged":
+                summaries.append(_record_unchanged(con, name, "badge", sha, options, started, *detail, batch_id))
+            else:
+                batches[batch_id] = (*detail, sha, started)
+                summaries.append(FileSummary(name, "badge", "loaded", detail[0].rows_read, batch_id=batch_id))
+        if batches:
+            _write_badge_batches(con, batches, summaries, options, mark)
+        con.execute("commit")
+        mark("commit")
+    except Exception as exc:
+        con.execute("rollback")
+        if not isinstance(exc, _Interlocked):
+            log.error("loading %d badge files in one pass failed; loading them one by one", len(files), exc_info=exc)
+        return [load() for load in one_by_one]
+    return summaries
+
+
+def _loaded_shas(con, shas: list[str], kind: str, options: str) -> set[str]:
+    """Which of these contents were loaded before, read this way (``loaded_before`` says whether it stands)."""
+    return {
+        r[0]
+        for r in con.execute(
+            "select distinct file_sha256 from import_batches where status = 'loaded' and kind = ? "
+            "and read_options = ? and basis_sha256 is not null and file_sha256 in (select unnest(?))",
+            [kind, options, shas],
+        ).fetchall()
+    }
+
+
+def _write_badge_batches(con, batches: dict[int, tuple], summaries: list[FileSummary], options: str, mark) -> None:
+    """The rows of a pass's files (batch id -> parsed, keys, sha, started), written together
+    (``_write_batches``); then each batch's import history row, and its rejected rows settled."""
+    tagged = {b: pl.lit(b, dtype=pl.Int64).alias("batch_id") for b in batches}
+    together = Parsed(
+        kind="badge",
+        rows_read=sum(parsed.rows_read for parsed, *_ in batches.values()),
+        records=pl.concat([parsed.records.with_columns(tagged[b]) for b, (parsed, *_) in batches.items()]),
+        checks=pl.concat([parsed.checks.with_columns(tagged[b]) for b, (parsed, *_) in batches.items()]),
+    )
+    written = _write_batches(con, together, list(batches), mark, apart=True)
+    counts = _store_rejected(con, {b: (parsed.rejected, written[b][2]) for b, (parsed, *_) in batches.items()})
+    messages = _proof_counts_of(con, list(batches))
+    bases = {repeats: warehouse_basis(con, "badge", repeats) for repeats in (False, True)}
+    by_batch = {s.batch_id: s for s in summaries}
+    history = []
+    for b, (parsed, _, sha, started) in batches.items():
+        loaded, duplicate, _, repeats = written[b]
+        summary = by_batch[b]
+        summary.rows_loaded, summary.rows_duplicate, summary.rows_rejected = loaded, duplicate, counts[b]
+        summary.message = messages.get(b, "")
+        history.append(
+            (b, summary.file, sha, options, started, parsed.rows_read, loaded, duplicate, counts[b])
+            + (summary.message or None, bases[repeats])
+        )
+    history_rows = pl.DataFrame(  # noqa: F841 (read by DuckDB by name)
+        history,
+        schema=["batch_id", "file_name", "file_sha256", "read_options", "started_at", "rows_read", "rows_loaded"]
+        + ["rows_duplicate", "rows_rejected", "message", "basis_sha256"],
+        orient="row",
+    )
+    con.execute(
+        "insert into import_batches (batch_id, file_name, file_sha256, kind, read_options, status, started_at, "
+        "rows_read, rows_loaded, rows_duplicate, rows_rejected, message, basis_sha256, finished_at) "
+        "select batch_id, file_name, file_sha256, 'badge', read_options, 'loaded', started_at, rows_read, "
+        "rows_loaded, rows_duplicate, rows_rejected, message, basis_sha256, ? from history_rows",
+        [now_utc()],
+    )
+    # settling needs a pass's rejected rows (each gets its record's key), or earlier ones still open
+    if sum(counts.values()) or scalar(
+        con,
+        "select count(*) from rejected_rows where resolved_by_batch is null and record_key is not null "
+        "and batch_id in (select batch_id from import_batches where kind = 'badge')",
+    ):
+        for b, (_, keys, *_) in batches.items():
+            settle_rejects(con, b, "badge", keys)
+    mark("rejected rows")
+
+
+def _read_failure(exc: Exception, name: str, path: Path) -> str:
+    """Why a file could not be read, in one sentence (a reader's bug is logged and worded plainly:
+    it must not stop a folder's other files, nor show a traceback)."""
+    if isinstance(exc, (UnreadableFile, credentials.TrustFileError, policy.PolicyError)):
+        return str(exc)
+    if isinstance(exc, (OSError, UnicodeError, ValueError)):
+        return f"{name} could not be read ({_without_paths(exc, path)})."
+    log.error("reading %s failed", name, exc_info=exc)
+    return f"{name} was not loaded: something unexpected went wrong while reading it, and nothing of it was saved."
 
 
 def _proof_counts(con, batch_id: int) -> str:
     """How the proofs of the credentials this batch stored checked, e.g. "proofs: 2 verified, 1 failed"."""
-    counts = con.execute(
-        "select verification, count(*) from completion_records where batch_id = ? and verification is not null "
-        "group by verification",
-        [batch_id],
-    ).fetchall()
-    found = dict(counts)
-    parts = [f"{found[s]} {s}" for s in credentials.STATUSES if s in found]
-    return "proofs: " + ", ".join(parts) if parts else ""
+    return _proof_counts_of(con, [batch_id]).get(batch_id, "")
+
+
+def _proof_counts_of(con, batch_ids: list[int]) -> dict[int, str]:
+    """_proof_counts of several batches, in one query."""
+    found: dict[int, dict[str, int]] = {}
+    for batch, status, count in con.execute(
+        "select batch_id, verification, count(*) from completion_records "
+        "where batch_id in (select unnest(?)) and verification is not null group by all",
+        [batch_ids],
+    ).fetchall():
+        found.setdefault(batch, {})[status] = count
+    return {
+        batch: "proofs: " + ", ".join(f"{counts[s]} {s}" for s in credentials.STATUSES if s in counts)
+        for batch, counts in found.items()
+    }
 
 
 def recorded(summaries: list[FileSummary]) -> bool:
@@ -508,13 +675,22 @@ def recorded(summaries: list[FileSummary]) -> bool:
 
 
 def _record_unchanged(
-    con, name: str, kind: str, sha: str, options: str, started, earlier: int, earlier_name: str, earlier_finished
+    con,
+    name: str,
+    kind: str,
+    sha: str,
+    options: str,
+    started,
+    earlier: int,
+    earlier_name: str,
+    earlier_finished,
+    batch_id: int | None = None,
 ) -> FileSummary:
     """Remember that a file's content was already loaded (for the import history); nothing else is written."""
     same = "same content" if earlier_name == name else f"same content as {earlier_name}"
     message = f"Already loaded on {earlier_finished:%Y-%m-%d} as batch {earlier} ({same}): nothing changed."
     try:
-        batch_id = scalar(con, "select nextval('batch_seq')")
+        batch_id = batch_id or scalar(con, "select nextval('batch_seq')")
         con.execute(
             "insert into import_batches (batch_id, file_name, file_sha256, kind, read_options, status, message, "
             "same_as_batch, started_at, finished_at) values (?, ?, ?, ?, ?, 'unchanged', ?, ?, ?, ?)",
@@ -525,10 +701,12 @@ def _record_unchanged(
     return FileSummary(name, kind, "unchanged", batch_id=batch_id, message=message)
 
 
-def _record_failure(con, name: str, kind: str | None, started, message: str) -> FileSummary:
+def _record_failure(
+    con, name: str, kind: str | None, started, message: str, batch_id: int | None = None
+) -> FileSummary:
     """Remember that a file could not be read (for the import history); its data changed nothing."""
     try:
-        batch_id = scalar(con, "select nextval('batch_seq')")
+        batch_id = batch_id or scalar(con, "select nextval('batch_seq')")
         con.execute(
             "insert into import_batches (batch_id, file_name, file_sha256, kind, status, message, started_at, finished_at) "
             "values (?, ?, '', ?, 'failed', ?, ?, ?)",
@@ -685,9 +863,10 @@ def _resolve_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
         ],
     }
     plain_keys = [q for kind in sorted(kinds) for q in plain_branches.get(kind, [])]
-    hash_branches = {
-        "sha256": "select s.salt, 'sha256$' || sha256(e.email || s.salt) as key, e.employee_id from emails e, salts s",
-        "md5": "select s.salt, 'md5$' || md5(e.email || s.salt) as key, e.employee_id from emails e, salts s",
+    hash_branches = {  # one hash per e-mail for each (salt, algorithm) the records name, whatever their number
+        a: f"select s.salt, '{a}$' || {a}(e.email || s.salt) as key, e.employee_id from emails e, salts s "
+        f"where s.algorithm = '{a}'"
+        for a in ("sha256", "md5")
     }
     hashed_keys = [hash_branches[a] for a in sorted(hash_algorithms)]
     ctes = [
@@ -720,7 +899,7 @@ def _resolve_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
         ctes.append("""wanted_hashes as (
     select distinct coalesce(learner_salt, '') as salt, learner_key as key from _incoming where learner_kind = 'hashed'
 )""")
-        ctes.append("salts as (select distinct salt from wanted_hashes)")
+        ctes.append("salts as (select distinct salt, split_part(key, '$', 1) as algorithm from wanted_hashes)")
         ctes.append("""emails as (
     select distinct employee_id, email from (
         select employee_id, email_raw as email from emp union all select employee_id, email_key from emp
@@ -796,7 +975,24 @@ def _identity_keys(values: pl.Series) -> tuple[pl.Series, pl.Series]:
 
 def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None) -> tuple[int, int, list, bool]:
     """Resolve, de-duplicate and store learning records; returns (loaded, duplicate, rejected, and
+    whether completions another source had recorded the same day were skipped)."""
+    parsed.records = parsed.records.with_columns(pl.lit(batch_id, dtype=pl.Int64).alias("batch_id"))
+    return _write_batches(con, parsed, [batch_id], mark)[batch_id]
+
+
+class _Interlocked(Exception):
+    """Files of one pass that touch the same records: they must be written one after another."""
+
+
+def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: None, apart: bool = False) -> dict:
+    """Resolve, de-duplicate and store learning records of one or more import batches (column
+    ``batch_id`` of ``parsed.records``); returns, per batch, (loaded, duplicate, rejected, and
     whether completions another source had recorded the same day were skipped).
+
+    ``apart``: the batches are files of one pass (``load_badge_files``); they are written together
+    only while no record of one could change what another file's record becomes (the same source
+    record, the same completion on the same day, a stored record moved forward); otherwise
+    _Interlocked is raised before anything is written, and the caller writes them one by one.
 
     Empties ``parsed.records`` (and its ``raw_source``) once DuckDB holds the rows: memory.
 
@@ -814,7 +1010,9 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
         pl.col("course_key").str.strip_chars().str.to_lowercase().alias("course_key_norm"),
     )
     if parsed.checks is not None:
-        frame = frame.join(parsed.checks, on="row_number", how="left")
+        frame = frame.join(
+            parsed.checks, on=[c for c in ("batch_id", "row_number") if c in parsed.checks.columns], how="left"
+        )
     else:
         frame = frame.with_columns(
             pl.lit(None, dtype=pl.Utf8).alias("verification"), pl.lit(None, dtype=pl.Utf8).alias("verification_reason")
@@ -843,12 +1041,16 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
     con.execute("drop table _incoming")
     con.execute("drop table _employee_keys")  # each step's table is dropped once the next one is built (memory)
     mark("resolve")
+    if apart and scalar(con, _INTERLOCKED_SQL):
+        raise _Interlocked
     unresolved = con.execute(
-        f"select _i, row_number, concat_ws('; ', {_LEARNER_REASON}, {_COURSE_REASON}) as reason "
-        "from _staged where employee_id is null or course_id is null order by row_number"
+        f"select _i, row_number, concat_ws('; ', {_LEARNER_REASON}, {_COURSE_REASON}) as reason, batch_id "
+        "from _staged where employee_id is null or course_id is null order by batch_id, row_number"
     ).fetchall()
     raws = parsed.raw_of([r[0] for r in unresolved])
-    rejected = [(r[1], r[2], raw) for r, raw in zip(unresolved, raws, strict=False)]
+    rejected: dict[int, list] = {b: [] for b in batches}
+    for r, raw in zip(unresolved, raws, strict=False):
+        rejected[r[3]].append((r[1], r[2], raw))
     # the file's rows now live in DuckDB: let go of them before DuckDB's own steps need memory
     del frame
     parsed.records, parsed.raw_source = parsed.records.clear(), None
@@ -896,14 +1098,21 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
         select * from same_day
         where better and (evidence_no = 1 or status not in ('completed', 'passed') or completed_at is null)
     """)
+    if apart and scalar(con, "select count(*) from _fresh where stored"):
+        raise _Interlocked
     # completions another source already recorded that day are skipped, and the batch remembers
     # that it skipped some (a later void or move of those records makes loading it again useful)
-    repeats = scalar(con, "select count(*) from _fresh where seen_elsewhere") > 0
+    repeats = dict(con.execute("select batch_id, bool_or(seen_elsewhere) from _fresh group by batch_id").fetchall())
     con.execute("delete from _fresh where seen_elsewhere")
-    candidates = scalar(con, "select count(*) from _staged where employee_id is not null and course_id is not null")
+    candidates = dict(
+        con.execute(
+            "select batch_id, count(*) from _staged where employee_id is not null and course_id is not null "
+            "group by batch_id"
+        ).fetchall()
+    )
     con.execute("drop table _staged")
     mark("dedup")
-    fresh = scalar(con, "select count(*) from _fresh")
+    fresh = dict(con.execute("select batch_id, count(*) from _fresh group by batch_id").fetchall())
     # One row per source record: a stored record that this file moves forward is replaced.
     if scalar(con, "select count(*) from _fresh where stored"):
         con.execute(
@@ -921,7 +1130,7 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
             (source_kind, source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
              vendor, batch_id, row_number, verification, verification_reason)
         select '{kind}', source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
-               vendor, {int(batch_id)}, row_number, verification, verification_reason
+               vendor, batch_id, row_number, verification, verification_reason
         from _fresh
     """)
     mark("insert")
@@ -929,7 +1138,7 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
     if parsed.voided_ids:
         voided_ids = pl.DataFrame({"statement_id": [v.lower() for v in parsed.voided_ids]})  # noqa: F841
         con.execute(
-            f"insert or ignore into voided_statements select distinct statement_id, {int(batch_id)} from voided_ids"
+            f"insert or ignore into voided_statements select distinct statement_id, {int(batches[0])} from voided_ids"
         )
         touched += [
             r[0]
@@ -941,7 +1150,22 @@ def _write_learning(con, parsed: Parsed, batch_id: int, mark=lambda phase: None)
     refresh_evidence(con, touched, mark)
     for t in ("_incoming", "_employee_keys", "_staged", "_fresh"):
         con.execute(f"drop table if exists {t}")
-    return fresh, candidates - fresh, rejected, repeats
+    return {
+        b: (fresh.get(b, 0), candidates.get(b, 0) - fresh.get(b, 0), rejected[b], bool(repeats.get(b))) for b in batches
+    }
+
+
+#: Whether files of one pass touch the same records: a source record in two of them, or the same
+#: completion (person, course, day) in two of them. Then each must see what the one before it wrote.
+_INTERLOCKED_SQL = """
+select (select count(*) from (
+            select source_record_id from _staged group by source_record_id having count(distinct batch_id) > 1))
+     + (select count(*) from (
+            select 1 from _staged
+            where employee_id is not null and course_id is not null and status in ('completed', 'passed')
+              and completed_at is not null
+            group by employee_id, course_id, cast(completed_at as date) having count(distinct batch_id) > 1))
+"""
 
 
 def main_progress(stream=sys.stderr):

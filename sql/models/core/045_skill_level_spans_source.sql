@@ -10,12 +10,29 @@
 -- when none is); consecutive pieces at the same level are merged into one range.
 -- skill_level_spans_of(people) computes the rows of a list of employee ids (null: everyone);
 -- the list filters the evidence first, so refreshing a few people reads only their evidence.
+-- A person's skill with one piece of evidence (most of them) is that piece's range as it is:
+-- only skills with several pieces go through the cutting and merging, whose windows cost
+-- most per partition.
 create or replace macro skill_level_spans_of(people) as table
-with ranges as (
+with all_ranges as (
     select employee_id, skill, level, valid_from, coalesce(valid_until, date '9999-12-31') as valid_until
     from evidence
     where (valid_until is null or valid_until > valid_from)
       and (people is null or employee_id in (select unnest(people)))
+),
+
+single_ranges as (
+    select employee_id, skill, any_value(level) as level, min(valid_from) as valid_from,
+           nullif(max(valid_until), date '9999-12-31') as valid_until
+    from all_ranges
+    group by employee_id, skill
+    having count(*) = 1
+),
+
+ranges as (
+    select r.*
+    from all_ranges as r
+    anti join single_ranges as s on r.employee_id = s.employee_id and r.skill = s.skill
 ),
 
 bounds as (
@@ -56,7 +73,9 @@ grouped as (
 select employee_id, skill, level, min(piece_from) as valid_from,
        nullif(max(piece_until), date '9999-12-31') as valid_until
 from grouped
-group by employee_id, skill, level, span_no;
+group by employee_id, skill, level, span_no
+union all
+select employee_id, skill, level, valid_from, valid_until from single_ranges;
 
 create or replace view skill_level_spans_source as
 select * from skill_level_spans_of(cast(null as varchar[]));
