@@ -70,6 +70,11 @@ DEFINITIONS = {
     "cost_per_completion": "Spend with the vendor in the period / distinct (employee, course) completions of its "
     "courses in the period.",
     "licence_utilisation": "Distinct employees active on the vendor's platform in the last 30 days / seats bought.",
+    "licence_cost": "A licence's cost is what the spend lines that pay for it cost, each at the FX rate of its own "
+    "month, as in every spend figure: a licence paid this year counts the same here and in the vendor table. A "
+    "licence spend line pays for its vendor's term that has started (or starts within 31 days) by the line's date; "
+    "any part of the cost no line pays converts at the rate of the term's first month. A renewal paid before its "
+    "term starts is this year's spend, and the next term's cost.",
     "projection": "Year-end projection: spend so far this year / days elapsed x days in the year (run rate).",
     "suggestions": "For each catalog course that names no skill, the skills closest in meaning to its title (and "
     "description) by sentence embeddings (all-MiniLM-L6-v2): score = cosine similarity with the skill's name, or "

@@ -173,7 +173,7 @@ if lic.is_empty():
     st.info("No licence runs on this date (licences.csv).")
 else:
     st.plotly_chart(charts.licence_bars(lic), key="licences")
-    st.caption(ui.DEFINITIONS["licence_utilisation"])
+    st.caption(ui.DEFINITIONS["licence_utilisation"] + " " + ui.DEFINITIONS["licence_cost"])
     ui.table(
         lic,
         "licence_utilisation",
