@@ -70,6 +70,11 @@ DEFINITIONS = {
     "cost_per_completion": "Spend with the vendor in the period / distinct (employee, course) completions of its "
     "courses in the period.",
     "licence_utilisation": "Distinct employees active on the vendor's platform in the last 30 days / seats bought.",
+    "value_for_money": "Value for money, this year up to the date: spend of the unit (its spend lines, each at its "
+    "month's FX rate; the whole company's row also holds the spend no department carries, such as licences); skill "
+    "levels gained = over the unit's people at work on the date and every skill they hold, the rise of their level "
+    "(1 Novice to 5 Expert) from the day before 1 January to the date, a new skill counting from 0 and a lapsed "
+    "level never below 0; cost per level gained = spend / skill levels gained (“–” when nothing was gained).",
     "licence_cost": "A licence's cost is what the spend lines that pay for it cost, each at the FX rate of its own "
     "month, as in every spend figure: a licence paid this year counts the same here and in the vendor table. A "
     "licence spend line pays for its vendor's term that has started (or starts within 31 days) by the line's date; "
