@@ -262,8 +262,12 @@ def with_empty_cells(frame: pl.DataFrame, config: dict) -> tuple[pl.DataFrame, d
     return filled, config
 
 
-def show_suppressed(frame: pl.DataFrame) -> pl.DataFrame:
-    """Replace the numbers the small-group rule removed by the words that say so."""
+def show_suppressed(frame: pl.DataFrame, emptied_by_rule: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Replace the numbers the small-group rule removed by the words that say so.
+
+    A column empty in every shown row reads as empty (nothing to hide) unless it is one of
+    `emptied_by_rule`, the columns the query's rule is known to empty (a ratio that is "–" wherever it
+    is shown, say)."""
     if "suppressed" not in frame.columns:
         return frame
     if not frame["suppressed"].any():  # nothing hidden: the column says nothing a person needs
@@ -274,7 +278,11 @@ def show_suppressed(frame: pl.DataFrame) -> pl.DataFrame:
         for n in frame.columns
         if n != "suppressed"
         and frame.filter(hidden)[n].null_count() == frame["suppressed"].sum()
-        and frame.filter(~hidden)[n].null_count() < frame.filter(~hidden).height + (frame.filter(~hidden).height == 0)
+        and (
+            n in emptied_by_rule
+            or frame.filter(~hidden)[n].null_count()
+            < frame.filter(~hidden).height + (frame.filter(~hidden).height == 0)
+        )
     ]
 
     return frame.with_columns(
@@ -291,6 +299,7 @@ def table(
     key: str | None = None,
     download_frame: pl.DataFrame | None = None,
     download_label: str = "Download CSV",
+    emptied_by_rule: tuple[str, ...] = (),
 ) -> None:
     """A table with its CSV download underneath. Cells are shown as text, never as HTML.
 
@@ -298,9 +307,10 @@ def table(
     every row shown travels to it on each run); the download has every row (of `download_frame`
     when the file has other columns than the table).
 
-    Suppressed small groups (executives' view) read "fewer than 5" in every cell the rule emptied.
+    Suppressed small groups (executives' view) read "fewer than 5" in every cell the rule emptied
+    (`emptied_by_rule`: see show_suppressed).
     """
-    frame = show_suppressed(frame)
+    frame = show_suppressed(frame, emptied_by_rule)
     shown, config = with_empty_cells(as_words(frame.head(MAX_TABLE_ROWS)), columns_for(frame, column_config))
     rows_height = 38 + 35 * min(max(shown.height, 1), 12)
     st.dataframe(

@@ -169,6 +169,7 @@ ui.table(
         "levels_gained": st.column_config.NumberColumn("Skill levels gained", format="%,d"),
         "cost_per_level": st.column_config.NumberColumn(f"Cost per level gained ({cur})", format="%,.0f"),
     },
+    emptied_by_rule=("cost_per_level",),
 )
 
 left, right = st.columns(2)
