@@ -226,5 +226,8 @@ else:
     ui.table(
         lic,
         "licence_utilisation",
-        column_config={"utilisation": st.column_config.NumberColumn("Utilisation", format="percent")},
+        column_config={
+            "utilisation": st.column_config.NumberColumn("Utilisation", format="percent"),
+            "cost": st.column_config.NumberColumn(f"Cost ({cur})", format="%,.0f"),
+        },
     )
