@@ -152,7 +152,7 @@ st.caption(
     + (
         " No skill level was gained this year in "
         + ", ".join(ui.plain(u) for u in nothing_gained["unit"].to_list())
-        + ": its cost per level reads “–”."
+        + ": no cost per level there (“–”)."
         if nothing_gained.height
         else ""
     )
