@@ -60,20 +60,20 @@ unpaid as (
 
 final as (
     select
-        vendor,
-        start_date,
-        end_date,
-        seats,
-        cost,
-        currency,
-        paying_lines,
+        u.vendor,
+        u.start_date,
+        u.end_date,
+        u.seats,
+        u.cost,
+        u.currency,
+        u.paying_lines,
         case
-            when unconverted_lines > 0 then null
-            when cost is null and paying_lines = 0 then null
-            when unpaid = 0 then paid
-            else paid + in_reporting_currency(unpaid, currency, start_date)
+            when u.unconverted_lines > 0 then null
+            when u.cost is null and u.paying_lines = 0 then null
+            when u.unpaid = 0 then u.paid
+            else u.paid + in_reporting_currency(u.unpaid, u.currency, u.start_date)
         end as cost_reporting
-    from unpaid
+    from unpaid as u
 )
 
 select * from final;
