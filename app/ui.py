@@ -74,6 +74,16 @@ DEFINITIONS = {
     "cost_per_completion": "Spend with the vendor in the period / distinct (employee, course) completions of its "
     "courses in the period.",
     "licence_utilisation": "Distinct employees active on the vendor's platform in the last 30 days / seats bought.",
+    "value_for_money": "Value for money, this year up to the date: spend of the unit (its spend lines, each at its "
+    "month's FX rate; the whole company's row also holds the spend no department carries, such as licences); skill "
+    "levels gained = over the unit's people at work on the date and every skill they hold, the rise of their level "
+    "(1 Novice to 5 Expert) from the day before 1 January to the date, a new skill counting from 0 and a lapsed "
+    "level never below 0; cost per level gained = spend / skill levels gained (“–” when nothing was gained).",
+    "licence_cost": "A licence's cost is what the spend lines that pay for it cost, each at the FX rate of its own "
+    "month, as in every spend figure: a licence paid this year counts the same here and in the vendor table. A "
+    "licence spend line pays for its vendor's term that has started (or starts within 31 days) by the line's date; "
+    "any part of the cost no line pays converts at the rate of the term's first month. A renewal paid before its "
+    "term starts is this year's spend, and the next term's cost.",
     "projection": "Year-end projection: spend so far this year / days elapsed x days in the year (run rate).",
     "suggestions": "For each catalog course that names no skill, the skills closest in meaning to its title (and "
     "description) by sentence embeddings (all-MiniLM-L6-v2): score = cosine similarity with the skill's name, or "
@@ -262,8 +272,12 @@ def with_empty_cells(frame: pl.DataFrame, config: dict) -> tuple[pl.DataFrame, d
     return filled, config
 
 
-def show_suppressed(frame: pl.DataFrame) -> pl.DataFrame:
-    """Replace the numbers the small-group rule removed by the words that say so."""
+def show_suppressed(frame: pl.DataFrame, emptied_by_rule: tuple[str, ...] = ()) -> pl.DataFrame:
+    """Replace the numbers the small-group rule removed by the words that say so.
+
+    A column empty in every shown row reads as empty (nothing to hide) unless it is one of
+    `emptied_by_rule`, the columns the query's rule is known to empty (a ratio that is "–" wherever it
+    is shown, say)."""
     if "suppressed" not in frame.columns:
         return frame
     if not frame["suppressed"].any():  # nothing hidden: the column says nothing a person needs
@@ -274,7 +288,11 @@ def show_suppressed(frame: pl.DataFrame) -> pl.DataFrame:
         for n in frame.columns
         if n != "suppressed"
         and frame.filter(hidden)[n].null_count() == frame["suppressed"].sum()
-        and frame.filter(~hidden)[n].null_count() < frame.filter(~hidden).height + (frame.filter(~hidden).height == 0)
+        and (
+            n in emptied_by_rule
+            or frame.filter(~hidden)[n].null_count()
+            < frame.filter(~hidden).height + (frame.filter(~hidden).height == 0)
+        )
     ]
 
     return frame.with_columns(
@@ -291,6 +309,7 @@ def table(
     key: str | None = None,
     download_frame: pl.DataFrame | None = None,
     download_label: str = "Download CSV",
+    emptied_by_rule: tuple[str, ...] = (),
 ) -> None:
     """A table with its CSV download underneath. Cells are shown as text, never as HTML.
 
@@ -298,9 +317,10 @@ def table(
     every row shown travels to it on each run); the download has every row (of `download_frame`
     when the file has other columns than the table).
 
-    Suppressed small groups (executives' view) read "fewer than 5" in every cell the rule emptied.
+    Suppressed small groups (executives' view) read "fewer than 5" in every cell the rule emptied
+    (`emptied_by_rule`: see show_suppressed).
     """
-    frame = show_suppressed(frame)
+    frame = show_suppressed(frame, emptied_by_rule)
     shown, config = with_empty_cells(as_words(frame.head(MAX_TABLE_ROWS)), columns_for(frame, column_config))
     rows_height = 38 + 35 * min(max(shown.height, 1), 12)
     st.dataframe(

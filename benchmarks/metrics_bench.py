@@ -28,6 +28,7 @@ def queries(as_of: date) -> dict[str, tuple[str, dict]]:
         "active_learners": "select * from active_learners($d)",
         "cost_per_completion": "select * from cost_per_completion($start, $d)",
         "licence_utilisation": "select * from licence_utilisation($d)",
+        "value_for_money": "select * from value_for_money($start, $d)",
     }
     out = {
         name: (sql, {"d": as_of, "start": year_start} if "$start" in sql else {"d": as_of})

@@ -256,3 +256,43 @@ def cost_per_completion(con, as_of: date) -> pl.DataFrame:
 @query(Audience.MONEY, small_groups=hide.hide_small("active_users", ["active_users", "utilisation", "idle_seats"]))
 def licences(con, as_of: date) -> pl.DataFrame:
     return run(con, "select * from licence_utilisation($as_of) order by vendor", as_of=as_of)
+
+
+_VALUE = ["people", "spend", "unconverted_lines", "levels_gained", "cost_per_level"]
+
+
+@query(Audience.MONEY, small_groups=hide.hide_marked(_VALUE))
+def value_for_money(con, as_of: date, unit=None) -> pl.DataFrame:
+    """What the year's spend bought, per unit of the selection: the unit itself first, then its
+    departments (the whole company) or teams (a department); spend, skill levels gained and cost per
+    level gained (value_for_money). Executives: a unit of 1 to 4 people, or whose spend is 1 to 4
+    people's purchases, is hidden, with the complements that keep it from being a parent minus its
+    shown children (on the people, as the other pages hide units; on the spend, as every spend figure)."""
+    units = run(con, "select * from value_for_money(year_start($as_of), $as_of)", as_of=as_of)
+    departments = hide.team_departments(con)
+    node = _node(con, unit)
+    if node[0] == "company":
+        kinds, names = ("company", "department"), None
+    elif node[0] == "department":
+        kinds, names = ("department", "team"), {unit, *(t for t, d in departments.items() if d == unit)}
+    else:
+        kinds, names = ("team",), {unit}
+    order = {"company": 0, "department": 1, "team": 2}
+    frame = (
+        units.filter(pl.col("unit_type").is_in(kinds) & (pl.lit(names is None) | pl.col("unit").is_in(names or [])))
+        .with_columns(pl.col("unit_type").replace_strict(order, return_dtype=pl.Int8).alias("_level"))
+        .sort("_level", "unit")
+        .drop("_level")
+    )
+    sizes = units.select("unit_type", "unit", pl.col("people").alias("size"))
+    by_people = {
+        (r["unit_type"], r["unit"])
+        for r in hide.protect_tree(sizes, [], departments).iter_rows(named=True)
+        if r[hide.TREE_FLAG]
+    }
+    by_spend = _hidden_spend(con, as_of)
+    flags = [
+        (t, u) in by_people or (t, u, "total", "", "") in by_spend
+        for t, u in frame.select("unit_type", "unit").iter_rows()
+    ]
+    return frame.with_columns(pl.Series(hide.TREE_FLAG, flags, dtype=pl.Boolean))

@@ -118,7 +118,7 @@ NOT_BY_UNIT = {
 CHECKED = {
     "readiness_at", "readiness_by_unit", "readiness_trend", "active_learners", "expiring_count", "coverage_matrix",
     "concentration_risk", "coverage_trend", "goal_status", "goal_trajectories", "budgets", "monthly_spend",
-    "spend_breakdown", "spend_projection", "cost_per_completion",
+    "spend_breakdown", "spend_projection", "cost_per_completion", "value_for_money",
 }  # fmt: skip
 
 
@@ -187,6 +187,11 @@ def spend(seen: Seen, con, org: Org, d: date, unit, here) -> None:
     observe(seen, con, "budgets", {"as_of": d, "unit": unit}, ["unit", "period_start"], {"actual": "spend"},
             lambda r: (d, "total") if r["period_start"] == year_start else (d, "since", r["period_start"]),
             lambda r: org.node(r["unit"]))  # fmt: skip
+    # each row's spend is its unit's year to date (the same cell as spend_projection's); people and levels gained
+    # add up along the org tree
+    observe(seen, con, "value_for_money", {"as_of": d, "unit": unit}, ["unit_type", "unit"],
+            {"spend": "spend", "people": "value.people", "levels_gained": "value.levels_gained"},
+            lambda r: (d, "total"), lambda r: (r["unit_type"], r["unit"]))  # fmt: skip
     if here == COMPANY:
         observe(seen, con, "cost_per_completion", {"as_of": d}, ["vendor"], {"spend": "spend"},
                 lambda r: (d, "vendor", r["vendor"]), lambda r: COMPANY)  # fmt: skip

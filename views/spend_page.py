@@ -123,6 +123,55 @@ if any("suppressed" in f.columns and f["suppressed"].any() for f in (monthly, bu
         icon=":material/visibility_off:",
     )
 
+st.subheader("Value for money this year")
+value = data.q("value_for_money", as_of=ctx.as_of, unit=ctx.unit).with_columns(
+    pl.when(pl.col("unit_type") == "company").then(pl.lit("Whole company")).otherwise(pl.col("unit")).alias("unit")
+)
+shown_value = value.filter(pl.col("cost_per_level").is_not_null())
+if value.height > 1:  # the selected unit's parts (its first row is the unit itself)
+    shown_value = shown_value.filter(pl.col("unit") != value["unit"][0])
+if shown_value.height:
+    st.plotly_chart(
+        charts.simple_bars(
+            shown_value["unit"].to_list(),
+            shown_value["cost_per_level"].to_list(),
+            "Cost per skill level gained this year",
+            "Department" if ctx.unit is None else "Team",
+            f"{cur} per level gained",
+            text=[
+                f"{ui.money(c, cur)} · {n:,} levels"
+                for c, n in shown_value.select("cost_per_level", "levels_gained").iter_rows()
+            ],
+            horizontal=True,
+        ),
+        key="value_for_money",
+    )
+nothing_gained = value.filter(pl.col("levels_gained") == 0)
+st.caption(
+    ui.DEFINITIONS["value_for_money"]
+    + (
+        " No skill level was gained this year in "
+        + ", ".join(ui.plain(u) for u in nothing_gained["unit"].to_list())
+        + ": no cost per level there (“–”)."
+        if nothing_gained.height
+        else ""
+    )
+)
+value_columns = ["unit", "unit_type", "people", "spend", "levels_gained", "cost_per_level"]
+value_columns += (["unconverted_lines"] if value["unconverted_lines"].fill_null(0).sum() else []) + [
+    c for c in ("suppressed",) if c in value.columns
+]
+ui.table(
+    value.select(value_columns),
+    "value_for_money",
+    column_config={
+        "spend": st.column_config.NumberColumn(f"Spend ({cur})", format="%,.0f"),
+        "levels_gained": st.column_config.NumberColumn("Skill levels gained", format="%,d"),
+        "cost_per_level": st.column_config.NumberColumn(f"Cost per level gained ({cur})", format="%,.0f"),
+    },
+    emptied_by_rule=("cost_per_level",),
+)
+
 left, right = st.columns(2)
 with left:
     breakdown = data.q("spend_breakdown", as_of=ctx.as_of, unit=ctx.unit)
@@ -173,9 +222,12 @@ if lic.is_empty():
     st.info("No licence runs on this date (licences.csv).")
 else:
     st.plotly_chart(charts.licence_bars(lic), key="licences")
-    st.caption(ui.DEFINITIONS["licence_utilisation"])
+    st.caption(ui.DEFINITIONS["licence_utilisation"] + " " + ui.DEFINITIONS["licence_cost"])
     ui.table(
         lic,
         "licence_utilisation",
-        column_config={"utilisation": st.column_config.NumberColumn("Utilisation", format="percent")},
+        column_config={
+            "utilisation": st.column_config.NumberColumn("Utilisation", format="percent"),
+            "cost": st.column_config.NumberColumn(f"Cost ({cur})", format="%,.0f"),
+        },
     )

@@ -4,8 +4,9 @@
 -- dated D in currency C converts at the rate of the latest month on or before D's month
 -- that fx.csv gives for C; the reporting currency itself converts at 1.0. No rate: null,
 -- and the amount is left out of totals (the Spend page says how many lines).
--- Spend (each line's date), budgets (the period's start), licences (the start date) and
--- the planner's course prices (the as-of date) all convert with in_reporting_currency.
+-- Spend (each line's date), budgets (the period's start), licences (the lines that pay
+-- for them, each at its date: core/122_licence_costs.sql) and the planner's course prices
+-- (the as-of date) all convert with in_reporting_currency.
 create or replace view reporting_currency as
 select coalesce((select value from settings where key = 'reporting_currency'), 'USD') as currency;
 
