@@ -66,7 +66,7 @@ class PlanRequest:
     requirement_skills: tuple[str, ...] | None = None
     hours_per_month: float | None = DEFAULT_HOURS_PER_MONTH
     window_end: date | None = None
-    time_limit: float = DEFAULT_TIME_LIMIT
+    time_limit: float | None = DEFAULT_TIME_LIMIT  # None: no clock, the solver's node limits (deterministic)
     max_bundles: int = MAX_BUNDLES
     hours_cap: float | None = None  # hours over the whole window; None: hours_per_month × the window's months
     curve: bool = False  # also solve the budget → expected readiness curve and the next step's value

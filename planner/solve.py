@@ -39,6 +39,7 @@ from __future__ import annotations
 import heapq
 import math
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -48,13 +49,21 @@ from scipy.sparse import coo_matrix
 
 from planner.model import Evaluation, Instance, PlanValue, evaluate
 
-#: Above this many bundles the exact program is not even built: greedy, and the result says so.
-MAX_BUNDLES = 200_000
+#: Above this many bundles the exact program is not even built: the greedy plan with its proven
+#: bound, and the result says so. (The demo company, 1,200 people, has about 46,000.)
+MAX_BUNDLES = 10_000
 #: How close to each stage's optimum an expected-value plan is solved (relative): 0.01%.
 EXPECTED_TOLERANCE = 1e-4
-#: Seconds the last stage (the lowest cost among the best plans, a tie-break) may take at most.
+#: Branch-and-bound nodes each stage of the exact program may explore: a limit in work, not in
+#: seconds, so an instance gives the same plan on any machine, busy or not.
+STAGE_NODES = 5_000
+#: Nodes the last stage (the lowest cost among the best plans, a tie-break) may explore.
+COST_STAGE_NODES = 500
+#: Seconds the exact solve may take: none by default (the node limits bound it); a number only
+#: when asked (``--time-limit``), and then the plan may depend on the machine's speed.
+DEFAULT_TIME_LIMIT: float | None = None
+#: Seconds the cost stage may take at most when a time limit is asked for.
 COST_STAGE_SECONDS = 3.0
-DEFAULT_TIME_LIMIT = 10.0
 
 
 @dataclass
@@ -70,6 +79,7 @@ class Solution:
     greedy_value: PlanValue | None = None
     stats: dict = field(default_factory=dict)
     bundle_list: list | None = None  # the bundles the exact program was built on (None: not built)
+    bound: Bound | None = None  # what no plan can exceed, when the plan is not proven optimal
 
     @property
     def value(self) -> PlanValue:
@@ -222,6 +232,111 @@ def greedy(inst: Instance) -> list[int]:
                 if not (gg == 0 and rg <= 0):
                     heappush(heap, (-gg / tiny, -rg / tiny, hours[o], o))
     return sorted(chosen)
+
+
+# ------------------------------------------------------------------ a proven bound on any plan
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What no plan within the budget, the hours cap and the idle seats can exceed (expected values)."""
+
+    goal_progress: float
+    requirement_weight: float
+
+    def shortfall(self, value: PlanValue) -> tuple[float, float]:
+        """How far a plan's goal progress and requirement weight may lie below the best possible, as shares."""
+
+        def share(reached: float, most: float) -> float:
+            return max(most - reached, 0.0) / most if most > 1e-9 else 0.0
+
+        return share(value.goal_progress, self.goal_progress), share(value.requirement_weight, self.requirement_weight)
+
+
+def _fractional(items: list[tuple[float, float]], capacity: float | None) -> float:
+    """The most value (value, size) items fill `capacity` with when any item may be taken in part (None: no limit).
+
+    It is at least what any set of whole items within the capacity is worth, which makes it a bound.
+    """
+    if capacity is None:
+        return sum(v for v, _ in items)
+    total, room = 0.0, capacity
+    for value, size in sorted(items, key=lambda vs: -math.inf if vs[1] <= 0 else -vs[0] / vs[1]):
+        if size <= 0:
+            total += value
+        elif room <= 0:
+            break
+        else:
+            total += value * min(1.0, room / size)
+            room -= size
+    return total
+
+
+def upper_bound(inst: Instance, chosen: list[int]) -> Bound:
+    """A bound, proven for this instance, on the goal progress and the requirement weight of any plan.
+
+    Both objectives are monotone submodular in the set of assignments (a gap's chance of
+    being closed, 1 - prod(1 - p), and a goal's credit, capped at what it needs, grow by
+    less the more is already planned). So for the plan A given and any feasible plan O,
+    f(O) <= f(A) + sum over the assignments o of O not in A of gain(o | A), the gain o
+    would add to A alone. O's extra assignments fall in three kinds, each bounded apart
+    (each per objective): free ones (price 0, or an idle seat that cannot run out) fit
+    each person's hours cap, so per person at most the most gain that fills the cap with
+    fractions of courses; courses of a vendor whose idle seats can run out are free for
+    at most that many people, so at most the largest such per-person gains, one per
+    seat; and every paid one costs its price, so all together at most the most gain per
+    unit of cost filling the budget with fractions of courses. The goal bound is also at
+    most what the goals need in all.
+    """
+    scarce = scarce_seat_vendors(inst)
+    ev = evaluate(inst, chosen)
+    missed = {k: 1.0 - c for k, c in ev.chance.items()}
+    reached: dict[str, float] = defaultdict(float)
+    for k, c in ev.chance.items():
+        gap = inst.gaps[k]
+        if gap.is_goal:
+            reached[gap.goal_id] += c
+    room = {g: max(n - reached[g], 0.0) for g, n in inst.goal_needed.items()}
+    taken = set(chosen)
+    free: dict[str, list[tuple[float, float, float]]] = defaultdict(list)  # person -> (goal gain, weight gain, hours)
+    seated: dict[tuple[str, str], list[tuple[float, float, float]]] = defaultdict(list)  # (vendor, person) -> ...
+    paid: list[tuple[float, float, float]] = []  # (goal gain, weight gain, cost)
+    for j, c in enumerate(inst.candidates):
+        if j in taken:
+            continue
+        weight, goals = 0.0, defaultdict(float)
+        for k in c.closes:
+            gap = inst.gaps[k]
+            gain = missed.get(k, 1.0) * c.p
+            if gap.is_goal:
+                goals[gap.goal_id] += gain
+            else:
+                weight += gap.weight * gain
+        progress = sum(min(gain, room.get(g, 0.0)) for g, gain in goals.items())
+        if progress <= 0 and weight <= 0:
+            continue
+        vendor = inst.seat_vendor(c)
+        if c.cost <= 0 or (vendor is not None and vendor not in scarce):
+            free[c.employee_id].append((progress, weight, c.hours))
+            continue
+        if vendor is not None:
+            seated[(vendor, c.employee_id)].append((progress, weight, c.hours))
+        paid.append((progress, weight, c.cost))
+    cap = inst.hours_cap
+
+    def extra(pick: int) -> float:
+        """The most the assignments outside A can add to one objective (0: goals, 1: weight)."""
+        total = sum(_fractional([(it[pick], it[2]) for it in items], cap) for items in free.values())
+        per_vendor: dict[str, list[float]] = defaultdict(list)
+        for (vendor, _), items in seated.items():
+            per_vendor[vendor].append(_fractional([(it[pick], it[2]) for it in items], cap))
+        for vendor, gains in per_vendor.items():
+            total += sum(sorted(gains, reverse=True)[: inst.idle_seats.get(vendor, 0)])
+        return total + _fractional([(it[pick], it[2]) for it in paid if it[pick] > 0], inst.budget)
+
+    value = ev.value
+    goal_most = min(value.goal_progress + extra(0), float(sum(inst.goal_needed.values())))
+    return Bound(max(goal_most, value.goal_progress), value.requirement_weight + extra(1))
 
 
 # ------------------------------------------------------------------ exact program
@@ -672,8 +787,9 @@ def _floor_for(terms: list[tuple[int, float]], best: float) -> float:
     return best - (0.5 * step if step else 1e-6 * max(1.0, abs(best)))
 
 
-def _run(p: _Program, objective: np.ndarray, time_left: float, gap: float = 0.0):
-    """One milp call; returns (solution vector or None, proven optimal).
+def _run(p: _Program, objective: np.ndarray, time_left: float | None, gap: float = 0.0, nodes: int = STAGE_NODES):
+    """One milp call within `nodes` branch-and-bound nodes (and `time_left` seconds, unless None);
+    returns (solution vector or None, proven optimal).
 
     Presolve is off: the bundle program needs none (its relaxation is nearly integral
     already), and the dense rows that fix an earlier stage's optimum make HiGHS's
@@ -682,26 +798,30 @@ def _run(p: _Program, objective: np.ndarray, time_left: float, gap: float = 0.0)
     """
     res = None
     for presolve in (False, True):
-        if time_left <= 0:
+        if time_left is not None and time_left <= 0:
             return None, False
         started = time.perf_counter()
+        options = {"disp": False, "mip_rel_gap": gap, "presolve": presolve, "node_limit": nodes}
+        if time_left is not None:
+            options["time_limit"] = time_left
         res = milp(
             objective,
             integrality=p.integrality,
             bounds=Bounds(np.zeros(p.n), p.upper),
             constraints=p.constraints(),
-            options={"time_limit": time_left, "disp": False, "mip_rel_gap": gap, "presolve": presolve},
+            options=options,
         )
         if res.status != 4:
             break
-        time_left -= time.perf_counter() - started
+        if time_left is not None:
+            time_left -= time.perf_counter() - started
     if res is None or res.x is None:
         return None, False
     return res.x, res.status == 0
 
 
 def exact(
-    inst: Instance, time_limit: float = DEFAULT_TIME_LIMIT, bs: list[Bundle] | None = None
+    inst: Instance, time_limit: float | None = DEFAULT_TIME_LIMIT, bs: list[Bundle] | None = None
 ) -> tuple[list[int] | None, bool, bool]:
     """The lexicographic optimum in stages: (chosen candidates, goals and requirements proven optimal,
     lowest cost proven), or (None, False, False)."""
@@ -722,8 +842,8 @@ def exact(
             return best - tolerance * abs(best) - 1e-6
         return _floor_for(terms, best)
 
-    def left() -> float:
-        return time_limit - (time.perf_counter() - start)
+    def left() -> float | None:
+        return None if time_limit is None else time_limit - (time.perf_counter() - start)
 
     def picked(x: np.ndarray) -> list[int]:
         return sorted(j for k, b in enumerate(bs) if x[k] > 0.5 for j in b.members)
@@ -760,13 +880,15 @@ def exact(
     total_hours = sum(h for _, h in p.hour_terms)
     sliver = 0.001
     obj = p.objective(p.cost_terms) + p.objective([(k, h * sliver / (total_hours + 1.0)) for k, h in p.hour_terms])
-    # The lowest cost among the best plans is a tie-break: it gets at most COST_STAGE_SECONDS,
-    # and when that does not prove it, the cheaper of the plans found so far stands.
+    # The lowest cost among the best plans is a tie-break: it gets at most COST_STAGE_NODES (and
+    # COST_STAGE_SECONDS under a time limit); when that does not prove it, the cheaper of the plans
+    # found so far stands.
     x, ok = _run(
         p,
         obj,
-        min(left(), COST_STAGE_SECONDS),
+        None if time_limit is None else min(left(), COST_STAGE_SECONDS),
         max(proof_gap(p.cost_terms, inst.budget + sliver, sliver), tolerance),
+        COST_STAGE_NODES,
     )
     if x is None:
         return chosen, optimal, False
@@ -776,13 +898,40 @@ def exact(
     return found, optimal, ok
 
 
+def bound_text(value: PlanValue, bound: Bound) -> str:
+    """The proven bound in one sentence: what no plan can exceed, and how close this plan is."""
+    goal_short, weight_short = bound.shortfall(value)
+    parts = []
+    if bound.goal_progress > 1e-9:
+        parts.append(
+            f"{bound.goal_progress:,.1f} expected goal progress (this plan: {value.goal_progress:,.1f}, "
+            f"within {goal_short:.1%})"
+        )
+    if bound.requirement_weight > 1e-9:
+        parts.append(
+            f"{bound.requirement_weight:,.1f} expected requirement weight (this plan: "
+            f"{value.requirement_weight:,.1f}, within {weight_short:.1%})"
+        )
+    if not parts:
+        return "No plan can close any gap worth something."
+    return "No plan within this budget and these caps reaches more than " + " or ".join(parts) + "."
+
+
+def _limit_text(time_limit: float | None) -> str:
+    return "its work limit" if time_limit is None else f"the {time_limit:g} s limit"
+
+
 def solve(
     inst: Instance,
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
     max_bundles: int = MAX_BUNDLES,
     bs: list[Bundle] | None = None,
 ) -> Solution:
     """The best plan we can prove, else the best we found, never worse than the greedy baseline.
+
+    Deterministic unless `time_limit` is given: the exact program is built only for instances
+    of at most `max_bundles` course combinations and each of its stages stops after a number
+    of nodes, not seconds. A plan not proven optimal comes with ``upper_bound``'s proven bound.
 
     `bs`: the instance's bundles, when they are known already (they do not depend on the
     budget, so solving one instance for several budgets enumerates them once; the
@@ -807,36 +956,39 @@ def solve(
             base_eval.value,
             stats,
         )
-    try:
-        bs = bundles(inst, max_bundles) if bs is None else bs
-    except TooLarge:
+
+    def greedy_plan(why: str, found_bundles: list | None = None) -> Solution:
+        """The greedy plan, saying why it is the one shown and how far from the best it can be."""
+        bound = upper_bound(inst, base)
         return Solution(
             base,
             base_eval,
             "greedy",
             False,
             time.perf_counter() - start,
-            f"The instance has more than {max_bundles:,} course combinations, too many to solve exactly "
-            "in a few seconds: this is the greedy plan, not proven optimal.",
-            base_eval.value,
-            stats,
-        )
-    stats["bundles"] = len(bs)
-    found_bundles = bs
-    chosen, optimal, cheapest = exact(inst, max(time_limit - (time.perf_counter() - start), 0.5), bs)
-    seconds = time.perf_counter() - start
-    if chosen is None:
-        return Solution(
-            base,
-            base_eval,
-            "greedy",
-            False,
-            seconds,
-            f"The solver found no plan within {time_limit:g} s: this is the greedy plan, not proven optimal.",
+            f"{why}: this is the greedy plan, not proven optimal (most expected gain per unit of cost first). "
+            + bound_text(base_eval.value, bound),
             base_eval.value,
             stats,
             found_bundles,
+            bound,
         )
+
+    try:
+        bs = bundles(inst, max_bundles) if bs is None else bs
+    except TooLarge:
+        return greedy_plan(
+            f"The instance has more than {max_bundles:,} course combinations, too many to solve exactly in a few "
+            "seconds"
+        )
+    stats["bundles"] = len(bs)
+    found_bundles = bs
+    chosen, optimal, cheapest = exact(
+        inst, None if time_limit is None else max(time_limit - (time.perf_counter() - start), 0.5), bs
+    )
+    seconds = time.perf_counter() - start
+    if chosen is None:
+        return greedy_plan(f"The solver found no plan within {_limit_text(time_limit)}", found_bundles)
     found = evaluate(inst, chosen)
     expected = any(c.p != 1.0 for c in inst.candidates)
     within = f" within {EXPECTED_TOLERANCE:.2%} of the optimum" if expected else ""
@@ -855,17 +1007,8 @@ def solve(
             found_bundles,
         )
     if base_eval.feasible and (not found.feasible or base_eval.value.key() > found.value.key()):
-        return Solution(
-            base,
-            base_eval,
-            "greedy",
-            False,
-            seconds,
-            f"The solver stopped at the {time_limit:g} s limit with a plan worse than the greedy one: "
-            "this is the greedy plan, not proven optimal.",
-            base_eval.value,
-            stats,
-            found_bundles,
+        return greedy_plan(
+            f"The solver stopped at {_limit_text(time_limit)} with a plan worse than the greedy one", found_bundles
         )
     if optimal:
         return Solution(
@@ -877,20 +1020,22 @@ def solve(
             f"Optimal plan{within} (integer program, HiGHS) in {seconds:.2f} s."
             if cheapest
             else f"Optimal plan{within} for the goals and role requirements (integer program, HiGHS) in "
-            f"{seconds:.2f} s; its cost is the lowest found in the time given, not proven the lowest.",
+            f"{seconds:.2f} s; its cost is the lowest found within {_limit_text(time_limit)}, not proven the lowest.",
             base_eval.value,
             stats,
             found_bundles,
         )
+    bound = upper_bound(inst, chosen)
     return Solution(
         chosen,
         found,
-        "exact (time limit)",
+        "exact (time limit)" if time_limit is not None else "exact (work limit)",
         False,
         seconds,
-        f"The solver reached the {time_limit:g} s limit: this is the best plan it found, at least as "
-        "good as the greedy one but not proven optimal.",
+        f"The solver reached {_limit_text(time_limit)}: this is the best plan it found, at least as "
+        "good as the greedy one but not proven optimal. " + bound_text(found.value, bound),
         base_eval.value,
         stats,
         found_bundles,
+        bound,
     )
