@@ -17,8 +17,7 @@ import duckdb
 import polars as pl
 
 from planner import model
-from planner.model import evaluate
-from planner.solve import DEFAULT_TIME_LIMIT, MAX_BUNDLES, greedy, solve
+from planner.solve import DEFAULT_TIME_LIMIT, MAX_BUNDLES, along, greedy_order, solve
 
 #: Learning hours a month one person may be planned for, unless the request says otherwise
 #: (about two hours a week). The cap over the window is this times the window's months.
@@ -169,11 +168,13 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     }
     idle = model.load_idle_seats(con, req.as_of)
     totals = model.load_requirement_totals(con, req.as_of, req.root, req.unit)
+    read = time.perf_counter() - started
     served_gaps = model.gaps_from_frame(gaps.filter(pl.col("served")))
     hours_cap = req.window_hours()
     inst = model.build_instance(served_gaps, offers, needed, idle, req.budget, hours_cap)
     built = time.perf_counter() - started
     solution = solve(inst, req.time_limit, req.max_bundles)
+    solved = time.perf_counter() - started
 
     levels_of = {o.course_id: o.levels for o in offers}
     gaps_by_person: dict[str, list[dict]] = {}
@@ -285,16 +286,67 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
         "greedy_requirement_weight": solution.greedy_value.requirement_weight if solution.greedy_value else None,
         "greedy_cost": solution.greedy_value.cost if solution.greedy_value else None,
     }
+    reported = time.perf_counter() - started
     curve = pl.DataFrame()
     if req.curve:
         curve_started = time.perf_counter()
+        weight_total, weight_met = totals["weight_total"].sum(), totals["weight_met"].sum()
+        scope_needs: dict[str, list[tuple[str, int, float]]] = defaultdict(list)  # requirement gaps in scope
+        for e, skill, needed_level, weight in (
+            gaps.filter(pl.col("goal_id").is_null()).select("employee_id", "skill", "needed", "weight").iter_rows()
+        ):
+            scope_needs[e].append((skill, needed_level, weight))
+        closes_in_scope: dict[int, list[tuple[tuple[str, str], float]]] = {}
 
-        def expected_readiness(chosen: list[int]) -> float | None:
-            return _skills_now_after(totals, gaps, chances_of(chosen))[1]["readiness_after"]
+        def point(chosen: list[int]) -> tuple[float, float, float | None]:
+            """Expected goal progress and requirement weight of a curve point, and its expected readiness
+            (requirement gaps in scope, served or not, as in the plan's summary)."""
+            missed: dict = {}
+            scope_missed: dict = {}
+            weight_of: dict = {}
+            for j in chosen:
+                c = inst.candidates[j]
+                q = 1.0 - c.p
+                for k in c.closes:
+                    missed[k] = missed.get(k, 1.0) * q
+                mine = closes_in_scope.get(j)
+                if mine is None:
+                    levels = levels_of[c.course_id]
+                    mine = closes_in_scope[j] = [
+                        ((c.employee_id, skill), w)
+                        for skill, n, w in scope_needs.get(c.employee_id, ())
+                        if levels.get(skill, 0) >= n
+                    ]
+                for key, w in mine:
+                    scope_missed[key] = scope_missed.get(key, 1.0) * q
+                    weight_of[key] = w
+            per_goal: dict[str, float] = defaultdict(float)
+            weight = 0.0
+            for k, m in missed.items():
+                gap = inst.gaps[k]
+                if gap.is_goal:
+                    per_goal[gap.goal_id] += 1.0 - m
+                else:
+                    weight += gap.weight * (1.0 - m)
+            progress = sum(min(n, inst.goal_needed.get(g, 0)) for g, n in per_goal.items())
+            closed = sum(weight_of[k] * (1.0 - m) for k, m in scope_missed.items())
+            return progress, weight, (weight_met + closed) / weight_total if weight_total else None
 
-        curve = _curve(inst, req, expected_readiness)
+        curve = _curve(inst, req, point)
         solve_info["curve_seconds"] = time.perf_counter() - curve_started
         summary["marginal"] = marginal_value(curve)
+    # Where the time went, in seconds (the page's expander and the planner benchmark show it).
+    solve_info["phases"] = {
+        "read the warehouse": read,
+        "build the instance": built - read,
+        "greedy plan": solution.stats.get("greedy_seconds", 0.0),
+        "course combinations and exact program": max(
+            solved - built - solution.stats.get("greedy_seconds", 0.0) - solution.stats.get("bound_seconds", 0.0), 0.0
+        ),
+        "proven bound": solution.stats.get("bound_seconds", 0.0),
+        "report (plan rows, shares now and after)": reported - solved,
+        "budget curve": solve_info.get("curve_seconds", 0.0),
+    }
     used = plan.filter(pl.col("paid_with") == "idle licence seat")
     seats = (
         pl.DataFrame(
@@ -335,25 +387,29 @@ def curve_budgets(budget: float) -> list[float]:
     return sorted(points)
 
 
-def _curve(inst: model.Instance, req: PlanRequest, expected_readiness) -> pl.DataFrame:
+def _curve(inst: model.Instance, req: PlanRequest, point) -> pl.DataFrame:
     """Expected readiness for a few budgets, each planned on the same instance as the plan.
 
-    Every point, the plan's budget included, is the greedy plan (most expected gain per
-    unit of cost), so the points compare like with like and the curve takes a fraction
-    of a second; the plan itself is the exact optimum, at or above its point.
+    One greedy run at the largest budget orders the assignments (most expected gain per
+    unit of cost, goals first); each point takes that order cut at its budget (``along``):
+    one run for every point, so the points compare like with like (the next step's value
+    is the difference of two of them) and the curve costs one greedy run however many
+    budgets it shows. `point(chosen)` gives a point's (goal progress, requirement weight,
+    expected readiness). The plan itself is solved at its budget, at or above its point.
     """
+    budgets = curve_budgets(req.budget)
+    order = greedy_order(replace(inst, budget=budgets[-1]))
     rows = []
-    for budget in curve_budgets(req.budget):
-        at = replace(inst, budget=budget)
-        chosen = greedy(at)
-        value = evaluate(at, chosen).value
+    for budget in budgets:
+        chosen, cost = along(inst, order, budget)
+        progress, weight, readiness = point(chosen)
         rows.append(
             {
                 "budget": budget,
-                "cost": value.cost,
-                "expected_readiness": expected_readiness(chosen),
-                "goal_progress": value.goal_progress,
-                "requirement_weight": value.requirement_weight,
+                "cost": round(cost, 2),
+                "expected_readiness": readiness,
+                "goal_progress": progress,
+                "requirement_weight": weight,
                 "assignments": len(chosen),
                 "optimal": False,
                 "is_plan": abs(budget - req.budget) < 0.005,
@@ -402,13 +458,17 @@ def _skills_now_after(totals: pl.DataFrame, gaps: pl.DataFrame, chances: dict) -
     assignments ends in the skill (`chances`, keyed (None, employee, skill)).
     """
     req_gaps = gaps.filter(pl.col("goal_id").is_null())
-    closed_rows = [
-        {**r, "chance": chances[(None, r["employee_id"], r["skill"])]}
-        for r in req_gaps.iter_rows(named=True)
-        if (None, r["employee_id"], r["skill"]) in chances
-    ]
+    closed = [(e, skill, chance) for (goal, e, skill), chance in chances.items() if goal is None]
+    chance_frame = pl.DataFrame(
+        {
+            "employee_id": [e for e, _, _ in closed],
+            "skill": [skill for _, skill, _ in closed],
+            "chance": [chance for _, _, chance in closed],
+        },
+        schema={"employee_id": req_gaps.schema["employee_id"], "skill": req_gaps.schema["skill"], "chance": pl.Float64},
+    )
     gained = (
-        pl.DataFrame(closed_rows, schema={**req_gaps.schema, "chance": pl.Float64})
+        req_gaps.join(chance_frame, on=["employee_id", "skill"], how="inner")
         .group_by("skill")
         .agg(
             pl.col("chance").sum().alias("closed_pairs"),

@@ -90,7 +90,14 @@ class Solution:
 
 
 def greedy(inst: Instance) -> list[int]:
+    """The greedy plan's candidates, in index order (see ``greedy_order``)."""
+    return sorted(greedy_order(inst))
+
+
+def greedy_order(inst: Instance) -> list[int]:
     """The baseline: repeatedly take the affordable assignment with the most gain per unit of cost.
+
+    Returns the candidates in the order taken (``along`` replays that order for a smaller budget).
 
     Gain is compared like the objective (goal progress first, then requirement weight);
     a free assignment (price 0, or an idle seat left) beats any paid one. Keys only fall
@@ -231,7 +238,34 @@ def greedy(inst: Instance) -> list[int]:
                 gg, rg = gains(o)
                 if not (gg == 0 and rg <= 0):
                     heappush(heap, (-gg / tiny, -rg / tiny, hours[o], o))
-    return sorted(chosen)
+    return chosen
+
+
+def along(inst: Instance, order: list[int], budget: float) -> tuple[list[int], float]:
+    """The candidates of a greedy order a smaller budget affords, taken in that order: (chosen, cost).
+
+    Each is taken when it fits what is left of `budget`, at no cost when its person holds,
+    or can still get, one of its vendor's idle seats (as ``greedy`` does). Leaving one out
+    only leaves gaps open, hours and seats unused, so every later one still adds something
+    and fits its person's hours: the budget curve's points are this order cut at each budget,
+    one greedy run for all of them.
+    """
+    idle_left = dict(inst.idle_seats)
+    held: set[tuple[str, str]] = set()
+    left, chosen = budget, []
+    for j in order:
+        c = inst.candidates[j]
+        v = inst.seat_vendor(c)
+        free = v is not None and ((c.employee_id, v) in held or idle_left[v] > 0)
+        cost = 0.0 if free else c.cost
+        if cost > left + 1e-9:
+            continue
+        chosen.append(j)
+        left -= cost
+        if free and (c.employee_id, v) not in held:
+            held.add((c.employee_id, v))
+            idle_left[v] -= 1
+    return chosen, budget - left
 
 
 # ------------------------------------------------------------------ a proven bound on any plan
@@ -621,6 +655,14 @@ def bundles(inst: Instance, limit: int = MAX_BUNDLES) -> list[Bundle]:
     per_person: dict[str, list[int]] = {}
     for j, c in enumerate(inst.candidates):
         per_person.setdefault(c.employee_id, []).append(j)
+    # Each person with a course that fits the cap and closes a gap worth something keeps a bundle:
+    # more such people than the limit need no closer look.
+    top = cap + 1e-9
+    keeping = {
+        c.employee_id for c in inst.candidates if not c.hours > top and any(_valuable(inst, k) for k in c.closes)
+    }
+    if len(keeping) > limit:
+        raise TooLarge
     people: dict[str, _Person] = {}
     at_least = 0
     # Most candidates first: their bounds are the largest, so the sum passes the limit soonest.
@@ -944,6 +986,7 @@ def solve(
         "candidates": len(inst.candidates),
         "people": len({c.employee_id for c in inst.candidates}),
         "bundles": None,
+        "greedy_seconds": time.perf_counter() - start,
     }
     if not inst.candidates:
         return Solution(
@@ -959,7 +1002,9 @@ def solve(
 
     def greedy_plan(why: str, found_bundles: list | None = None) -> Solution:
         """The greedy plan, saying why it is the one shown and how far from the best it can be."""
+        started = time.perf_counter()
         bound = upper_bound(inst, base)
+        stats["bound_seconds"] = time.perf_counter() - started
         return Solution(
             base,
             base_eval,
@@ -1025,7 +1070,9 @@ def solve(
             stats,
             found_bundles,
         )
+    started = time.perf_counter()
     bound = upper_bound(inst, chosen)
+    stats["bound_seconds"] = time.perf_counter() - started
     return Solution(
         chosen,
         found,
