@@ -173,7 +173,12 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     hours_cap = req.window_hours()
     inst = model.build_instance(served_gaps, offers, needed, idle, req.budget, hours_cap)
     built = time.perf_counter() - started
-    solution = solve(inst, req.time_limit, req.max_bundles)
+    order: list[int] = []
+    base = None
+    if req.curve:  # one greedy run for the plan and for every point of the curve
+        order, taken = greedy_order(inst, then=curve_budgets(req.budget)[-1])
+        base = sorted(order[:taken])
+    solution = solve(inst, req.time_limit, req.max_bundles, base=base)
     solved = time.perf_counter() - started
 
     levels_of = {o.course_id: o.levels for o in offers}
@@ -298,17 +303,28 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
             scope_needs[e].append((skill, needed_level, weight))
         closes_in_scope: dict[int, list[tuple[tuple[str, str], float]]] = {}
 
-        def point(chosen: list[int]) -> tuple[float, float, float | None]:
-            """Expected goal progress and requirement weight of a curve point, and its expected readiness
-            (requirement gaps in scope, served or not, as in the plan's summary)."""
-            missed: dict = {}
-            scope_missed: dict = {}
-            weight_of: dict = {}
-            for j in chosen:
+        class Point:
+            """What a set of assignments is expected to close, grown one assignment at a time: each gap's
+            chance of staying open, the goals' expected people, the requirement weight of the instance,
+            and that of every requirement gap in scope (served or not, as in the plan's summary)."""
+
+            def __init__(self, other=None):
+                self.missed = dict(other.missed) if other else {}
+                self.scope_missed = dict(other.scope_missed) if other else {}
+                self.per_goal = defaultdict(float, other.per_goal) if other else defaultdict(float)
+                self.weight = other.weight if other else 0.0
+                self.closed = other.closed if other else 0.0
+
+            def add(self, j: int) -> None:
                 c = inst.candidates[j]
-                q = 1.0 - c.p
                 for k in c.closes:
-                    missed[k] = missed.get(k, 1.0) * q
+                    m = self.missed.get(k, 1.0)
+                    self.missed[k] = m * (1.0 - c.p)
+                    gap = inst.gaps[k]
+                    if gap.is_goal:
+                        self.per_goal[gap.goal_id] += m * c.p
+                    else:
+                        self.weight += gap.weight * m * c.p
                 mine = closes_in_scope.get(j)
                 if mine is None:
                     levels = levels_of[c.course_id]
@@ -318,21 +334,16 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
                         if levels.get(skill, 0) >= n
                     ]
                 for key, w in mine:
-                    scope_missed[key] = scope_missed.get(key, 1.0) * q
-                    weight_of[key] = w
-            per_goal: dict[str, float] = defaultdict(float)
-            weight = 0.0
-            for k, m in missed.items():
-                gap = inst.gaps[k]
-                if gap.is_goal:
-                    per_goal[gap.goal_id] += 1.0 - m
-                else:
-                    weight += gap.weight * (1.0 - m)
-            progress = sum(min(n, inst.goal_needed.get(g, 0)) for g, n in per_goal.items())
-            closed = sum(weight_of[k] * (1.0 - m) for k, m in scope_missed.items())
-            return progress, weight, (weight_met + closed) / weight_total if weight_total else None
+                    m = self.scope_missed.get(key, 1.0)
+                    self.scope_missed[key] = m * (1.0 - c.p)
+                    self.closed += w * m * c.p
 
-        curve = _curve(inst, req, point)
+            def values(self) -> tuple[float, float, float | None]:
+                progress = sum(min(n, inst.goal_needed.get(g, 0)) for g, n in self.per_goal.items())
+                readiness = (weight_met + self.closed) / weight_total if weight_total else None
+                return progress, self.weight, readiness
+
+        curve = _curve(inst, req, order, Point)
         solve_info["curve_seconds"] = time.perf_counter() - curve_started
         summary["marginal"] = marginal_value(curve)
     # Where the time went, in seconds (the page's expander and the planner benchmark show it).
@@ -387,22 +398,33 @@ def curve_budgets(budget: float) -> list[float]:
     return sorted(points)
 
 
-def _curve(inst: model.Instance, req: PlanRequest, point) -> pl.DataFrame:
+def _curve(inst: model.Instance, req: PlanRequest, order: list[int], point) -> pl.DataFrame:
     """Expected readiness for a few budgets, each planned on the same instance as the plan.
 
-    One greedy run at the largest budget orders the assignments (most expected gain per
-    unit of cost, goals first); each point takes that order cut at its budget (``along``):
-    one run for every point, so the points compare like with like (the next step's value
-    is the difference of two of them) and the curve costs one greedy run however many
-    budgets it shows. `point(chosen)` gives a point's (goal progress, requirement weight,
-    expected readiness). The plan itself is solved at its budget, at or above its point.
+    The greedy run of the plan, carried on to the largest budget (``greedy_order``), orders
+    the assignments (most expected gain per unit of cost, goals first); each point takes that
+    order cut at its budget (``along``), the plan's budget giving the greedy plan itself. One
+    run for every point, so the points compare like with like (the next step's value is the
+    difference of two of them). `point` adds up a point's goal progress, requirement weight
+    and expected readiness one assignment at a time. A plan the integer program proves
+    better lies at or above its point.
     """
     budgets = curve_budgets(req.budget)
-    order = greedy_order(replace(inst, budget=budgets[-1]))
+    # What no budget changes is counted once: the assignments that cost nothing (free courses, idle
+    # seats) are the same at every budget, since who gets a seat does not depend on the money.
+    free, _ = along(inst, order, 0.0)
+    shared = point()
+    for j in free:
+        shared.add(j)
+    free_set = set(free)
     rows = []
     for budget in budgets:
         chosen, cost = along(inst, order, budget)
-        progress, weight, readiness = point(chosen)
+        mine = point(shared)
+        for j in chosen:
+            if j not in free_set:
+                mine.add(j)
+        progress, weight, readiness = mine.values()
         rows.append(
             {
                 "budget": budget,

@@ -91,13 +91,18 @@ class Solution:
 
 def greedy(inst: Instance) -> list[int]:
     """The greedy plan's candidates, in index order (see ``greedy_order``)."""
-    return sorted(greedy_order(inst))
+    order, taken = greedy_order(inst)
+    return sorted(order[:taken])
 
 
-def greedy_order(inst: Instance) -> list[int]:
+def greedy_order(inst: Instance, then: float | None = None) -> tuple[list[int], int]:
     """The baseline: repeatedly take the affordable assignment with the most gain per unit of cost.
 
-    Returns the candidates in the order taken (``along`` replays that order for a smaller budget).
+    Returns the candidates in the order taken and how many of them the instance's budget
+    takes. With `then` (a larger budget), the same run goes on as if the budget had been
+    `then` from where it stopped: the candidates skipped as unaffordable go back in the
+    queue. ``along`` cuts that order at any budget up to `then`, the instance's budget
+    giving the greedy plan itself: one run for the plan and every point of the budget curve.
 
     Gain is compared like the objective (goal progress first, then requirement weight);
     a free assignment (price 0, or an idle seat left) beats any paid one. Keys only fall
@@ -187,58 +192,70 @@ def greedy_order(inst: Instance) -> list[int]:
     taken = [False] * len(cands)
     heappush, heappop = heapq.heappush, heapq.heappop
     pos, n_first = 0, len(first)
-    while True:
-        if pos < n_first:
-            if heap and heap[0] < first[pos]:
+    skipped: list = []  # unaffordable when popped: back in the queue when the budget grows
+    taken_at_budget = 0
+    for round_budget in (inst.budget,) if then is None or then <= inst.budget else (inst.budget, then):
+        if round_budget != inst.budget:  # the larger budget: what was unaffordable may fit now
+            budget_left += round_budget - inst.budget
+            for entry in skipped:
+                heappush(heap, entry)
+        while True:
+            if pos < n_first:
+                if heap and heap[0] < first[pos]:
+                    popped = heappop(heap)
+                else:
+                    popped = first[pos]
+                    pos += 1
+            elif heap:
                 popped = heappop(heap)
             else:
-                popped = first[pos]
-                pos += 1
-        elif heap:
-            popped = heappop(heap)
-        else:
-            break
-        j = popped[3]
-        if taken[j]:
-            continue
-        gg, rg = gains(j)  # j's key now
-        if gg == 0 and rg <= 0:
-            continue
-        s = slot_of[j]
-        if s >= 0 and (held[s] or idle_left[slot_vendor[s]] > 0):
-            cost, div = 0.0, tiny
-        else:
-            cost, div = price[j], paid_div[j]
-        k0, k1 = -gg / div, -rg / div
-        if k0 != popped[0] or k1 != popped[1]:  # (hours and index never change)
-            current = (k0, k1, hours[j], j)
-            if (heap and current > heap[0]) or (pos < n_first and current > first[pos]):
-                heappush(heap, current)
+                break
+            j = popped[3]
+            if taken[j]:
                 continue
-        p = person_of[j]
-        used = hours_used[p]
-        if cost > budget_left + 1e-9 or (hours_cap is not None and used + hours[j] > hours_cap + 1e-9):
-            continue
-        taken[j] = True
-        chosen.append(j)
-        budget_left -= cost
-        hours_used[p] = used + hours[j]
-        for g in gaps_of[j]:
-            if not closed[g]:
-                closed[g] = True
-                gi = goal_of[g]
-                if gi >= 0:
-                    goal_done[gi] += chance[j]
-        if s >= 0 and not held[s] and idle_left[slot_vendor[s]] > 0:
-            held[s] = True
-            idle_left[slot_vendor[s]] -= 1
-            for o in slot_members[s]:  # now free: their keys rise
-                if taken[o]:
+            gg, rg = gains(j)  # j's key now
+            if gg == 0 and rg <= 0:
+                continue
+            s = slot_of[j]
+            if s >= 0 and (held[s] or idle_left[slot_vendor[s]] > 0):
+                cost, div = 0.0, tiny
+            else:
+                cost, div = price[j], paid_div[j]
+            k0, k1 = -gg / div, -rg / div
+            if k0 != popped[0] or k1 != popped[1]:  # (hours and index never change)
+                current = (k0, k1, hours[j], j)
+                if (heap and current > heap[0]) or (pos < n_first and current > first[pos]):
+                    heappush(heap, current)
                     continue
-                gg, rg = gains(o)
-                if not (gg == 0 and rg <= 0):
-                    heappush(heap, (-gg / tiny, -rg / tiny, hours[o], o))
-    return chosen
+            p = person_of[j]
+            used = hours_used[p]
+            if hours_cap is not None and used + hours[j] > hours_cap + 1e-9:
+                continue
+            if cost > budget_left + 1e-9:
+                skipped.append((k0, k1, hours[j], j))
+                continue
+            taken[j] = True
+            chosen.append(j)
+            budget_left -= cost
+            hours_used[p] = used + hours[j]
+            for g in gaps_of[j]:
+                if not closed[g]:
+                    closed[g] = True
+                    gi = goal_of[g]
+                    if gi >= 0:
+                        goal_done[gi] += chance[j]
+            if s >= 0 and not held[s] and idle_left[slot_vendor[s]] > 0:
+                held[s] = True
+                idle_left[slot_vendor[s]] -= 1
+                for o in slot_members[s]:  # now free: their keys rise
+                    if taken[o]:
+                        continue
+                    gg, rg = gains(o)
+                    if not (gg == 0 and rg <= 0):
+                        heappush(heap, (-gg / tiny, -rg / tiny, hours[o], o))
+        if round_budget == inst.budget:
+            taken_at_budget = len(chosen)
+    return chosen, taken_at_budget
 
 
 def along(inst: Instance, order: list[int], budget: float) -> tuple[list[int], float]:
@@ -306,7 +323,7 @@ def _fractional(items: list[tuple[float, float]], capacity: float | None) -> flo
     return total
 
 
-def upper_bound(inst: Instance, chosen: list[int]) -> Bound:
+def upper_bound(inst: Instance, chosen: list[int], ev: Evaluation | None = None) -> Bound:
     """A bound, proven for this instance, on the goal progress and the requirement weight of any plan.
 
     Both objectives are monotone submodular in the set of assignments (a gap's chance of
@@ -323,7 +340,7 @@ def upper_bound(inst: Instance, chosen: list[int]) -> Bound:
     most what the goals need in all.
     """
     scarce = scarce_seat_vendors(inst)
-    ev = evaluate(inst, chosen)
+    ev = evaluate(inst, chosen) if ev is None else ev  # `ev`: the plan's evaluation, when known already
     missed = {k: 1.0 - c for k, c in ev.chance.items()}
     reached: dict[str, float] = defaultdict(float)
     for k, c in ev.chance.items():
@@ -968,6 +985,7 @@ def solve(
     time_limit: float | None = DEFAULT_TIME_LIMIT,
     max_bundles: int = MAX_BUNDLES,
     bs: list[Bundle] | None = None,
+    base: list[int] | None = None,
 ) -> Solution:
     """The best plan we can prove, else the best we found, never worse than the greedy baseline.
 
@@ -977,10 +995,10 @@ def solve(
 
     `bs`: the instance's bundles, when they are known already (they do not depend on the
     budget, so solving one instance for several budgets enumerates them once; the
-    solution's ``bundle_list`` hands them on).
+    solution's ``bundle_list`` hands them on). `base`: the greedy plan, when known already.
     """
     start = time.perf_counter()
-    base = greedy(inst)
+    base = greedy(inst) if base is None else base
     base_eval = evaluate(inst, base)
     stats = {
         "candidates": len(inst.candidates),
@@ -1003,7 +1021,7 @@ def solve(
     def greedy_plan(why: str, found_bundles: list | None = None) -> Solution:
         """The greedy plan, saying why it is the one shown and how far from the best it can be."""
         started = time.perf_counter()
-        bound = upper_bound(inst, base)
+        bound = upper_bound(inst, base, base_eval)
         stats["bound_seconds"] = time.perf_counter() - started
         return Solution(
             base,
@@ -1071,7 +1089,7 @@ def solve(
             found_bundles,
         )
     started = time.perf_counter()
-    bound = upper_bound(inst, chosen)
+    bound = upper_bound(inst, chosen, found)
     stats["bound_seconds"] = time.perf_counter() - started
     return Solution(
         chosen,
