@@ -23,22 +23,7 @@ from planner.model import (
     requirement_gap,
 )
 from planner.solve import TooLarge, along, bundles, greedy, greedy_order, solve, upper_bound
-from tests.test_planner import generated
-
-
-def three_gaps(budget: float) -> Instance:
-    # Ann needs Python 3 (weight 3; PY 300), Ben SQL 2 (weight 5.5; SQL 600), Cas Cloud 2 (weight 2; CL 300).
-    gaps = [
-        requirement_gap("ann", "Python", 1, 3, 3.0),
-        requirement_gap("ben", "SQL", 0, 2, 5.5),
-        requirement_gap("cas", "Cloud", 1, 2, 2.0),
-    ]
-    offers = [
-        Offer("PY", "Shop", 300.0, 10, (("Python", 3),)),
-        Offer("SQL", "Shop", 600.0, 10, (("SQL", 2),)),
-        Offer("CL", "Shop", 300.0, 10, (("Cloud", 2),)),
-    ]
-    return build_instance(gaps, offers, {}, {}, budget=budget)
+from tests.test_planner import generated, three_gaps
 
 
 def courses_of(inst: Instance, chosen) -> set[tuple[str, str]]:
