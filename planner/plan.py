@@ -17,7 +17,7 @@ import duckdb
 import polars as pl
 
 from planner import model
-from planner.solve import DEFAULT_TIME_LIMIT, MAX_BUNDLES, along, greedy_order, solve
+from planner.solve import DEFAULT_TIME_LIMIT, MAX_BUNDLES, along_each, greedy_order, solve
 
 #: Learning hours a month one person may be planned for, unless the request says otherwise
 #: (about two hours a week). The cap over the window is this times the window's months.
@@ -178,6 +178,7 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     if req.curve:  # one greedy run for the plan and for every point of the curve
         order, taken = greedy_order(inst, then=curve_budgets(req.budget)[-1])
         base = sorted(order[:taken])
+    ordered = time.perf_counter() - started
     solution = solve(inst, req.time_limit, req.max_bundles, base=base)
     solved = time.perf_counter() - started
 
@@ -309,8 +310,11 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
             and that of every requirement gap in scope (served or not, as in the plan's summary)."""
 
             def __init__(self, other=None):
-                self.missed = dict(other.missed) if other else {}
-                self.scope_missed = dict(other.scope_missed) if other else {}
+                # Grown from `other` (read, never changed): only what this point changes is kept here.
+                self.other_missed = other.missed if other else {}
+                self.other_scope_missed = other.scope_missed if other else {}
+                self.missed: dict = {}
+                self.scope_missed: dict = {}
                 self.per_goal = defaultdict(float, other.per_goal) if other else defaultdict(float)
                 self.weight = other.weight if other else 0.0
                 self.closed = other.closed if other else 0.0
@@ -318,7 +322,9 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
             def add(self, j: int) -> None:
                 c = inst.candidates[j]
                 for k in c.closes:
-                    m = self.missed.get(k, 1.0)
+                    m = self.missed.get(k)
+                    if m is None:  # (a certain course leaves 0.0, which must not read as missing)
+                        m = self.other_missed.get(k, 1.0)
                     self.missed[k] = m * (1.0 - c.p)
                     gap = inst.gaps[k]
                     if gap.is_goal:
@@ -334,7 +340,9 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
                         if levels.get(skill, 0) >= n
                     ]
                 for key, w in mine:
-                    m = self.scope_missed.get(key, 1.0)
+                    m = self.scope_missed.get(key)
+                    if m is None:
+                        m = self.other_scope_missed.get(key, 1.0)
                     self.scope_missed[key] = m * (1.0 - c.p)
                     self.closed += w * m * c.p
 
@@ -350,9 +358,10 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     solve_info["phases"] = {
         "read the warehouse": read,
         "build the instance": built - read,
-        "greedy plan": solution.stats.get("greedy_seconds", 0.0),
+        "greedy plan (and its evaluation)": ordered - built + solution.stats.get("greedy_seconds", 0.0),
         "course combinations and exact program": max(
-            solved - built - solution.stats.get("greedy_seconds", 0.0) - solution.stats.get("bound_seconds", 0.0), 0.0
+            solved - ordered - solution.stats.get("greedy_seconds", 0.0) - solution.stats.get("bound_seconds", 0.0),
+            0.0,
         ),
         "proven bound": solution.stats.get("bound_seconds", 0.0),
         "report (plan rows, shares now and after)": reported - solved,
@@ -412,14 +421,13 @@ def _curve(inst: model.Instance, req: PlanRequest, order: list[int], point) -> p
     budgets = curve_budgets(req.budget)
     # What no budget changes is counted once: the assignments that cost nothing (free courses, idle
     # seats) are the same at every budget, since who gets a seat does not depend on the money.
-    free, _ = along(inst, order, 0.0)
+    cuts = along_each(inst, order, budgets)  # budgets[0] is 0: what costs nothing
     shared = point()
-    for j in free:
+    for j in cuts[0][0]:
         shared.add(j)
-    free_set = set(free)
+    free_set = set(cuts[0][0])
     rows = []
-    for budget in budgets:
-        chosen, cost = along(inst, order, budget)
+    for budget, (chosen, cost) in zip(budgets, cuts, strict=True):
         mine = point(shared)
         for j in chosen:
             if j not in free_set:

@@ -267,22 +267,36 @@ def along(inst: Instance, order: list[int], budget: float) -> tuple[list[int], f
     and fits its person's hours: the budget curve's points are this order cut at each budget,
     one greedy run for all of them.
     """
+    return along_each(inst, order, [budget])[0]
+
+
+def along_each(inst: Instance, order: list[int], budgets: list[float]) -> list[tuple[list[int], float]]:
+    """``along`` for several budgets in one pass over the order.
+
+    Who gets an idle seat does not depend on the money (a free assignment is taken at any
+    budget), so the seats are followed once and only the paid assignments are weighed
+    against each budget.
+    """
     idle_left = dict(inst.idle_seats)
     held: set[tuple[str, str]] = set()
-    left, chosen = budget, []
+    left = list(budgets)
+    chosen: list[list[int]] = [[] for _ in budgets]
     for j in order:
         c = inst.candidates[j]
         v = inst.seat_vendor(c)
         free = v is not None and ((c.employee_id, v) in held or idle_left[v] > 0)
-        cost = 0.0 if free else c.cost
-        if cost > left + 1e-9:
+        if free or c.cost <= 0:
+            for mine in chosen:
+                mine.append(j)
+            if free and (c.employee_id, v) not in held:
+                held.add((c.employee_id, v))
+                idle_left[v] -= 1
             continue
-        chosen.append(j)
-        left -= cost
-        if free and (c.employee_id, v) not in held:
-            held.add((c.employee_id, v))
-            idle_left[v] -= 1
-    return chosen, budget - left
+        for i, room in enumerate(left):
+            if c.cost <= room + 1e-9:
+                chosen[i].append(j)
+                left[i] = room - c.cost
+    return [(mine, budget - room) for mine, budget, room in zip(chosen, budgets, left, strict=True)]
 
 
 # ------------------------------------------------------------------ a proven bound on any plan
