@@ -92,20 +92,21 @@ def parser() -> argparse.ArgumentParser:
         "--time-limit",
         type=_amount,
         default=DEFAULT_TIME_LIMIT,
-        help=f"seconds the exact solver may take before the fallback (default {DEFAULT_TIME_LIMIT:g})",
+        help="seconds the exact solver may take before the fallback (default: no limit in seconds, a limit in "
+        "solver nodes, so the plan is the same on any machine; with a limit it may depend on the machine's speed)",
     )
     p.add_argument(
         "--max-bundles",
         type=int,
         default=MAX_BUNDLES,
-        help=f"course combinations above which the greedy fallback is used (default {MAX_BUNDLES:,})",
+        help=f"course combinations above which the greedy plan and its proven bound are used (default {MAX_BUNDLES:,})",
     )
     return p
 
 
 def request_from(args: argparse.Namespace) -> PlanRequest:
     """The planner request the options describe (--no-goals / --no-requirements serve none of them)."""
-    if args.time_limit <= 0:
+    if args.time_limit is not None and args.time_limit <= 0:
         raise InputError("The time limit must be more than zero seconds.")
     if args.max_bundles < 1:
         raise InputError("The number of course combinations must be at least 1.")

@@ -230,32 +230,44 @@ def evaluate(instance: Instance, chosen: Iterable[int]) -> Evaluation:
 # ------------------------------------------------------------------ building the instance
 
 
+def _offers_by_skill(offers: Iterable[Offer], hours_cap: float | None) -> dict[str, list[tuple[Offer, dict[str, int]]]]:
+    """The offers that can be in a plan (a usable price, within the hours cap), by skill taught, with their levels."""
+    by_skill: dict[str, list[tuple[Offer, dict[str, int]]]] = defaultdict(list)
+    for o in offers:
+        if o.cost is None or (hours_cap is not None and o.hours > hours_cap + 1e-9):
+            continue
+        for skill, _ in o.skills:
+            by_skill[skill].append((o, o.levels))
+    return by_skill
+
+
+def _person_candidates(employee: str, mine: list[Gap], by_skill) -> list[Candidate]:
+    """One employee's candidates (see ``candidates_for``), in the order of their gaps and then of the offers."""
+    out: list[Candidate] = []
+    seen: set[str] = set()
+    for g in mine:
+        for o, levels in by_skill.get(g.skill, ()):
+            if o.course_id in seen or levels[g.skill] < g.needed:
+                continue
+            seen.add(o.course_id)
+            closes = frozenset(x.key for x in mine if levels.get(x.skill, 0) >= x.needed)
+            out.append(Candidate(employee, o.course_id, o.vendor, float(o.cost), float(o.hours), closes, o.p))
+    return out
+
+
 def candidates_for(gaps: Iterable[Gap], offers: Iterable[Offer], hours_cap: float | None = None) -> list[Candidate]:
     """Every (employee, course) pair where the course closes at least one of the employee's gaps.
 
     Courses without a usable price, and courses longer than the hours cap on their own,
     can never be in a plan and are left out here.
     """
-    by_skill: dict[str, list[tuple[Offer, dict[str, int]]]] = defaultdict(list)  # each offer with its levels
-    for o in offers:
-        if o.cost is None or (hours_cap is not None and o.hours > hours_cap + 1e-9):
-            continue
-        for skill, _ in o.skills:
-            by_skill[skill].append((o, o.levels))
+    by_skill = _offers_by_skill(offers, hours_cap)
     gaps_of: dict[str, list[Gap]] = defaultdict(list)
     for g in gaps:
         gaps_of[g.employee_id].append(g)
     out: list[Candidate] = []
     for employee in sorted(gaps_of):
-        mine = gaps_of[employee]
-        seen: set[str] = set()
-        for g in mine:
-            for o, levels in by_skill.get(g.skill, ()):
-                if o.course_id in seen or levels[g.skill] < g.needed:
-                    continue
-                seen.add(o.course_id)
-                closes = frozenset(x.key for x in mine if levels.get(x.skill, 0) >= x.needed)
-                out.append(Candidate(employee, o.course_id, o.vendor, float(o.cost), float(o.hours), closes, o.p))
+        out.extend(_person_candidates(employee, gaps_of[employee], by_skill))
     return out
 
 
@@ -300,10 +312,36 @@ def build_instance(
     hours_cap: float | None = None,
     prune: bool = True,
 ) -> Instance:
-    """The instance the solvers work on: served gaps, candidates (pruned of dominated ones), caps."""
-    cands = candidates_for(gaps, offers, hours_cap)
-    if prune:
-        cands = prune_dominated(cands, idle_seats)
+    """The instance the solvers work on: served gaps, candidates (pruned of dominated ones), caps.
+
+    Which courses a person's candidates are, and which of them are pruned, depend only on the
+    (skill, needed level, goal) of each of their gaps, in order: people alike in that (in a large
+    company, most people share a role's gaps with many others) get a copy of the first one's
+    candidates, each closing the gaps at the same places in their own list. The result is
+    the same as ``prune_dominated(candidates_for(...))``, in the same order.
+    """
+    by_skill = _offers_by_skill(offers, hours_cap)
+    gaps_of: dict[str, list[Gap]] = defaultdict(list)
+    for g in gaps:
+        gaps_of[g.employee_id].append(g)
+    # (skill, needed, goal) of each gap -> the first person's candidates, each with the places of the gaps it closes
+    alike: dict[tuple, list[tuple[Candidate, tuple[int, ...]]]] = {}
+    cands: list[Candidate] = []
+    for employee in sorted(gaps_of):
+        mine = gaps_of[employee]
+        shape = tuple((g.skill, g.needed, g.goal_id) for g in mine)
+        template = alike.get(shape)
+        if template is None:
+            own = _person_candidates(employee, mine, by_skill)
+            if prune:
+                own = prune_dominated(own, idle_seats)
+            place = {g.key: i for i, g in enumerate(mine)}
+            alike[shape] = [(c, tuple(sorted(place[k] for k in c.closes))) for c in own]
+            cands.extend(own)
+            continue
+        for c, places in template:
+            closes = frozenset([mine[i].key for i in places])
+            cands.append(Candidate(employee, c.course_id, c.vendor, c.cost, c.hours, closes, c.p))
     return Instance(cands, {g.key: g for g in gaps}, dict(goal_needed), dict(idle_seats), float(budget), hours_cap)
 
 

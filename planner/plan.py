@@ -17,8 +17,7 @@ import duckdb
 import polars as pl
 
 from planner import model
-from planner.model import evaluate
-from planner.solve import DEFAULT_TIME_LIMIT, MAX_BUNDLES, greedy, solve
+from planner.solve import DEFAULT_TIME_LIMIT, MAX_BUNDLES, along_each, greedy_order, solve
 
 #: Learning hours a month one person may be planned for, unless the request says otherwise
 #: (about two hours a week). The cap over the window is this times the window's months.
@@ -66,7 +65,7 @@ class PlanRequest:
     requirement_skills: tuple[str, ...] | None = None
     hours_per_month: float | None = DEFAULT_HOURS_PER_MONTH
     window_end: date | None = None
-    time_limit: float = DEFAULT_TIME_LIMIT
+    time_limit: float | None = DEFAULT_TIME_LIMIT  # None: no clock, the solver's node limits (deterministic)
     max_bundles: int = MAX_BUNDLES
     hours_cap: float | None = None  # hours over the whole window; None: hours_per_month × the window's months
     curve: bool = False  # also solve the budget → expected readiness curve and the next step's value
@@ -169,11 +168,19 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     }
     idle = model.load_idle_seats(con, req.as_of)
     totals = model.load_requirement_totals(con, req.as_of, req.root, req.unit)
+    read = time.perf_counter() - started
     served_gaps = model.gaps_from_frame(gaps.filter(pl.col("served")))
     hours_cap = req.window_hours()
     inst = model.build_instance(served_gaps, offers, needed, idle, req.budget, hours_cap)
     built = time.perf_counter() - started
-    solution = solve(inst, req.time_limit, req.max_bundles)
+    order: list[int] = []
+    base = None
+    if req.curve:  # one greedy run for the plan and for every point of the curve
+        order, taken = greedy_order(inst, then=curve_budgets(req.budget)[-1])
+        base = sorted(order[:taken])
+    ordered = time.perf_counter() - started
+    solution = solve(inst, req.time_limit, req.max_bundles, base=base)
+    solved = time.perf_counter() - started
 
     levels_of = {o.course_id: o.levels for o in offers}
     gaps_by_person: dict[str, list[dict]] = {}
@@ -285,16 +292,81 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
         "greedy_requirement_weight": solution.greedy_value.requirement_weight if solution.greedy_value else None,
         "greedy_cost": solution.greedy_value.cost if solution.greedy_value else None,
     }
+    reported = time.perf_counter() - started
     curve = pl.DataFrame()
     if req.curve:
         curve_started = time.perf_counter()
+        weight_total, weight_met = totals["weight_total"].sum(), totals["weight_met"].sum()
+        scope_needs: dict[str, list[tuple[str, int, float]]] = defaultdict(list)  # requirement gaps in scope
+        for e, skill, needed_level, weight in (
+            gaps.filter(pl.col("goal_id").is_null()).select("employee_id", "skill", "needed", "weight").iter_rows()
+        ):
+            scope_needs[e].append((skill, needed_level, weight))
+        closes_in_scope: dict[int, list[tuple[tuple[str, str], float]]] = {}
 
-        def expected_readiness(chosen: list[int]) -> float | None:
-            return _skills_now_after(totals, gaps, chances_of(chosen))[1]["readiness_after"]
+        class Point:
+            """What a set of assignments is expected to close, grown one assignment at a time: each gap's
+            chance of staying open, the goals' expected people, the requirement weight of the instance,
+            and that of every requirement gap in scope (served or not, as in the plan's summary)."""
 
-        curve = _curve(inst, req, expected_readiness)
+            def __init__(self, other=None):
+                # Grown from `other` (read, never changed): only what this point changes is kept here.
+                self.other_missed = other.missed if other else {}
+                self.other_scope_missed = other.scope_missed if other else {}
+                self.missed: dict = {}
+                self.scope_missed: dict = {}
+                self.per_goal = defaultdict(float, other.per_goal) if other else defaultdict(float)
+                self.weight = other.weight if other else 0.0
+                self.closed = other.closed if other else 0.0
+
+            def add(self, j: int) -> None:
+                c = inst.candidates[j]
+                for k in c.closes:
+                    m = self.missed.get(k)
+                    if m is None:  # (a certain course leaves 0.0, which must not read as missing)
+                        m = self.other_missed.get(k, 1.0)
+                    self.missed[k] = m * (1.0 - c.p)
+                    gap = inst.gaps[k]
+                    if gap.is_goal:
+                        self.per_goal[gap.goal_id] += m * c.p
+                    else:
+                        self.weight += gap.weight * m * c.p
+                mine = closes_in_scope.get(j)
+                if mine is None:
+                    levels = levels_of[c.course_id]
+                    mine = closes_in_scope[j] = [
+                        ((c.employee_id, skill), w)
+                        for skill, n, w in scope_needs.get(c.employee_id, ())
+                        if levels.get(skill, 0) >= n
+                    ]
+                for key, w in mine:
+                    m = self.scope_missed.get(key)
+                    if m is None:
+                        m = self.other_scope_missed.get(key, 1.0)
+                    self.scope_missed[key] = m * (1.0 - c.p)
+                    self.closed += w * m * c.p
+
+            def values(self) -> tuple[float, float, float | None]:
+                progress = sum(min(n, inst.goal_needed.get(g, 0)) for g, n in self.per_goal.items())
+                readiness = (weight_met + self.closed) / weight_total if weight_total else None
+                return progress, self.weight, readiness
+
+        curve = _curve(inst, req, order, Point)
         solve_info["curve_seconds"] = time.perf_counter() - curve_started
         summary["marginal"] = marginal_value(curve)
+    # Where the time went, in seconds (the page's expander and the planner benchmark show it).
+    solve_info["phases"] = {
+        "read the warehouse": read,
+        "build the instance": built - read,
+        "greedy plan (and its evaluation)": ordered - built + solution.stats.get("greedy_seconds", 0.0),
+        "course combinations and exact program": max(
+            solved - ordered - solution.stats.get("greedy_seconds", 0.0) - solution.stats.get("bound_seconds", 0.0),
+            0.0,
+        ),
+        "proven bound": solution.stats.get("bound_seconds", 0.0),
+        "report (plan rows, shares now and after)": reported - solved,
+        "budget curve": solve_info.get("curve_seconds", 0.0),
+    }
     used = plan.filter(pl.col("paid_with") == "idle licence seat")
     seats = (
         pl.DataFrame(
@@ -335,25 +407,39 @@ def curve_budgets(budget: float) -> list[float]:
     return sorted(points)
 
 
-def _curve(inst: model.Instance, req: PlanRequest, expected_readiness) -> pl.DataFrame:
+def _curve(inst: model.Instance, req: PlanRequest, order: list[int], point) -> pl.DataFrame:
     """Expected readiness for a few budgets, each planned on the same instance as the plan.
 
-    Every point, the plan's budget included, is the greedy plan (most expected gain per
-    unit of cost), so the points compare like with like and the curve takes a fraction
-    of a second; the plan itself is the exact optimum, at or above its point.
+    The greedy run of the plan, carried on to the largest budget (``greedy_order``), orders
+    the assignments (most expected gain per unit of cost, goals first); each point takes that
+    order cut at its budget (``along``), the plan's budget giving the greedy plan itself. One
+    run for every point, so the points compare like with like (the next step's value is the
+    difference of two of them). `point` adds up a point's goal progress, requirement weight
+    and expected readiness one assignment at a time. A plan the integer program proves
+    better lies at or above its point.
     """
+    budgets = curve_budgets(req.budget)
+    # What no budget changes is counted once: the assignments that cost nothing (free courses, idle
+    # seats) are the same at every budget, since who gets a seat does not depend on the money.
+    cuts = along_each(inst, order, budgets)  # budgets[0] is 0: what costs nothing
+    shared = point()
+    for j in cuts[0][0]:
+        shared.add(j)
+    free_set = set(cuts[0][0])
     rows = []
-    for budget in curve_budgets(req.budget):
-        at = replace(inst, budget=budget)
-        chosen = greedy(at)
-        value = evaluate(at, chosen).value
+    for budget, (chosen, cost) in zip(budgets, cuts, strict=True):
+        mine = point(shared)
+        for j in chosen:
+            if j not in free_set:
+                mine.add(j)
+        progress, weight, readiness = mine.values()
         rows.append(
             {
                 "budget": budget,
-                "cost": value.cost,
-                "expected_readiness": expected_readiness(chosen),
-                "goal_progress": value.goal_progress,
-                "requirement_weight": value.requirement_weight,
+                "cost": round(cost, 2),
+                "expected_readiness": readiness,
+                "goal_progress": progress,
+                "requirement_weight": weight,
                 "assignments": len(chosen),
                 "optimal": False,
                 "is_plan": abs(budget - req.budget) < 0.005,
@@ -402,13 +488,17 @@ def _skills_now_after(totals: pl.DataFrame, gaps: pl.DataFrame, chances: dict) -
     assignments ends in the skill (`chances`, keyed (None, employee, skill)).
     """
     req_gaps = gaps.filter(pl.col("goal_id").is_null())
-    closed_rows = [
-        {**r, "chance": chances[(None, r["employee_id"], r["skill"])]}
-        for r in req_gaps.iter_rows(named=True)
-        if (None, r["employee_id"], r["skill"]) in chances
-    ]
+    closed = [(e, skill, chance) for (goal, e, skill), chance in chances.items() if goal is None]
+    chance_frame = pl.DataFrame(
+        {
+            "employee_id": [e for e, _, _ in closed],
+            "skill": [skill for _, skill, _ in closed],
+            "chance": [chance for _, _, chance in closed],
+        },
+        schema={"employee_id": req_gaps.schema["employee_id"], "skill": req_gaps.schema["skill"], "chance": pl.Float64},
+    )
     gained = (
-        pl.DataFrame(closed_rows, schema={**req_gaps.schema, "chance": pl.Float64})
+        req_gaps.join(chance_frame, on=["employee_id", "skill"], how="inner")
         .group_by("skill")
         .agg(
             pl.col("chance").sum().alias("closed_pairs"),

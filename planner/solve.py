@@ -39,6 +39,7 @@ from __future__ import annotations
 import heapq
 import math
 import time
+from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -48,13 +49,21 @@ from scipy.sparse import coo_matrix
 
 from planner.model import Evaluation, Instance, PlanValue, evaluate
 
-#: Above this many bundles the exact program is not even built: greedy, and the result says so.
-MAX_BUNDLES = 200_000
+#: Above this many bundles the exact program is not even built: the greedy plan with its proven
+#: bound, and the result says so. (The demo company, 1,200 people, has about 46,000.)
+MAX_BUNDLES = 10_000
 #: How close to each stage's optimum an expected-value plan is solved (relative): 0.01%.
 EXPECTED_TOLERANCE = 1e-4
-#: Seconds the last stage (the lowest cost among the best plans, a tie-break) may take at most.
+#: Branch-and-bound nodes each stage of the exact program may explore: a limit in work, not in
+#: seconds, so an instance gives the same plan on any machine, busy or not.
+STAGE_NODES = 5_000
+#: Nodes the last stage (the lowest cost among the best plans, a tie-break) may explore.
+COST_STAGE_NODES = 500
+#: Seconds the exact solve may take: none by default (the node limits bound it); a number only
+#: when asked (``--time-limit``), and then the plan may depend on the machine's speed.
+DEFAULT_TIME_LIMIT: float | None = None
+#: Seconds the cost stage may take at most when a time limit is asked for.
 COST_STAGE_SECONDS = 3.0
-DEFAULT_TIME_LIMIT = 10.0
 
 
 @dataclass
@@ -70,6 +79,7 @@ class Solution:
     greedy_value: PlanValue | None = None
     stats: dict = field(default_factory=dict)
     bundle_list: list | None = None  # the bundles the exact program was built on (None: not built)
+    bound: Bound | None = None  # what no plan can exceed, when the plan is not proven optimal
 
     @property
     def value(self) -> PlanValue:
@@ -80,7 +90,19 @@ class Solution:
 
 
 def greedy(inst: Instance) -> list[int]:
+    """The greedy plan's candidates, in index order (see ``greedy_order``)."""
+    order, taken = greedy_order(inst)
+    return sorted(order[:taken])
+
+
+def greedy_order(inst: Instance, then: float | None = None) -> tuple[list[int], int]:
     """The baseline: repeatedly take the affordable assignment with the most gain per unit of cost.
+
+    Returns the candidates in the order taken and how many of them the instance's budget
+    takes. With `then` (a larger budget), the same run goes on as if the budget had been
+    `then` from where it stopped: the candidates skipped as unaffordable go back in the
+    queue. ``along`` cuts that order at any budget up to `then`, the instance's budget
+    giving the greedy plan itself: one run for the plan and every point of the budget curve.
 
     Gain is compared like the objective (goal progress first, then requirement weight);
     a free assignment (price 0, or an idle seat left) beats any paid one. Keys only fall
@@ -170,58 +192,216 @@ def greedy(inst: Instance) -> list[int]:
     taken = [False] * len(cands)
     heappush, heappop = heapq.heappush, heapq.heappop
     pos, n_first = 0, len(first)
-    while True:
-        if pos < n_first:
-            if heap and heap[0] < first[pos]:
+    skipped: list = []  # unaffordable when popped: back in the queue when the budget grows
+    taken_at_budget = 0
+    for round_budget in (inst.budget,) if then is None or then <= inst.budget else (inst.budget, then):
+        if round_budget != inst.budget:  # the larger budget: what was unaffordable may fit now
+            budget_left += round_budget - inst.budget
+            for entry in skipped:
+                heappush(heap, entry)
+        while True:
+            if pos < n_first:
+                if heap and heap[0] < first[pos]:
+                    popped = heappop(heap)
+                else:
+                    popped = first[pos]
+                    pos += 1
+            elif heap:
                 popped = heappop(heap)
             else:
-                popped = first[pos]
-                pos += 1
-        elif heap:
-            popped = heappop(heap)
-        else:
-            break
-        j = popped[3]
-        if taken[j]:
-            continue
-        gg, rg = gains(j)  # j's key now
-        if gg == 0 and rg <= 0:
-            continue
-        s = slot_of[j]
-        if s >= 0 and (held[s] or idle_left[slot_vendor[s]] > 0):
-            cost, div = 0.0, tiny
-        else:
-            cost, div = price[j], paid_div[j]
-        k0, k1 = -gg / div, -rg / div
-        if k0 != popped[0] or k1 != popped[1]:  # (hours and index never change)
-            current = (k0, k1, hours[j], j)
-            if (heap and current > heap[0]) or (pos < n_first and current > first[pos]):
-                heappush(heap, current)
+                break
+            j = popped[3]
+            if taken[j]:
                 continue
-        p = person_of[j]
-        used = hours_used[p]
-        if cost > budget_left + 1e-9 or (hours_cap is not None and used + hours[j] > hours_cap + 1e-9):
-            continue
-        taken[j] = True
-        chosen.append(j)
-        budget_left -= cost
-        hours_used[p] = used + hours[j]
-        for g in gaps_of[j]:
-            if not closed[g]:
-                closed[g] = True
-                gi = goal_of[g]
-                if gi >= 0:
-                    goal_done[gi] += chance[j]
-        if s >= 0 and not held[s] and idle_left[slot_vendor[s]] > 0:
-            held[s] = True
-            idle_left[slot_vendor[s]] -= 1
-            for o in slot_members[s]:  # now free: their keys rise
-                if taken[o]:
+            gg, rg = gains(j)  # j's key now
+            if gg == 0 and rg <= 0:
+                continue
+            s = slot_of[j]
+            if s >= 0 and (held[s] or idle_left[slot_vendor[s]] > 0):
+                cost, div = 0.0, tiny
+            else:
+                cost, div = price[j], paid_div[j]
+            k0, k1 = -gg / div, -rg / div
+            if k0 != popped[0] or k1 != popped[1]:  # (hours and index never change)
+                current = (k0, k1, hours[j], j)
+                if (heap and current > heap[0]) or (pos < n_first and current > first[pos]):
+                    heappush(heap, current)
                     continue
-                gg, rg = gains(o)
-                if not (gg == 0 and rg <= 0):
-                    heappush(heap, (-gg / tiny, -rg / tiny, hours[o], o))
-    return sorted(chosen)
+            p = person_of[j]
+            used = hours_used[p]
+            if hours_cap is not None and used + hours[j] > hours_cap + 1e-9:
+                continue
+            if cost > budget_left + 1e-9:
+                skipped.append((k0, k1, hours[j], j))
+                continue
+            taken[j] = True
+            chosen.append(j)
+            budget_left -= cost
+            hours_used[p] = used + hours[j]
+            for g in gaps_of[j]:
+                if not closed[g]:
+                    closed[g] = True
+                    gi = goal_of[g]
+                    if gi >= 0:
+                        goal_done[gi] += chance[j]
+            if s >= 0 and not held[s] and idle_left[slot_vendor[s]] > 0:
+                held[s] = True
+                idle_left[slot_vendor[s]] -= 1
+                for o in slot_members[s]:  # now free: their keys rise
+                    if taken[o]:
+                        continue
+                    gg, rg = gains(o)
+                    if not (gg == 0 and rg <= 0):
+                        heappush(heap, (-gg / tiny, -rg / tiny, hours[o], o))
+        if round_budget == inst.budget:
+            taken_at_budget = len(chosen)
+    return chosen, taken_at_budget
+
+
+def along(inst: Instance, order: list[int], budget: float) -> tuple[list[int], float]:
+    """The candidates of a greedy order a smaller budget affords, taken in that order: (chosen, cost).
+
+    Each is taken when it fits what is left of `budget`, at no cost when its person holds,
+    or can still get, one of its vendor's idle seats (as ``greedy`` does). Leaving one out
+    only leaves gaps open, hours and seats unused, so every later one still adds something
+    and fits its person's hours: the budget curve's points are this order cut at each budget,
+    one greedy run for all of them.
+    """
+    return along_each(inst, order, [budget])[0]
+
+
+def along_each(inst: Instance, order: list[int], budgets: list[float]) -> list[tuple[list[int], float]]:
+    """``along`` for several budgets in one pass over the order.
+
+    Who gets an idle seat does not depend on the money (a free assignment is taken at any
+    budget), so the seats are followed once and only the paid assignments are weighed
+    against each budget.
+    """
+    idle_left = dict(inst.idle_seats)
+    held: set[tuple[str, str]] = set()
+    left = list(budgets)
+    chosen: list[list[int]] = [[] for _ in budgets]
+    for j in order:
+        c = inst.candidates[j]
+        v = inst.seat_vendor(c)
+        free = v is not None and ((c.employee_id, v) in held or idle_left[v] > 0)
+        if free or c.cost <= 0:
+            for mine in chosen:
+                mine.append(j)
+            if free and (c.employee_id, v) not in held:
+                held.add((c.employee_id, v))
+                idle_left[v] -= 1
+            continue
+        for i, room in enumerate(left):
+            if c.cost <= room + 1e-9:
+                chosen[i].append(j)
+                left[i] = room - c.cost
+    return [(mine, budget - room) for mine, budget, room in zip(chosen, budgets, left, strict=True)]
+
+
+# ------------------------------------------------------------------ a proven bound on any plan
+
+
+@dataclass(frozen=True)
+class Bound:
+    """What no plan within the budget, the hours cap and the idle seats can exceed (expected values)."""
+
+    goal_progress: float
+    requirement_weight: float
+
+    def shortfall(self, value: PlanValue) -> tuple[float, float]:
+        """How far a plan's goal progress and requirement weight may lie below the best possible, as shares."""
+
+        def share(reached: float, most: float) -> float:
+            return max(most - reached, 0.0) / most if most > 1e-9 else 0.0
+
+        return share(value.goal_progress, self.goal_progress), share(value.requirement_weight, self.requirement_weight)
+
+
+def _fractional(items: list[tuple[float, float]], capacity: float | None) -> float:
+    """The most value (value, size) items fill `capacity` with when any item may be taken in part (None: no limit).
+
+    It is at least what any set of whole items within the capacity is worth, which makes it a bound.
+    """
+    if capacity is None:
+        return sum(v for v, _ in items)
+    total, room = 0.0, capacity
+    for value, size in sorted(items, key=lambda vs: -math.inf if vs[1] <= 0 else -vs[0] / vs[1]):
+        if size <= 0:
+            total += value
+        elif room <= 0:
+            break
+        else:
+            total += value * min(1.0, room / size)
+            room -= size
+    return total
+
+
+def upper_bound(inst: Instance, chosen: list[int], ev: Evaluation | None = None) -> Bound:
+    """A bound, proven for this instance, on the goal progress and the requirement weight of any plan.
+
+    Both objectives are monotone submodular in the set of assignments (a gap's chance of
+    being closed, 1 - prod(1 - p), and a goal's credit, capped at what it needs, grow by
+    less the more is already planned). So for the plan A given and any feasible plan O,
+    f(O) <= f(A) + sum over the assignments o of O not in A of gain(o | A), the gain o
+    would add to A alone. O's extra assignments fall in three kinds, each bounded apart
+    (each per objective): free ones (price 0, or an idle seat that cannot run out) fit
+    each person's hours cap, so per person at most the most gain that fills the cap with
+    fractions of courses; courses of a vendor whose idle seats can run out are free for
+    at most that many people, so at most the largest such per-person gains, one per
+    seat; and every paid one costs its price, so all together at most the most gain per
+    unit of cost filling the budget with fractions of courses. The goal bound is also at
+    most what the goals need in all.
+    """
+    scarce = scarce_seat_vendors(inst)
+    ev = evaluate(inst, chosen) if ev is None else ev  # `ev`: the plan's evaluation, when known already
+    missed = {k: 1.0 - c for k, c in ev.chance.items()}
+    reached: dict[str, float] = defaultdict(float)
+    for k, c in ev.chance.items():
+        gap = inst.gaps[k]
+        if gap.is_goal:
+            reached[gap.goal_id] += c
+    room = {g: max(n - reached[g], 0.0) for g, n in inst.goal_needed.items()}
+    taken = set(chosen)
+    free: dict[str, list[tuple[float, float, float]]] = defaultdict(list)  # person -> (goal gain, weight gain, hours)
+    seated: dict[tuple[str, str], list[tuple[float, float, float]]] = defaultdict(list)  # (vendor, person) -> ...
+    paid: list[tuple[float, float, float]] = []  # (goal gain, weight gain, cost)
+    for j, c in enumerate(inst.candidates):
+        if j in taken:
+            continue
+        weight, goals = 0.0, defaultdict(float)
+        for k in c.closes:
+            gap = inst.gaps[k]
+            gain = missed.get(k, 1.0) * c.p
+            if gap.is_goal:
+                goals[gap.goal_id] += gain
+            else:
+                weight += gap.weight * gain
+        progress = sum(min(gain, room.get(g, 0.0)) for g, gain in goals.items())
+        if progress <= 0 and weight <= 0:
+            continue
+        vendor = inst.seat_vendor(c)
+        if c.cost <= 0 or (vendor is not None and vendor not in scarce):
+            free[c.employee_id].append((progress, weight, c.hours))
+            continue
+        if vendor is not None:
+            seated[(vendor, c.employee_id)].append((progress, weight, c.hours))
+        paid.append((progress, weight, c.cost))
+    cap = inst.hours_cap
+
+    def extra(pick: int) -> float:
+        """The most the assignments outside A can add to one objective (0: goals, 1: weight)."""
+        total = sum(_fractional([(it[pick], it[2]) for it in items], cap) for items in free.values())
+        per_vendor: dict[str, list[float]] = defaultdict(list)
+        for (vendor, _), items in seated.items():
+            per_vendor[vendor].append(_fractional([(it[pick], it[2]) for it in items], cap))
+        for vendor, gains in per_vendor.items():
+            total += sum(sorted(gains, reverse=True)[: inst.idle_seats.get(vendor, 0)])
+        return total + _fractional([(it[pick], it[2]) for it in paid if it[pick] > 0], inst.budget)
+
+    value = ev.value
+    goal_most = min(value.goal_progress + extra(0), float(sum(inst.goal_needed.values())))
+    return Bound(max(goal_most, value.goal_progress), value.requirement_weight + extra(1))
 
 
 # ------------------------------------------------------------------ exact program
@@ -506,6 +686,14 @@ def bundles(inst: Instance, limit: int = MAX_BUNDLES) -> list[Bundle]:
     per_person: dict[str, list[int]] = {}
     for j, c in enumerate(inst.candidates):
         per_person.setdefault(c.employee_id, []).append(j)
+    # Each person with a course that fits the cap and closes a gap worth something keeps a bundle:
+    # more such people than the limit need no closer look.
+    top = cap + 1e-9
+    keeping = {
+        c.employee_id for c in inst.candidates if not c.hours > top and any(_valuable(inst, k) for k in c.closes)
+    }
+    if len(keeping) > limit:
+        raise TooLarge
     people: dict[str, _Person] = {}
     at_least = 0
     # Most candidates first: their bounds are the largest, so the sum passes the limit soonest.
@@ -672,8 +860,9 @@ def _floor_for(terms: list[tuple[int, float]], best: float) -> float:
     return best - (0.5 * step if step else 1e-6 * max(1.0, abs(best)))
 
 
-def _run(p: _Program, objective: np.ndarray, time_left: float, gap: float = 0.0):
-    """One milp call; returns (solution vector or None, proven optimal).
+def _run(p: _Program, objective: np.ndarray, time_left: float | None, gap: float = 0.0, nodes: int = STAGE_NODES):
+    """One milp call within `nodes` branch-and-bound nodes (and `time_left` seconds, unless None);
+    returns (solution vector or None, proven optimal).
 
     Presolve is off: the bundle program needs none (its relaxation is nearly integral
     already), and the dense rows that fix an earlier stage's optimum make HiGHS's
@@ -682,26 +871,30 @@ def _run(p: _Program, objective: np.ndarray, time_left: float, gap: float = 0.0)
     """
     res = None
     for presolve in (False, True):
-        if time_left <= 0:
+        if time_left is not None and time_left <= 0:
             return None, False
         started = time.perf_counter()
+        options = {"disp": False, "mip_rel_gap": gap, "presolve": presolve, "node_limit": nodes}
+        if time_left is not None:
+            options["time_limit"] = time_left
         res = milp(
             objective,
             integrality=p.integrality,
             bounds=Bounds(np.zeros(p.n), p.upper),
             constraints=p.constraints(),
-            options={"time_limit": time_left, "disp": False, "mip_rel_gap": gap, "presolve": presolve},
+            options=options,
         )
         if res.status != 4:
             break
-        time_left -= time.perf_counter() - started
+        if time_left is not None:
+            time_left -= time.perf_counter() - started
     if res is None or res.x is None:
         return None, False
     return res.x, res.status == 0
 
 
 def exact(
-    inst: Instance, time_limit: float = DEFAULT_TIME_LIMIT, bs: list[Bundle] | None = None
+    inst: Instance, time_limit: float | None = DEFAULT_TIME_LIMIT, bs: list[Bundle] | None = None
 ) -> tuple[list[int] | None, bool, bool]:
     """The lexicographic optimum in stages: (chosen candidates, goals and requirements proven optimal,
     lowest cost proven), or (None, False, False)."""
@@ -722,8 +915,8 @@ def exact(
             return best - tolerance * abs(best) - 1e-6
         return _floor_for(terms, best)
 
-    def left() -> float:
-        return time_limit - (time.perf_counter() - start)
+    def left() -> float | None:
+        return None if time_limit is None else time_limit - (time.perf_counter() - start)
 
     def picked(x: np.ndarray) -> list[int]:
         return sorted(j for k, b in enumerate(bs) if x[k] > 0.5 for j in b.members)
@@ -760,13 +953,15 @@ def exact(
     total_hours = sum(h for _, h in p.hour_terms)
     sliver = 0.001
     obj = p.objective(p.cost_terms) + p.objective([(k, h * sliver / (total_hours + 1.0)) for k, h in p.hour_terms])
-    # The lowest cost among the best plans is a tie-break: it gets at most COST_STAGE_SECONDS,
-    # and when that does not prove it, the cheaper of the plans found so far stands.
+    # The lowest cost among the best plans is a tie-break: it gets at most COST_STAGE_NODES (and
+    # COST_STAGE_SECONDS under a time limit); when that does not prove it, the cheaper of the plans
+    # found so far stands.
     x, ok = _run(
         p,
         obj,
-        min(left(), COST_STAGE_SECONDS),
+        None if time_limit is None else min(left(), COST_STAGE_SECONDS),
         max(proof_gap(p.cost_terms, inst.budget + sliver, sliver), tolerance),
+        COST_STAGE_NODES,
     )
     if x is None:
         return chosen, optimal, False
@@ -776,25 +971,54 @@ def exact(
     return found, optimal, ok
 
 
+def bound_text(value: PlanValue, bound: Bound) -> str:
+    """The proven bound in one sentence: what no plan can exceed, and how close this plan is."""
+    goal_short, weight_short = bound.shortfall(value)
+    parts = []
+    if bound.goal_progress > 1e-9:
+        parts.append(
+            f"{bound.goal_progress:,.1f} expected goal progress (this plan: {value.goal_progress:,.1f}, "
+            f"within {goal_short:.1%})"
+        )
+    if bound.requirement_weight > 1e-9:
+        parts.append(
+            f"{bound.requirement_weight:,.1f} expected requirement weight (this plan: "
+            f"{value.requirement_weight:,.1f}, within {weight_short:.1%})"
+        )
+    if not parts:
+        return "No plan can close any gap worth something."
+    return "No plan within this budget and these caps reaches more than " + " or ".join(parts) + "."
+
+
+def _limit_text(time_limit: float | None) -> str:
+    return "its work limit" if time_limit is None else f"the {time_limit:g} s limit"
+
+
 def solve(
     inst: Instance,
-    time_limit: float = DEFAULT_TIME_LIMIT,
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
     max_bundles: int = MAX_BUNDLES,
     bs: list[Bundle] | None = None,
+    base: list[int] | None = None,
 ) -> Solution:
     """The best plan we can prove, else the best we found, never worse than the greedy baseline.
 
+    Deterministic unless `time_limit` is given: the exact program is built only for instances
+    of at most `max_bundles` course combinations and each of its stages stops after a number
+    of nodes, not seconds. A plan not proven optimal comes with ``upper_bound``'s proven bound.
+
     `bs`: the instance's bundles, when they are known already (they do not depend on the
     budget, so solving one instance for several budgets enumerates them once; the
-    solution's ``bundle_list`` hands them on).
+    solution's ``bundle_list`` hands them on). `base`: the greedy plan, when known already.
     """
     start = time.perf_counter()
-    base = greedy(inst)
+    base = greedy(inst) if base is None else base
     base_eval = evaluate(inst, base)
     stats = {
         "candidates": len(inst.candidates),
         "people": len({c.employee_id for c in inst.candidates}),
         "bundles": None,
+        "greedy_seconds": time.perf_counter() - start,
     }
     if not inst.candidates:
         return Solution(
@@ -807,36 +1031,41 @@ def solve(
             base_eval.value,
             stats,
         )
-    try:
-        bs = bundles(inst, max_bundles) if bs is None else bs
-    except TooLarge:
+
+    def greedy_plan(why: str, found_bundles: list | None = None) -> Solution:
+        """The greedy plan, saying why it is the one shown and how far from the best it can be."""
+        started = time.perf_counter()
+        bound = upper_bound(inst, base, base_eval)
+        stats["bound_seconds"] = time.perf_counter() - started
         return Solution(
             base,
             base_eval,
             "greedy",
             False,
             time.perf_counter() - start,
-            f"The instance has more than {max_bundles:,} course combinations, too many to solve exactly "
-            "in a few seconds: this is the greedy plan, not proven optimal.",
-            base_eval.value,
-            stats,
-        )
-    stats["bundles"] = len(bs)
-    found_bundles = bs
-    chosen, optimal, cheapest = exact(inst, max(time_limit - (time.perf_counter() - start), 0.5), bs)
-    seconds = time.perf_counter() - start
-    if chosen is None:
-        return Solution(
-            base,
-            base_eval,
-            "greedy",
-            False,
-            seconds,
-            f"The solver found no plan within {time_limit:g} s: this is the greedy plan, not proven optimal.",
+            f"{why}: this is the greedy plan, not proven optimal (most expected gain per unit of cost first). "
+            + bound_text(base_eval.value, bound),
             base_eval.value,
             stats,
             found_bundles,
+            bound,
         )
+
+    try:
+        bs = bundles(inst, max_bundles) if bs is None else bs
+    except TooLarge:
+        return greedy_plan(
+            f"The instance has more than {max_bundles:,} course combinations, too many to solve exactly in a few "
+            "seconds"
+        )
+    stats["bundles"] = len(bs)
+    found_bundles = bs
+    chosen, optimal, cheapest = exact(
+        inst, None if time_limit is None else max(time_limit - (time.perf_counter() - start), 0.5), bs
+    )
+    seconds = time.perf_counter() - start
+    if chosen is None:
+        return greedy_plan(f"The solver found no plan within {_limit_text(time_limit)}", found_bundles)
     found = evaluate(inst, chosen)
     expected = any(c.p != 1.0 for c in inst.candidates)
     within = f" within {EXPECTED_TOLERANCE:.2%} of the optimum" if expected else ""
@@ -855,17 +1084,8 @@ def solve(
             found_bundles,
         )
     if base_eval.feasible and (not found.feasible or base_eval.value.key() > found.value.key()):
-        return Solution(
-            base,
-            base_eval,
-            "greedy",
-            False,
-            seconds,
-            f"The solver stopped at the {time_limit:g} s limit with a plan worse than the greedy one: "
-            "this is the greedy plan, not proven optimal.",
-            base_eval.value,
-            stats,
-            found_bundles,
+        return greedy_plan(
+            f"The solver stopped at {_limit_text(time_limit)} with a plan worse than the greedy one", found_bundles
         )
     if optimal:
         return Solution(
@@ -877,20 +1097,24 @@ def solve(
             f"Optimal plan{within} (integer program, HiGHS) in {seconds:.2f} s."
             if cheapest
             else f"Optimal plan{within} for the goals and role requirements (integer program, HiGHS) in "
-            f"{seconds:.2f} s; its cost is the lowest found in the time given, not proven the lowest.",
+            f"{seconds:.2f} s; its cost is the lowest found within {_limit_text(time_limit)}, not proven the lowest.",
             base_eval.value,
             stats,
             found_bundles,
         )
+    started = time.perf_counter()
+    bound = upper_bound(inst, chosen, found)
+    stats["bound_seconds"] = time.perf_counter() - started
     return Solution(
         chosen,
         found,
-        "exact (time limit)",
+        "exact (time limit)" if time_limit is not None else "exact (work limit)",
         False,
         seconds,
-        f"The solver reached the {time_limit:g} s limit: this is the best plan it found, at least as "
-        "good as the greedy one but not proven optimal.",
+        f"The solver reached {_limit_text(time_limit)}: this is the best plan it found, at least as "
+        "good as the greedy one but not proven optimal. " + bound_text(found.value, bound),
         base_eval.value,
         stats,
         found_bundles,
+        bound,
     )

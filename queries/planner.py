@@ -59,7 +59,7 @@ def plan_people(
     requirement_skills: tuple | None = None,
     hours_per_month: float | None = planning.DEFAULT_HOURS_PER_MONTH,
     window_end: date | None = None,
-    time_limit: float = planning.DEFAULT_TIME_LIMIT,
+    time_limit: float | None = planning.DEFAULT_TIME_LIMIT,
     curve: bool = True,
 ) -> planning.PlanOutcome:
     """The optimal training plan for the request (people by name): the plan, shares now vs after, the catalog's gaps."""

@@ -50,12 +50,9 @@ def cost_of(inst, sol, employee: str, course: str) -> float:
 # ------------------------------------------------------------------ hand-worked instances
 
 
-def test_a_budget_buys_exactly_the_best_gaps_it_can():
-    # Ann needs Python 3 (weight 3), Ben SQL 2 (weight 5.5), Cas Cloud 2 (weight 2); the courses
-    # cost PY 300, SQL 600, CL 300, and the budget is 600. Affordable sets: {PY, CL} weighs 5,
-    # {SQL} weighs 5.5 (anything with SQL and another course costs 900). The optimum is SQL
-    # alone, which spends the budget exactly. Greedy by weight per cost takes PY first
-    # (3/300 = 0.0100 > 5.5/600 = 0.0092), then only CL fits: 5.
+def three_gaps(budget: float) -> Instance:
+    """Ann needs Python 3 (weight 3), Ben SQL 2 (weight 5.5), Cas Cloud 2 (weight 2); the courses
+    cost PY 300, SQL 600, CL 300."""
     gaps = [
         requirement_gap("ann", "Python", 1, 3, 3.0),
         requirement_gap("ben", "SQL", 0, 2, 5.5),
@@ -66,7 +63,15 @@ def test_a_budget_buys_exactly_the_best_gaps_it_can():
         Offer("SQL", "V1", 600.0, 5, (("SQL", 2),)),
         Offer("CL", "V1", 300.0, 5, (("Cloud", 2),)),
     ]
-    inst = build_instance(gaps, offers, {}, {}, budget=600.0)
+    return build_instance(gaps, offers, {}, {}, budget=budget)
+
+
+def test_a_budget_buys_exactly_the_best_gaps_it_can():
+    # Three gaps (three_gaps), and the budget is 600. Affordable sets: {PY, CL} weighs 5,
+    # {SQL} weighs 5.5 (anything with SQL and another course costs 900). The optimum is SQL
+    # alone, which spends the budget exactly. Greedy by weight per cost takes PY first
+    # (3/300 = 0.0100 > 5.5/600 = 0.0092), then only CL fits: 5.
+    inst = three_gaps(600.0)
     sol = solve(inst)
     assert sol.optimal and sol.method == "exact"
     assert plan_of(inst, sol) == {("ben", "SQL")}
@@ -75,7 +80,7 @@ def test_a_budget_buys_exactly_the_best_gaps_it_can():
     assert (base.requirement_weight, base.cost) == (5.0, 600.0)  # PY + CL
     assert sol.value.key() > base.key()
     # 100 less and only one 300 course fits: Ann's Python (weight 3) over Cas's Cloud (2).
-    inst = build_instance(gaps, offers, {}, {}, budget=500.0)
+    inst = three_gaps(500.0)
     assert plan_of(inst, solve(inst)) == {("ann", "PY")}
 
 

@@ -92,8 +92,8 @@ if headcount > ui.AUTO_PLAN_PEOPLE and st.session_state.get("plan_asked") != req
     # A plan for this many people takes a while: solve it when asked, not on every visit.
     st.info(
         f"{headcount:,} people in this selection: set the budget, the window and the goals, then press "
-        "**Plan** (a plan this size takes up to a minute). Choose a department or team under Org unit for a "
-        "plan in seconds.",
+        "**Plan** (a plan this size takes a while: the greedy plan, with a proven bound on how far from the best "
+        "it can be). Choose a department or team under Org unit for a plan in seconds.",
         icon=":material/calculate:",
     )
     st.stop()
