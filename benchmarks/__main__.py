@@ -45,9 +45,7 @@ def parser() -> argparse.ArgumentParser:
         default="1,2",
         help="server processes behind the balancer for the concurrent section, one phase each (default 1,2)",
     )
-    p.add_argument(
-        "--think", default="2-5", help="seconds between a session's actions, drawn uniformly (default 2-5)"
-    )
+    p.add_argument("--think", default="2-5", help="seconds between a session's actions, drawn uniformly (default 2-5)")
     p.add_argument("--ramp", type=float, default=5.0, help="seconds over which the sessions arrive (default 5)")
     p.add_argument(
         "--load-rows", type=parse_count, default=None, help="rows of each file loaded during the concurrent section"

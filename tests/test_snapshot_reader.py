@@ -38,9 +38,8 @@ def test_the_retired_reader_is_closed_when_its_last_cursor_is_done(published):
     with reader.cursor() as cursor:
         reader.retire()
         assert cursor.sql("select count(*) from employees").fetchall() == [(5,)]  # not closed under the query
-        with pytest.raises(data.ReaderRetired):  # nobody starts a new query on it
-            with reader.cursor():
-                pass
+        with pytest.raises(data.ReaderRetired), reader.cursor():  # nobody starts a new query on it
+            pass
     with pytest.raises(duckdb.ConnectionException):  # closed with its last cursor
         reader.con.sql("select 1").fetchall()
 
