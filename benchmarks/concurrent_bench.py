@@ -198,11 +198,33 @@ class Balancer:
 # ---------------------------------------------------------------- the sessions
 
 
-def plan(sessions: int, seed: int) -> list[dict]:
+def personas(db: Path) -> tuple[tuple[str, str], ...]:
+    """The demo personas, with the team lead replaced by one of the roster's team leads (the last of the
+    demo leads the sidebar offers) when the organisation's roster has no reports under diego.greco
+    (a generated organisation's roster is not the demo company's)."""
+    import queries
+    import warehouse
+
+    con = warehouse.connect(warehouse.read_path(db), read_only=True)
+    try:
+        leads = queries.get("demo_leads").function(con)["email"].to_list()
+        leads_diego = con.execute(
+            "select count(*) from employees r join employees m on r.manager_id = m.employee_id "
+            "where lower(m.email) = ? and r.leave_date is null",
+            [PERSONAS[2][1]],
+        ).fetchall()[0][0]
+    finally:
+        con.close()
+    if leads_diego or not leads:
+        return PERSONAS
+    return (*PERSONAS[:2], ("lead", leads[-1].lower()))
+
+
+def plan(sessions: int, seed: int, who: tuple[tuple[str, str], ...] = PERSONAS) -> list[dict]:
     """Who each session is and what it opens: roles in turn, each role's pages in turn."""
     out = []
     for i in range(sessions):
-        role, email = PERSONAS[i % len(PERSONAS)]
+        role, email = who[i % len(who)]
         pages = PAGES[role]
         out.append({"session": i, "role": role, "as": email, "page": pages[(i // len(PERSONAS)) % len(pages)]})
     return out
@@ -258,12 +280,12 @@ async def _session(
     return actions
 
 
-async def _drive(ports: list[int], sessions: int, changes: int, think, ramp, seed, timeout) -> list[dict]:
+async def _drive(ports: list[int], sessions: int, changes: int, think, ramp, seed, timeout, who) -> list[dict]:
     balancer = await Balancer(ports).start()
     try:
         url = f"http://127.0.0.1:{balancer.port}"
         done = await asyncio.gather(
-            *(_session(url, who, changes, think, ramp, seed, timeout) for who in plan(sessions, seed))
+            *(_session(url, one, changes, think, ramp, seed, timeout) for one in plan(sessions, seed, who))
         )
     finally:
         await balancer.close()
@@ -308,7 +330,8 @@ def phase(
             load_before = os.getloadavg()[0]
             log(f"{servers} server process(es): {sessions} sessions, {changes} filter changes each, loads running")
             started = time.perf_counter()
-            actions = asyncio.run(_drive([p.port for p in procs], sessions, changes, think, ramp, seed, timeout))
+            who = personas(db)
+            actions = asyncio.run(_drive([p.port for p in procs], sessions, changes, think, ramp, seed, timeout, who))
             wall = time.perf_counter() - started
             load_after = os.getloadavg()[0]
         finally:
