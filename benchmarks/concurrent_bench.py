@@ -268,13 +268,19 @@ async def _session(
         except KeyError:
             options = []
         rng.shuffle(options)
-        for unit in options[:changes]:
+        for k, unit in enumerate(options[:changes]):
             await asyncio.sleep(rng.uniform(*think))
             started = time.time()
             try:
-                note(f"unit={unit}", await s.choose(FILTER, unit), started)
+                run = await s.choose(FILTER, unit)
+                note(f"unit={unit}", run, started)
             except Exception as exc:
+                run = None
                 note(f"unit={unit}", None, started, f"{type(exc).__name__}: {exc}"[:200])
+            if run is None or run.status == "timeout":  # the page is still running that run: the viewer gives up
+                for rest in range(k + 1, changes):
+                    note(f"change {rest + 1}", None, time.time(), "not made: the previous change never finished")
+                return actions
         for k in range(len(options), changes):
             note(f"change {k + 1}", None, time.time(), "not made: too few units in the filter")
     return actions

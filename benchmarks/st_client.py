@@ -198,7 +198,8 @@ class Session:
             run.status = "timeout"
         run.seconds = time.perf_counter() - started
         run.widgets = widgets
-        self.widgets = widgets or self.widgets
+        if run.status != "timeout":  # a run cut short drew only part of the page: keep the last whole one's
+            self.widgets = widgets
         return run
 
     def _take(self, msg: ForwardMsg, run: Run, widgets: dict[str, Widget]) -> bool:
