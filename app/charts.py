@@ -20,6 +20,12 @@ from datetime import date
 from typing import ParamSpec
 
 import numpy as np
+
+# Imported with the charts, before any session's run builds a figure: Plotly uses pandas when
+# sys.modules holds it, so a session importing pandas (a table's first conversion) while another
+# builds a figure handed it the half-imported module ("partially initialized module 'pandas' has
+# no attribute 'Series'") when many sessions ran at once.
+import pandas  # noqa: F401
 import plotly.graph_objects as go
 import polars as pl
 

@@ -24,6 +24,7 @@ keyed on (query, arguments, the tables' version), is what keeps pages quick.
 from __future__ import annotations
 
 import os
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -81,16 +82,60 @@ def exists() -> bool:
     return on_spark() or db_file().exists()
 
 
-def _close(con: duckdb.DuckDBPyConnection) -> None:
-    con.close()
+class SnapshotReader:
+    """The read-only connection to one published snapshot, shared by every session's thread, each
+    query on its own cursor. Retired (a newer snapshot was published, or the caches were cleared),
+    it is closed as soon as no cursor uses it any more: never under a query that is still running
+    (which would fail with "connection already closed"), and never kept open after the last one
+    (an erasure rewrites the files, and no server may keep the old bytes open)."""
+
+    def __init__(self, path: str):
+        self.con = warehouse.connect(path, read_only=True)
+        self._lock = threading.Lock()
+        self._users = 0
+        self._retired = False
+
+    @contextmanager
+    def cursor(self):
+        """A cursor of this connection; ``ReaderRetired`` when the connection is retired already."""
+        with self._lock:
+            if self._retired:
+                raise ReaderRetired
+            self._users += 1
+            try:
+                cursor = self.con.cursor()
+            except BaseException:
+                self._users -= 1
+                raise
+        try:
+            yield cursor
+        finally:
+            cursor.close()
+            with self._lock:
+                self._users -= 1
+                if self._retired and self._users == 0:
+                    self.con.close()
+
+    def retire(self) -> None:
+        with self._lock:
+            self._retired = True
+            if self._users == 0:
+                self.con.close()
 
 
-@st.cache_resource(max_entries=1, show_spinner=False, on_release=_close)
-def _snapshot_reader(path: str) -> duckdb.DuckDBPyConnection:
+class ReaderRetired(Exception):
+    """The snapshot reader was retired between being looked up and being used: look it up again."""
+
+
+def _retire(reader: SnapshotReader) -> None:
+    reader.retire()
+
+
+@st.cache_resource(max_entries=1, show_spinner=False, on_release=_retire)
+def _snapshot_reader(path: str) -> SnapshotReader:
     """One read-only connection to the current published snapshot (snapshots never change). When a
-    newer snapshot is published, the connection to the older one is closed: an erasure rewrites the
-    files, and no server may keep the old bytes open."""
-    return warehouse.connect(path, read_only=True)
+    newer snapshot is published, the reader of the older one is retired (closed once idle)."""
+    return SnapshotReader(path)
 
 
 @contextmanager
@@ -102,12 +147,14 @@ def read_connection(retries: int = 40, wait: float = 0.25):
         return
     path = warehouse.read_path(db_file())
     if path != db_file():
-        cursor = _snapshot_reader(str(path)).cursor()
-        try:
-            yield cursor
-        finally:
-            cursor.close()
-        return
+        for _ in range(retries):
+            try:
+                with _snapshot_reader(str(path)).cursor() as cursor:
+                    yield cursor
+                return
+            except ReaderRetired:  # another session's run just looked up a newer snapshot
+                path = warehouse.read_path(db_file())
+        raise warehouse.WarehouseError("The warehouse is busy with a load; try again in a moment.")
     last: Exception | None = None
     for _ in range(retries):
         try:

@@ -39,9 +39,16 @@ def parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--repeats", type=int, default=None, help="runs per etl file (default 3)")
-    p.add_argument("--sessions", type=int, default=None, help="concurrent browser sessions (default 20)")
+    p.add_argument("--sessions", type=int, default=None, help="concurrent sessions (default 50)")
     p.add_argument(
-        "--page", default=None, help="URL path of the page for the concurrent section (default: the page slowest cold)"
+        "--servers",
+        default="1,2",
+        help="server processes behind the balancer for the concurrent section, one phase each (default 1,2)",
+    )
+    p.add_argument("--think", default="2-5", help="seconds between a session's actions, drawn uniformly (default 2-5)")
+    p.add_argument("--ramp", type=float, default=5.0, help="seconds over which the sessions arrive (default 5)")
+    p.add_argument(
+        "--load-rows", type=parse_count, default=None, help="rows of each file loaded during the concurrent section"
     )
     p.add_argument("--rebuild", action="store_true", help="build the organisation warehouse again even when cached")
     return p
@@ -57,29 +64,12 @@ def _defaults(args) -> dict:
         "cold": 2 if quick else 5,
         "warm": 5 if quick else 20,
         "metric_repeats": 2 if quick else 5,
-        "sessions": args.sessions or (4 if quick else 20),
+        "sessions": args.sessions or (6 if quick else 50),
+        "load_rows": args.load_rows or (10_000 if quick else 100_000),
         "changes": 2 if quick else 3,
         "badge_files": 20 if quick else 200,
         "org_badge_files": 100 if quick else 1000,
     }
-
-
-#: Pages left out when choosing the heaviest page for the concurrent section: the planner
-#: solves when its Plan button is pressed, not on opening (measure it with --page planner).
-NOT_HEAVIEST = ("views/planner_page.py",)
-
-
-def _slowest_page(results: dict) -> str:
-    """The URL path of the page with the largest cold p50 (the Overview when pages were not measured)."""
-    import re
-
-    pages = {p: r for p, r in ((results.get("pages") or {}).get("pages") or {}).items() if p not in NOT_HEAVIEST}
-    if not pages:
-        return "overview"
-    slowest = max(pages, key=lambda p: pages[p]["cold_p50"] or 0)
-    text = (common.ROOT / "dashboard.py").read_text()
-    m = re.search(rf'st\.Page\(\s*"{re.escape(slowest)}"\s*,\s*url_path="([^"]+)"', text)
-    return m.group(1) if m else "overview"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -124,9 +114,21 @@ def main(argv: list[str] | None = None) -> int:
     if "concurrent" in chosen:
         from benchmarks import concurrent_bench
 
-        known = measured if "pages" in measured else common.save_results({})
-        page = args.page or _slowest_page(known)
-        keep("concurrent", concurrent_bench.run(org_db, page, cfg["sessions"], cfg["changes"]))
+        lo, _, hi = args.think.partition("-")
+        keep(
+            "concurrent",
+            concurrent_bench.run(
+                org_db,
+                cfg["employees"],
+                args.seed,
+                sessions=cfg["sessions"],
+                changes=cfg["changes"],
+                servers=tuple(int(n) for n in args.servers.split(",")),
+                load_rows=cfg["load_rows"],
+                think=(float(lo), float(hi or lo)),
+                ramp=args.ramp,
+            ),
+        )
 
     if "planner" in chosen:
         from benchmarks import planner_bench
