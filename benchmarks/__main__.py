@@ -14,7 +14,7 @@ import time
 from benchmarks import common
 from benchmarks.common import human, log, parse_count, table
 
-SECTIONS = ("etl", "pages", "metrics", "concurrent")
+SECTIONS = ("etl", "pages", "metrics", "concurrent", "browser")
 #: The organisation's size when --scale is not given: 1M learning records.
 DEFAULT_COMPLETIONS = 1_000_000
 
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     measured: dict = {}
     org_db = None
     org_info: dict = {}
-    if {"pages", "metrics", "concurrent"} & set(chosen):
+    if {"pages", "metrics", "concurrent", "browser"} & set(chosen):
         from benchmarks import org
 
         org_db, org_info = org.org_warehouse(
@@ -127,6 +127,10 @@ def main(argv: list[str] | None = None) -> int:
         known = measured if "pages" in measured else common.save_results({})
         page = args.page or _slowest_page(known)
         keep("concurrent", concurrent_bench.run(org_db, page, cfg["sessions"], cfg["changes"]))
+    if "browser" in chosen:
+        from benchmarks import browser_bench
+
+        keep("browser", browser_bench.run(org_db, 2 if args.quick else 5) | {"organisation": org_info})
 
     results = common.save_results({})
     print(

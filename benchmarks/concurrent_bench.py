@@ -22,33 +22,9 @@ import time
 from pathlib import Path
 
 from benchmarks.common import OUT, log, median, percentile
-from tests.browser_util import CHROMIUM_ARGS, StreamlitServer
-
-#: True once the app is done: connected, not running, no running indicator, nothing stale, content shown;
-#: after a filter change also only once a run has started since (window.__benchRan, set by _WATCH_JS).
-_SETTLED_JS = """(afterChange) => {
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!app) return false;
-  if (afterChange && !window.__benchRan) return false;
-  return app.getAttribute('data-test-connection-state') === 'CONNECTED'
-    && app.getAttribute('data-test-script-state') === 'notRunning'
-    && !document.querySelector('[data-testid="stStatusWidget"]')
-    && !document.querySelector('[data-testid="stMain"] [data-stale="true"]')
-    && !!document.querySelector('[data-testid="stMain"] [data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]');
-}"""
-
-#: Notes in window.__benchRan that a script run started (an attribute change seen as it happens,
-#: so that a run shorter than a poll is not missed).
-_WATCH_JS = """() => {
-  window.__benchRan = false;
-  const app = document.querySelector('[data-testid="stApp"]');
-  if (!window.__benchWatch) {
-    window.__benchWatch = new MutationObserver(() => {
-      if (app.getAttribute('data-test-script-state') === 'running') window.__benchRan = true;
-    });
-    window.__benchWatch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
-  }
-}"""
+from tests.browser_util import CHROMIUM_ARGS, Settling, StreamlitServer
+from tests.browser_util import SETTLED_JS as _SETTLED_JS
+from tests.browser_util import WATCH_JS as _WATCH_JS
 
 
 def units(db: Path, count: int) -> list[str]:
@@ -74,17 +50,12 @@ def units(db: Path, count: int) -> list[str]:
 
 async def _settle(page, after_change: bool, started: float, timeout: float) -> float:
     """Seconds from `started` until the app is done (checked every 50 ms, twice in a row)."""
-    deadline, streak, first = started + timeout, 0, None
-    while time.perf_counter() < deadline:
-        if await page.evaluate(_SETTLED_JS, after_change):
-            first = first or time.perf_counter()
-            streak += 1
-            if streak >= 2:
-                return first - started
-        else:
-            streak, first = 0, None
-        await page.wait_for_timeout(50)
-    raise TimeoutError(f"the app did not finish within {timeout:.0f} s")
+    wait = Settling(started, timeout)
+    while wait.waiting():
+        if (seconds := wait.check(await page.evaluate(_SETTLED_JS, after_change))) is not None:
+            return seconds
+        await page.wait_for_timeout(Settling.POLL_MS)
+    raise wait.timed_out()
 
 
 async def _pick_unit(page, unit: str) -> None:
