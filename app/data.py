@@ -36,7 +36,7 @@ import queries
 import warehouse
 from app.session import current_viewer
 from planner.plan import PlanError
-from queries import Forbidden, engine
+from queries import Forbidden, engine, suppression
 from queries.spend import NOT_ALLOCATED
 
 __all__ = [
@@ -124,14 +124,22 @@ def read_connection(retries: int = 40, wait: float = 0.25):
         con.close()
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _tree_decisions(version_key: str) -> suppression.Decisions:
+    """The org tree decisions of one version of the data, shared by every query and session
+    (queries.suppression.decided: each date's look at the whole tree is made once)."""
+    return suppression.Decisions()
+
+
 @st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)
 def _cached(version_key: str, name: str, kwargs: dict) -> pl.DataFrame:
     try:
-        with read_connection() as con:
+        with read_connection() as con, suppression.remembering(_tree_decisions(version_key)):
             return queries.get(name).function(con, **kwargs)
     except (duckdb.IOException, duckdb.ConnectionException, duckdb.InvalidInputException):
         # A newer snapshot replaced the one this query was reading (a load or an erasure published
-        # it, and its connection was closed): run it once more on the current one.
+        # it, and its connection was closed): run it once more on the current one (whose version's
+        # decisions are not this key's: none are kept).
         with read_connection() as con:
             return queries.get(name).function(con, **kwargs)
 
