@@ -11,7 +11,6 @@ charts) on the server, without the network and the browser's drawing.
 from __future__ import annotations
 
 import os
-import re
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,14 +19,10 @@ from benchmarks.common import ROOT, log, median, percentile
 
 
 def page_files() -> list[str]:
-    """The pages of the dashboard's navigation (the empty-warehouse page excepted), in menu order."""
-    text = (ROOT / "dashboard.py").read_text()
-    found = re.findall(r'st\.Page\(\s*"(views/[A-Za-z0-9_]+\.py)"', text)
-    pages = []
-    for p in found:
-        if p not in pages and "get_started" not in p:
-            pages.append(p)
-    return pages
+    """The scripts of the dashboard's pages (app.navigation.PAGES, the empty-warehouse page excepted), in menu order."""
+    from app.navigation import PAGES
+
+    return [p.script for p in PAGES]
 
 
 def _problems(at) -> list[str]:

@@ -39,3 +39,10 @@ def test_the_app_counts_as_settled_from_the_first_of_two_checks_in_a_row(monkeyp
     assert wait.check(False) is None  # a rerun started: start again
     assert wait.check(True) is None  # 10.4
     assert round(wait.check(True), 3) == 0.4  # two in a row: settled at 10.4, 0.4 s after the start
+
+
+def test_the_pages_section_measures_every_page_of_the_navigation():
+    assert pages_bench.page_files() == [
+        "views/overview_page.py", "views/coverage_page.py", "views/people_page.py", "views/goals_page.py",
+        "views/spend_page.py", "views/planner_page.py", "views/data_page.py",
+    ]  # fmt: skip
