@@ -8,11 +8,14 @@ click: the wall time from the click until the app is done and drawn (``tests.bro
 .settle``: connected, script not running, no running indicator, no skeleton, nothing stale,
 a run seen since the click, every chart shown holding its svg). The first round meets the
 server's caches cold (``first_ms``); the median is over every round (``settled_p50_ms``).
-Also per page: the elements and charts drawn and the bytes of the charts' figures.
+Also per page: the server's own time of the page's script runs (UPSKILL_RUN_LOG; the rest is
+the round trip and the browser's drawing), the elements and charts drawn and the bytes of the
+charts' figures.
 """
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
@@ -73,15 +76,19 @@ def run(db: Path, rounds: int = 5) -> dict:
         OUT / "browser-streamlit.log",
         extra_args=["--server.fileWatcherType", "none", "--server.runOnSave", "false"],
     )
+    server.run_log.unlink(missing_ok=True)
     try:
         log(f"browser: {rounds} rounds of the navigation on {server.url}")
         found = measure(server.url + "/", rounds)
     finally:
         server.stop()
+    runs = server_runs(server.run_log)
     section: dict = {"rounds": rounds, "open_ms": round(found["open_s"] * 1000)}
     for name, seconds in found["times"].items():
+        mine = runs.get(name, [])
         section[name] = {
             "settled_p50_ms": round(median(seconds) * 1000),
+            "server_p50_ms": round(median(mine) * 1000) if mine else None,
             "first_ms": round(seconds[0] * 1000),
             "runs_ms": [round(s * 1000) for s in seconds],
             **found["drawn"].get(name, {}),
@@ -89,17 +96,37 @@ def run(db: Path, rounds: int = 5) -> dict:
     return section
 
 
+def server_runs(run_log: Path) -> dict[str, list[float]]:
+    """The server's time of each script run (UPSKILL_RUN_LOG), by page; the home page's runs (its URL path
+    is empty) are the Overview's."""
+    runs: dict[str, list[float]] = {}
+    if run_log.exists():
+        for line in run_log.read_text().splitlines():
+            r = json.loads(line)
+            runs.setdefault(r["page"] or "overview", []).append(r["seconds"])
+    return runs
+
+
 def page_names(section: dict) -> list[str]:
     return [k for k, v in section.items() if isinstance(v, dict) and "settled_p50_ms" in v]
 
 
 def rows_for_table(section: dict) -> tuple[list[str], list[list]]:
-    headers = ["page", "settled p50 ms", "first ms", "slowest ms", "elements", "charts", "figure KB"]
+    headers = ["page", "settled p50 ms", "first ms", "slowest ms", "server p50 ms", "elements", "charts", "figure KB"]
     rows = []
     for name in page_names(section):
         r = section[name]
         kb = round(r["figure_bytes"] / 1024) if r.get("figure_bytes") is not None else None
         rows.append(
-            [name, r["settled_p50_ms"], r["first_ms"], max(r["runs_ms"]), r.get("elements"), r.get("charts"), kb]
+            [
+                name,
+                r["settled_p50_ms"],
+                r["first_ms"],
+                max(r["runs_ms"]),
+                r.get("server_p50_ms"),
+                r.get("elements"),
+                r.get("charts"),
+                kb,
+            ]
         )
     return headers, rows

@@ -23,10 +23,19 @@ def test_the_browser_section_lists_every_page_of_the_navigation_with_its_median(
     section = {
         "rounds": 3,
         "open_ms": 900,
-        "goals": {"settled_p50_ms": 700, "first_ms": 1500, "runs_ms": [1500, 700, 650], "elements": 100,
-                  "charts": 7, "figure_bytes": 51_200},
+        "goals": {"settled_p50_ms": 700, "first_ms": 1500, "runs_ms": [1500, 700, 650], "server_p50_ms": 300,
+                  "elements": 100, "charts": 7, "figure_bytes": 51_200},
     }  # fmt: skip
-    assert browser_bench.rows_for_table(section)[1] == [["goals", 700, 1500, 1500, 100, 7, 50]]
+    assert browser_bench.rows_for_table(section)[1] == [["goals", 700, 1500, 1500, 300, 100, 7, 50]]
+
+
+def test_the_servers_run_times_are_grouped_by_page_with_the_home_page_as_the_overview(tmp_path):
+    log = tmp_path / "runs.jsonl"
+    log.write_text(
+        '{"page": "", "seconds": 0.5}\n{"page": "goals", "seconds": 0.25}\n{"page": "overview", "seconds": 0.75}\n'
+    )
+    assert browser_bench.server_runs(log) == {"overview": [0.5, 0.75], "goals": [0.25]}
+    assert browser_bench.server_runs(tmp_path / "none.jsonl") == {}
 
 
 def test_the_app_counts_as_settled_from_the_first_of_two_checks_in_a_row(monkeypatch):
