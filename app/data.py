@@ -153,6 +153,16 @@ SHARED = {
 }
 
 
+@st.cache_resource(ttl=3600, max_entries=64, show_spinner=False)
+def _parts(version_key: str, name: str, kwargs: dict, key: str) -> tuple[dict, pl.DataFrame]:
+    """A broader query's rows split by `key` (without it), and its columns with no rows; once per version
+    and arguments, shared as they are (no copy per call: the goals page asks for one part per goal, and
+    each copy of the whole result cost as much as the part it was filtered to)."""
+    frame = _cached(version_key, name, kwargs)
+    parts = {k[0]: part.drop(key) for k, part in frame.partition_by(key, as_dict=True, maintain_order=True).items()}
+    return parts, frame.clear().drop(key)
+
+
 def q(name: str, **kwargs) -> pl.DataFrame:
     """Run the registered page query `name` with these arguments, as this run's viewer may see it.
 
@@ -166,8 +176,8 @@ def q(name: str, **kwargs) -> pl.DataFrame:
     if name in SHARED:
         broader, key = SHARED[name]
         value = kwargs.pop(key)
-        frame = _cached(version(), broader, kwargs)
-        frame = frame.filter(pl.col(key) == value).drop(key)
+        parts, empty = _parts(version(), broader, kwargs, key)
+        frame = parts.get(value, empty)
     else:
         frame = _cached(version(), name, kwargs)
     if viewer is not None and viewer.role == "exec":
