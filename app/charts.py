@@ -15,6 +15,9 @@ from __future__ import annotations
 
 import functools
 import html
+import inspect
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from datetime import date
 from typing import ParamSpec
@@ -80,12 +83,58 @@ def escaped(fig: go.Figure) -> go.Figure:
     return fig
 
 
+class _Unkeyed(Exception):
+    """An argument that says nothing about its content in a key (the figure is built every time)."""
+
+
+def arguments_key(value):
+    """What a figure is built from, as a hashable key: frames by their columns, types and every row's hash."""
+    if isinstance(value, pl.DataFrame):
+        # two 64-bit hashes of each row (two seeds): equal keys for different rows are out of reach
+        rows = tuple(zip(value.hash_rows(seed=0).to_list(), value.hash_rows(seed=1).to_list(), strict=True))
+        return ("frame", tuple((c, str(t)) for c, t in value.schema.items()), rows)
+    if isinstance(value, dict):
+        return ("dict", tuple((k, arguments_key(v)) for k, v in value.items()))
+    if isinstance(value, list | tuple):
+        return (type(value).__name__, tuple(arguments_key(v) for v in value))
+    if value is None or isinstance(value, str | int | float | bool | date):
+        return value
+    raise _Unkeyed
+
+
+#: Figures built, by builder and arguments: a page drawn again with the same data (a warm rerun, another
+#: session on the same selection) sends the figure it built before. The figures are never changed after
+#: they are built (st.plotly_chart reads them).
+_BUILT: OrderedDict = OrderedDict()
+_BUILT_LOCK = threading.Lock()
+BUILT_KEEP = 256
+
+
 def text_only(build: Callable[_P, go.Figure]) -> Callable[_P, go.Figure]:
-    """Wrap a figure builder: the figure it returns shows every name in it as text (see `escaped`)."""
+    """Wrap a figure builder: the figure it returns shows every name in it as text (see `escaped`), and is
+    built once for the same arguments (kept in _BUILT, the oldest dropped past BUILT_KEEP)."""
+
+    signature = inspect.signature(build)
 
     @functools.wraps(build)
     def built(*args: _P.args, **kwargs: _P.kwargs) -> go.Figure:
-        return escaped(build(*args, **kwargs))
+        try:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            key = (build.__module__, build.__qualname__, arguments_key(bound.arguments))
+        except _Unkeyed:
+            return escaped(build(*args, **kwargs))
+        with _BUILT_LOCK:
+            fig = _BUILT.get(key)
+            if fig is not None:
+                _BUILT.move_to_end(key)
+                return fig
+        fig = escaped(build(*args, **kwargs))
+        with _BUILT_LOCK:
+            _BUILT[key] = fig
+            while len(_BUILT) > BUILT_KEEP:
+                _BUILT.popitem(last=False)
+        return fig
 
     built.text_only = True
     return built

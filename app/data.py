@@ -37,7 +37,7 @@ import queries
 import warehouse
 from app.session import current_viewer
 from planner.plan import PlanError
-from queries import Forbidden, engine
+from queries import Forbidden, engine, suppression
 from queries.spend import NOT_ALLOCATED
 
 __all__ = [
@@ -171,14 +171,22 @@ def read_connection(retries: int = 40, wait: float = 0.25):
         con.close()
 
 
+@st.cache_resource(max_entries=2, show_spinner=False)
+def _tree_decisions(version_key: str) -> suppression.Decisions:
+    """The org tree decisions of one version of the data, shared by every query and session
+    (queries.suppression.decided: each date's look at the whole tree is made once)."""
+    return suppression.Decisions()
+
+
 @st.cache_data(ttl=3600, max_entries=1024, show_spinner=False)
 def _cached(version_key: str, name: str, kwargs: dict) -> pl.DataFrame:
     try:
-        with read_connection() as con:
+        with read_connection() as con, suppression.remembering(_tree_decisions(version_key)):
             return queries.get(name).function(con, **kwargs)
     except (duckdb.IOException, duckdb.ConnectionException, duckdb.InvalidInputException):
         # A newer snapshot replaced the one this query was reading (a load or an erasure published
-        # it, and its connection was closed): run it once more on the current one.
+        # it, and its connection was closed): run it once more on the current one (whose version's
+        # decisions are not this key's: none are kept).
         with read_connection() as con:
             return queries.get(name).function(con, **kwargs)
 
@@ -190,6 +198,16 @@ SHARED = {
     "goal_trajectory": ("goal_trajectories", "goal_id"),
     "goal_people_missing": ("goals_people_missing", "goal_id"),
 }
+
+
+@st.cache_resource(ttl=3600, max_entries=64, show_spinner=False)
+def _parts(version_key: str, name: str, kwargs: dict, key: str) -> tuple[dict, pl.DataFrame]:
+    """A broader query's rows split by `key` (without it), and its columns with no rows; once per version
+    and arguments, shared as they are (no copy per call: the goals page asks for one part per goal, and
+    each copy of the whole result cost as much as the part it was filtered to)."""
+    frame = _cached(version_key, name, kwargs)
+    parts = {k[0]: part.drop(key) for k, part in frame.partition_by(key, as_dict=True, maintain_order=True).items()}
+    return parts, frame.clear().drop(key)
 
 
 def q(name: str, **kwargs) -> pl.DataFrame:
@@ -205,8 +223,8 @@ def q(name: str, **kwargs) -> pl.DataFrame:
     if name in SHARED:
         broader, key = SHARED[name]
         value = kwargs.pop(key)
-        frame = _cached(version(), broader, kwargs)
-        frame = frame.filter(pl.col(key) == value).drop(key)
+        parts, empty = _parts(version(), broader, kwargs, key)
+        frame = parts.get(value, empty)
     else:
         frame = _cached(version(), name, kwargs)
     if viewer is not None and viewer.role == "exec":

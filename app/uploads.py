@@ -10,11 +10,13 @@ loaded and nothing of it was saved.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import re
 import shutil
 import tempfile
 from pathlib import Path
+from zoneinfo import available_timezones
 
 from app import data
 from etl import credentials
@@ -23,6 +25,15 @@ from warehouse import publish
 
 #: Largest file accepted through the browser (the CLI has no limit).
 MAX_UPLOAD_MB = 200
+
+
+@functools.cache
+def time_zones() -> tuple[str, ...]:
+    """The zones a Moodle export can be read in: UTC first, then every zone this computer knows, by name
+    (read from the disk once per process: listing them walks the zone database's folders)."""
+    return ("UTC", *sorted(available_timezones() - {"UTC"}))
+
+
 ACCEPTED = sorted(s.lstrip(".") for s in DATA_SUFFIXES)
 
 _log = logging.getLogger(__name__)

@@ -14,7 +14,7 @@ import time
 from benchmarks import common
 from benchmarks.common import human, log, parse_count, table
 
-SECTIONS = ("etl", "pages", "metrics", "concurrent", "planner")
+SECTIONS = ("etl", "pages", "metrics", "concurrent", "planner", "browser")
 #: The organisation's size when --scale is not given: 1M learning records.
 DEFAULT_COMPLETIONS = 1_000_000
 
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     measured: dict = {}
     org_db = None
     org_info: dict = {}
-    if {"pages", "metrics", "concurrent", "planner"} & set(chosen):
+    if {"pages", "metrics", "concurrent", "planner", "browser"} & set(chosen):
         from benchmarks import org
 
         org_db, org_info = org.org_warehouse(
@@ -134,6 +134,10 @@ def main(argv: list[str] | None = None) -> int:
         from benchmarks import planner_bench
 
         keep("planner", planner_bench.run(org_db, cfg["cold"]) | {"organisation": org_info})
+    if "browser" in chosen:
+        from benchmarks import browser_bench
+
+        keep("browser", browser_bench.run(org_db, 2 if args.quick else 5) | {"organisation": org_info})
 
     results = common.save_results({})
     print(

@@ -11,7 +11,6 @@ charts) on the server, without the network and the browser's drawing.
 from __future__ import annotations
 
 import os
-import re
 import time
 from datetime import date, timedelta
 from pathlib import Path
@@ -20,14 +19,10 @@ from benchmarks.common import ROOT, log, median, percentile
 
 
 def page_files() -> list[str]:
-    """The pages of the dashboard's navigation (the empty-warehouse page excepted), in menu order."""
-    text = (ROOT / "dashboard.py").read_text()
-    found = re.findall(r'st\.Page\(\s*"(views/[A-Za-z0-9_]+\.py)"', text)
-    pages = []
-    for p in found:
-        if p not in pages and "get_started" not in p:
-            pages.append(p)
-    return pages
+    """The scripts of the dashboard's pages (app.navigation.PAGES, the empty-warehouse page excepted), in menu order."""
+    from app.navigation import PAGES
+
+    return [p.script for p in PAGES]
 
 
 def _problems(at) -> list[str]:
@@ -101,14 +96,27 @@ def run(db: Path, cold_runs: int, warm_runs: int) -> dict:
     for i, page in enumerate(page_files()):
         log(f"page {page}")
         section["pages"][page] = measure_page(page, base, cold_runs, warm_runs, offset=i * cold_runs)
-    return section
+    return section | short_keys(section["pages"])
+
+
+def short_name(page: str) -> str:
+    """views/goals_page.py -> goals (the page's URL path)."""
+    return page.split("/")[-1].removesuffix("_page.py")
+
+
+def short_keys(pages: dict) -> dict:
+    """Each page's cold p50 and warm p95 in milliseconds under its short name (pages.goals.cold_p50_ms)."""
+    return {
+        short_name(p): {"cold_p50_ms": round(r["cold_p50"] * 1000), "warm_p95_ms": round(r["warm_p95"] * 1000)}
+        for p, r in pages.items()
+    }
 
 
 def rows_for_table(section: dict) -> tuple[list[str], list[list]]:
     headers = ["page", "cold p50 s", "cold p95 s", "warm p50 s", "warm p95 s", "problems"]
     rows = []
     for p, r in section["pages"].items():
-        name = p.split("/")[-1].removesuffix("_page.py")
+        name = short_name(p)
         rows.append([name, r["cold_p50"], r["cold_p95"], r["warm_p50"], r["warm_p95"], len(r["problems"])])
         if "plan_pressed_p50" in r:
             runs = r["plan_pressed_runs"]

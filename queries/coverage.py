@@ -19,16 +19,20 @@ _CATEGORY = "($category is null or coalesce(s.category, 'Uncategorised') = $cate
 def _coverage_flags(con, dates: list[date], skill: str | None = None) -> pl.DataFrame:
     """Which units' coverage executives may not see, per date and skill (hide.protect_tree on the
     people who need the skill in every unit)."""
-    sizes = hide.org_tree_sizes(
-        con,
-        "select as_of, skill, team, department, required_headcount from skill_coverage_on($dates) "
-        "where $skill is null or skill = $skill",
-        ["as_of", "skill"],
-        "sum(required_headcount)",
-        dates=dates,
-        skill=skill,
-    )
-    return hide.protect_tree(sizes, ["as_of", "skill"], hide.team_departments(con))
+
+    def decide(missing: list[date]) -> pl.DataFrame:
+        sizes = hide.org_tree_sizes(
+            con,
+            "select as_of, skill, team, department, required_headcount from skill_coverage_on($dates) "
+            "where $skill is null or skill = $skill",
+            ["as_of", "skill"],
+            "sum(required_headcount)",
+            dates=missing,
+            skill=skill,
+        )
+        return hide.protect_tree(sizes, ["as_of", "skill"], hide.team_departments(con))
+
+    return hide.decided_by_date(("coverage", skill), dates, decide)
 
 
 def _mark_rows(frame: pl.DataFrame, flags: pl.DataFrame, unit, by: str) -> pl.DataFrame:

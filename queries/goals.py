@@ -20,14 +20,18 @@ _GOAL_NUMBERS = [
 def _population_flags(con, dates: list[date]) -> pl.DataFrame:
     """Which units' goal numbers executives may not see, per goal and date (hide.protect_tree on the
     populations of every unit)."""
-    sizes = hide.org_tree_sizes(
-        con,
-        "select as_of, goal_id, team, department from goal_population_on($dates)",
-        ["as_of", "goal_id"],
-        "count(*)",
-        dates=dates,
-    )
-    return hide.protect_tree(sizes, ["as_of", "goal_id"], hide.team_departments(con))
+
+    def decide(missing: list[date]) -> pl.DataFrame:
+        sizes = hide.org_tree_sizes(
+            con,
+            "select as_of, goal_id, team, department from goal_population_on($dates)",
+            ["as_of", "goal_id"],
+            "count(*)",
+            dates=missing,
+        )
+        return hide.protect_tree(sizes, ["as_of", "goal_id"], hide.team_departments(con))
+
+    return hide.decided_by_date(("goal_population",), dates, decide)
 
 
 @query(Audience.EVERYONE, small_groups=hide.hide_small("population", _GOAL_NUMBERS))

@@ -15,14 +15,25 @@ _READINESS = ["readiness", "pairs", "met_pairs", "headcount"]
 
 def _readiness_flags(con, dates: list[date]) -> pl.DataFrame:
     """Which units' readiness executives may not see on each date (hide.protect_tree on the headcounts)."""
-    sizes = run(con, "select as_of, unit_type, unit, headcount as size from org_readiness_on($dates)", dates=dates)
-    return hide.protect_tree(sizes, ["as_of"], hide.team_departments(con))
+
+    def decide(missing: list[date]) -> pl.DataFrame:
+        sizes = run(
+            con, "select as_of, unit_type, unit, headcount as size from org_readiness_on($dates)", dates=missing
+        )
+        return hide.protect_tree(sizes, ["as_of"], hide.team_departments(con))
+
+    return hide.decided_by_date(("readiness",), dates, decide)
 
 
 def _dates_flags(con, source: str, size: str = "count(*)", **params) -> pl.DataFrame:
     """Which units executives may not see on each date, for a count over `source` (as_of, team, department)."""
-    sizes = hide.org_tree_sizes(con, source, ["as_of"], size, **params)
-    return hide.protect_tree(sizes, ["as_of"], hide.team_departments(con))
+
+    def decide() -> pl.DataFrame:
+        sizes = hide.org_tree_sizes(con, source, ["as_of"], size, **params)
+        return hide.protect_tree(sizes, ["as_of"], hide.team_departments(con))
+
+    kept = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(params.items()))
+    return hide.decided(("dates", source, size, kept), decide)
 
 
 @query(Audience.EVERYONE, small_groups=hide.hide_small("headcount", _READINESS))

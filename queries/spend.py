@@ -57,7 +57,12 @@ from units where unit_type = 'company' and known_vendor is not null group by all
 
 def _hidden_spend(con, as_of: date) -> set[tuple]:
     """The year-to-date figures executives may not see: (unit_type, unit, kind, a, b) with kind 'total',
-    'month' (a = YYYY-MM), 'breakdown' (a vendor, b category) or 'vendor' (a vendor; company only)."""
+    'month' (a = YYYY-MM), 'breakdown' (a vendor, b category) or 'vendor' (a vendor; company only);
+    decided once per date for the page's queries (hide.decided)."""
+    return hide.decided(("spend", as_of), lambda: _decide_hidden_spend(con, as_of))
+
+
+def _decide_hidden_spend(con, as_of: date) -> set[tuple]:
     frame = run(con, _SPEND_CELLS, as_of=as_of)
     cells = {
         (r["unit_type"], r["unit"], r["kind"], r["a"], r["b"]): (

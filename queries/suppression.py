@@ -22,11 +22,22 @@ every view of the same number on the same date. The query adds the decision as a
 (``TREE_FLAG``); the rules below hide the rows it marks and drop the column. A query that
 does not look at the tree (a team lead's, whose rule never runs) has no such column; a
 table without it gets complementary suppression within itself (``hide_small_cells``).
+
+The decision depends on the data and the date only, not on the query or the Org unit
+filter, so it is made once per date and kept while the data stays the same
+(``decided_by_date``, ``decided``): the data door (``app.data``) gives every query it
+runs one store per warehouse version (``remembering``), and the Overview's seven
+queries, the Spend page's five, ... share one look at the tree per date.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import TypeVar
 
 import polars as pl
 
@@ -161,6 +172,79 @@ def null_column(column: str, dtype: pl.DataType = pl.Int64) -> Rule:
     return rule
 
 
+# ------------------------------------------------------------------ decisions kept
+
+T = TypeVar("T")
+
+
+class Decisions:
+    """The org tree decisions made on one version of the data, by key (at most `size`, the oldest
+    forgotten first). Sessions' threads share it: a decision two of them make at once is made twice,
+    with the same result."""
+
+    def __init__(self, size: int = 4096) -> None:
+        self.size, self._kept, self._lock = size, OrderedDict(), threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            return self._kept.get(key)
+
+    def put(self, key, value) -> None:
+        with self._lock:
+            self._kept[key] = value
+            while len(self._kept) > self.size:
+                self._kept.popitem(last=False)
+
+    def __len__(self) -> int:
+        return len(self._kept)
+
+
+_DECISIONS: ContextVar[Decisions | None] = ContextVar("tree_decisions", default=None)
+
+
+@contextmanager
+def remembering(decisions: Decisions | None) -> Iterator[None]:
+    """Keep the org tree decisions of the queries run inside in `decisions` (None: keep nothing). The
+    store must belong to one version of the data (a load changes the sizes)."""
+    token = _DECISIONS.set(decisions)
+    try:
+        yield
+    finally:
+        _DECISIONS.reset(token)
+
+
+def decided(key: tuple, decide: Callable[[], T]) -> T:
+    """decide(), made once per `key` while remembering (a kept value is never changed by its readers)."""
+    kept = _DECISIONS.get()
+    if kept is None:
+        return decide()
+    value = kept.get(key)
+    if value is None:
+        value = decide()
+        kept.put(key, value)
+    return value
+
+
+def decided_by_date(
+    key: tuple, dates: Iterable, decide: Callable[[list], pl.DataFrame], column: str = "as_of"
+) -> pl.DataFrame:
+    """decide(dates) (rows per date in `column`), each date's rows decided once per `key` while
+    remembering: only the dates not decided yet are asked for, all in one call."""
+    wanted = sorted(set(dates))
+    kept = _DECISIONS.get()
+    if kept is None:
+        return decide(wanted)
+    have = {d: kept.get((*key, d)) for d in wanted}
+    missing = [d for d, frame in have.items() if frame is None]
+    if missing:
+        found = decide(missing)
+        parts = {p[column][0]: p for p in found.partition_by(column, maintain_order=True)} if found.height else {}
+        for d in missing:
+            have[d] = parts.get(d, found.clear())
+            kept.put((*key, d), have[d])
+    return pl.concat([have[d] for d in wanted], how="vertical")
+
+
 # ------------------------------------------------------------------ the whole org tree
 
 COMPANY = "company"
@@ -190,7 +274,10 @@ def org_tree_sizes(con, source: str, keys: list[str], size: str, small: str | No
 
 def team_departments(con) -> dict[str, str]:
     """Each team's department (the org tree's edges; the teams view)."""
-    return dict(con.execute("select team, department from teams where department is not null").fetchall())
+    return decided(
+        ("team_departments",),
+        lambda: dict(con.execute("select team, department from teams where department is not null").fetchall()),
+    )
 
 
 def org_children(departments: dict[str, str], more_departments=()) -> dict[tuple, list[tuple]]:

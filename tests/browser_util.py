@@ -39,16 +39,85 @@ CHROMIUM_ARGS = [
 ]
 VIEWPORT = {"width": 1400, "height": 1000}
 
-#: True once the app has finished a run and shows its result (evaluated in the page).
-_SETTLED_JS = """() => {
+#: True once the app is done and shows its result (evaluated in the page): connected, script not running,
+#: no running indicator, no skeleton, nothing stale, content shown; with `afterChange` also only once a
+#: script run has started since WATCH_JS was evaluated (window.__benchRan), so that the state the page
+#: was in before a click does not count. The benchmarks and the browser tests share it.
+SETTLED_JS = """(afterChange) => {
   const app = document.querySelector('[data-testid="stApp"]');
   if (!app) return false;
+  if (afterChange && !window.__benchRan) return false;
   return app.getAttribute('data-test-connection-state') === 'CONNECTED'
     && app.getAttribute('data-test-script-state') === 'notRunning'
     && !document.querySelector('[data-testid="stStatusWidget"]')
-    && !!document.querySelector('[data-testid="stMain"] [data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]')
-    && !document.querySelector('[data-testid="stMain"] [data-stale="true"]');
+    && !document.querySelector('[data-testid="stMain"] [data-testid="stSkeleton"]')
+    && !document.querySelector('[data-testid="stMain"] [data-stale="true"]')
+    && !!document.querySelector('[data-testid="stMain"] [data-testid="stMainBlockContainer"] [data-testid="stElementContainer"]');
 }"""
+
+#: Notes in window.__benchRan that a script run started (an attribute change seen as it happens,
+#: so that a run shorter than a poll is not missed).
+WATCH_JS = """() => {
+  window.__benchRan = false;
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!window.__benchWatch) {
+    window.__benchWatch = new MutationObserver(() => {
+      if (app.getAttribute('data-test-script-state') === 'running') window.__benchRan = true;
+    });
+    window.__benchWatch.observe(app, {attributes: true, attributeFilter: ['data-test-script-state']});
+  }
+}"""
+
+#: True once every Plotly chart shown in the main area has drawn its svg (Plotly draws after the run ends).
+CHARTS_DRAWN_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPlotlyChart"]')]
+  .filter(c => c.offsetParent !== null).every(c => c.querySelector('.js-plotly-plot svg.main-svg'))"""
+
+
+class Settling:
+    """The wait for a settled app, polled by a loop (sync or async): the first of two checks in a row that
+    hold counts, and the wait gives up `timeout` seconds after `started` (a time.perf_counter())."""
+
+    POLL_MS = 50
+
+    def __init__(self, started: float, timeout: float) -> None:
+        self.started, self.timeout, self.streak, self.first = started, timeout, 0, None
+
+    def waiting(self) -> bool:
+        return time.perf_counter() < self.started + self.timeout
+
+    def check(self, done: bool) -> float | None:
+        """The seconds until settled once two checks in a row held, else None."""
+        if not done:
+            self.streak, self.first = 0, None
+            return None
+        self.first = self.first or time.perf_counter()
+        self.streak += 1
+        return self.first - self.started if self.streak >= 2 else None
+
+    def timed_out(self) -> TimeoutError:
+        return TimeoutError(f"the app did not finish within {self.timeout:.0f} s")
+
+
+def settle(page, started: float, *, after_change: bool = True, drawn: bool = True, timeout: float = 120.0) -> float:
+    """Seconds from `started` until the app is done (SETTLED_JS) and, with `drawn`, every chart shown has
+    drawn (Settling: every 50 ms, two checks in a row)."""
+    wait = Settling(started, timeout)
+    while wait.waiting():
+        done = page.evaluate(SETTLED_JS, after_change) and (not drawn or page.evaluate(CHARTS_DRAWN_JS))
+        if (seconds := wait.check(done)) is not None:
+            return seconds
+        page.wait_for_timeout(Settling.POLL_MS)
+    raise wait.timed_out()
+
+
+def navigate(page, label: str, timeout: float = 120.0) -> float:
+    """Click the sidebar link `label` (in-app navigation, no page load) and return the seconds until the
+    page is drawn and settled (settle)."""
+    page.evaluate(WATCH_JS)
+    link = page.locator('[data-testid="stSidebarNavLink"]', has_text=label).first
+    started = time.perf_counter()
+    link.click()
+    return settle(page, started, timeout=timeout)
 
 
 def chromium_path() -> str:
@@ -215,7 +284,7 @@ def wait_for_app(page, timeout: float = 30.0, settle_polls: int = 3, server: Str
     page.wait_for_timeout(200)  # a click's rerun, and widget debounces, start a moment later
     deadline, streak = time.monotonic() + timeout, 0
     while time.monotonic() < deadline:
-        streak = streak + 1 if page.evaluate(_SETTLED_JS) else 0
+        streak = streak + 1 if page.evaluate(SETTLED_JS, False) else 0
         if streak >= settle_polls:
             return
         page.wait_for_timeout(150)

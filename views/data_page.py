@@ -1,7 +1,5 @@
 """Data (L&D): import history, rejected rows, freshness per source, uploads, skill suggestions to review."""
 
-from zoneinfo import available_timezones
-
 import streamlit as st
 
 from app import context, data, rejects, suggestions, ui, uploads
@@ -24,10 +22,9 @@ with st.form("upload", clear_on_submit=True):
         max_upload_size=uploads.MAX_UPLOAD_MB,
         key="upload_files",
     )
-    zones = sorted(available_timezones() - {"UTC"})
     tz = st.selectbox(
         "Time zone of Moodle exports",
-        ["UTC", *zones],
+        uploads.time_zones(),
         key="upload_tz",
         help="Moodle writes times in the exporting user's time zone without saying which; "
         "the other formats carry their own. A report loaded before is read in the zone it was first loaded in.",
@@ -65,12 +62,11 @@ if checks.height:
     st.subheader("Credentials' proofs")
     st.caption(ui.DEFINITIONS["verification"])
     ui.table(checks, "credential_status_counts", height=200)
+    file_names = dict(checks.select("batch_id", "file_name").iter_rows())
     picked = st.selectbox(
         "Credentials of",
         [None] + checks["batch_id"].to_list(),
-        format_func=lambda b: (
-            "All files" if b is None else f"#{b} {dict(checks.select('batch_id', 'file_name').iter_rows())[b]}"
-        ),
+        format_func=lambda b: "All files" if b is None else f"#{b} {file_names[b]}",
         key="credential_batch",
     )
     ui.table(data.q("credential_checks", batch_id=picked), "credential_checks", height=300)

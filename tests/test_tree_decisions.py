@@ -1,0 +1,95 @@
+"""The org tree decisions are made once per date and kept while the data stays the same
+(queries.suppression: decided, decided_by_date, remembering), and keeping them hides exactly
+what deciding afresh hides."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import polars as pl
+
+from queries import suppression as hide
+
+from .test_privacy_arithmetic import _exec, grown, leaks  # noqa: F401  (grown: the fixture)
+
+D1, D2, D3 = date(2025, 1, 31), date(2025, 2, 28), date(2025, 3, 31)
+
+
+def _decider(asked: list):
+    def decide(dates: list[date]) -> pl.DataFrame:
+        asked.append(dates)
+        return pl.DataFrame({"as_of": dates, "hidden": [d.month for d in dates]})
+
+    return decide
+
+
+def test_only_the_dates_not_decided_yet_are_asked_for():
+    asked: list = []
+    with hide.remembering(hide.Decisions()):
+        first = hide.decided_by_date(("k",), [D2, D1], _decider(asked))
+        second = hide.decided_by_date(("k",), [D3, D2], _decider(asked))
+        other = hide.decided_by_date(("other",), [D2], _decider(asked))
+    assert asked == [[D1, D2], [D3], [D2]]  # D2 once for the key "k", once for "other"
+    assert first.rows() == [(D1, 1), (D2, 2)]
+    assert second.rows() == [(D2, 2), (D3, 3)]
+    assert other.rows() == [(D2, 2)]
+
+
+def test_a_date_with_no_rows_is_kept_as_decided():
+    asked: list = []
+
+    def nothing_on_d1(dates):
+        asked.append(dates)
+        return pl.DataFrame({"as_of": [d for d in dates if d != D1]}, schema={"as_of": pl.Date})
+
+    with hide.remembering(hide.Decisions()):
+        assert hide.decided_by_date(("k",), [D1, D2], nothing_on_d1).rows() == [(D2,)]
+        assert hide.decided_by_date(("k",), [D1], nothing_on_d1).rows() == []
+    assert asked == [[D1, D2]]
+
+
+def test_without_a_store_every_call_decides_and_the_oldest_decision_goes_first():
+    asked: list = []
+    hide.decided_by_date(("k",), [D1], _decider(asked))
+    hide.decided_by_date(("k",), [D1], _decider(asked))
+    assert asked == [[D1], [D1]]
+    kept = hide.Decisions(size=2)
+    with hide.remembering(kept):
+        for n in (1, 2, 3):
+            hide.decided(("n", n), lambda n=n: n * 10)
+        assert hide.decided(("n", 1), lambda: "decided again") == "decided again"
+        assert hide.decided(("n", 3), lambda: "not asked") == 30
+    assert len(kept) == 2
+
+
+def test_kept_decisions_hide_what_fresh_ones_hide(grown):
+    """The numbers of test_privacy_arithmetic's small organisation, with every query of it sharing one store
+    (each date decided once: readiness_at's two dates and readiness_by_unit's one)."""
+    day = date(2025, 6, 30)
+    kept = hide.Decisions()
+    with hide.remembering(kept):
+        headcount = {
+            u: _exec(grown, "readiness_at", as_of=day, unit=u)["headcount"][-1] for u in (None, "Engineering", "Core")
+        }
+        rows = _exec(grown, "readiness_by_unit", as_of=day)
+        population = [
+            _exec(grown, "goal_status", as_of=day, unit=u)["population"][0] for u in ("Engineering", "Platform", "Core")
+        ]
+        monthly = _exec(grown, "monthly_spend", as_of=date(2025, 3, 31))["spend"].to_list()
+        breakdown = _exec(grown, "spend_breakdown", as_of=date(2025, 3, 31))
+    assert headcount == {None: 10, "Engineering": None, "Core": 6}
+    assert dict(zip(rows["unit"], rows["headcount"], strict=True)) == {
+        "Data": None, "Engineering": None, "Core": 6, "Insights": None, "Platform": None,
+    }  # fmt: skip
+    assert population == [8, None, None]
+    assert monthly == [None, 2000.0, None]
+    assert sorted(zip(breakdown["vendor"], breakdown["spend"], strict=True)) == [
+        ("LinkedIn Learning", 2000.0), ("Moodle", None), ("Udemy Business", None),
+    ]  # fmt: skip
+    assert len(kept) > 0
+
+
+def test_with_kept_decisions_no_arithmetic_gives_back_a_hidden_number(grown):
+    dates = [date(2025, 2, 28), date(2025, 3, 31), date(2025, 6, 30)]
+    with hide.remembering(hide.Decisions()):
+        assert leaks(grown, dates, date(2025, 6, 30), months=6) == []
