@@ -122,6 +122,13 @@ def budgets(con, as_of: date, unit=None) -> pl.DataFrame:
             select period_start, period_end from b where unit = 'company'
         ),
 
+        -- the spend lines read once (spend_reporting converts every line at its month's rate)
+        lines as (
+            select date, employee_id, team, department, amount_reporting, fx_rate
+            from spend_reporting
+            where date <= $as_of
+        ),
+
         -- every department's spend in the company's period, and the lines no department carries
         carried as (
             select coalesce(s.department, $not_allocated) as unit,
@@ -130,19 +137,34 @@ def budgets(con, as_of: date, unit=None) -> pl.DataFrame:
                    sum(s.amount_reporting) as actual,
                    count(*) filter (where s.fx_rate is null) as unconverted_lines,
                    count(distinct s.employee_id) between 1 and 4 and count(s.employee_id) = count(*) as small
-            from spend_reporting as s
+            from lines as s
             inner join company as c on s.date between c.period_start and $as_of
             group by 1, 2, 3, 4
         ),
 
+        -- each spend line once for the company, its department and its team (an equi-join below,
+        -- not a subquery per budget matching either column)
+        line_units as (
+            select 'company' as unit, date, employee_id from lines
+            union all
+            select department, date, employee_id from lines where department is not null
+            union all
+            select team, date, employee_id from lines where team is not null
+        ),
+
+        buyers as (
+            select b.unit, b.period_start,
+                   count(distinct l.employee_id) between 1 and 4 and count(l.employee_id) = count(*) as small
+            from b
+            left join line_units as l on l.unit = b.unit and l.date between b.period_start and $as_of
+            group by b.unit, b.period_start
+        ),
+
         budgeted as (
             select b.unit, b.unit_type, b.period_start, b.period_end, b.budget, b.actual, b.utilisation,
-                   b.unconverted_lines, b.projected, b.over_budget,
-                   (select count(distinct s.employee_id) between 1 and 4 and count(s.employee_id) = count(*)
-                    from spend_reporting as s
-                    where s.date between b.period_start and $as_of
-                      and (b.unit = 'company' or b.unit = s.team or b.unit = s.department)) as small
+                   b.unconverted_lines, b.projected, b.over_budget, buyers.small
             from b
+            inner join buyers on buyers.unit = b.unit and buyers.period_start = b.period_start
             where $unit is null or $unit = 'company' or b.unit = $unit
                or b.unit in (select team from teams where department = $unit)
         ),
