@@ -9,9 +9,13 @@ people as (
     select employee_id, team from employees
 ),
 
+-- fx_rate's rule as one join for every line (reporting_fx holds one row per currency and month:
+-- its key), not a lookup per line
 converted as (
-    select l.*, fx_rate(l.currency, l.date) as fx_rate
+    select l.*, f.rate as fx_rate
     from lines as l
+    left join reporting_fx as f
+        on l.currency = f.currency and fx_applies(f.valid_from, f.valid_until, l.date)
 ),
 
 final as (

@@ -35,13 +35,17 @@ final as (
 
 select * from final;
 
+-- Whether a row of reporting_fx (its valid_from, valid_until) applies to a day: the month rule
+-- that fx_rate and a join to reporting_fx (many lines at once: core/120_spend_reporting.sql) share.
+create or replace macro fx_applies(from_month, until_month, on_day) as
+from_month <= date_trunc('month', cast(on_day as date))
+and date_trunc('month', cast(on_day as date)) < until_month;
+
 -- The rate that converts currency_code on a day to the reporting currency (null: none known).
 create or replace macro fx_rate(currency_code, on_day) as (
     select f.rate
     from reporting_fx as f
-    where f.currency = currency_code
-      and f.valid_from <= date_trunc('month', cast(on_day as date))
-      and date_trunc('month', cast(on_day as date)) < f.valid_until
+    where f.currency = currency_code and fx_applies(f.valid_from, f.valid_until, on_day)
 );
 
 -- An amount in currency_code on a day, in the reporting currency (null when no rate is known).
