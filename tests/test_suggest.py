@@ -326,6 +326,9 @@ def test_an_older_warehouse_gets_the_source_column_and_keeps_its_rows(tmp_path):
     # and what migration 020 (rejected rows' states) added
     for column in ("record_key", "resolved_by_batch", "ignored_reason", "ignored_at"):
         con.execute(f"alter table rejected_rows drop column {column}")
+    # and what migration 021 (assignments) added
+    con.execute("drop table assignments")
+    con.execute("drop sequence assignment_seq")
     con.execute("delete from schema_migrations where version >= 6")
     con.close()
     con = warehouse.connect(path)  # upgrades
