@@ -839,13 +839,15 @@ def _without_manager_cycles(con, frame: pl.DataFrame) -> tuple[pl.DataFrame, lis
 # ---------------------------------------------------------------- learning records
 
 
-def _resolve_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
-    """The query that resolves each incoming record to an employee and a course (table _staged).
+def _lookup_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
+    """The query that finds the employee of each distinct learner key a file names (table
+    _wanted_learners: learner_kind, salt, learner_key), as rows (learner_kind, salt, learner_key,
+    employee_id); the records are joined to it afterwards (``_write_batches``).
 
     Only the identity keys this file can use are computed, and only for the values it
     holds: an Open Badges file with one salted sha256 recipient costs one hash per
-    e-mail address, not every kind of key for every employee. Among the resolved
-    records, ``copy_no`` numbers the copies of one source record (1 = the one to keep).
+    distinct e-mail address, not every kind of key for every employee. An address written
+    the same raw and normalised is hashed once.
     """
     plain_branches = {
         "employee_id": ["select 'employee_id' as kind, id_key as key, employee_id, 1 as prio from emp"],
@@ -863,72 +865,64 @@ def _resolve_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
         ],
     }
     plain_keys = [q for kind in sorted(kinds) for q in plain_branches.get(kind, [])]
-    hash_branches = {  # one hash per e-mail for each (salt, algorithm) the records name, whatever their number
-        a: f"select s.salt, '{a}$' || {a}(e.email || s.salt) as key, e.employee_id from emails e, salts s "
+    hash_branches = {  # one hash per distinct e-mail for each (salt, algorithm) the records name
+        a: f"select s.salt, '{a}$' || {a}(e.email || s.salt) as key, e.email from emails e, salts s "
         f"where s.algorithm = '{a}'"
         for a in ("sha256", "md5")
     }
     hashed_keys = [hash_branches[a] for a in sorted(hash_algorithms)]
-    ctes = [
-        "emp as (select employee_id, id_key, email_raw, email_key from _employee_keys)",
-        """course_keys as (
-    select lower(trim(course_id)) as key, course_id, 1 as prio from courses
-    union all select alias, course_id, 2 from course_aliases
-    union all select lower(trim(title)), course_id, 3 from courses where title is not null
-)""",
-        """course_lookup as (
-    select k.key, arg_min(k.course_id, k.prio) as course_id
-    from course_keys as k semi join (select distinct course_key_norm as key from _incoming) as w on w.key = k.key
-    group by k.key
-)""",
-    ]
-    learner = "cast(null as varchar)"
-    joins = ["left join course_lookup as c on c.key = i.course_key_norm"]
+    ctes = ["emp as (select employee_id, id_key, email_raw, email_key from _employee_keys)"]
+    found = []
     if plain_keys:
         ctes.append("plain_keys as (\n    " + "\n    union all ".join(plain_keys) + "\n)")
         ctes.append("""plain as (
-    select k.kind, k.key, arg_min(k.employee_id, k.prio) as employee_id
+    select k.kind, '' as salt, k.key, arg_min(k.employee_id, k.prio) as employee_id
     from plain_keys as k
-    semi join (select distinct learner_kind as kind, learner_key as key from _incoming where learner_kind <> 'hashed') as w
+    semi join (select learner_kind as kind, learner_key as key from _wanted_learners where learner_kind <> 'hashed') as w
       on w.kind = k.kind and w.key = k.key
     group by k.kind, k.key
 )""")
-        joins.append("left join plain as p on p.kind = i.learner_kind and p.key = i.learner_key")
-        learner = "p.employee_id"
+        found.append("select * from plain")
     if hashed_keys:
         ctes.append("""wanted_hashes as (
-    select distinct coalesce(learner_salt, '') as salt, learner_key as key from _incoming where learner_kind = 'hashed'
+    select distinct salt, learner_key as key from _wanted_learners where learner_kind = 'hashed'
 )""")
         ctes.append("salts as (select distinct salt, split_part(key, '$', 1) as algorithm from wanted_hashes)")
-        ctes.append("""emails as (
+        ctes.append("""email_owners as (
     select distinct employee_id, email from (
         select employee_id, email_raw as email from emp union all select employee_id, email_key from emp
     ) where email is not null
 )""")
+        ctes.append("emails as (select distinct email from email_owners)")
         ctes.append("hashed_keys as (\n    " + "\n    union all ".join(hashed_keys) + "\n)")
         ctes.append("""hashed as (
-    select h.salt, h.key, min(h.employee_id) as employee_id
-    from hashed_keys as h semi join wanted_hashes as w on w.salt = h.salt and w.key = h.key
+    select 'hashed' as kind, h.salt, h.key, min(o.employee_id) as employee_id
+    from hashed_keys as h
+    semi join wanted_hashes as w on w.salt = h.salt and w.key = h.key
+    inner join email_owners as o on o.email = h.email
     group by h.salt, h.key
 )""")
-        joins.append(
-            "left join hashed as h on i.learner_kind = 'hashed' and h.salt = coalesce(i.learner_salt, '') "
-            "and h.key = i.learner_key"
-        )
-        learner = f"coalesce({learner}, h.employee_id)"
-    rank = STATUS_RANK.format(col="i.status")
-    return f"""
-create or replace temp table _staged as
-with {", ".join(ctes)},
-resolved as (
-    select i.* exclude (learner_key, course_key_norm), {learner} as employee_id, c.course_id
-    from _incoming as i
-    {chr(10).join(joins)}
+        found.append("select * from hashed")
+    if not found:
+        return "select null::varchar as learner_kind, null::varchar as salt, null::varchar as learner_key, null::varchar as employee_id limit 0"
+    return (
+        f"with {', '.join(ctes)}\nselect kind as learner_kind, salt, key as learner_key, employee_id from ("
+        + " union all ".join(found)
+        + ")"
+    )
+
+
+#: The course each distinct course key a file names (table _wanted_courses: key) stands for: its
+#: id, else an alias, else a title (case and surrounding spaces ignored).
+_COURSE_LOOKUP_SQL = """
+with course_keys as (
+    select lower(trim(course_id)) as key, course_id, 1 as prio from courses
+    union all select alias, course_id, 2 from course_aliases
+    union all select lower(trim(title)), course_id, 3 from courses where title is not null
 )
-select i.*, {rank} as rank,
-       row_number() over (partition by i.employee_id is not null and i.course_id is not null, i.source_record_id
-                          order by {rank} desc, i.completed_at desc nulls last, i.row_number) as copy_no
-from resolved as i
+select k.key as course_key_norm, arg_min(k.course_id, k.prio) as course_id
+from course_keys as k semi join _wanted_courses as w on w.key = k.key
+group by k.key
 """
 
 
@@ -984,6 +978,40 @@ class _Interlocked(Exception):
     """Files of one pass that touch the same records: they must be written one after another."""
 
 
+def _status_rank(status: pl.Expr) -> pl.Expr:
+    """STATUS_RANK in Polars: progress of an outcome (null for a word that is none)."""
+    return status.replace_strict(
+        ["enrolled", "in_progress", "failed", "completed", "passed"],
+        [0, 1, 2, 3, 4],
+        default=None,
+        return_dtype=pl.Int32,
+    )
+
+
+def _proof_rank(verification: pl.Expr, other: int = -1) -> pl.Expr:
+    """PROOF_RANK in Polars: strength of a proof check; ``other`` for a record without one."""
+    return verification.replace_strict(
+        ["verified", "unverifiable", "unsigned", "failed"], [3, 2, 1, 0], default=other, return_dtype=pl.Int32
+    )
+
+
+def _first_of(frame: pl.DataFrame, keys: list[str], order: list[str], descending: list[bool]) -> pl.Series:
+    """Whether each row is the first of its group (``keys``) in this order (nulls last), as
+    ``row_number() over (partition by keys order by ...) = 1``: only rows that share their
+    group with another are sorted, and nearly every row has a group of its own."""
+    shared = frame.select(pl.struct(keys).is_duplicated()).to_series()
+    every = pl.repeat(True, frame.height, dtype=pl.Boolean, eager=True).alias("first")
+    if not shared.any():
+        return every
+    others = (
+        frame.with_row_index("_pos")
+        .filter(shared)
+        .sort(keys + order, descending=[False] * len(keys) + descending, nulls_last=True, maintain_order=True)
+        .select("_pos", (pl.int_range(pl.len()).over(keys) == 0).alias("first"))
+    )
+    return every.scatter(others["_pos"], others["first"])
+
+
 def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: None, apart: bool = False) -> dict:
     """Resolve, de-duplicate and store learning records of one or more import batches (column
     ``batch_id`` of ``parsed.records``); returns, per batch, (loaded, duplicate, rejected, and
@@ -996,19 +1024,29 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
 
     Empties ``parsed.records`` (and its ``raw_source``) once DuckDB holds the rows: memory.
 
-    The verbatim records stay in Polars: only the few rows that are rejected need them,
-    and a million of them would otherwise be copied through every step below.
+    The records stay in Polars from reading to the insert: DuckDB answers only what needs the
+    warehouse (the employee of each distinct learner key, the course of each distinct course
+    key, the stored copies of these records, the completions already recorded on their days),
+    and writes the rows once, into completion_records. The rules are those of a file loaded
+    record by record: one row per source record (the most advanced copy), a stored record
+    replaced only by a better one, one completion per person, course and day.
     """
+    kind = parsed.kind
     vendor = getattr(getattr(parsed, "profile", None), "vendor", None)
     learner_key, learner_note = _identity_keys(parsed.records["learner_value"])
-    frame = parsed.records.with_row_index("_i").with_columns(
-        pl.col("completed_at").dt.convert_time_zone("UTC").dt.replace_time_zone(None),
-        pl.col("expires_at").dt.convert_time_zone("UTC").dt.replace_time_zone(None),
-        pl.lit(vendor, dtype=pl.Utf8).alias("vendor"),
-        learner_key.alias("learner_key"),
-        learner_note.alias("learner_note"),
-        pl.col("course_key").str.strip_chars().str.to_lowercase().alias("course_key_norm"),
+    frame = (
+        parsed.records.drop("raw")
+        .with_row_index("_i")
+        .with_columns(
+            pl.col("completed_at").dt.convert_time_zone("UTC").dt.replace_time_zone(None),
+            pl.col("expires_at").dt.convert_time_zone("UTC").dt.replace_time_zone(None),
+            pl.lit(vendor, dtype=pl.Utf8).alias("vendor"),
+            learner_key.alias("learner_key"),
+            learner_note.alias("learner_note"),
+            pl.col("course_key").str.strip_chars().str.to_lowercase().alias("course_key_norm"),
+        )
     )
+    del learner_key, learner_note
     if parsed.checks is not None:
         frame = frame.join(
             parsed.checks, on=[c for c in ("batch_id", "row_number") if c in parsed.checks.columns], how="left"
@@ -1017,9 +1055,13 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
         frame = frame.with_columns(
             pl.lit(None, dtype=pl.Utf8).alias("verification"), pl.lit(None, dtype=pl.Utf8).alias("verification_reason")
         )
-    incoming_records = frame.drop("raw")
-    con.execute("create or replace temp table _incoming as select * from incoming_records")
-    del incoming_records
+    # the key a learner is looked up by: a salted hash with its salt, any other kind alone
+    frame = frame.with_columns(
+        pl.when(pl.col("learner_kind") == "hashed")
+        .then(pl.col("learner_salt").fill_null(""))
+        .otherwise(pl.lit(""))
+        .alias("_salt")
+    )
     mark("stage")
     kinds = set(frame["learner_kind"].drop_nulls().unique().to_list())
     algorithms = set()
@@ -1027,7 +1069,7 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
         hashed = frame.filter(pl.col("learner_kind") == "hashed")["learner_key"]
         algorithms = {a for a in ("sha256", "md5") if hashed.str.starts_with(a + "$").any()}
     employees = con.sql("select employee_id, email from employees").pl()
-    employee_keys = pl.DataFrame(  # read by DuckDB by name
+    employee_keys = pl.DataFrame(
         {
             "employee_id": employees["employee_id"],
             "id_key": _identity_keys(employees["employee_id"])[0],
@@ -1035,89 +1077,164 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
             "email_key": _identity_keys(employees["email"])[0],
         }
     )
-    con.execute("create or replace temp table _employee_keys as select * from employee_keys")
-    del employees, employee_keys
-    con.execute(_resolve_sql(kinds, algorithms))
-    con.execute("drop table _incoming")
-    con.execute("drop table _employee_keys")  # each step's table is dropped once the next one is built (memory)
+    wanted_learners = frame.select("learner_kind", pl.col("_salt").alias("salt"), "learner_key").drop_nulls().unique()
+    wanted_courses = frame.select(pl.col("course_key_norm").alias("key")).drop_nulls().unique()
+    con.register("_employee_keys", employee_keys)
+    con.register("_wanted_learners", wanted_learners)
+    con.register("_wanted_courses", wanted_courses)
+    try:
+        learners = con.sql(_lookup_sql(kinds, algorithms)).pl()
+        courses = con.sql(_COURSE_LOOKUP_SQL).pl()
+    finally:
+        for name in ("_employee_keys", "_wanted_learners", "_wanted_courses"):
+            con.unregister(name)
+    del employees, employee_keys, wanted_learners, wanted_courses
+    staged = (
+        frame.join(learners.rename({"salt": "_salt"}), on=["learner_kind", "_salt", "learner_key"], how="left")
+        .join(courses, on="course_key_norm", how="left")
+        .with_columns(
+            (pl.col("employee_id").is_not_null() & pl.col("course_id").is_not_null()).alias("_resolved"),
+            _status_rank(pl.col("status")).alias("rank"),
+        )
+    )
+    del frame, learners, courses
     mark("resolve")
-    if apart and scalar(con, _INTERLOCKED_SQL):
-        raise _Interlocked
+    if apart:
+        con.register("_staged", staged)
+        try:
+            interlocked = scalar(con, _INTERLOCKED_SQL)
+        finally:
+            con.unregister("_staged")
+        if interlocked:
+            raise _Interlocked
+    unresolved_rows = staged.filter(~pl.col("_resolved")).select(
+        "_i",
+        "row_number",
+        "batch_id",
+        "employee_id",
+        "course_id",
+        "learner_value",
+        "learner_kind",
+        "learner_salt",
+        "learner_note",
+        "course_key",
+    )
     unresolved = con.execute(
         f"select _i, row_number, concat_ws('; ', {_LEARNER_REASON}, {_COURSE_REASON}) as reason, batch_id "
-        "from _staged where employee_id is null or course_id is null order by batch_id, row_number"
+        "from unresolved_rows order by batch_id, row_number"
     ).fetchall()
+    del unresolved_rows
     raws = parsed.raw_of([r[0] for r in unresolved])
     rejected: dict[int, list] = {b: [] for b in batches}
     for r, raw in zip(unresolved, raws, strict=False):
         rejected[r[3]].append((r[1], r[2], raw))
-    # the file's rows now live in DuckDB: let go of them before DuckDB's own steps need memory
-    del frame
+    # the rows the loader needs now live in `staged`: let go of the reader's frame
     parsed.records, parsed.raw_source = parsed.records.clear(), None
     mark("unresolved")
-    kind = parsed.kind
-    rank_old = STATUS_RANK.format(col="t.status")
-    # a credential whose proof checks replaces a stored copy whose proof does not, and never the reverse
-    proof_new, proof_old = PROOF_RANK.format(col="f.verification"), PROOF_RANK.format(col="t.verification")
-    # nor does a record of the same completion that day whose proof checks worse hide it (a record of
-    # another source weighs as an unsigned credential: only a verified or unverifiable one adds to it)
-    proof_seen, proof_v = (
-        PROOF_RANK.replace("else -1", "else 1").format(col=c) for c in ("c.verification", "v.verification")
+    resolved = staged.filter(pl.col("_resolved")).select(
+        "source_record_id",
+        "employee_id",
+        "course_id",
+        "status",
+        "completed_at",
+        "score",
+        "expires_at",
+        "vendor",
+        "batch_id",
+        "row_number",
+        "verification",
+        "verification_reason",
+        "rank",
     )
-    con.execute(f"""
-        create or replace temp table _fresh as
-        with firsts as (select * from _staged where employee_id is not null and course_id is not null and copy_no = 1),
-        vs_stored as (
-            select f.*, t.source_record_id is not null as stored,
-                   t.source_record_id is null
-                   or {proof_new} > {proof_old}
-                   or ({proof_new} = {proof_old} and (
-                       f.rank > {rank_old} or (f.rank = {rank_old} and f.completed_at > t.completed_at))) as better
-            from firsts f
-            left join completion_records t on t.source_kind = '{kind}' and t.source_record_id = f.source_record_id
-        ),
-        evidence_seen as (
-            select employee_id, course_id, cast(completed_at as date) as day, {proof_seen} as proof
-            from completion_records c
-            where status in ('completed', 'passed') and completed_at is not null
-              and c.employee_id in (select employee_id from firsts)
-              and not (c.source_kind = 'xapi' and c.source_record_id in (select statement_id from voided_statements))
-        ),
-        same_day as (
-            select v.*,
-                   v.status in ('completed', 'passed') and not v.stored and exists (
-                       select 1 from evidence_seen s
-                       where s.employee_id = v.employee_id and s.course_id = v.course_id
-                         and s.day = cast(v.completed_at as date) and s.proof >= {proof_v}) as seen_elsewhere,
-                   row_number() over (
-                       partition by v.employee_id, v.course_id, cast(v.completed_at as date),
-                                    v.status in ('completed', 'passed')
-                       order by {proof_v} desc, v.rank desc, v.row_number) as evidence_no
-            from vs_stored v
+    del staged
+    candidates = dict(resolved.group_by("batch_id").len().iter_rows())
+    # one row per source record: its most advanced copy (then the latest, then the first in the file)
+    firsts = resolved.filter(
+        _first_of(resolved, ["source_record_id"], ["rank", "completed_at", "row_number"], [True, True, False])
+    )
+    del resolved
+    first_ids = firsts.select("source_record_id")
+    stored = con.sql(
+        "select source_record_id, true as stored, status as _old_status, completed_at as _old_completed_at, "
+        "verification as _old_verification from completion_records "
+        "where source_kind = ? and source_record_id in (select source_record_id from first_ids)",
+        params=[kind],
+    ).pl()
+    del first_ids
+    completion = pl.col("status").is_in(["completed", "passed"])
+    proof_new, proof_old = _proof_rank(pl.col("verification")), _proof_rank(pl.col("_old_verification"))
+    # a credential whose proof checks replaces a stored copy whose proof does not, and never the reverse
+    # (a record of another source weighs as an unsigned credential: only a verified or unverifiable one adds to it)
+    rank_old = _status_rank(pl.col("_old_status"))
+    vs_stored = firsts.join(stored, on="source_record_id", how="left").with_columns(
+        pl.col("stored").fill_null(False),
+        (
+            pl.col("stored").is_null()
+            | (proof_new > proof_old)
+            | (
+                (proof_new == proof_old)
+                & (
+                    (pl.col("rank") > rank_old)
+                    | ((pl.col("rank") == rank_old) & (pl.col("completed_at") > pl.col("_old_completed_at")))
+                )
+            )
         )
-        select * from same_day
-        where better and (evidence_no = 1 or status not in ('completed', 'passed') or completed_at is null)
-    """)
-    if apart and scalar(con, "select count(*) from _fresh where stored"):
+        .fill_null(False)
+        .alias("better"),
+        pl.col("completed_at").dt.date().alias("_day"),
+        _proof_rank(pl.col("verification"), 1).alias("_proof"),
+    )
+    del firsts, stored
+    # completions of the same person and course that day already recorded (by any source), with
+    # the best proof among them: this record is skipped unless its proof checks better
+    days = (
+        vs_stored.filter(completion & pl.col("_day").is_not_null() & ~pl.col("stored"))
+        .select("employee_id", "course_id", "_day")
+        .unique()
+    )
+    proof_seen = PROOF_RANK.replace("else -1", "else 1").format(col="c.verification")
+    seen = con.sql(f"""
+        select c.employee_id, c.course_id, cast(c.completed_at as date) as _day, max({proof_seen}) as _seen_proof
+        from completion_records as c
+        semi join days as d
+          on d.employee_id = c.employee_id and d.course_id = c.course_id and d._day = cast(c.completed_at as date)
+        where c.status in ('completed', 'passed') and c.completed_at is not null
+          and not (c.source_kind = 'xapi' and c.source_record_id in (select statement_id from voided_statements))
+        group by all
+    """).pl()
+    del days
+    vs_stored = vs_stored.join(seen, on=["employee_id", "course_id", "_day"], how="left")
+    vs_stored = vs_stored.with_columns(
+        (completion & ~pl.col("stored") & (pl.col("_seen_proof") >= pl.col("_proof")))
+        .fill_null(False)
+        .alias("seen_elsewhere"),
+        # one completion per person, course and day: the best proof, then the most advanced, then the first
+        _first_of(
+            vs_stored.with_columns(completion.alias("_completion")),
+            ["employee_id", "course_id", "_day", "_completion"],
+            ["_proof", "rank", "row_number"],
+            [True, True, False],
+        ).alias("_first_that_day"),
+    )
+    fresh = vs_stored.filter(
+        pl.col("better") & (pl.col("_first_that_day") | ~completion | pl.col("completed_at").is_null())
+    )
+    del vs_stored, seen
+    if apart and fresh["stored"].any():
         raise _Interlocked
     # completions another source already recorded that day are skipped, and the batch remembers
     # that it skipped some (a later void or move of those records makes loading it again useful)
-    repeats = dict(con.execute("select batch_id, bool_or(seen_elsewhere) from _fresh group by batch_id").fetchall())
-    con.execute("delete from _fresh where seen_elsewhere")
-    candidates = dict(
-        con.execute(
-            "select batch_id, count(*) from _staged where employee_id is not null and course_id is not null "
-            "group by batch_id"
-        ).fetchall()
-    )
-    con.execute("drop table _staged")
+    repeats = dict(fresh.group_by("batch_id").agg(pl.col("seen_elsewhere").any()).iter_rows())
+    fresh = fresh.filter(~pl.col("seen_elsewhere"))
     mark("dedup")
-    fresh = dict(con.execute("select batch_id, count(*) from _fresh group by batch_id").fetchall())
+    counts = dict(fresh.group_by("batch_id").len().iter_rows())
     # One row per source record: a stored record that this file moves forward is replaced.
-    if scalar(con, "select count(*) from _fresh where stored"):
+    replaced = fresh.filter(pl.col("stored")).select("source_record_id")
+    if replaced.height:
         con.execute(
-            f"delete from completion_records where source_kind = '{kind}' "
-            "and source_record_id in (select source_record_id from _fresh where stored)"
+            "delete from completion_records where source_kind = ? "
+            "and source_record_id in (select source_record_id from replaced)",
+            [kind],
         )
         # a file loaded before may have been skipped as a repeat of a record that has now moved
         con.execute(
@@ -1125,16 +1242,30 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
             "cast(coalesce(max(try_cast(value as bigint)), 0) + 1 as varchar) "
             "from settings where key = 'records_revision'"
         )
-    con.execute(f"""
-        insert into completion_records
-            (source_kind, source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
-             vendor, batch_id, row_number, verification, verification_reason)
-        select '{kind}', source_record_id, employee_id, course_id, status, completed_at, score, expires_at,
-               vendor, batch_id, row_number, verification, verification_reason
-        from _fresh
-    """)
+    fresh_rows = fresh.select(
+        "source_record_id",
+        "employee_id",
+        "course_id",
+        "status",
+        "completed_at",
+        "score",
+        "expires_at",
+        "vendor",
+        "batch_id",
+        "row_number",
+        "verification",
+        "verification_reason",
+    )
+    con.execute(
+        "insert into completion_records (source_kind, source_record_id, employee_id, course_id, status, "
+        "completed_at, score, expires_at, vendor, batch_id, row_number, verification, verification_reason) "
+        "select ?, * from fresh_rows",
+        [kind],
+    )
+    del fresh_rows, replaced
     mark("insert")
-    touched = [r[0] for r in con.execute("select distinct employee_id from _fresh").fetchall()]
+    touched = fresh["employee_id"].unique().to_list()
+    del fresh
     if parsed.voided_ids:
         voided_ids = pl.DataFrame({"statement_id": [v.lower() for v in parsed.voided_ids]})  # noqa: F841
         con.execute(
@@ -1148,10 +1279,9 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
             ).fetchall()
         ]
     refresh_evidence(con, touched, mark)
-    for t in ("_incoming", "_employee_keys", "_staged", "_fresh"):
-        con.execute(f"drop table if exists {t}")
     return {
-        b: (fresh.get(b, 0), candidates.get(b, 0) - fresh.get(b, 0), rejected[b], bool(repeats.get(b))) for b in batches
+        b: (counts.get(b, 0), candidates.get(b, 0) - counts.get(b, 0), rejected[b], bool(repeats.get(b)))
+        for b in batches
     }
 
 
