@@ -30,7 +30,7 @@ from etl import company, credentials
 from etl.credentials import policy
 from etl.records import Parsed, Rejected, UnreadableFile
 from etl.rejects import record_keys, reject_future, settle_rejects
-from warehouse import now_utc, refresh_evidence, scalar
+from warehouse import add_evidence, now_utc, refresh_evidence, scalar
 
 log = logging.getLogger(__name__)
 
@@ -1262,23 +1262,20 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
         "select ?, * from fresh_rows",
         [kind],
     )
-    del fresh_rows, replaced
+    del fresh_rows
     mark("insert")
     touched = fresh["employee_id"].unique().to_list()
-    del fresh
+    # the evidence of stored records this file replaced, and of statements it voids, goes
+    removed = {kind: replaced["source_record_id"].to_list()}
+    del fresh, replaced
     if parsed.voided_ids:
-        voided_ids = pl.DataFrame({"statement_id": [v.lower() for v in parsed.voided_ids]})  # noqa: F841
+        voided_ids = pl.DataFrame({"statement_id": [v.lower() for v in parsed.voided_ids]})
         con.execute(
             f"insert or ignore into voided_statements select distinct statement_id, {int(batches[0])} from voided_ids"
         )
-        touched += [
-            r[0]
-            for r in con.execute(
-                "select distinct employee_id from completion_records where source_kind = 'xapi' "
-                "and source_record_id in (select statement_id from voided_ids)"
-            ).fetchall()
-        ]
-    refresh_evidence(con, touched, mark)
+        removed.setdefault("xapi", [])
+        removed["xapi"] = removed["xapi"] + voided_ids["statement_id"].to_list()
+    add_evidence(con, batches, touched, removed, mark)
     return {
         b: (counts.get(b, 0), candidates.get(b, 0) - counts.get(b, 0), rejected[b], bool(repeats.get(b)))
         for b in batches

@@ -11,6 +11,7 @@
 from warehouse.connection import connect
 from warehouse.paths import CONFIG_DIR, DEFAULT_DB, ROOT, SAMPLE_DIR, SQL_DIR, db_path, read_path, snapshot_dir
 from warehouse.schema import (
+    add_evidence,
     apply_models,
     is_current,
     latest_migration,
@@ -30,6 +31,7 @@ __all__ = [
     "SAMPLE_DIR",
     "SQL_DIR",
     "WarehouseError",
+    "add_evidence",
     "apply_models",
     "connect",
     "db_path",

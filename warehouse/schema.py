@@ -110,6 +110,42 @@ def refresh_evidence(
     mark("skill level spans")
 
 
+def add_evidence(
+    con: duckdb.DuckDBPyConnection,
+    batches: list[int],
+    employees: list[str],
+    removed: dict[str, list[str]] | None = None,
+    mark=lambda phase: None,
+) -> None:
+    """The evidence of the learning records a load just wrote (its import ``batches``), and the
+    skill-level spans of the people it concerns: ``employees`` (those the records belong to) and the
+    holders of the evidence taken away first, that of the records ``removed`` (source kind -> source
+    record ids: stored records the load replaced, or statements it voided).
+
+    Every other piece of evidence stays as it is: evidence depends only on its own record, the
+    catalog and the policy, and loads of those refresh everyone (``refresh_evidence``). Runs inside
+    the caller's transaction, so a load and its evidence become visible together.
+    """
+    people = {e for e in employees if e is not None}
+    for source_kind, ids in (removed or {}).items():
+        if not ids:
+            continue
+        removed_ids = pl.DataFrame({"source_record_id": ids}, schema={"source_record_id": pl.Utf8})  # noqa: F841
+        people |= {
+            r[0]
+            for r in con.execute(
+                "delete from evidence where source_kind = ? "
+                "and source_record_id in (select source_record_id from removed_ids) returning employee_id",
+                [source_kind],
+            ).fetchall()
+        }
+    if batches:
+        con.execute("insert into evidence select * from evidence_of(?)", [batches])
+    mark("evidence")
+    refresh_skill_level_spans(con, list(people))
+    mark("skill level spans")
+
+
 def refresh_skill_level_spans(con: duckdb.DuckDBPyConnection, employees: list[str] | None = None) -> None:
     """Recompute skill_level_spans (each level as date ranges) from evidence, for some employees or everyone.
 

@@ -15,9 +15,14 @@
 -- does not count is left out here, so levels, coverage, readiness and goals follow it.
 -- The table `evidence` holds this view's rows, refreshed by every load (warehouse.refresh_evidence),
 -- so that the metrics do not recompute it on every query.
-create or replace view evidence_source as
+-- evidence_of(batches) computes the rows of the learning records of these import batches only
+-- (null: every row, assessments included): a load adds the evidence of the records it wrote
+-- (warehouse.add_evidence) without reading anyone else's.
+create or replace macro evidence_of(batches) as table
 with outcomes as (
-    select * from completions where status in ('completed', 'passed') and completed_at is not null
+    select * from completions
+    where status in ('completed', 'passed') and completed_at is not null
+      and (batches is null or batch_id in (select unnest(batches)))
 ),
 
 course_evidence as (
@@ -59,6 +64,7 @@ assessment_evidence as (
         coalesce(source, 'assessment') || ':' || employee_id || ':' || skill || ':' || assessed_at as source_record_id,
         case when lower(coalesce(source, '')) like '%self%' then 'self_reported' else 'assessment' end as strength_kind
     from assessments
+    where batches is null
 ),
 
 weighed as (
@@ -87,3 +93,6 @@ final as (
 )
 
 select * from final;
+
+create or replace view evidence_source as
+select * from evidence_of(cast(null as integer[]));

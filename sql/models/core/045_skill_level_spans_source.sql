@@ -10,9 +10,11 @@
 -- when none is); consecutive pieces at the same level are merged into one range.
 -- skill_level_spans_of(people) computes the rows of a list of employee ids (null: everyone);
 -- the list filters the evidence first, so refreshing a few people reads only their evidence.
--- A person's skill with one piece of evidence (most of them) is that piece's range as it is:
--- only skills with several pieces go through the cutting and merging, whose windows cost
--- most per partition.
+-- A person's skill with one piece of evidence (most of them) is that piece's range as it is.
+-- A skill whose pieces never end (most of the others: courses without a validity) has as its
+-- level, on each day, the highest level that started by then: a span starts on each day that
+-- raises it and runs until the next one. Only skills with pieces that end go through the
+-- cutting and merging, whose windows cost most per partition.
 create or replace macro skill_level_spans_of(people) as table
 with all_ranges as (
     select employee_id, skill, level, valid_from, coalesce(valid_until, date '9999-12-31') as valid_until
@@ -29,10 +31,35 @@ single_ranges as (
     having count(*) = 1
 ),
 
-ranges as (
-    select r.*
+several as (
+    select r.*, bool_and(r.valid_until = date '9999-12-31') over (partition by r.employee_id, r.skill) as open_ended
     from all_ranges as r
     anti join single_ranges as s on r.employee_id = s.employee_id and r.skill = s.skill
+),
+
+open_days as (
+    select employee_id, skill, valid_from, max(level) as level
+    from several
+    where open_ended
+    group by employee_id, skill, valid_from
+),
+
+open_raises as (
+    select *,
+           max(level) over (partition by employee_id, skill order by valid_from
+                            rows between unbounded preceding and 1 preceding) as level_before
+    from open_days
+),
+
+open_spans as (
+    select employee_id, skill, level, valid_from,
+           lead(valid_from) over (partition by employee_id, skill order by valid_from) as valid_until
+    from open_raises
+    where level_before is null or level > level_before
+),
+
+ranges as (
+    select employee_id, skill, level, valid_from, valid_until from several where not open_ended
 ),
 
 bounds as (
@@ -74,6 +101,8 @@ select employee_id, skill, level, min(piece_from) as valid_from,
        nullif(max(piece_until), date '9999-12-31') as valid_until
 from grouped
 group by employee_id, skill, level, span_no
+union all
+select employee_id, skill, level, valid_from, valid_until from open_spans
 union all
 select employee_id, skill, level, valid_from, valid_until from single_ranges;
 
