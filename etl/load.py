@@ -545,8 +545,9 @@ def load_badge_files(
                 outcomes.append((name, started, sha, "unchanged", earlier))
                 continue
             parsed = _read(path, "badge", trusted=trusted)
-            reject_future(parsed, started)
-            outcomes.append((name, started, sha, "read", (parsed, record_keys(parsed))))
+            if _may_be_future(parsed, started):
+                reject_future(parsed, started)
+            outcomes.append((name, started, sha, "read", (parsed, None)))  # record keys: when settling needs them
         except Exception as exc:
             outcomes.append((name, started, None, "failed", _read_failure(exc, name, path)))
     mark("read")
@@ -577,6 +578,14 @@ def load_badge_files(
     return summaries
 
 
+def _may_be_future(parsed: Parsed, started) -> bool:
+    """Whether a record of the file may be dated after the day it is loaded (``reject_future``'s
+    rule): a badge file holds one award or a few, and asking the latest date costs little next to
+    running the rule's frame work for each file of a pass."""
+    latest = parsed.records["completed_at"].max() if parsed.records.height else None
+    return latest is not None and latest.date() > started.date()
+
+
 def _loaded_shas(con, shas: list[str], kind: str, options: str) -> set[str]:
     """Which of these contents were loaded before, read this way (``loaded_before`` says whether it stands)."""
     return {
@@ -590,7 +599,7 @@ def _loaded_shas(con, shas: list[str], kind: str, options: str) -> set[str]:
 
 
 def _write_badge_batches(con, batches: dict[int, tuple], summaries: list[FileSummary], options: str, mark) -> None:
-    """The rows of a pass's files (batch id -> parsed, keys, sha, started), written together
+    """The rows of a pass's files (batch id -> parsed, None, sha, started), written together
     (``_write_batches``); then each batch's import history row, and its rejected rows settled."""
     tagged = {b: pl.lit(b, dtype=pl.Int64).alias("batch_id") for b in batches}
     together = Parsed(
@@ -633,8 +642,8 @@ def _write_badge_batches(con, batches: dict[int, tuple], summaries: list[FileSum
         "select count(*) from rejected_rows where resolved_by_batch is null and record_key is not null "
         "and batch_id in (select batch_id from import_batches where kind = 'badge')",
     ):
-        for b, (_, keys, *_) in batches.items():
-            settle_rejects(con, b, "badge", keys)
+        for b, (parsed, *_) in batches.items():
+            settle_rejects(con, b, "badge", record_keys(parsed))
     mark("rejected rows")
 
 
@@ -866,7 +875,7 @@ def _lookup_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
     }
     plain_keys = [q for kind in sorted(kinds) for q in plain_branches.get(kind, [])]
     hash_branches = {  # one hash per distinct e-mail for each (salt, algorithm) the records name
-        a: f"select s.salt, '{a}$' || {a}(e.email || s.salt) as key, e.email from emails e, salts s "
+        a: f"select s.salt, s.algorithm, {a}(e.email || s.salt) as digest, e.email from emails e, salts s "
         f"where s.algorithm = '{a}'"
         for a in ("sha256", "md5")
     }
@@ -885,9 +894,13 @@ def _lookup_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
         found.append("select * from plain")
     if hashed_keys:
         ctes.append("""wanted_hashes as (
-    select distinct salt, learner_key as key from _wanted_learners where learner_kind = 'hashed'
+    select salt, key, algorithm, substring(key, length(algorithm) + 2) as digest
+    from (
+        select distinct salt, learner_key as key, split_part(learner_key, '$', 1) as algorithm
+        from _wanted_learners where learner_kind = 'hashed'
+    )
 )""")
-        ctes.append("salts as (select distinct salt, split_part(key, '$', 1) as algorithm from wanted_hashes)")
+        ctes.append("salts as (select distinct salt, algorithm from wanted_hashes)")
         ctes.append("""email_owners as (
     select distinct employee_id, email from (
         select employee_id, email_raw as email from emp union all select employee_id, email_key from emp
@@ -896,11 +909,11 @@ def _lookup_sql(kinds: set[str], hash_algorithms: set[str]) -> str:
         ctes.append("emails as (select distinct email from email_owners)")
         ctes.append("hashed_keys as (\n    " + "\n    union all ".join(hashed_keys) + "\n)")
         ctes.append("""hashed as (
-    select 'hashed' as kind, h.salt, h.key, min(o.employee_id) as employee_id
+    select 'hashed' as kind, w.salt, w.key, min(o.employee_id) as employee_id
     from hashed_keys as h
-    semi join wanted_hashes as w on w.salt = h.salt and w.key = h.key
+    inner join wanted_hashes as w on w.salt = h.salt and w.algorithm = h.algorithm and w.digest = h.digest
     inner join email_owners as o on o.email = h.email
-    group by h.salt, h.key
+    group by w.salt, w.key
 )""")
         found.append("select * from hashed")
     if not found:

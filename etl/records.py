@@ -113,9 +113,7 @@ def read_lines(path: Path, numbers: set[int]):
 
 def learning_frame(rows: list[dict] | None = None) -> pl.DataFrame:
     """Build a frame with exactly LEARNING_SCHEMA from dict rows (missing keys are null)."""
-    rows = rows or []
-    cols = {k: [r.get(k) for r in rows] for k in LEARNING_SCHEMA}
-    return pl.DataFrame(cols, schema=LEARNING_SCHEMA)
+    return pl.from_dicts(rows or [], schema=LEARNING_SCHEMA)
 
 
 def read_bytes(path: Path) -> bytes:
