@@ -1008,11 +1008,33 @@ def _proof_rank(verification: pl.Expr, other: int = -1) -> pl.Expr:
     )
 
 
+def _looked_up(frame: pl.DataFrame, found: pl.DataFrame, on: list[str]) -> pl.DataFrame:
+    """The frame with the columns of ``found`` (at most one row per key ``on``) for each of its rows,
+    null where none: a left join that copies none of the frame's own columns (memory)."""
+    extra = [c for c in found.columns if c not in on]
+    if found.is_empty():
+        return frame.with_columns(pl.lit(None, dtype=found.schema[c]).alias(c) for c in extra)
+    matched = (
+        frame.lazy()
+        .select(on)
+        .join(found.lazy(), on=on, how="left", maintain_order="left", validate="m:1")
+        .select(extra)
+        .collect()
+    )
+    return frame.with_columns(matched)
+
+
+def _kept(frame: pl.DataFrame, keep: pl.Series) -> pl.DataFrame:
+    """The rows where ``keep`` is true; the frame itself (no copy) when that is every row."""
+    return frame if keep.all() else frame.filter(keep)
+
+
 def _first_of(frame: pl.DataFrame, keys: list[str], order: list[str], descending: list[bool]) -> pl.Series:
     """Whether each row is the first of its group (``keys``) in this order (nulls last), as
     ``row_number() over (partition by keys order by ...) = 1``: only rows that share their
     group with another are sorted, and nearly every row has a group of its own."""
-    shared = frame.select(pl.struct(keys).is_duplicated()).to_series()
+    key = pl.col(keys[0]) if len(keys) == 1 else pl.struct(keys)
+    shared = frame.select(key.is_duplicated()).to_series()
     every = pl.repeat(True, frame.height, dtype=pl.Boolean, eager=True).alias("first")
     if not shared.any():
         return every
@@ -1102,13 +1124,13 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
         for name in ("_employee_keys", "_wanted_learners", "_wanted_courses"):
             con.unregister(name)
     del employees, employee_keys, wanted_learners, wanted_courses
-    staged = (
-        frame.join(learners.rename({"salt": "_salt"}), on=["learner_kind", "_salt", "learner_key"], how="left")
-        .join(courses, on="course_key_norm", how="left")
-        .with_columns(
-            (pl.col("employee_id").is_not_null() & pl.col("course_id").is_not_null()).alias("_resolved"),
-            _status_rank(pl.col("status")).alias("rank"),
-        )
+    staged = _looked_up(
+        _looked_up(frame, learners.rename({"salt": "_salt"}), ["learner_kind", "_salt", "learner_key"]),
+        courses,
+        ["course_key_norm"],
+    ).with_columns(
+        (pl.col("employee_id").is_not_null() & pl.col("course_id").is_not_null()).alias("_resolved"),
+        _status_rank(pl.col("status")).alias("rank"),
     )
     del frame, learners, courses
     mark("resolve")
@@ -1144,7 +1166,7 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
     # the rows the loader needs now live in `staged`: let go of the reader's frame
     parsed.records, parsed.raw_source = parsed.records.clear(), None
     mark("unresolved")
-    resolved = staged.filter(pl.col("_resolved")).select(
+    resolved = _kept(staged, staged["_resolved"]).select(
         "source_record_id",
         "employee_id",
         "course_id",
@@ -1162,8 +1184,9 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
     del staged
     candidates = dict(resolved.group_by("batch_id").len().iter_rows())
     # one row per source record: its most advanced copy (then the latest, then the first in the file)
-    firsts = resolved.filter(
-        _first_of(resolved, ["source_record_id"], ["rank", "completed_at", "row_number"], [True, True, False])
+    firsts = _kept(
+        resolved,
+        _first_of(resolved, ["source_record_id"], ["rank", "completed_at", "row_number"], [True, True, False]),
     )
     del resolved
     first_ids = firsts.select("source_record_id")
@@ -1179,7 +1202,7 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
     # a credential whose proof checks replaces a stored copy whose proof does not, and never the reverse
     # (a record of another source weighs as an unsigned credential: only a verified or unverifiable one adds to it)
     rank_old = _status_rank(pl.col("_old_status"))
-    vs_stored = firsts.join(stored, on="source_record_id", how="left").with_columns(
+    vs_stored = _looked_up(firsts, stored, ["source_record_id"]).with_columns(
         pl.col("stored").fill_null(False),
         (
             pl.col("stored").is_null()
@@ -1216,7 +1239,7 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
         group by all
     """).pl()
     del days
-    vs_stored = vs_stored.join(seen, on=["employee_id", "course_id", "_day"], how="left")
+    vs_stored = _looked_up(vs_stored, seen, ["employee_id", "course_id", "_day"])
     vs_stored = vs_stored.with_columns(
         (completion & ~pl.col("stored") & (pl.col("_seen_proof") >= pl.col("_proof")))
         .fill_null(False)
@@ -1229,8 +1252,11 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
             [True, True, False],
         ).alias("_first_that_day"),
     )
-    fresh = vs_stored.filter(
-        pl.col("better") & (pl.col("_first_that_day") | ~completion | pl.col("completed_at").is_null())
+    fresh = _kept(
+        vs_stored,
+        vs_stored.select(
+            pl.col("better") & (pl.col("_first_that_day") | ~completion | pl.col("completed_at").is_null())
+        ).to_series(),
     )
     del vs_stored, seen
     if apart and fresh["stored"].any():
@@ -1238,7 +1264,7 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
     # completions another source already recorded that day are skipped, and the batch remembers
     # that it skipped some (a later void or move of those records makes loading it again useful)
     repeats = dict(fresh.group_by("batch_id").agg(pl.col("seen_elsewhere").any()).iter_rows())
-    fresh = fresh.filter(~pl.col("seen_elsewhere"))
+    fresh = _kept(fresh, ~fresh["seen_elsewhere"])
     mark("dedup")
     counts = dict(fresh.group_by("batch_id").len().iter_rows())
     # One row per source record: a stored record that this file moves forward is replaced.

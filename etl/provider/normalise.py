@@ -9,8 +9,6 @@ reason is the first check it fails, so a manager sees one thing to fix per row.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
-from functools import partial
 
 import polars as pl
 
@@ -27,10 +25,11 @@ Check = tuple[pl.Expr, pl.Expr]
 
 def _normalise(
     frame: pl.DataFrame, header: list[str], cols: dict[str, str], profile: Profile
-) -> tuple[pl.DataFrame, list[Rejected], Callable[[list[int]], list[str]]]:
-    """Records for the usable rows and Rejected for the others, in one vectorised pass, and
-    the function that writes records' rows back as CSV lines (``raw`` stays empty: a line
-    is written only for the few records the loader rejects).
+) -> tuple[pl.DataFrame, list[Rejected], pl.Series | None]:
+    """Records for the usable rows and Rejected for the others, in one vectorised pass, and which
+    rows of ``frame`` the records are (their positions, in order; None: every row). ``raw`` stays
+    empty: a record's row is written as a CSV line only for the few records the loader rejects
+    (``_raw_lines_of``).
 
     Each step adds helper columns and the checks it needs; a row's reason is the
     first check it fails, so a manager sees one thing to fix per row.
@@ -56,18 +55,31 @@ def _normalise(
     lf, more, score = _score_step(lf, profile, cell)
     checks += more
 
-    out = lf.with_columns(
-        __reason=_first_reason(checks),
-        __completed_at=when.cast(LEARNING_SCHEMA["completed_at"]),
-        __score=score.cast(pl.Float64),
-    ).collect()
-
-    bad = out.filter(pl.col("__reason").is_not_null())
-    rejected = [
-        Rejected(row[0], row[1], records.raw_csv_line(header, [v if v is not None else "" for v in row[2:]]))
-        for row in bad.select([_ROW, "__reason", *header]).iter_rows()
-    ]
-    good = out.filter(pl.col("__reason").is_null())
+    out = (
+        lf.with_columns(
+            __reason=_first_reason(checks),
+            __completed_at=when.cast(LEARNING_SCHEMA["completed_at"]),
+            __score=score.cast(pl.Float64),
+            __record_id=_record_id(profile, col),
+        )
+        .select(_ROW, "__reason", "__learner", "__course", "__status", "__completed_at", "__score", "__record_id")
+        .collect()
+    )
+    # the file's cells stay in `frame` (no copy of them): rejected rows are written from it, and
+    # records' rows only when the loader asks for them (raw_source)
+    bad_mask = out["__reason"].is_not_null()
+    rejected = []
+    kept: pl.Series | None = None
+    good = out
+    if bad_mask.any():
+        bad = frame.filter(bad_mask).select([_ROW, *header]).with_columns(out["__reason"].filter(bad_mask))
+        rejected = [
+            Rejected(row[0], row[-1], records.raw_csv_line(header, [v if v is not None else "" for v in row[1:-1]]))
+            for row in bad.iter_rows()
+        ]
+        kept = (~bad_mask).arg_true()
+        good = out.filter(~bad_mask)
+    del out
     result = good.select(
         pl.col(_ROW).cast(pl.Int64).alias("row_number"),
         pl.lit(profile.learner_kind, dtype=pl.String).alias("learner_kind"),
@@ -78,16 +90,17 @@ def _normalise(
         pl.col("__completed_at").alias("completed_at"),
         pl.col("__score").alias("score"),
         pl.lit(None, dtype=LEARNING_SCHEMA["expires_at"]).alias("expires_at"),
-        _record_id(profile, col).alias("source_record_id"),
+        pl.col("__record_id").alias("source_record_id"),
         pl.lit(None, dtype=pl.String).alias("raw"),
     )
-    raw_source = partial(_raw_lines_of, good.select(header), header)
-    return result.cast(LEARNING_SCHEMA), rejected, raw_source  # type: ignore[arg-type]
+    return result.cast(LEARNING_SCHEMA), rejected, kept  # type: ignore[return-value]
 
 
-def _raw_lines_of(rows: pl.DataFrame, header: list[str], positions: list[int]) -> list[str]:
-    """The rows at these positions as CSV lines (records.raw_csv_line's form)."""
-    return rows[positions].select(_raw_line(header).alias("raw"))["raw"].to_list()
+def _raw_lines_of(rows: pl.DataFrame, kept: pl.Series | None, header: list[str], positions: list[int]) -> list[str]:
+    """The records at these positions as CSV lines (records.raw_csv_line's form); ``kept``: the
+    rows of the file the records come from, in order (None: every row)."""
+    wanted = kept.gather(positions) if kept is not None else positions
+    return rows[wanted].select(_raw_line(header).alias("raw"))["raw"].to_list()
 
 
 def _identity_step(lf: pl.LazyFrame, profile: Profile, cell) -> tuple[pl.LazyFrame, list[Check]]:

@@ -12,12 +12,17 @@ Polars finds bytes that are not UTF-8 is the file decoded in Python, and then th
 rows holding a byte that is not text in the file's encoding, or a NUL, are rejected
 with a reason naming the byte and the column, before any other rule. A header that
 names a column twice is refused: which of the two the profile means is unknown.
+
+The records keep no copy of their rows: when the loader rejects a few (an unknown learner or
+course), their rows are written as CSV lines from the file read again the same way, so that a
+large file's cells are not held in memory through the whole load.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -33,7 +38,7 @@ from common.text import (
     unknown_encoding,
 )
 from etl import records
-from etl.provider.normalise import _ROW, _normalise
+from etl.provider.normalise import _ROW, _normalise, _raw_lines_of
 from etl.provider.profiles import Profile, _norm, _specificity, builtin_profiles, load_profile
 from etl.records import Parsed, Rejected, UnreadableFile
 
@@ -68,14 +73,33 @@ def read(path: str | Path, profile: Profile | str | Path | None = None) -> Parse
             data = _utf8_bytes(path, chosen.encoding)
     delimiter = chosen.delimiter or _guess_delimiter(data[:65536].decode("utf-8", errors="replace"))
     header, frame, early = _read_table(data, delimiter, path.name)
+    del data  # Polars holds the cells: the file's bytes are no longer needed (memory)
     cols = _resolve_columns(chosen, header, path.name)
-    records_frame, rejected, raw_source = _normalise(frame, header, cols, chosen)
+    records_frame, rejected, kept = _normalise(frame, header, cols, chosen)
     rejected = sorted(early + rejected, key=lambda r: r.row_number)
+    rows_read, height = frame.height + len(early), frame.height
+    del frame  # the cells of the records' rows are read again only if the loader rejects some (memory)
     parsed = Parsed(
-        kind=KIND, rows_read=frame.height + len(early), records=records_frame, rejected=rejected, raw_source=raw_source
+        kind=KIND,
+        rows_read=rows_read,
+        records=records_frame,
+        rejected=rejected,
+        raw_source=partial(_raw_lines_again, path, chosen.encoding, delimiter, height, kept),
     )
     parsed.profile = chosen  # the schema of Parsed is fixed; the loader reads the vendor here
     return parsed
+
+
+def _raw_lines_again(
+    path: Path, encoding: str | None, delimiter: str, height: int, kept: pl.Series | None, positions: list[int]
+) -> list[str]:
+    """The rows of these records (positions in ``Parsed.records``) as CSV lines, from the file read
+    again the same way: a million rows' cells are not held through the whole load for the few
+    the loader may reject (a file that changed meanwhile is refused, not misread)."""
+    header, frame, _ = _read_table(_utf8_bytes(path, encoding), delimiter, path.name)
+    if frame.height != height:
+        raise UnreadableFile(f"{path.name} changed while it was being loaded; load it again.")
+    return _raw_lines_of(frame.select(header), kept, header, positions)
 
 
 def _resolve_profile(profile: Profile | str | Path | None) -> Profile | None:
@@ -196,9 +220,22 @@ def _parse_table(data: bytes, delimiter: str, filename: str) -> tuple[list[str],
     frame = frame.rename(dict(zip(frame.columns, header, strict=False)))
     if frame.width == 0:
         raise UnreadableFile(f"{filename} has no header row.")
-    not_blank = ~pl.all_horizontal([pl.col(c).fill_null("").str.strip_chars() == "" for c in header])
-    frame = frame.filter(not_blank).with_row_index(_ROW, offset=1).with_columns(pl.col(_ROW).cast(pl.Int64))
+    frame = _without_blank_rows(frame, header)
+    frame = frame.with_row_index(_ROW, offset=1).with_columns(pl.col(_ROW).cast(pl.Int64))
     return header, frame, early
+
+
+def _without_blank_rows(frame: pl.DataFrame, header: list[str]) -> pl.DataFrame:
+    """The rows with at least one cell that is not blank (empty or spaces).
+
+    A blank row is blank in its first column too: only the rows whose first cell is blank are
+    looked at whole, and the frame is copied without them only when there are some.
+    """
+    blank = [pl.col(c).fill_null("").str.strip_chars() == "" for c in header]
+    positions = frame.with_row_index("_position").filter(blank[0]).filter(pl.all_horizontal(blank))["_position"]
+    if positions.is_empty():
+        return frame
+    return frame.filter(~pl.int_range(pl.len(), dtype=pl.UInt32).is_in(positions.implode()))
 
 
 def _read_ragged(data: bytes, delimiter: str, filename: str) -> tuple[list[str], pl.DataFrame, list[Rejected]]:
