@@ -143,8 +143,9 @@ def _date_step(lf: pl.LazyFrame, profile: Profile, cell) -> tuple[pl.LazyFrame, 
     if not profile.last_activity_date_column:
         return lf, checks, pl.col("__done")
     lf = lf.with_columns(__seen_text=cell(profile.last_activity_date_column))
-    lf = lf.with_columns(**_date_exprs(pl.col("__seen_text"), "__seen", profile))
     used = pl.col("__done_text").is_null()  # a bad last-activity date only matters when it is used
+    # so it is read only where it is used: elsewhere its checks and its value are never looked at
+    lf = lf.with_columns(**_date_exprs(pl.when(used).then(pl.col("__seen_text")), "__seen", profile))
     checks += [(used & bad, why) for bad, why in _date_checks("__seen", profile.last_activity_date_column, profile)]
     return lf, checks, pl.coalesce(pl.col("__done"), pl.col("__seen"))
 
