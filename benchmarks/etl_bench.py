@@ -9,6 +9,7 @@ the median loader time over the median DuckDB time.
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -26,10 +27,17 @@ def bench_file(kind: str, writer: str, ext: str, rows: int, employees: int, seed
     path = OUT / "files" / f"{kind}-{human(rows)}-e{human(employees)}-s{seed}.{ext}"
     if not path.exists():
         log(f"writing {path.name}")
-        tmp = path.with_name(path.name + ".tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two runs writing it at once do not mix
         getattr(sample_gen, writer)(tmp, rows, seed=seed, employees=employees)
         tmp.rename(path)
     return path
+
+
+def _work() -> Path:
+    """This run's own folder for the warehouses it loads (runs at the same time do not share files)."""
+    work = OUT / "tmp" / f"etl-{os.getpid()}"
+    work.mkdir(parents=True, exist_ok=True)
+    return work
 
 
 def _fresh(path: Path) -> Path:
@@ -40,8 +48,7 @@ def _fresh(path: Path) -> Path:
 
 def measure_file(name: str, reader: str, path: Path, base: Path, repeats: int) -> dict:
     """Loader and DuckDB timings for one file, alternating so that both see the same machine."""
-    work = OUT / "tmp"
-    work.mkdir(parents=True, exist_ok=True)
+    work = _work()
     loads, baselines = [], []
     for k in range(repeats):
         target = _fresh(work / "etl-load.duckdb")
@@ -50,8 +57,7 @@ def measure_file(name: str, reader: str, path: Path, base: Path, repeats: int) -
         loads.append(run_child("load", str(target), str(path)))
         log(f"{name}: DuckDB run {k + 1} of {repeats}")
         baselines.append(run_child("duckdb", str(_fresh(work / "etl-duckdb.duckdb")), reader, str(path)))
-    _fresh(work / "etl-load.duckdb")
-    _fresh(work / "etl-duckdb.duckdb")
+    shutil.rmtree(work, ignore_errors=True)
     seconds = median([r["seconds"] for r in loads])
     duck = median([r["seconds"] for r in baselines])
     first = loads[0]
@@ -85,12 +91,12 @@ def measure_badges(base: Path, employees: int, seed: int, count: int) -> dict:
     """Open Badges files (one per award, each with its own salted recipient hash) loaded in one pass
     (``python -m etl load`` given them all: ``etl.load.load_badge_files``)."""
     files = org.badge_sample(employees, seed, count)
-    work = OUT / "tmp"
+    work = _work()
     target = _fresh(work / "etl-badges.duckdb")
     shutil.copyfile(base, target)
     log(f"badges: loading {len(files)} files in one pass")
     result = run_child("load", str(target), *map(str, files))
-    _fresh(target)
+    shutil.rmtree(work, ignore_errors=True)
     return {
         "files": len(files),
         "seconds": round(result["seconds"], 2),
