@@ -19,6 +19,9 @@ from etl.records import LEARNING_SCHEMA, Rejected
 #: Names of helper columns; the double underscores keep them apart from any vendor column.
 _ROW = "__row_number__"
 
+#: Rows turned into records at a time (their helper columns are made and dropped slice by slice).
+_SLICE_ROWS = 200_000
+
 #: A rule a row must pass: (expression true for a bad row, reason for that row).
 Check = tuple[pl.Expr, pl.Expr]
 
@@ -43,27 +46,32 @@ def _normalise(
         v = pl.col(col(name)).str.strip_chars()
         return pl.when(v == "").then(None).otherwise(v)
 
-    lf, checks = _identity_step(frame.lazy(), profile, cell)
-    if profile.status_column:
-        lf, more = _status_word_step(lf, profile, cell)
+    def records_of(part: pl.LazyFrame) -> pl.LazyFrame:
+        lf, checks = _identity_step(part, profile, cell)
+        if profile.status_column:
+            lf, more = _status_word_step(lf, profile, cell)
+            checks += more
+        lf, more, when = _date_step(lf, profile, cell)
         checks += more
-    lf, more, when = _date_step(lf, profile, cell)
-    checks += more
-    if not profile.status_column:
-        lf, more = _status_rule_step(lf, profile, cell)
+        if not profile.status_column:
+            lf, more = _status_rule_step(lf, profile, cell)
+            checks += more
+        lf, more, score = _score_step(lf, profile, cell)
         checks += more
-    lf, more, score = _score_step(lf, profile, cell)
-    checks += more
-
-    out = (
-        lf.with_columns(
+        return lf.with_columns(
             __reason=_first_reason(checks),
             __completed_at=when.cast(LEARNING_SCHEMA["completed_at"]),
             __score=score.cast(pl.Float64),
             __record_id=_record_id(profile, col),
-        )
-        .select(_ROW, "__reason", "__learner", "__course", "__status", "__completed_at", "__score", "__record_id")
-        .collect()
+        ).select(_ROW, "__reason", "__learner", "__course", "__status", "__completed_at", "__score", "__record_id")
+
+    # slice by slice: the helper columns of a few rows at a time, not of the whole file (memory)
+    out = pl.concat(
+        [
+            records_of(frame.slice(start, _SLICE_ROWS).lazy()).collect()
+            for start in range(0, max(frame.height, 1), _SLICE_ROWS)
+        ],
+        rechunk=False,
     )
     # the file's cells stay in `frame` (no copy of them): rejected rows are written from it, and
     # records' rows only when the loader asks for them (raw_source)
