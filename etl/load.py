@@ -62,13 +62,12 @@ ALL_KINDS = tuple(company.ORDER) + LEARNING_KINDS
 DATA_SUFFIXES = {".csv", ".json", ".jsonl", ".ndjson", ".jwt", ".jws", ".txt", ".tsv"}
 
 #: Progress of an outcome: a later export may move a record forward, never back.
-STATUS_RANK = "case {col} when 'enrolled' then 0 when 'in_progress' then 1 when 'failed' then 2 when 'completed' then 3 when 'passed' then 4 end"
+STATUS_ORDER = {"enrolled": 0, "in_progress": 1, "failed": 2, "completed": 3, "passed": 4}
+STATUS_RANK = "case {col} " + " ".join(f"when '{s}' then {r}" for s, r in STATUS_ORDER.items()) + " end"
 
 #: Strength of a credential's proof check (etl.credentials): records without one (other sources) rank alike.
-PROOF_RANK = (
-    "case {col} when 'verified' then 3 when 'unverifiable' then 2 when 'unsigned' then 1 when 'failed' then 0 "
-    "else -1 end"
-)
+PROOF_ORDER = {"verified": 3, "unverifiable": 2, "unsigned": 1, "failed": 0}
+PROOF_RANK = "case {col} " + " ".join(f"when '{s}' then {r}" for s, r in PROOF_ORDER.items()) + " else -1 end"
 
 #: When a dict, each load adds the seconds of its phases to it (the benchmarks print the split).
 PHASE_SECONDS: dict[str, float] | None = None
@@ -993,19 +992,12 @@ class _Interlocked(Exception):
 
 def _status_rank(status: pl.Expr) -> pl.Expr:
     """STATUS_RANK in Polars: progress of an outcome (null for a word that is none)."""
-    return status.replace_strict(
-        ["enrolled", "in_progress", "failed", "completed", "passed"],
-        [0, 1, 2, 3, 4],
-        default=None,
-        return_dtype=pl.Int32,
-    )
+    return status.replace_strict(STATUS_ORDER, default=None, return_dtype=pl.Int32)
 
 
 def _proof_rank(verification: pl.Expr, other: int = -1) -> pl.Expr:
     """PROOF_RANK in Polars: strength of a proof check; ``other`` for a record without one."""
-    return verification.replace_strict(
-        ["verified", "unverifiable", "unsigned", "failed"], [3, 2, 1, 0], default=other, return_dtype=pl.Int32
-    )
+    return verification.replace_strict(PROOF_ORDER, default=other, return_dtype=pl.Int32)
 
 
 def _looked_up(frame: pl.DataFrame, found: pl.DataFrame, on: list[str]) -> pl.DataFrame:
