@@ -1017,7 +1017,8 @@ def _looked_up(frame: pl.DataFrame, found: pl.DataFrame, on: list[str]) -> pl.Da
 
 
 def _kept(frame: pl.DataFrame, keep: pl.Series) -> pl.DataFrame:
-    """The rows where ``keep`` is true; the frame itself (no copy) when that is every row."""
+    """The rows where ``keep`` is true (not null); the frame itself (no copy) when that is every row."""
+    keep = keep.fill_null(False)
     return frame if keep.all() else frame.filter(keep)
 
 
