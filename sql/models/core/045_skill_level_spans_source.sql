@@ -23,18 +23,23 @@ with all_ranges as (
       and (people is null or employee_id in (select unnest(people)))
 ),
 
-single_ranges as (
-    select employee_id, skill, any_value(level) as level, min(valid_from) as valid_from,
+skills as (
+    select employee_id, skill, count(*) as pieces, bool_and(valid_until = date '9999-12-31') as open_ended,
+           any_value(level) as level, min(valid_from) as valid_from,
            nullif(max(valid_until), date '9999-12-31') as valid_until
     from all_ranges
     group by employee_id, skill
-    having count(*) = 1
+),
+
+single_ranges as (
+    select employee_id, skill, level, valid_from, valid_until from skills where pieces = 1
 ),
 
 several as (
-    select r.*, bool_and(r.valid_until = date '9999-12-31') over (partition by r.employee_id, r.skill) as open_ended
+    select r.*, s.open_ended
     from all_ranges as r
-    anti join single_ranges as s on r.employee_id = s.employee_id and r.skill = s.skill
+    inner join skills as s on r.employee_id = s.employee_id and r.skill = s.skill
+    where s.pieces > 1
 ),
 
 open_days as (
