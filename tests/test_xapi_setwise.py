@@ -462,3 +462,16 @@ def test_large_files_go_through_sql_and_give_the_same(tmp_path, monkeypatch):
     sql = xapi.read(path)
     assert calls == [path] and sql.raw_source is not None
     assert_same(python, sql)
+
+
+def test_the_query_keeps_the_file_order():
+    """Statement numbers are positions in DuckDB's answer: the query has no join nor aggregate, which
+    are free to reorder rows (DuckDB keeps the order of a scan through projections)."""
+    import duckdb
+
+    con = duckdb.connect()
+    plan = con.sql("explain " + setwise._fast_sql(), params={"path": str(FIXTURES / "xapi" / "statements.jsonl")})
+    text = plan.fetchall()[0][1].upper()
+    con.close()
+    assert "READ_NDJSON_OBJECTS" in text
+    assert not any(word in text for word in ("JOIN", "AGGREGATE", "ORDER", "WINDOW"))

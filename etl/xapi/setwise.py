@@ -25,6 +25,8 @@ None and the file is read as before.
 
 from __future__ import annotations
 
+import re
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
@@ -115,80 +117,51 @@ def _k(path: str) -> str:
 
 
 def _x(path: str) -> str:
-    """The JSON text of one of _VALUES, as DuckDB's reader writes it back (null when it is not there)."""
-    return ".".join(f'"{part}"' for part in path.removeprefix("$.").split("."))
-
-
-def _columns() -> str:
-    """The columns DuckDB's reader gives each line: objects as structures, every other value as JSON."""
-
-    def shape(obj: str) -> str:
-        fields = []
-        for key in _KEYS[obj]:
-            path = f"{obj}.{key}"
-            fields.append(f'"{key}" ' + (shape(path) if path in _KEYS else "JSON"))
-        return f"STRUCT({', '.join(fields)})"
-
-    return (
-        "{"
-        + ", ".join(f"'{key}': '" + (shape(f"$.{key}") if f"$.{key}" in _KEYS else "JSON") + "'" for key in _KEYS["$"])
-        + "}"
-    )
+    """The JSON text of one of _VALUES, as DuckDB writes it back (null when it is not there)."""
+    return f"x[{_VALUES.index(path) + 1}]"
 
 
 def _present(path: str) -> str:
     return f"({_k(path) if path in _OBJECTS else _x(path)} is not null)::int"
 
 
-#: Where a condition of _conditions() names the value it checks.
-_V = "<value>"
-
-
-def _is(pattern: str) -> str:
-    return f"regexp_full_match({_V}, '{pattern}')"
-
-
-#: A JSON text (every JSON string starts with a quote, and has no other quote inside when no escape).
-_IS_TEXT = f"starts_with({_V}, '\"')"
-
-
-def _conditions() -> dict[str, str]:
-    """What the JSON text of each of _VALUES must be (_V stands for it), where it is given."""
+def _patterns() -> dict[str, str]:
+    """The JSON text each of _VALUES must have, where it is given."""
     return {
-        "$.id": _is(f'"{_UUID}"'),
-        "$.timestamp": _is(_TIMESTAMP),
-        "$.stored": _is(_TIMESTAMP),
-        "$.version": _is('"1\\.0(\\.[0-9]+)?"'),
-        "$.actor.objectType": f"{_V} = '\"Agent\"'",
-        "$.actor.name": _IS_TEXT,
-        "$.actor.mbox": _is(_MBOX),
-        "$.actor.mbox_sha1sum": _is('"[0-9a-fA-F]{40}"'),
-        "$.actor.account.homePage": _is(f'"{_IRI}"'),
+        "$.id": f'"{_UUID}"',
+        "$.timestamp": _TIMESTAMP,
+        "$.stored": _TIMESTAMP,
+        "$.version": '"1\\.0(\\.[0-9]+)?"',
+        "$.actor.objectType": '"Agent"',
+        "$.actor.name": _TEXT,
+        "$.actor.mbox": _MBOX,
+        "$.actor.mbox_sha1sum": '"[0-9a-fA-F]{40}"',
+        "$.actor.account.homePage": f'"{_IRI}"',
         # a name without blank space at either end: Python's strip() leaves it as it is
-        "$.actor.account.name": _is('"[!#-~]([^"]*[!#-~])?"'),
-        "$.verb.id": f"{_V} in (" + ", ".join(f"'\"{v}\"'" for v in sorted(VERB_STATUS)) + ")",
-        "$.verb.display": _is(_MAP),
-        "$.object.objectType": f"{_V} = '\"Activity\"'",
-        "$.object.id": _is(f'"{_IRI}"'),
-        "$.object.definition.name": _is(_MAP),
-        "$.object.definition.description": _is(_MAP),
-        "$.object.definition.type": _is(f'"{_IRI}"'),
-        "$.object.definition.moreInfo": _is(f'"{_IRI}"'),
-        "$.object.definition.extensions": _is(_EXTENSIONS),
-        "$.result.success": f"{_V} in ('true', 'false')",
-        "$.result.completion": f"{_V} in ('true', 'false')",
-        "$.result.response": _IS_TEXT,
-        "$.result.duration": _is(_DURATION),
-        "$.result.extensions": _is(_EXTENSIONS),
-        "$.result.score.scaled": _is(_NUMBER),
-        "$.result.score.raw": _is(_NUMBER),
-        "$.result.score.min": _is(_NUMBER),
-        "$.result.score.max": _is(_NUMBER),
-        "$.context.registration": _is(f'"{_UUID}"'),
-        "$.context.platform": _IS_TEXT,
-        "$.context.revision": _IS_TEXT,
-        "$.context.language": _is(f'"{_TAG}"'),
-        "$.context.extensions": _is(_EXTENSIONS),
+        "$.actor.account.name": '"[!#-~]([^"]*[!#-~])?"',
+        "$.verb.id": '"(' + "|".join(v.replace(".", "\\.") for v in sorted(VERB_STATUS)) + ')"',
+        "$.verb.display": _MAP,
+        "$.object.objectType": '"Activity"',
+        "$.object.id": f'"{_IRI}"',
+        "$.object.definition.name": _MAP,
+        "$.object.definition.description": _MAP,
+        "$.object.definition.type": f'"{_IRI}"',
+        "$.object.definition.moreInfo": f'"{_IRI}"',
+        "$.object.definition.extensions": _EXTENSIONS,
+        "$.result.success": "true|false",
+        "$.result.completion": "true|false",
+        "$.result.response": _TEXT,
+        "$.result.duration": _DURATION,
+        "$.result.extensions": _EXTENSIONS,
+        "$.result.score.scaled": _NUMBER,
+        "$.result.score.raw": _NUMBER,
+        "$.result.score.min": _NUMBER,
+        "$.result.score.max": _NUMBER,
+        "$.context.registration": f'"{_UUID}"',
+        "$.context.platform": _TEXT,
+        "$.context.revision": _TEXT,
+        "$.context.language": f'"{_TAG}"',
+        "$.context.extensions": _EXTENSIONS,
     }
 
 
@@ -196,19 +169,31 @@ def _conditions() -> dict[str, str]:
 _REQUIRED = ("$.id", "$.timestamp", "$.verb.id", "$.object.id")
 
 
+def _values_pattern() -> str:
+    """One pattern for the JSON texts of all _VALUES of a line, joined by newlines (a JSON text
+    written back never holds one); an absent value is an empty text (a JSON text never is)."""
+    patterns = _patterns()
+    assert tuple(patterns) == _VALUES
+    return "\\n".join(f"({patterns[p]})" if p in _REQUIRED else f"({patterns[p]})?" for p in _VALUES)
+
+
+def _status(verb: str) -> str:
+    """The status a verb's JSON text records (null for a verb the dashboard does not use). A CASE,
+    not a list: DuckDB may answer a list of constants with a join, and a join may change the order."""
+    whens = " ".join(f"when '\"{v}\"' then '{status}'" for v, status in sorted(VERB_STATUS.items()))
+    return f"case {verb} {whens} end"
+
+
+def _success_verb(verb: str) -> str:
+    """Whether a verb's result.success false makes the status failed."""
+    return f"case {verb} " + " ".join(f"when '\"{v}\"' then true" for v in sorted(_SUCCESS_VERBS)) + " else false end"
+
+
 def _checks() -> list[str]:
     """What makes a statement one SQL decides: each condition, on the line j, the keys k of its
-    objects and the JSON texts of its other values."""
+    objects and the JSON texts x of its other values."""
     k, x = _k, _x
-    known = " + ".join(_present(f"{obj}.{key}".replace("$.$", "$")) for obj, keys in _KEYS.items() for key in keys)
-    conditions = _conditions()
-    assert set(conditions) == set(_VALUES)
-    values = [
-        c.replace(_V, f"{x(p)}::varchar")
-        if p in _REQUIRED
-        else f"({x(p)} is null or {c.replace(_V, x(p) + '::varchar')})"
-        for p, c in conditions.items()
-    ]
+    joined = ", chr(10), ".join(f"coalesce({x(p)}, '')" for p in _VALUES)
     return [
         # no escapes (Python decodes them, and they may hide anything); no trailing commas (DuckDB's
         # parser allows them, JSON does not): with blank space after the comma, looked for only
@@ -218,37 +203,34 @@ def _checks() -> list[str]:
         # objects where objects must be, with a key at least (an empty list: not an object)
         " and ".join(f"len({k(p)}) > 0" for p in ("$", "$.actor", "$.verb", "$.object")),
         " and ".join(f"coalesce(len({k(p)}) > 0, true)" for p in _OBJECTS),
-        # only keys they may hold, each once (the keys of maps and extensions are in their patterns)
-        f"len(flatten(k)) = {known}",
+        # only keys they may hold, each once: as many keys in those objects as values and objects
+        # read at their keys (the keys of maps and extensions are in their patterns)
+        "len(flatten(k)) = list_aggregate(x, 'count') + list_aggregate(k, 'count') - 1",
         # an Agent with exactly one identifier; an account with its two parts
         " + ".join(_present(f"$.actor.{key}") for key in ("mbox", "mbox_sha1sum", "account")) + " = 1",
         f"{k('$.actor.account')} is null"
         f" or {x('$.actor.account.homePage')} is not null and {x('$.actor.account.name')} is not null",
-        *values,
-        # the two readings are of the same line (they cannot be otherwise: this checks it)
-        f"contains(j, {x('$.id')}::varchar)",
+        # every value as it may be
+        f"regexp_full_match(concat({joined}), '{_values_pattern()}')",
     ]
 
 
 def _fast_sql() -> str:
     """One row per line of the file, in file order: whether SQL decides it, and its record when it does.
 
-    The file is read twice, side by side (a positional join: both readers give one row per line
-    that is not blank, in file order): as text with the keys of its objects (j, k), and as values
-    (DuckDB's reader with the statement's shape as columns). Each line is parsed once by each."""
+    Each line is parsed twice: for the keys of its objects (k), and for its other values (x)."""
     k, x = _k, _x
     fast = "coalesce(" + "\n and ".join(f"({c})" for c in _checks()) + ", false)"
     objects = ", ".join(f"'{p}'" for p in _OBJECTS)
-    verb = f"({x('$.verb.id')}::varchar)[2:-2]"
+    values = ", ".join(f"'{p}'" for p in _VALUES)
     return f"""
-        with texts as (
-            select json::varchar as j, json_keys(json, [{objects}]) as k
+        with parts as (
+            select
+                json::varchar as j,
+                json_keys(json, [{objects}]) as k,
+                json_extract(json, [{values}])::varchar [] as x
             from read_ndjson_objects($path, ignore_errors = true)
-        ),
-        statements as (
-            select * from read_json($path, format = 'newline_delimited', ignore_errors = true, columns = {_columns()})
-        ),
-        parts as (select * from texts positional join statements)
+        )
         select
             j is null as broken,
             {fast} as fast,
@@ -258,28 +240,30 @@ def _fast_sql() -> str:
                 else 'account'
             end as learner_kind,
             case
-                when {x("$.actor.mbox")} is not null then ({x("$.actor.mbox")}::varchar)[9:-2]
-                when {x("$.actor.mbox_sha1sum")} is not null then lower(({x("$.actor.mbox_sha1sum")}::varchar)[2:-2])
-                else ({x("$.actor.account.name")}::varchar)[2:-2]
+                when {x("$.actor.mbox")} is not null then {x("$.actor.mbox")}[9:-2]
+                when {x("$.actor.mbox_sha1sum")} is not null then lower({x("$.actor.mbox_sha1sum")}[2:-2])
+                else {x("$.actor.account.name")}[2:-2]
             end as learner_value,
-            ({x("$.object.id")}::varchar)[2:-2] as course_key,
+            {x("$.object.id")}[2:-2] as course_key,
             case
-                when list_contains($success_verbs, {verb}) and {x("$.result.success")} = 'false' then 'failed'
-                else $statuses[list_position($verbs, {verb})]
+                when {_success_verb(x("$.verb.id"))} and {x("$.result.success")} = 'false' then 'failed'
+                else {_status(x("$.verb.id"))}
             end as status,
-            try_cast(({x("$.timestamp")}::varchar)[2:-2] as timestamptz) as completed_at,
+            try_cast({x("$.timestamp")}[2:-2] as timestamptz) as completed_at,
             try_cast({x("$.result.score.scaled")} as double) as scaled,
             try_cast({x("$.result.score.raw")} as double) as raw,
             try_cast({x("$.result.score.min")} as double) as min,
             try_cast({x("$.result.score.max")} as double) as max,
             {k("$.result.score")} is not null as scored,
-            lower(({x("$.id")}::varchar)[2:-2]) as source_record_id
+            lower({x("$.id")}[2:-2]) as source_record_id
         from parts
     """
 
 
 #: What DuckDB's reader takes as a blank line (Python's strip() takes more: see read_lines).
 _BLANK = b" \t\r\n"
+#: A line that may be blank: a newline followed by blank space.
+_BLANK_START = re.compile(rb"\n[ \t\r\n]")
 
 
 def _blank_lines(path: Path) -> tuple[int, list[int]]:
@@ -290,8 +274,7 @@ def _blank_lines(path: Path) -> tuple[int, list[int]]:
     with path.open("rb") as fh:
         while block := fh.read(1 << 24):
             count += block.count(b"\n")
-            maybe = maybe or any(s in last + block for s in (b"\n\n", b"\n\r", b"\n ", b"\n\t"))
-            maybe = maybe or (last == b"\n" and count == block.count(b"\n") and block[:1] in (b" ", b"\t", b"\r"))
+            maybe = maybe or _BLANK_START.search(last + block[:1]) is not None or _BLANK_START.search(block) is not None
             last = block[-1:]
     lines = count + (last != b"\n")
     if not maybe:
@@ -331,15 +314,9 @@ def _decided(path: Path) -> pl.DataFrame | None:
     try:
         con.execute("set TimeZone = 'UTC'")
         con.execute("set enable_progress_bar = false")
-        statuses = dict(VERB_STATUS)
         frame = con.sql(
             _fast_sql(),
-            params={
-                "path": str(path),
-                "verbs": list(statuses),
-                "statuses": list(statuses.values()),
-                "success_verbs": sorted(_SUCCESS_VERBS),
-            },
+            params={"path": str(path)},
         ).pl()
     except duckdb.Error:
         return None
@@ -363,10 +340,12 @@ def read_lines(name: str, path: Path) -> Parsed | None:
     with path.open("rb") as fh:
         if fh.read(3) == b"\xef\xbb\xbf":
             return None
-    frame = _decided(path)
+    with ThreadPoolExecutor(1) as pool:  # the lines are counted while DuckDB reads (it lets go of the GIL)
+        counted = pool.submit(_blank_lines, path)
+        frame = _decided(path)
+        lines, blanks = counted.result()
     if frame is None:
         return None
-    lines, blanks = _blank_lines(path)
     if frame.height != lines - len(blanks):
         return None  # a line DuckDB reads as two, or as none, and Python as one
     if blanks:  # the physical line of each statement
@@ -406,11 +385,13 @@ def _merge_ids(collector: _Collector, fast: pl.DataFrame, path: Path) -> None:
     """Add SQL's records to the collector's as if every statement had been read in file order: the
     first statement of an id is kept, every later one is a duplicate naming it (collector.parsed)."""
     collector._chunk()
-    first = fast["source_record_id"].is_first_distinct()
-    firsts = {
-        i: (n, ln) for i, n, ln in fast.filter(first).select("source_record_id", "row_number", "line").iter_rows()
-    }
-    dropped = list(fast.filter(~first).select("row_number", "source_record_id", "line").iter_rows())
+    ids = pl.col("source_record_id")
+    first = ids.is_first_distinct()
+    later = fast.filter(~first).select("row_number", "source_record_id", "line")
+    dropped = list(later.iter_rows())
+    both = list(collector.seen_ids) if collector.seen_ids else []
+    wanted = fast.filter(first & (ids.is_in(both) | ids.is_in(later["source_record_id"].implode())))
+    firsts = {i: (n, ln) for n, i, ln in wanted.select("row_number", "source_record_id", "line").iter_rows()}
     for stmt_id in [i for i in collector.seen_ids if i in firsts]:
         (fast_no, line), slow_no = firsts[stmt_id], collector.seen_ids[stmt_id]
         if fast_no < slow_no:  # the statement Python read came later: it is the duplicate
