@@ -37,6 +37,9 @@ from etl.records import Parsed
 from etl.xapi.collect import _RECORD_COLUMNS, _RECORD_SCHEMA, _Collector, _lines_result, _LineScan, _scan_lines
 from etl.xapi.rules import _SUCCESS_VERBS, VERB_STATUS, InvalidStatement, _score
 
+#: Rows of DuckDB's answer taken at a time.
+_BATCH_ROWS = 131_072
+
 #: Past this share of statements left to Python, the parallel Python reader is faster.
 MAX_SLOW_SHARE = 0.25
 
@@ -314,10 +317,11 @@ def _decided(path: Path) -> pl.DataFrame | None:
     try:
         con.execute("set TimeZone = 'UTC'")
         con.execute("set enable_progress_bar = false")
-        frame = con.sql(
-            _fast_sql(),
-            params={"path": str(path)},
-        ).pl()
+        # memory: the answer is taken in batches as DuckDB gives it, and DuckDB hands back what it
+        # freed after each task (it would keep up to 128 MB)
+        con.execute("set allocator_flush_threshold = '16MB'")
+        batches = con.sql(_fast_sql(), params={"path": str(path)}).to_arrow_reader(_BATCH_ROWS)
+        frame = pl.concat([pl.from_arrow(batch) for batch in batches], rechunk=True)
     except duckdb.Error:
         return None
     finally:
