@@ -475,3 +475,17 @@ def test_the_query_keeps_the_file_order():
     con.close()
     assert "READ_NDJSON_OBJECTS" in text
     assert not any(word in text for word in ("JOIN", "AGGREGATE", "ORDER", "WINDOW"))
+
+
+def test_a_file_of_rarer_shapes_is_left_to_python_after_a_look_at_its_start(tmp_path, monkeypatch):
+    """More than a quarter of the first statements need Python: the file is not read with SQL at all."""
+    parent = {"contextActivities": {"parent": [{"id": "https://lms.example.com/p"}]}}
+    lines = [json.dumps(variant(id=f"00000000-0000-4000-8000-{n:012d}", context=parent)) for n in range(30)]
+    lines += [json.dumps(variant(id=f"00000000-0000-4000-8000-{n:012d}")) for n in range(30, 100)]
+    path = write_lines(tmp_path / "cmi5.jsonl", lines)
+    monkeypatch.setattr(setwise, "_decided", lambda p: pytest.fail("the whole file was read with SQL"))
+    assert setwise.read_lines(path.name, path) is None  # 30 of the first 100 need Python
+    monkeypatch.setattr(setwise, "SAMPLE_LINES", 20)
+    assert not setwise._mostly_plain(path)  # the first 20 all need Python
+    path = write_lines(tmp_path / "plain.jsonl", lines[::-1])
+    assert setwise._mostly_plain(path)  # the first 20 are plain

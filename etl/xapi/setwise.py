@@ -42,6 +42,8 @@ _BATCH_ROWS = 131_072
 
 #: Past this share of statements left to Python, the parallel Python reader is faster.
 MAX_SLOW_SHARE = 0.25
+#: Statements at the start of a file that tell whether it is worth reading with SQL.
+SAMPLE_LINES = 10_000
 
 #: The objects whose keys are fixed: the statement and those it may hold here (json_keys: one
 #: parse of each line for all). Each must have as many keys as it has of those it may hold, so
@@ -73,21 +75,14 @@ _KEYS = {
 #: its type; objects come back without blank space and, as no line here has escapes, strings verbatim.
 _VALUES = tuple(f"{obj}.{key}" for obj, keys in _KEYS.items() for key in keys if f"{obj}.{key}" not in _OBJECTS)
 assert set(_OBJECTS) == set(_KEYS)
-#: Of those, the language maps and extensions: objects whose keys are not fixed.
-_OPEN = (
-    "$.verb.display",
-    "$.object.definition.name",
-    "$.object.definition.description",
-    "$.object.definition.extensions",
-    "$.result.extensions",
-    "$.context.extensions",
-)
 
 #: Patterns for the JSON text of values. Every one allows only printable ASCII where Python's,
 #: Rust's and RE2's readings of a pattern could differ (blank space, digits, letters).
 _UUID = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"
 _IRI = "[A-Za-z][A-Za-z0-9+.\\-]*:[!#-~]+"
-_TEXT = '"[^"]*"'
+#: A text: no quote inside, as there is no escape; and no newline (none can be in JSON text), so
+#: that no pattern reaches over the newlines that separate the values (see _values_pattern).
+_TEXT = '"[^"\\n]*"'
 #: The schema's mbox pattern (which implies the e-mail address rules.py asks for): [^@\s:/?#].
 _MBOX_PART = "[!$-.0-9;->A-~]+"
 _MBOX = f'"mailto:{_MBOX_PART}@{_MBOX_PART}\\.{_MBOX_PART}"'
@@ -141,7 +136,7 @@ def _patterns() -> dict[str, str]:
         "$.actor.mbox_sha1sum": '"[0-9a-fA-F]{40}"',
         "$.actor.account.homePage": f'"{_IRI}"',
         # a name without blank space at either end: Python's strip() leaves it as it is
-        "$.actor.account.name": '"[!#-~]([^"]*[!#-~])?"',
+        "$.actor.account.name": '"[!#-~]([^"\\n]*[!#-~])?"',
         "$.verb.id": '"(' + "|".join(v.replace(".", "\\.") for v in sorted(VERB_STATUS)) + ')"',
         "$.verb.display": _MAP,
         "$.object.objectType": '"Activity"',
@@ -174,7 +169,8 @@ _REQUIRED = ("$.id", "$.timestamp", "$.verb.id", "$.object.id")
 
 def _values_pattern() -> str:
     """One pattern for the JSON texts of all _VALUES of a line, joined by newlines (a JSON text
-    written back never holds one); an absent value is an empty text (a JSON text never is)."""
+    written back never holds one, and no pattern here matches one: so each value is matched by its
+    own pattern); an absent value is an empty text (a JSON text never is)."""
     patterns = _patterns()
     assert tuple(patterns) == _VALUES
     return "\\n".join(f"({patterns[p]})" if p in _REQUIRED else f"({patterns[p]})?" for p in _VALUES)
@@ -310,16 +306,37 @@ def _scores(frame: pl.DataFrame) -> pl.DataFrame:
     )
 
 
+def _connect() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    con.execute("set TimeZone = 'UTC'")
+    con.execute("set enable_progress_bar = false")
+    # memory: DuckDB hands back what it freed after each task (it would keep up to 128 MB)
+    con.execute("set allocator_flush_threshold = '16MB'")
+    return con
+
+
+def _mostly_plain(path: Path) -> bool:
+    """Whether SQL decides enough of the first SAMPLE_LINES statements to be worth reading the file
+    with it (a file of rarer shapes is read by the Python reader at once, without a wasted pass)."""
+    con = _connect()
+    try:
+        plain, seen = con.sql(
+            f"select count(*) filter (where fast), count(*) from ({_fast_sql()} limit {SAMPLE_LINES})",
+            params={"path": str(path)},
+        ).fetchall()[0]
+    except duckdb.Error:
+        return False
+    finally:
+        con.close()
+    return seen > 0 and seen - plain <= MAX_SLOW_SHARE * seen
+
+
 def _decided(path: Path) -> pl.DataFrame | None:
     """Every statement's verdict from SQL, in file order (``number``, from 1; ``line``: the same until
     read_lines knows the blank lines); None when DuckDB cannot read the file."""
-    con = duckdb.connect()
+    con = _connect()
     try:
-        con.execute("set TimeZone = 'UTC'")
-        con.execute("set enable_progress_bar = false")
-        # memory: the answer is taken in batches as DuckDB gives it, and DuckDB hands back what it
-        # freed after each task (it would keep up to 128 MB)
-        con.execute("set allocator_flush_threshold = '16MB'")
+        # memory: the answer is taken in batches as DuckDB gives it
         batches = con.sql(_fast_sql(), params={"path": str(path)}).to_arrow_reader(_BATCH_ROWS)
         frame = pl.concat([pl.from_arrow(batch) for batch in batches], rechunk=True)
     except duckdb.Error:
@@ -344,6 +361,8 @@ def read_lines(name: str, path: Path) -> Parsed | None:
     with path.open("rb") as fh:
         if fh.read(3) == b"\xef\xbb\xbf":
             return None
+    if not _mostly_plain(path):
+        return None
     with ThreadPoolExecutor(1) as pool:  # the lines are counted while DuckDB reads (it lets go of the GIL)
         counted = pool.submit(_blank_lines, path)
         frame = _decided(path)
