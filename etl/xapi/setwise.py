@@ -25,16 +25,22 @@ None and the file is read as before.
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import duckdb
 import polars as pl
+import pyarrow as pa
 
 from etl import records
 from etl.records import Parsed
 from etl.xapi.collect import _RECORD_COLUMNS, _RECORD_SCHEMA, _Collector, _lines_result, _LineScan, _scan_lines
+from etl.xapi.parallel import _die_with_parent, _remove_orphaned_parts
 from etl.xapi.rules import _SUCCESS_VERBS, VERB_STATUS, InvalidStatement, _score
 
 #: Rows of DuckDB's answer taken at a time.
@@ -347,11 +353,55 @@ def _decided(path: Path) -> pl.DataFrame | None:
     frame = frame.with_columns(line=pl.col("number"))
     scores = _scores(frame)
     frame = frame.join(scores, on=["scaled", "raw", "min", "max"], how="left", nulls_equal=True, maintain_order="left")
-    return frame.with_columns(
+    return frame.select(
+        "number",
+        "line",
         (pl.col("fast") & (~pl.col("scored") | pl.col("score_ok").fill_null(False))).alias("fast"),
-        pl.when(pl.col("scored")).then(pl.col("score")).alias("score"),
+        *(c for c in _RECORD_COLUMNS if c not in ("row_number", "raw", "line", "score", "completed_at")),
         pl.col("completed_at").dt.convert_time_zone("UTC"),
+        pl.when(pl.col("scored")).then(pl.col("score")).alias("score"),
     )
+
+
+def _decided_apart(path: Path) -> pl.DataFrame | None:
+    """_decided in a worker process: the memory DuckDB and Arrow take while reading goes back to the
+    system with the worker, and the loader goes on with the verdicts only (an Arrow file). None when
+    the worker could not run or DuckDB could not read the file.
+
+    A fresh interpreter, not a fork (the caller may run threads), as in parallel.py."""
+    root = str(Path(__file__).resolve().parents[2])  # the folder that holds etl/, for the worker's imports
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [root, os.environ.get("PYTHONPATH")])))
+    _remove_orphaned_parts()
+    with tempfile.TemporaryDirectory(prefix=f"xapi-parts-{os.getpid()}-") as tmp:
+        out = Path(tmp) / "decided.arrow"
+        code = subprocess.call(
+            [
+                sys.executable,
+                "-c",
+                "from etl.xapi.setwise import _decided_main; _decided_main()",
+                str(path),
+                str(out),
+                str(os.getpid()),
+            ],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        if code != 0 or not out.exists():
+            return None
+        # mapped, not read: the frame's columns are the file's pages (the file goes with the folder,
+        # its pages stay while the frame holds them)
+        with pa.memory_map(str(out)) as source:
+            return pl.from_arrow(pa.ipc.open_file(source).read_all())
+
+
+def _decided_main() -> None:
+    """Entry point of the worker of _decided_apart: argv = path, output file, loader pid."""
+    path, out, parent = sys.argv[1:4]
+    _die_with_parent(int(parent))
+    frame = _decided(Path(path))
+    if frame is not None:
+        frame.write_ipc(out, compression="uncompressed")
 
 
 def read_lines(name: str, path: Path) -> Parsed | None:
@@ -363,9 +413,9 @@ def read_lines(name: str, path: Path) -> Parsed | None:
             return None
     if not _mostly_plain(path):
         return None
-    with ThreadPoolExecutor(1) as pool:  # the lines are counted while DuckDB reads (it lets go of the GIL)
+    with ThreadPoolExecutor(1) as pool:  # the lines are counted while DuckDB reads
         counted = pool.submit(_blank_lines, path)
-        frame = _decided(path)
+        frame = _decided_apart(path)
         lines, blanks = counted.result()
     if frame is None:
         return None
@@ -389,7 +439,9 @@ def read_lines(name: str, path: Path) -> Parsed | None:
         total.broken += scan.broken
         total.first_error = total.first_error or scan.first_error
     collector._settle()
-    fast = frame.filter(pl.col("fast")).select(
+    if len(slow):  # (a filter copies every column)
+        frame = frame.filter(pl.col("fast"))
+    fast = frame.select(
         pl.col("number").alias("row_number"),
         *(c for c in _RECORD_COLUMNS if c not in ("row_number", "raw", "line")),
         pl.lit(None, dtype=pl.Utf8).alias("raw"),
@@ -429,7 +481,10 @@ def _merge_ids(collector: _Collector, fast: pl.DataFrame, path: Path) -> None:
         collector.duplicates.extend((n, i, texts[ln]) for n, i, ln in dropped)
         fast = fast.filter(~pl.col("row_number").is_in([n for n, _, _ in dropped]))
     collector.duplicates.sort(key=lambda d: d[0])
-    collector.chunks = [pl.concat([*collector.chunks, fast], rechunk=True).sort("row_number")]
+    python = [chunk for chunk in collector.chunks if chunk.height]
+    if python:  # both in statement order: merged, not sorted again
+        fast = fast.merge_sorted(pl.concat(python).sort("row_number"), key="row_number")
+    collector.chunks = [fast]
 
 
 def _drop_slow(collector: _Collector, stmt_id: str, number: int) -> None:
