@@ -484,8 +484,8 @@ def test_a_file_of_rarer_shapes_is_left_to_python_after_a_look_at_its_start(tmp_
     lines += [json.dumps(variant(id=f"00000000-0000-4000-8000-{n:012d}")) for n in range(30, 100)]
     path = write_lines(tmp_path / "cmi5.jsonl", lines)
     monkeypatch.setattr(setwise, "_decided", lambda p: pytest.fail("the whole file was read with SQL"))
-    assert setwise.read_lines(path.name, path) is None  # 30 of the first 100 need Python
-    monkeypatch.setattr(setwise, "SAMPLE_LINES", 20)
+    assert setwise.read_lines(path.name, path) is None  # 30 of the 100 need Python
+    monkeypatch.setattr(setwise, "SAMPLE_BYTES", len("\n".join(lines[:20])) + 1)
     assert not setwise._mostly_plain(path)  # the first 20 all need Python
     path = write_lines(tmp_path / "plain.jsonl", lines[::-1])
     assert setwise._mostly_plain(path)  # the first 20 are plain

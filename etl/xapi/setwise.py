@@ -48,8 +48,8 @@ _BATCH_ROWS = 131_072
 
 #: Past this share of statements left to Python, the parallel Python reader is faster.
 MAX_SLOW_SHARE = 0.25
-#: Statements at the start of a file that tell whether it is worth reading with SQL.
-SAMPLE_LINES = 10_000
+#: The start of a file that tells whether it is worth reading with SQL (some 5,000 statements).
+SAMPLE_BYTES = 4 << 20
 
 #: The objects whose keys are fixed: the statement and those it may hold here (json_keys: one
 #: parse of each line for all). Each must have as many keys as it has of those it may hold, so
@@ -322,14 +322,22 @@ def _connect() -> duckdb.DuckDBPyConnection:
 
 
 def _mostly_plain(path: Path) -> bool:
-    """Whether SQL decides enough of the first SAMPLE_LINES statements to be worth reading the file
-    with it (a file of rarer shapes is read by the Python reader at once, without a wasted pass)."""
+    """Whether SQL decides enough of the statements in the first SAMPLE_BYTES of the file to be worth
+    reading it with SQL (a file of rarer shapes is read by the Python reader at once, without a
+    wasted pass). The whole lines of that start are copied to a small file that DuckDB reads."""
+    with path.open("rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
+    cut = head.rfind(b"\n")
+    if cut < 0:
+        return False
     con = _connect()
     try:
-        plain, seen = con.sql(
-            f"select count(*) filter (where fast), count(*) from ({_fast_sql()} limit {SAMPLE_LINES})",
-            params={"path": str(path)},
-        ).fetchall()[0]
+        with tempfile.NamedTemporaryFile(suffix=".jsonl") as sample:
+            sample.write(head[: cut + 1])
+            sample.flush()
+            plain, seen = con.sql(
+                f"select count(*) filter (where fast), count(*) from ({_fast_sql()})", params={"path": sample.name}
+            ).fetchall()[0]
     except duckdb.Error:
         return False
     finally:
