@@ -246,6 +246,81 @@ EDGES = [
     json.dumps(variant(context={"language": "zz-Latn-419"})),
     json.dumps(variant(context={"language": "e"})),
     json.dumps(variant(context={"contextActivities": {"parent": [{"id": "https://lms.example.com/p"}]}})),
+    json.dumps(
+        variant(
+            context={"contextActivities": {"grouping": {"id": "https://lms.example.com/g", "objectType": "Activity"}}}
+        )
+    ),
+    json.dumps(
+        variant(
+            context={
+                "contextActivities": {
+                    "category": [
+                        {"objectType": "Activity", "id": "https://w3id.org/xapi/cmi5/context/categories/cmi5"}
+                    ],
+                    "parent": [],
+                }
+            }
+        )
+    ),
+    json.dumps(variant(context={"contextActivities": {"grouping": [{"id": "9c2c6e5c-1b9e-4d6b-8f5e-000000000001"}]}})),
+    json.dumps(variant(context={"contextActivities": {"parent": [{"objectType": "Activity"}]}})),
+    json.dumps(variant(context={"contextActivities": {"parent": [{"id": "not an iri"}]}})),
+    json.dumps(
+        variant(
+            context={"contextActivities": {"parent": [{"id": "https://p.example.com", "objectType": "GroupActivity"}]}}
+        )
+    ),
+    json.dumps(
+        variant(
+            context={
+                "contextActivities": {
+                    "parent": [
+                        {
+                            "id": "https://p.example.com",
+                            "definition": {
+                                "name": {"en-US": "P"},
+                                "type": "http://adlnet.gov/expapi/activities/course",
+                            },
+                        }
+                    ]
+                }
+            }
+        )
+    ),
+    json.dumps(
+        variant(
+            context={
+                "contextActivities": {
+                    "parent": [{"id": "https://p.example.com", "definition": {"interactionType": "choice"}}]
+                }
+            }
+        )
+    ),
+    json.dumps(variant(context={"contextActivities": {"sibling": [{"id": "https://p.example.com"}]}})),
+    json.dumps(
+        variant(
+            context={
+                "contextActivities": {"parent": [{"id": "https://p.example.com"}, {"id": "https://q.example.com"}]}
+            }
+        )
+    ),
+    json.dumps(variant(context={"contextActivities": {"parent": [{"id": "https://p.example.com"}, "x"]}})),
+    json.dumps(variant(context={"contextActivities": {}})),
+    json.dumps(variant(context={"contextActivities": []})),
+    json.dumps(GOOD).replace(
+        '"language": "en-US"', '"contextActivities": {"parent": [{"id": "https://p.example.com", "id": "not an iri"}]}'
+    ),
+    json.dumps(GOOD).replace(
+        '"language": "en-US"',
+        '"contextActivities": {"parent": [{"id": "https://p.example.com"}], "parent": {"id": "x y"}}',
+    ),
+    json.dumps(
+        variant(
+            object={"objectType": "Agent", "mbox": "mailto:x@y.co"},
+            context={"contextActivities": {"parent": [{"id": "https://p.example.com"}]}},
+        )
+    ),
     json.dumps(variant(context={"instructor": {"mbox": "mailto:t@example.com"}})),
     json.dumps(variant(context={})),
     json.dumps(variant(context={"extensions": {}})),
@@ -319,7 +394,7 @@ def test_an_id_first_read_by_python_and_repeated_in_a_plain_statement(tmp_path, 
     """Ids given again across the two readings: the first statement of an id is one SQL leaves to
     Python and its repeats are plain ones, or the reverse (a record, then a voiding statement)."""
     ids = "00000000-0000-4000-8000-0000000000ee"
-    parent = {"contextActivities": {"parent": [{"id": "https://lms.example.com/p"}]}}
+    parent = {"instructor": {"mbox": "mailto:teacher@example.com"}}  # a context SQL leaves to Python
     lines = [
         json.dumps(variant(id=ids, context=parent)),
         json.dumps(variant(id=ids)),
@@ -479,7 +554,7 @@ def test_the_query_keeps_the_file_order():
 
 def test_a_file_of_rarer_shapes_is_left_to_python_after_a_look_at_its_start(tmp_path, monkeypatch):
     """More than a quarter of the first statements need Python: the file is not read with SQL at all."""
-    parent = {"contextActivities": {"parent": [{"id": "https://lms.example.com/p"}]}}
+    parent = {"instructor": {"mbox": "mailto:teacher@example.com"}}  # a context SQL leaves to Python
     lines = [json.dumps(variant(id=f"00000000-0000-4000-8000-{n:012d}", context=parent)) for n in range(30)]
     lines += [json.dumps(variant(id=f"00000000-0000-4000-8000-{n:012d}")) for n in range(30, 100)]
     path = write_lines(tmp_path / "cmi5.jsonl", lines)

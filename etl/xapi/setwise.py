@@ -2,7 +2,7 @@
 
 Most statements in an LRS export have one of a few plain shapes: an Agent named by mbox,
 mbox_sha1sum or account, a verb the dashboard records, an Activity, a result, a context
-without activities or people, a timestamp. For those, every rule of rules.py and of the
+with its activities but no people, a timestamp. For those, every rule of rules.py and of the
 JSON Schema comes down to key sets, value types and patterns that SQL can decide exactly,
 so DuckDB reads the file and decides them for all statements at once, in parallel, without
 turning any statement into Python objects.
@@ -75,7 +75,7 @@ _KEYS = {
     "$.object.definition": ("name", "description", "type", "moreInfo", "extensions"),
     "$.result": ("score", "success", "completion", "response", "duration", "extensions"),
     "$.result.score": ("scaled", "raw", "min", "max"),
-    "$.context": ("registration", "platform", "revision", "language", "extensions"),
+    "$.context": ("registration", "contextActivities", "platform", "revision", "language", "extensions"),
 }
 #: Every other value, read as JSON text (json_extract: one more parse): its first character says
 #: its type; objects come back without blank space and, as no line here has escapes, strings verbatim.
@@ -113,6 +113,18 @@ _MAP = f'\\{{("{_TAG}":{_TEXT}(,"{_TAG}":{_TEXT})*)?\\}}'
 #: Extensions as DuckDB writes them back: IRIs as keys; texts, booleans, null or integers as values.
 _EXT_ITEM = f'"{_IRI}":({_TEXT}|true|false|null|-?[0-9]+)'
 _EXTENSIONS = f"\\{{({_EXT_ITEM}(,{_EXT_ITEM})*)?\\}}"
+#: A context activity as producers write them: an id (an IRI, or a bare UUID as Open edX writes),
+#: with objectType Activity before or after it (given twice, it is the same value); one with a
+#: definition is left to Python.
+_CONTEXT_ACTIVITY = f'\\{{("objectType":"Activity",)?"id":"({_IRI}|{_UUID})"(,"objectType":"Activity")?\\}}'
+
+
+#: contextActivities as DuckDB writes them back: lists (or single activities) under parent,
+#: grouping, category and other (a list given twice has every activity checked).
+_CONTEXT_ACTIVITIES_ITEM = (
+    f'"(parent|grouping|category|other)":({_CONTEXT_ACTIVITY}|\\[({_CONTEXT_ACTIVITY}(,{_CONTEXT_ACTIVITY})*)?\\])'
+)
+_CONTEXT_ACTIVITIES = f"\\{{({_CONTEXT_ACTIVITIES_ITEM}(,{_CONTEXT_ACTIVITIES_ITEM})*)?\\}}"
 
 
 def _k(path: str) -> str:
@@ -162,6 +174,7 @@ def _patterns() -> dict[str, str]:
         "$.result.score.min": _NUMBER,
         "$.result.score.max": _NUMBER,
         "$.context.registration": f'"{_UUID}"',
+        "$.context.contextActivities": "",  # a check of its own (_checks): most statements have none
         "$.context.platform": _TEXT,
         "$.context.revision": _TEXT,
         "$.context.language": f'"{_TAG}"',
@@ -179,7 +192,7 @@ def _values_pattern() -> str:
     own pattern); an absent value is an empty text (a JSON text never is)."""
     patterns = _patterns()
     assert tuple(patterns) == _VALUES
-    return "\\n".join(f"({patterns[p]})" if p in _REQUIRED else f"({patterns[p]})?" for p in _VALUES)
+    return "\\n".join(f"({patterns[p]})" if p in _REQUIRED else f"({patterns[p]})?" for p in _VALUES if patterns[p])
 
 
 def _status(verb: str) -> str:
@@ -198,7 +211,7 @@ def _checks() -> list[str]:
     """What makes a statement one SQL decides: each condition, on the line j, the keys k of its
     objects and the JSON texts x of its other values."""
     k, x = _k, _x
-    joined = ", chr(10), ".join(f"coalesce({x(p)}, '')" for p in _VALUES)
+    joined = ", chr(10), ".join(f"coalesce({x(p)}, '')" for p, pattern in _patterns().items() if pattern)
     return [
         # no escapes (Python decodes them, and they may hide anything); no trailing commas (DuckDB's
         # parser allows them, JSON does not): with blank space after the comma, looked for only
@@ -217,6 +230,8 @@ def _checks() -> list[str]:
         f" or {x('$.actor.account.homePage')} is not null and {x('$.actor.account.name')} is not null",
         # every value as it may be
         f"regexp_full_match(concat({joined}), '{_values_pattern()}')",
+        f"{x('$.context.contextActivities')} is null"
+        f" or regexp_full_match({x('$.context.contextActivities')}, '{_CONTEXT_ACTIVITIES}')",
     ]
 
 
