@@ -252,7 +252,6 @@ def _fast_sql() -> str:
             from read_ndjson_objects($path, ignore_errors = true)
         )
         select
-            j is null as broken,
             {fast} as fast,
             case
                 when {x("$.actor.mbox")} is not null then 'email'
