@@ -14,7 +14,8 @@ statements voided within the same file are left out of the records.
 
 The reader, from the file down to one statement: ``reading`` tells the shapes
 apart and decodes the text, ``parallel`` reads large JSON lines files in worker
-processes, ``collect`` turns statements into columnar records and settles
+processes, ``setwise`` decides the statements of plain shapes of a large JSON lines file
+at once in SQL (DuckDB's JSON reader), ``collect`` turns statements into columnar records and settles
 voiding, ``rules`` holds xAPI's rules for one statement, and ``schema`` the
 statement's shape rules as a JSON Schema (``statement.schema.json``), checked in
 batches by jsonschema-rs.
@@ -26,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from etl.records import Parsed
-from etl.xapi import reading
+from etl.xapi import reading, setwise
 from etl.xapi.collect import KIND
 from etl.xapi.parallel import _from_lines_parallel, _workers
 from etl.xapi.reading import sniff
@@ -80,12 +81,18 @@ def read(path: Path, **options: Any) -> Parsed:
 
 
 def _in_parts(name: str, path: Path) -> Parsed | None:
-    """A large JSON lines file read in parts by worker processes; None when it is better read in one go.
+    """A large JSON lines file read with SQL deciding its plain statements, else in parts by worker
+    processes; None when it is better read in one go.
 
     Decided here, with this module's PARALLEL_MIN_BYTES and _workers, so that both are set in one
     place: etl.xapi.
     """
+    if path.stat().st_size < PARALLEL_MIN_BYTES:
+        return None
+    parsed = setwise.read_lines(name, path)
+    if parsed is not None:
+        return parsed
     workers = _workers()
-    if workers < 2 or path.stat().st_size < PARALLEL_MIN_BYTES:
+    if workers < 2:
         return None
     return _from_lines_parallel(name, path, workers)

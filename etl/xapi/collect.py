@@ -188,9 +188,10 @@ def _lines_result(name: str, collector: _Collector, scan: _LineScan, doc_error: 
     return collector.parsed()
 
 
-def _scan_lines(lines: Iterator[tuple[int, str]], collector: _Collector) -> _LineScan:
-    """Feed numbered JSON lines to the collector; statements are numbered from 1 in reading order."""
-    number = 0
+def _scan_lines(lines: Iterator[tuple[int, str]], collector: _Collector, first_number: int = 0) -> _LineScan:
+    """Feed numbered JSON lines to the collector; statements are numbered from 1 in reading order
+    (from ``first_number + 1`` when lines before were read elsewhere)."""
+    number = first_number
     statement_like = 0
     broken = 0
     first_error = ""
@@ -226,7 +227,7 @@ def _scan_lines(lines: Iterator[tuple[int, str]], collector: _Collector) -> _Lin
             continue
         statement_like += _is_statement_like(value)
         collector.add(number, value, text, line_no)
-    return _LineScan(number, statement_like, broken, first_error)
+    return _LineScan(number - first_number, statement_like, broken, first_error)
 
 
 def _texts_of_lines(path: Path, lines: pl.Series, positions: list[int]) -> list[str]:
