@@ -1,0 +1,738 @@
+"""The planning problem on arrays: no Python object per gap or per candidate.
+
+``planner.model.Instance`` holds one ``Gap`` per gap and one ``Candidate`` per (employee,
+course) pair; for the whole of a large company that is hundreds of thousands of objects,
+and making them cost more than solving. ``Compact`` is the same instance as columns:
+
+- people (employee ids, sorted) are numbered, and so are goals, vendors and courses;
+- each gap is a row: its person, its goal (-1 for a role requirement) and its weight;
+- each candidate is a row: its person, course, cost, hours, success rate and the vendor
+  whose idle seat could make it free (``Instance.seat_vendor``), and the gaps it closes
+  are a run of ``close_gap`` (``close_ptr[j]:close_ptr[j + 1]``), in the order of
+  ``Candidate.closes``.
+
+``from_frame`` builds it from the warehouse's gap rows without ever making those objects:
+people alike in the (skill, needed level, goal) of their gaps form a class, the class's
+candidates are worked out once on its first member (``model._person_candidates`` and
+``model.prune_dominated``, the rules of ``model.build_instance``) and repeated for every
+member with numpy, in ``build_instance``'s order, so candidate j here is candidate j there.
+``from_instance`` turns an ``Instance`` into one (the object API of ``planner.solve`` runs
+on it), and ``to_instance`` goes back for the exact program, which only small instances get.
+
+The greedy run (``greedy_order``), the cut of its order at other budgets (``along_each``),
+the exact evaluation of a plan (``evaluate``) and the proven bound (``upper_bound``) are
+written once, here, on arrays; ``planner.solve`` and ``planner.model`` give their object
+forms.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import numpy as np
+import polars as pl
+
+from planner.model import (
+    Candidate,
+    Gap,
+    Instance,
+    Offer,
+    PlanValue,
+    _offers_by_skill,
+    _person_candidates,
+    prune_dominated,
+)
+
+
+@dataclass
+class Compact:
+    """An instance as columns (see the module docstring)."""
+
+    people: list[str]  # employee ids; person p is people[p]
+    person_rank: np.ndarray  # each person's place among the employee ids sorted (ties in evaluate go to the first)
+    goals: list[str]  # goal ids; goal i is goals[i]
+    goal_need: np.ndarray  # people each goal still needs (0 for a goal not served)
+    vendors: list[str]  # vendors with idle seats; vendor v is vendors[v]
+    idle: np.ndarray  # idle seats per vendor
+    gap_person: np.ndarray
+    gap_goal: np.ndarray  # -1: a role requirement
+    gap_weight: np.ndarray  # 0 for a goal's gap
+    courses: list[str]
+    cand_person: np.ndarray
+    cand_course: np.ndarray
+    cost: np.ndarray
+    hours: np.ndarray
+    p: np.ndarray
+    seat: np.ndarray  # the vendor whose idle seat could make it free, -1 when none can
+    close_ptr: np.ndarray
+    close_gap: np.ndarray
+    budget: float
+    hours_cap: float | None
+    need_total: float = 0.0  # what every goal asked of the plan needs in all (goals without a gap here too)
+    course_vendor: list[str | None] = field(default_factory=list)
+    gap_keys: list | None = None  # the GapKey of each gap, when built from an Instance
+
+    @property
+    def n(self) -> int:
+        return len(self.cost)
+
+    def closes(self, j: int) -> np.ndarray:
+        return self.close_gap[self.close_ptr[j] : self.close_ptr[j + 1]]
+
+    def close_owner(self) -> np.ndarray:
+        """For each entry of close_gap, the candidate it belongs to."""
+        return np.repeat(np.arange(self.n), np.diff(self.close_ptr))
+
+    def with_budget(self, budget: float) -> Compact:
+        from dataclasses import replace
+
+        return replace(self, budget=float(budget))
+
+
+# ------------------------------------------------------------------ from and to objects
+
+
+def from_instance(inst: Instance) -> Compact:
+    """The same instance as columns (candidates and gaps in the instance's order)."""
+    gap_index = {key: g for g, key in enumerate(inst.gaps)}
+    people = sorted({c.employee_id for c in inst.candidates} | {g.employee_id for g in inst.gaps.values()})
+    person = {e: i for i, e in enumerate(people)}
+    goals: list[str] = []
+    goal_index: dict[str, int] = {}
+    for gap in inst.gaps.values():
+        if gap.is_goal and gap.goal_id not in goal_index:
+            goal_index[gap.goal_id] = len(goals)
+            goals.append(gap.goal_id)
+    vendors = sorted(v for v, n in inst.idle_seats.items() if n > 0)
+    vendor_index = {v: i for i, v in enumerate(vendors)}
+    courses: list[str] = []
+    course_index: dict[str, int] = {}
+    course_vendor: list[str | None] = []
+    for c in inst.candidates:
+        if c.course_id not in course_index:
+            course_index[c.course_id] = len(courses)
+            courses.append(c.course_id)
+            course_vendor.append(c.vendor)
+    ptr = [0]
+    close_gap: list[int] = []
+    for c in inst.candidates:
+        close_gap.extend(gap_index[k] for k in c.closes)
+        ptr.append(len(close_gap))
+    gaps = list(inst.gaps.values())
+    return Compact(
+        people=people,
+        person_rank=np.arange(len(people)),
+        goals=goals,
+        goal_need=np.array([float(inst.goal_needed.get(g, 0)) for g in goals], dtype=float),
+        vendors=vendors,
+        idle=np.array([inst.idle_seats[v] for v in vendors], dtype=np.int64),
+        gap_person=np.array([person[g.employee_id] for g in gaps], dtype=np.int64),
+        gap_goal=np.array([goal_index[g.goal_id] if g.is_goal else -1 for g in gaps], dtype=np.int64),
+        gap_weight=np.array([0.0 if g.is_goal else g.weight for g in gaps], dtype=float),
+        courses=courses,
+        cand_person=np.array([person[c.employee_id] for c in inst.candidates], dtype=np.int64),
+        cand_course=np.array([course_index[c.course_id] for c in inst.candidates], dtype=np.int64),
+        cost=np.array([c.cost for c in inst.candidates], dtype=float),
+        hours=np.array([c.hours for c in inst.candidates], dtype=float),
+        p=np.array([c.p for c in inst.candidates], dtype=float),
+        seat=np.array(
+            [vendor_index[v] if (v := inst.seat_vendor(c)) is not None else -1 for c in inst.candidates],
+            dtype=np.int64,
+        ),
+        close_ptr=np.array(ptr, dtype=np.int64),
+        close_gap=np.array(close_gap, dtype=np.int64),
+        budget=float(inst.budget),
+        hours_cap=inst.hours_cap,
+        need_total=float(sum(inst.goal_needed.values())),
+        course_vendor=course_vendor,
+        gap_keys=list(inst.gaps),
+    )
+
+
+# ------------------------------------------------------------------ from the warehouse's gap rows
+
+
+@dataclass
+class Built:
+    """A compact instance built from gap rows, with what the report needs to name things."""
+
+    ci: Compact
+    gaps: list[Gap] | None = None  # made only when asked (to_instance)
+    frame: pl.DataFrame | None = None  # the served gap rows, in instance order, with person and gap numbers
+    classes: int = 0
+
+
+def from_frame(
+    gaps: pl.DataFrame,
+    offers: list[Offer],
+    goal_needed: dict[str, int],
+    idle_seats: dict[str, int],
+    budget: float,
+    hours_cap: float | None = None,
+) -> Built:
+    """``model.build_instance`` on the rows of ``load_gaps`` (the served ones), without a Gap or Candidate per row.
+
+    Rows are taken per employee (employees sorted, each one's rows in the frame's order), as
+    ``build_instance`` takes the Gap list made from them; the same candidates come out, in the
+    same order.
+    """
+    frame = (
+        gaps.select("employee_id", "skill", "needed", "weight", "goal_id")
+        .with_columns(pl.col("needed").cast(pl.Int64), pl.col("weight").cast(pl.Float64))
+        .with_row_index("row")
+        .sort("employee_id", "row")
+        .drop("row")
+    )
+    people_frame = frame.select("employee_id").unique(maintain_order=True)
+    people = people_frame["employee_id"].to_list()
+    frame = frame.with_columns(
+        pl.col("employee_id").rle_id().cast(pl.Int64).alias("person"),
+        pl.int_range(pl.len(), dtype=pl.Int64).alias("gap"),
+    )
+    # Requirement gaps keep their weight; a goal's gap weighs 0 (model.goal_gap).
+    frame = frame.with_columns(
+        pl.when(pl.col("goal_id").is_null()).then(pl.col("weight")).otherwise(0.0).alias("weight")
+    )
+    goals = frame.filter(pl.col("goal_id").is_not_null())["goal_id"].unique(maintain_order=True).to_list()
+    goal_index = {g: i for i, g in enumerate(goals)}
+    vendors = sorted(v for v, n in idle_seats.items() if n > 0)
+    vendor_index = {v: i for i, v in enumerate(vendors)}
+
+    # The shape of each person: (skill, needed, goal) of each gap, in order.
+    shape_of = frame.group_by("person", maintain_order=True).agg(
+        pl.format("{}\x1f{}\x1f{}", "skill", "needed", pl.col("goal_id").fill_null("\x00"))
+        .str.join("\x1e")
+        .alias("shape"),
+        pl.col("gap").first().alias("first_gap"),
+        pl.len().alias("count"),
+    )
+    classes = shape_of.select("shape").unique(maintain_order=True).with_row_index("cls")
+    shape_of = shape_of.join(classes, on="shape", how="left", maintain_order="left")
+    firsts = shape_of.group_by("cls", maintain_order=True).agg(pl.col("person").first(), pl.col("first_gap").first())
+
+    by_skill = _offers_by_skill(offers, hours_cap)
+    skill = frame["skill"].to_list()
+    needed = frame["needed"].to_list()
+    goal_col = frame["goal_id"].to_list()
+    weight_col = frame["weight"].to_list()
+    count_of_person = shape_of["count"].to_list()
+    courses: list[str] = []
+    course_index: dict[str, int] = {}
+    course_vendor: list[str | None] = []
+    # per class: its template candidates (course, cost, hours, p, seat vendor) and the places each closes
+    t_cls, t_course, t_cost, t_hours, t_p, t_seat, t_nplaces = [], [], [], [], [], [], []
+    t_places: list[int] = []
+    n_templates = np.zeros(classes.height, dtype=np.int64)
+    for cls, person, first_gap in firsts.iter_rows():
+        k = count_of_person[person]
+        employee = people[person]
+        mine = [
+            Gap(
+                ("goal", goal_col[i], employee) if goal_col[i] is not None else ("req", employee, skill[i]),
+                employee,
+                skill[i],
+                0,
+                needed[i],
+                weight_col[i] if goal_col[i] is None else 0.0,
+                goal_col[i],
+            )
+            for i in range(first_gap, first_gap + k)
+        ]
+        own = prune_dominated(_person_candidates(employee, mine, by_skill), idle_seats)
+        place = {g.key: i for i, g in enumerate(mine)}
+        n_templates[cls] = len(own)
+        for c in own:
+            if c.course_id not in course_index:
+                course_index[c.course_id] = len(courses)
+                courses.append(c.course_id)
+                course_vendor.append(c.vendor)
+            places = sorted(place[key] for key in c.closes)
+            t_cls.append(cls)
+            t_course.append(course_index[c.course_id])
+            t_cost.append(c.cost)
+            t_hours.append(c.hours)
+            t_p.append(c.p)
+            seat = c.vendor if (c.cost > 0 and c.vendor is not None and idle_seats.get(c.vendor, 0) > 0) else None
+            t_seat.append(vendor_index[seat] if seat is not None else -1)
+            t_nplaces.append(len(places))
+            t_places.extend(places)
+
+    # Repeat each class's templates for each of its members, people in order.
+    person_cls = shape_of["cls"].to_numpy().astype(np.int64)
+    person_first = shape_of["first_gap"].to_numpy().astype(np.int64)
+    t_start = np.concatenate([[0], np.cumsum(n_templates)])
+    per_person = n_templates[person_cls]
+    n = int(per_person.sum())
+    cand_person = np.repeat(np.arange(len(people), dtype=np.int64), per_person)
+    within = np.arange(n, dtype=np.int64) - np.repeat(np.cumsum(per_person) - per_person, per_person)
+    template = t_start[person_cls][cand_person] + within  # each candidate's template row
+    t_nplaces_a = np.array(t_nplaces, dtype=np.int64)
+    t_pstart = np.concatenate([[0], np.cumsum(t_nplaces_a)])
+    n_closes = t_nplaces_a[template] if n else np.zeros(0, dtype=np.int64)
+    close_ptr = np.concatenate([[0], np.cumsum(n_closes)]).astype(np.int64)
+    owner = np.repeat(np.arange(n, dtype=np.int64), n_closes)
+    offset = np.arange(int(close_ptr[-1]), dtype=np.int64) - np.repeat(close_ptr[:-1], n_closes)
+    places_a = np.array(t_places, dtype=np.int64)
+    close_gap = person_first[cand_person[owner]] + places_a[t_pstart[template[owner]] + offset]
+    # The order of Candidate.closes (a frozenset) is arbitrary; the places' order is kept here.
+
+    gap_goal = (
+        frame.select(pl.col("goal_id").replace_strict(goal_index, default=None, return_dtype=pl.Int64).fill_null(-1))
+        .to_series()
+        .to_numpy()
+    )
+    ci = Compact(
+        people=people,
+        person_rank=np.arange(len(people)),
+        goals=goals,
+        goal_need=np.array([float(goal_needed.get(g, 0)) for g in goals], dtype=float),
+        vendors=vendors,
+        idle=np.array([idle_seats[v] for v in vendors], dtype=np.int64),
+        gap_person=frame["person"].to_numpy().astype(np.int64),
+        gap_goal=gap_goal.astype(np.int64),
+        gap_weight=frame["weight"].to_numpy().astype(float),
+        courses=courses,
+        cand_person=cand_person,
+        cand_course=np.array(t_course, dtype=np.int64)[template] if n else np.zeros(0, dtype=np.int64),
+        cost=np.array(t_cost, dtype=float)[template] if n else np.zeros(0),
+        hours=np.array(t_hours, dtype=float)[template] if n else np.zeros(0),
+        p=np.array(t_p, dtype=float)[template] if n else np.zeros(0),
+        seat=np.array(t_seat, dtype=np.int64)[template] if n else np.zeros(0, dtype=np.int64),
+        close_ptr=close_ptr,
+        close_gap=close_gap.astype(np.int64),
+        budget=float(budget),
+        hours_cap=hours_cap,
+        need_total=float(sum(goal_needed.values())),
+        course_vendor=course_vendor,
+    )
+    return Built(ci, None, frame, classes.height)
+
+
+def gap_key_list(frame: pl.DataFrame) -> list:
+    """The GapKey of each row of a from_frame frame (in its order)."""
+    return [
+        ("req", e, s) if g is None else ("goal", g, e)
+        for e, s, g in zip(frame["employee_id"], frame["skill"], frame["goal_id"], strict=True)
+    ]
+
+
+def to_instance(built: Built, goal_needed: dict[str, int], idle_seats: dict[str, int]) -> Instance:
+    """The same instance as objects (for the exact program, which only small instances get)."""
+    ci, frame = built.ci, built.frame
+    keys = gap_key_list(frame)
+    gaps = {}
+    for key, e, s, nd, w, g in zip(
+        keys, frame["employee_id"], frame["skill"], frame["needed"], frame["weight"], frame["goal_id"], strict=True
+    ):
+        gaps[key] = Gap(key, e, s, 0, int(nd), float(w) if g is None else 0.0, g)
+    ptr, cg = ci.close_ptr.tolist(), ci.close_gap.tolist()
+    cands = [
+        Candidate(
+            ci.people[pp],
+            ci.courses[cc],
+            ci.course_vendor[cc],
+            cost,
+            hours,
+            frozenset(keys[g] for g in cg[ptr[j] : ptr[j + 1]]),
+            p,
+        )
+        for j, (pp, cc, cost, hours, p) in enumerate(
+            zip(
+                ci.cand_person.tolist(),
+                ci.cand_course.tolist(),
+                ci.cost.tolist(),
+                ci.hours.tolist(),
+                ci.p.tolist(),
+                strict=True,
+            )
+        )
+    ]
+    return Instance(cands, gaps, dict(goal_needed), dict(idle_seats), ci.budget, ci.hours_cap)
+
+
+# ------------------------------------------------------------------ greedy
+
+
+def _segment_sums(values: np.ndarray, ptr: np.ndarray) -> np.ndarray:
+    """Each run's sum, added left to right (as a loop over the run would)."""
+    out = np.zeros(len(ptr) - 1)
+    lengths = np.diff(ptr)
+    if not len(values):
+        return out
+    # Left to right, one position of every run at a time: the same additions as a loop per run.
+    for k in range(int(lengths.max()) if len(lengths) else 0):
+        has = lengths > k
+        out[has] = out[has] + values[ptr[:-1][has] + k]
+    return out
+
+
+def greedy_order(ci: Compact, then: float | None = None) -> tuple[list[int], int]:
+    """``planner.solve.greedy_order`` on columns (its docstring says what it does)."""
+    tiny = 1e-9
+    n = ci.n
+    goal_of = ci.gap_goal.tolist()
+    weight = ci.gap_weight.tolist()
+    need = ci.goal_need.tolist()
+    ptr = ci.close_ptr.tolist()
+    cg = ci.close_gap.tolist()
+    gaps_of = [cg[ptr[j] : ptr[j + 1]] for j in range(n)]
+    price = ci.cost.tolist()
+    hours = ci.hours.tolist()
+    chance = ci.p.tolist()
+    person_of = ci.cand_person.tolist()
+    closed = [False] * len(goal_of)
+    goal_done = [0.0] * len(need)
+
+    def gains(j: int) -> tuple[float, float]:
+        gg, rg, pj = 0.0, 0.0, chance[j]
+        for g in gaps_of[j]:
+            if not closed[g]:
+                gi = goal_of[g]
+                if gi < 0:
+                    rg += weight[g] * pj
+                elif goal_done[gi] < need[gi]:
+                    gg += pj
+        return gg, rg
+
+    # The first keys, for every candidate at once: nothing is closed yet, no goal is full.
+    owner = ci.close_owner()
+    gap_goal = ci.gap_goal[ci.close_gap] if len(ci.close_gap) else np.zeros(0, dtype=np.int64)
+    p_of = ci.p[owner] if len(owner) else np.zeros(0)
+    # (goal -1, a requirement, reads the 0 appended after the last goal)
+    goal_part = np.where((gap_goal >= 0) & (np.append(ci.goal_need, 0.0)[gap_goal] > 0), p_of, 0.0)
+    req_part = np.where(gap_goal < 0, ci.gap_weight[ci.close_gap] * p_of, 0.0) if len(owner) else np.zeros(0)
+    gg0 = _segment_sums(goal_part, ci.close_ptr)
+    rg0 = _segment_sums(req_part, ci.close_ptr)
+    seat_of = ci.seat.tolist()
+    slot_index: dict[tuple[int, int], int] = {}
+    slot_vendor: list[int] = []
+    slot_members: list[list[int]] = []
+    slot_of = [-1] * n
+    for j in np.flatnonzero(ci.seat >= 0).tolist():
+        key = (person_of[j], seat_of[j])
+        s = slot_index.get(key)
+        if s is None:
+            s = slot_index[key] = len(slot_vendor)
+            slot_vendor.append(seat_of[j])
+            slot_members.append([])
+        slot_of[j] = s
+        slot_members[s].append(j)
+    first_cost = np.where(ci.seat >= 0, 0.0, ci.cost)
+    div = np.maximum(first_cost, tiny)
+    useful = ~((gg0 == 0) & (rg0 <= 0))
+    idx = np.flatnonzero(useful)
+    k0 = (-gg0 / div)[idx]
+    k1 = (-rg0 / div)[idx]
+    hh = ci.hours[idx]
+    finite = bool(np.isfinite(ci.cost).all() and np.isfinite(ci.hours).all() and np.isfinite(ci.gap_weight).all())
+    if finite:
+        order = np.lexsort((idx, hh, k1, k0))
+        first = list(zip(k0[order].tolist(), k1[order].tolist(), hh[order].tolist(), idx[order].tolist(), strict=True))
+        heap: list = []
+    else:
+        heap = list(zip(k0.tolist(), k1.tolist(), hh.tolist(), idx.tolist(), strict=True))
+        first = []
+        heapq.heapify(heap)
+    paid_div = [max(c, tiny) for c in price]
+    idle_left = ci.idle.tolist()
+    held = [False] * len(slot_vendor)
+    hours_used = [0.0] * len(ci.people)
+    budget_left = ci.budget
+    hours_cap = ci.hours_cap
+    chosen: list[int] = []
+    taken = [False] * n
+    heappush, heappop = heapq.heappush, heapq.heappop
+    pos, n_first = 0, len(first)
+    skipped: list = []
+    taken_at_budget = 0
+    for round_budget in (ci.budget,) if then is None or then <= ci.budget else (ci.budget, then):
+        if round_budget != ci.budget:
+            budget_left += round_budget - ci.budget
+            for entry in skipped:
+                heappush(heap, entry)
+        while True:
+            if pos < n_first:
+                if heap and heap[0] < first[pos]:
+                    popped = heappop(heap)
+                else:
+                    popped = first[pos]
+                    pos += 1
+            elif heap:
+                popped = heappop(heap)
+            else:
+                break
+            j = popped[3]
+            if taken[j]:
+                continue
+            gg, rg = gains(j)
+            if gg == 0 and rg <= 0:
+                continue
+            s = slot_of[j]
+            if s >= 0 and (held[s] or idle_left[slot_vendor[s]] > 0):
+                cost, d = 0.0, tiny
+            else:
+                cost, d = price[j], paid_div[j]
+            a0, a1 = -gg / d, -rg / d
+            if a0 != popped[0] or a1 != popped[1]:
+                current = (a0, a1, hours[j], j)
+                if (heap and current > heap[0]) or (pos < n_first and current > first[pos]):
+                    heappush(heap, current)
+                    continue
+            pp = person_of[j]
+            used = hours_used[pp]
+            if hours_cap is not None and used + hours[j] > hours_cap + 1e-9:
+                continue
+            if cost > budget_left + 1e-9:
+                skipped.append((a0, a1, hours[j], j))
+                continue
+            taken[j] = True
+            chosen.append(j)
+            budget_left -= cost
+            hours_used[pp] = used + hours[j]
+            for g in gaps_of[j]:
+                if not closed[g]:
+                    closed[g] = True
+                    gi = goal_of[g]
+                    if gi >= 0:
+                        goal_done[gi] += chance[j]
+            if s >= 0 and not held[s] and idle_left[slot_vendor[s]] > 0:
+                held[s] = True
+                idle_left[slot_vendor[s]] -= 1
+                for o in slot_members[s]:
+                    if taken[o]:
+                        continue
+                    g0, r0 = gains(o)
+                    if not (g0 == 0 and r0 <= 0):
+                        heappush(heap, (-g0 / tiny, -r0 / tiny, hours[o], o))
+        if round_budget == ci.budget:
+            taken_at_budget = len(chosen)
+    return chosen, taken_at_budget
+
+
+def along_each(ci: Compact, order: list[int], budgets: list[float]) -> list[tuple[list[int], float]]:
+    """``planner.solve.along_each`` on columns: a greedy order cut at each budget, in one pass."""
+    idle_left = ci.idle.tolist()
+    seat = ci.seat.tolist()
+    person = ci.cand_person.tolist()
+    cost_of = ci.cost.tolist()
+    held: set[tuple[int, int]] = set()
+    left = list(budgets)
+    chosen: list[list[int]] = [[] for _ in budgets]
+    free_run: list[int] = []  # what every budget takes, added in runs
+    for j in order:
+        v = seat[j]
+        free = v >= 0 and ((person[j], v) in held or idle_left[v] > 0)
+        if free or cost_of[j] <= 0:
+            free_run.append(j)
+            if free and (person[j], v) not in held:
+                held.add((person[j], v))
+                idle_left[v] -= 1
+            continue
+        if free_run:
+            for mine in chosen:
+                mine.extend(free_run)
+            free_run = []
+        c = cost_of[j]
+        for i, room in enumerate(left):
+            if c <= room + 1e-9:
+                chosen[i].append(j)
+                left[i] = room - c
+    if free_run:
+        for mine in chosen:
+            mine.extend(free_run)
+    return [(mine, budget - room) for mine, budget, room in zip(chosen, budgets, left, strict=True)]
+
+
+# ------------------------------------------------------------------ evaluation
+
+
+@dataclass
+class ArrayEvaluation:
+    """A plan evaluated exactly, on columns (``model.Evaluation``'s figures)."""
+
+    chosen: np.ndarray  # sorted candidate indices
+    costs: np.ndarray  # what each chosen candidate costs (0 with an idle seat)
+    missed: np.ndarray  # per gap: the chance no chosen assignment closing it succeeds (1.0: none closes it)
+    closed: np.ndarray  # per gap: some chosen assignment closes it
+    goal_progress: float
+    requirement_weight: float
+    cost: float
+    hours: float
+    feasible: bool
+    problems: list[str]
+    seat_holders: dict[int, np.ndarray]  # vendor -> persons holding one of its idle seats
+
+    @property
+    def chance(self) -> np.ndarray:
+        return np.where(self.closed, 1.0 - self.missed, 0.0)
+
+    @property
+    def value(self) -> PlanValue:
+        return PlanValue(self.goal_progress, self.requirement_weight, self.cost, self.hours)
+
+
+def misses(ci: Compact, picked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per gap: the chance that none of the picked candidates closing it succeeds (multiplied in their
+    order), and whether any closes it."""
+    lengths = np.diff(ci.close_ptr)[picked]
+    starts = ci.close_ptr[picked]
+    entries = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+    gap = ci.close_gap[entries.astype(np.int64)]
+    missed = np.ones(len(ci.gap_goal))
+    np.multiply.at(missed, gap, 1.0 - np.repeat(ci.p[picked], lengths))
+    closed = np.zeros(len(ci.gap_goal), dtype=bool)
+    closed[gap] = True
+    return missed, closed
+
+
+def keeping(ci: Compact) -> int:
+    """People with a candidate that fits the hours cap and closes a gap worth something (a weighted
+    requirement, or a goal that still needs people): each keeps a course combination in the exact program."""
+    top = (ci.hours_cap if ci.hours_cap is not None else math.inf) + 1e-9
+    valuable = np.where(ci.gap_goal >= 0, np.append(ci.goal_need, 0.0)[ci.gap_goal] > 0, ci.gap_weight > 0)
+    owner = ci.close_owner()
+    worth = np.zeros(ci.n, dtype=bool)
+    worth[owner[valuable[ci.close_gap]]] = True
+    fits = ~(ci.hours > top)
+    return len(np.unique(ci.cand_person[worth & fits]))
+
+
+def evaluate(ci: Compact, chosen: Iterable[int]) -> ArrayEvaluation:
+    """``model.evaluate`` on columns: idle seats to those who would otherwise pay the most."""
+    picked = np.unique(np.asarray(list(chosen) if not isinstance(chosen, np.ndarray) else chosen, dtype=np.int64))
+    problems: list[str] = []
+    pairs = ci.cand_person[picked] * (len(ci.courses) + 1) + ci.cand_course[picked]
+    if len(np.unique(pairs)) != len(pairs):
+        problems.append("an employee takes the same course twice")
+    costs = ci.cost[picked].copy()
+    seat = ci.seat[picked]
+    seat_holders: dict[int, np.ndarray] = {}
+    for v in np.unique(seat[seat >= 0]).tolist():
+        mine = seat == v
+        persons, spend = np.unique(ci.cand_person[picked][mine], return_inverse=True)
+        per = np.zeros(len(persons))
+        np.add.at(per, spend, ci.cost[picked][mine])
+        ranked = np.lexsort((ci.person_rank[persons], -per))
+        holders = persons[ranked[: int(ci.idle[v])]]
+        seat_holders[v] = holders
+        free = mine & np.isin(ci.cand_person[picked], holders)
+        costs[free] = 0.0
+    missed, closed = misses(ci, picked)
+    chance = np.where(closed, 1.0 - missed, 0.0)
+    is_goal = ci.gap_goal >= 0
+    per_goal = np.bincount(ci.gap_goal[closed & is_goal], weights=chance[closed & is_goal], minlength=len(ci.goals))
+    progress = float(np.minimum(per_goal, ci.goal_need).sum())
+    req_weight = float((ci.gap_weight * chance)[closed & ~is_goal].sum())
+    hours_per = np.bincount(ci.cand_person[picked], weights=ci.hours[picked], minlength=len(ci.people))
+    total_cost = float(costs.sum())
+    if total_cost > ci.budget + 1e-6:
+        problems.append(f"cost {total_cost:.2f} exceeds the budget {ci.budget:.2f}")
+    if ci.hours_cap is not None:
+        over = int((hours_per > ci.hours_cap + 1e-9).sum())
+        if over:
+            problems.append(f"{over} employee(s) over the hours cap")
+    return ArrayEvaluation(
+        picked,
+        costs,
+        missed,
+        closed,
+        progress,
+        req_weight,
+        total_cost,
+        float(ci.hours[picked].sum()),
+        not problems,
+        problems,
+        seat_holders,
+    )
+
+
+# ------------------------------------------------------------------ the proven bound
+
+
+def scarce_vendors(ci: Compact) -> np.ndarray:
+    """Per vendor: whether its idle seats could run out (more people could use them than there are seats)."""
+    scarce = np.zeros(len(ci.vendors), dtype=bool)
+    has = ci.seat >= 0
+    for v in np.unique(ci.seat[has]).tolist():
+        users = len(np.unique(ci.cand_person[has & (ci.seat == v)]))
+        scarce[v] = users > ci.idle[v]
+    return scarce
+
+
+def _fractional(group: np.ndarray, value: np.ndarray, size: np.ndarray, capacity: float | None, groups: int):
+    """Per group: the most value its (value, size) items fill `capacity` with when any item may be taken in part.
+
+    As ``planner.solve._fractional`` for every group at once: items of no size count whole, the
+    others in order of value per size, each as far as the room left allows.
+    """
+    if capacity is None:
+        return np.bincount(group, weights=value, minlength=groups)
+    positive = size > 0
+    ratio = np.where(positive, -value / np.where(positive, size, 1.0), -np.inf)
+    order = np.lexsort((np.arange(len(group)), ratio, group))
+    g, v, s, pos = group[order], value[order], size[order], positive[order]
+    sized = np.where(pos, s, 0.0)
+    before = np.cumsum(sized) - sized
+    starts = np.searchsorted(g, g, side="left")
+    before = before - (np.cumsum(sized) - sized)[starts]
+    room = capacity - before
+    part = np.where(pos, np.where(room > 0, np.minimum(1.0, room / np.where(pos, s, 1.0)), 0.0), 1.0)
+    return np.bincount(g, weights=v * part, minlength=groups)
+
+
+def upper_bound(ci: Compact, ev: ArrayEvaluation) -> tuple[float, float]:
+    """``planner.solve.upper_bound`` on columns: (goal progress, requirement weight) no plan can exceed."""
+    scarce = scarce_vendors(ci)
+    missed = np.where(ev.closed, 1.0 - ev.chance, 1.0)
+    reached = np.bincount(
+        ci.gap_goal[ev.closed & (ci.gap_goal >= 0)],
+        weights=ev.chance[ev.closed & (ci.gap_goal >= 0)],
+        minlength=len(ci.goals),
+    )
+    room = np.maximum(ci.goal_need - reached, 0.0)
+    n = ci.n
+    owner = ci.close_owner()
+    gap = ci.close_gap
+    gain = missed[gap] * ci.p[owner]
+    gg = ci.gap_goal[gap]
+    weight = np.bincount(owner, weights=np.where(gg < 0, ci.gap_weight[gap] * gain, 0.0), minlength=n)
+    # Goal gain per (candidate, goal), capped by what the goal still needs.
+    is_goal = gg >= 0
+    pair = owner[is_goal] * (len(ci.goals) + 1) + gg[is_goal]
+    pairs, inverse = np.unique(pair, return_inverse=True)
+    per_pair = np.bincount(inverse, weights=gain[is_goal], minlength=len(pairs))
+    capped = np.minimum(per_pair, room[pairs % (len(ci.goals) + 1)])
+    progress = np.bincount(pairs // (len(ci.goals) + 1), weights=capped, minlength=n)
+    taken = np.zeros(n, dtype=bool)
+    taken[ev.chosen] = True
+    live = ~taken & ~((progress <= 0) & (weight <= 0))
+    seat = ci.seat
+    scarce_seat = (seat >= 0) & scarce[np.maximum(seat, 0)] if len(scarce) else np.zeros(n, dtype=bool)
+    free = live & ((ci.cost <= 0) | ((seat >= 0) & ~scarce_seat))
+    seated = live & ~free & (seat >= 0)
+    paid = live & ~free
+    cap = ci.hours_cap
+    people = len(ci.people)
+
+    def extra(values: np.ndarray) -> float:
+        total = float(_fractional(ci.cand_person[free], values[free], ci.hours[free], cap, people).sum())
+        if seated.any():
+            vendors = len(ci.vendors)
+            key = seat[seated] * people + ci.cand_person[seated]
+            keys, inv = np.unique(key, return_inverse=True)
+            per = _fractional(inv, values[seated], ci.hours[seated], cap, len(keys))
+            vendor_of = keys // people
+            for v in range(vendors):
+                mine = np.sort(per[vendor_of == v])[::-1]
+                total += float(mine[: int(ci.idle[v])].sum())
+        worth = paid & (values > 0)
+        total += float(
+            _fractional(np.zeros(int(worth.sum()), dtype=np.int64), values[worth], ci.cost[worth], ci.budget, 1).sum()
+        )
+        return total
+
+    goal_most = min(ev.goal_progress + extra(progress), ci.need_total)
+    return max(goal_most, ev.goal_progress), ev.requirement_weight + extra(weight)
