@@ -27,6 +27,7 @@ forms.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import math
 from collections.abc import Iterable
@@ -45,6 +46,28 @@ from planner.model import (
     _person_candidates,
     prune_dominated,
 )
+
+
+@dataclass
+class Classes:
+    """People alike: the same gaps (skill, needed level, goal, weight) in the same order, so the same candidates.
+
+    Person e's candidates are ``start[e]`` onwards, one per template of their class, in the
+    template order; template t of class k is row ``first[k] + t`` of the template columns
+    (cost, hours, p, seat, and the places, in the person's list of gaps, of the gaps it closes).
+    """
+
+    of_person: list[int]
+    start: list[int]
+    size: list[int]
+    first: list[int]
+    cost: list[float]
+    hours: list[float]
+    p: list[float]
+    seat: list[int]
+    places: list[tuple[int, ...]]
+    place_goal: list[list[int]]
+    place_weight: list[list[float]]
 
 
 @dataclass
@@ -74,6 +97,7 @@ class Compact:
     need_total: float = 0.0  # what every goal asked of the plan needs in all (goals without a gap here too)
     course_vendor: list[str | None] = field(default_factory=list)
     gap_keys: list | None = None  # the GapKey of each gap, when built from an Instance
+    classes: Classes | None = None  # people alike, when built from gap rows (from_frame)
 
     @property
     def n(self) -> int:
@@ -203,7 +227,7 @@ def from_frame(
 
     # The shape of each person: (skill, needed, goal) of each gap, in order.
     shape_of = frame.group_by("person", maintain_order=True).agg(
-        pl.format("{}\x1f{}\x1f{}", "skill", "needed", pl.col("goal_id").fill_null("\x00"))
+        pl.format("{}\x1f{}\x1f{}\x1f{}", "skill", "needed", pl.col("goal_id").fill_null("\x00"), "weight")
         .str.join("\x1e")
         .alias("shape"),
         pl.col("gap").first().alias("first_gap"),
@@ -224,6 +248,9 @@ def from_frame(
     course_vendor: list[str | None] = []
     # per class: its template candidates (course, cost, hours, p, seat vendor) and the places each closes
     t_cls, t_course, t_cost, t_hours, t_p, t_seat, t_nplaces = [], [], [], [], [], [], []
+    place_goal: list[list[int]] = []  # per class: the goal of each of its gaps (-1: a requirement)
+    place_weight: list[list[float]] = []  # per class: the weight of each of its gaps
+    t_place_lists: list[tuple[int, ...]] = []
     t_places: list[int] = []
     n_templates = np.zeros(classes.height, dtype=np.int64)
     for cls, person, first_gap in firsts.iter_rows():
@@ -242,6 +269,8 @@ def from_frame(
             for i in range(first_gap, first_gap + k)
         ]
         own = prune_dominated(_person_candidates(employee, mine, by_skill), idle_seats)
+        place_goal.append([goal_index[g.goal_id] if g.goal_id is not None else -1 for g in mine])
+        place_weight.append([g.weight for g in mine])
         place = {g.key: i for i, g in enumerate(mine)}
         n_templates[cls] = len(own)
         for c in own:
@@ -259,6 +288,7 @@ def from_frame(
             t_seat.append(vendor_index[seat] if seat is not None else -1)
             t_nplaces.append(len(places))
             t_places.extend(places)
+            t_place_lists.append(tuple(places))
 
     # Repeat each class's templates for each of its members, people in order.
     person_cls = shape_of["cls"].to_numpy().astype(np.int64)
@@ -307,6 +337,19 @@ def from_frame(
         hours_cap=hours_cap,
         need_total=float(sum(goal_needed.values())),
         course_vendor=course_vendor,
+    )
+    ci.classes = Classes(
+        of_person=person_cls.tolist(),
+        start=(np.cumsum(per_person) - per_person).tolist(),
+        size=n_templates.tolist(),
+        first=t_start[:-1].tolist(),
+        cost=t_cost,
+        hours=t_hours,
+        p=t_p,
+        seat=t_seat,
+        places=t_place_lists,
+        place_goal=place_goal,
+        place_weight=place_weight,
     )
     return Built(ci, None, frame, classes.height)
 
@@ -507,6 +550,305 @@ def greedy_order(ci: Compact, then: float | None = None) -> tuple[list[int], int
                     g0, r0 = gains(o)
                     if not (g0 == 0 and r0 <= 0):
                         heappush(heap, (-g0 / tiny, -r0 / tiny, hours[o], o))
+        if round_budget == ci.budget:
+            taken_at_budget = len(chosen)
+    return chosen, taken_at_budget
+
+
+def greedy_run(ci: Compact, then: float | None = None) -> tuple[list[int], int]:
+    """The greedy run (``greedy_order``): on classes when the instance was built from gap rows (and its
+    costs, hours and weights are numbers, which orders every key), else candidate by candidate."""
+    finite = bool(np.isfinite(ci.cost).all() and np.isfinite(ci.hours).all() and np.isfinite(ci.gap_weight).all())
+    if ci.classes is not None and finite:
+        return greedy_order_classes(ci, then)
+    return greedy_order(ci, then)
+
+
+class _Cohort:
+    """Members of one class in the same state: the same candidates taken, set aside for the budget, and idle
+    seats held; hence the same gaps closed, hours used and keys. Members are person numbers, ascending,
+    from ``head`` on."""
+
+    __slots__ = ("aside", "closed", "cls", "head", "held", "hours", "members", "taken")
+
+    def __init__(self, cls: int, taken: int, aside: int, held: int, closed: int, hours: float):
+        self.cls, self.taken, self.aside, self.held, self.closed, self.hours = cls, taken, aside, held, closed, hours
+        self.members: list[int] = []
+        self.head = 0
+
+
+def greedy_order_classes(ci: Compact, then: float | None = None) -> tuple[list[int], int]:
+    """``greedy_order`` on people alike as classes: the same order, in far fewer steps.
+
+    The greedy run takes, at each step, the candidate with the smallest key (``greedy_order``:
+    gain per unit of cost, hours, index), and a candidate's key depends only on its person's
+    state (what they took, were refused for the budget, and which idle seats they hold) and on
+    a few things shared by all (which goals are full, which vendors' idle seats ran out). So
+    members of one class in one state (a cohort) have the same key for each of their
+    candidates, and their candidates for one template come in the order of the people. Each
+    step here pops a (cohort, template) with the index of the cohort's first member, and takes
+    (or sets aside) the members that come before anything else in the queue, one after another
+    as the candidate-by-candidate run does, until something shared would change the next one's
+    key: a goal filled, a vendor's last idle seat taken, a seat holder's other courses of the
+    vendor made free ahead of the next member, or the budget. Members move to the cohort of
+    their new state. Keys only worsen except when someone takes an idle seat (then their
+    other courses of that vendor become free and are queued again), so a lazy queue is exact.
+    """
+    k = ci.classes
+    tiny = 1e-9
+    need = ci.goal_need.tolist()
+    goal_done = [0.0] * len(need)
+    idle_left = ci.idle.tolist()
+    cap = ci.hours_cap
+    top = math.inf if cap is None else cap + 1e-9
+    start, first, size = k.start, k.first, k.size
+    t_cost, t_hours, t_p, t_seat, t_places = k.cost, k.hours, k.p, k.seat, k.places
+    place_goal, place_weight = k.place_goal, k.place_weight
+    # per class: the templates of each seat vendor, as bits
+    vendor_bits: list[dict[int, int]] = []
+    for c in range(len(size)):
+        bits: dict[int, int] = {}
+        for t in range(size[c]):
+            v = t_seat[first[c] + t]
+            if v >= 0:
+                bits[v] = bits.get(v, 0) | 1 << t
+        vendor_bits.append(bits)
+    cohorts: list[_Cohort] = []
+    cohort_of: dict[tuple[int, int, int, int], int] = {}
+    heap: list = []
+    heappush, heappop = heapq.heappush, heapq.heappop
+
+    def key(co: _Cohort, t: int):
+        """(k0, k1, hours, cost, free) of template t for the cohort's members now; None when it cannot be taken."""
+        bit = 1 << t
+        if (co.taken | co.aside) & bit:
+            return None
+        row = first[co.cls] + t
+        h = t_hours[row]
+        if co.hours + h > top:
+            return None
+        gg, rg, pj = 0.0, 0.0, t_p[row]
+        goals, weights, closed = place_goal[co.cls], place_weight[co.cls], co.closed
+        for pl_ in t_places[row]:
+            if not closed >> pl_ & 1:
+                gi = goals[pl_]
+                if gi < 0:
+                    rg += weights[pl_] * pj
+                elif goal_done[gi] < need[gi]:
+                    gg += pj
+        if gg == 0 and rg <= 0:
+            return None
+        v = t_seat[row]
+        if v >= 0 and (co.held >> v & 1 or idle_left[v] > 0):
+            return -gg / tiny, -rg / tiny, h, 0.0, True
+        cost = t_cost[row]
+        d = max(cost, tiny)
+        return -gg / d, -rg / d, h, cost, False
+
+    def push_all(cid: int) -> None:
+        co = cohorts[cid]
+        if co.head >= len(co.members):
+            return
+        s = start[co.members[co.head]]
+        for t in range(size[co.cls]):
+            kk = key(co, t)
+            if kk is not None:
+                heappush(heap, (kk[0], kk[1], kk[2], s + t, cid, t))
+
+    def join(cls: int, taken: int, aside: int, held: int, closed: int, hours: float, members: list[int]) -> None:
+        """Members (ascending) into the cohort of this state; its queue entries are pushed when its first member changes."""
+        state = (cls, taken, aside, held)
+        cid = cohort_of.get(state)
+        if cid is None:
+            cid = cohort_of[state] = len(cohorts)
+            cohorts.append(_Cohort(cls, taken, aside, held, closed, hours))
+        co = cohorts[cid]
+        rest = co.members[co.head :]
+        was = rest[0] if rest else None
+        co.members = members if not rest else (rest + members if rest[-1] < members[0] else sorted(rest + members))
+        co.head = 0
+        if co.members[0] != was:
+            push_all(cid)
+
+    def repush(cid: int, t: int) -> None:
+        """The cohort's entry for template t again, for its first member now (if any is left)."""
+        co = cohorts[cid]
+        if co.head < len(co.members):
+            kk = key(co, t)
+            if kk is not None:
+                heappush(heap, (kk[0], kk[1], kk[2], start[co.members[co.head]] + t, cid, t))
+
+    def _move(co: _Cohort, t: int, free: bool):
+        """What taking template t does to a member of the cohort: (p, the goals it adds to in order, the goals
+        whose count it is in the key for, seat vendor, whether it takes an idle seat, the new closed gaps,
+        seats held and set-aside templates, and whether the seat makes other courses come before the next)."""
+        row = first[co.cls] + t
+        bit = 1 << t
+        goals_of = place_goal[co.cls]
+        newly = [pl_ for pl_ in t_places[row] if not co.closed >> pl_ & 1]
+        goal_adds = [goals_of[pl_] for pl_ in newly if goals_of[pl_] >= 0]
+        counted = {gi for gi in goal_adds if goal_done[gi] < need[gi]}
+        v = t_seat[row]
+        acquire = free and v >= 0 and not co.held >> v & 1
+        closed = co.closed
+        for pl_ in newly:
+            closed |= 1 << pl_
+        held = co.held | (1 << v if acquire else 0)
+        aside = co.aside & ~vendor_bits[co.cls].get(v, 0) if acquire else co.aside
+        first_again = False
+        if acquire:  # the seat makes the member's other courses of the vendor free: do they come first?
+            after = _Cohort(co.cls, co.taken | bit, aside, held, closed, co.hours + t_hours[row])
+            mine = key(co, t)
+            for o in range(size[co.cls]):
+                if o != t and vendor_bits[co.cls].get(v, 0) >> o & 1:
+                    ko = key(after, o)
+                    if ko is not None and mine is not None and ko[:3] <= mine[:3]:
+                        first_again = True
+                        break
+        return t_p[row], goal_adds, counted, v, acquire, closed, held, aside, first_again
+
+    def _take_together(group: list[tuple[int, int]], moves: list) -> None:
+        """Free takes of one key from several cohorts, their members merged by candidate index, up to the
+        first that fills a goal or takes a vendor's last idle seat (the next ones' keys change)."""
+        items = []
+        for g, (cid, t) in enumerate(group):
+            co = cohorts[cid]
+            items.extend((start[m] + t, g) for m in co.members[co.head :])
+        items.sort()
+        cut = len(items)
+        if any(mv[1] or mv[4] for mv in moves):
+            for n_, (_, g) in enumerate(items):
+                pj, goal_adds, counted, v, acquire = moves[g][:5]
+                stop = False
+                for gi in goal_adds:
+                    goal_done[gi] += pj
+                if counted and any(goal_done[gi] >= need[gi] for gi in counted):
+                    stop = True
+                if acquire:
+                    idle_left[v] -= 1
+                    if idle_left[v] <= 0:
+                        stop = True
+                if stop:
+                    cut = n_ + 1
+                    break
+        counts = [0] * len(group)
+        for jj, g in items[:cut]:
+            counts[g] += 1
+            chosen.append(jj)
+        for g, (cid, t) in enumerate(group):
+            co = cohorts[cid]
+            if counts[g]:
+                _, _, _, _, _, closed, held, aside, _ = moves[g]
+                took = co.members[co.head : co.head + counts[g]]
+                co.head += counts[g]
+                join(co.cls, co.taken | 1 << t, aside, held, closed, co.hours + t_hours[first[co.cls] + t], took)
+            repush(cid, t)
+
+    person_cls = k.of_person
+    by_class: list[list[int]] = [[] for _ in size]
+    for e, c in enumerate(person_cls):
+        if size[c]:
+            by_class[c].append(e)
+    for c, members in enumerate(by_class):
+        if members:
+            join(c, 0, 0, 0, 0, 0.0, members)
+
+    budget_left = ci.budget
+    chosen: list[int] = []
+    taken_at_budget = 0
+    for round_budget in (ci.budget,) if then is None or then <= ci.budget else (ci.budget, then):
+        if round_budget != ci.budget:  # the larger budget: what was set aside may fit now
+            budget_left += round_budget - ci.budget
+            for co in list(cohorts):
+                if co.aside and co.head < len(co.members):
+                    members = co.members[co.head :]
+                    co.members, co.head = [], 0
+                    join(co.cls, co.taken, 0, co.held, co.closed, co.hours, members)
+        while heap:
+            k0, k1, h, j, cid, t = heappop(heap)
+            co = cohorts[cid]
+            if co.head >= len(co.members):
+                continue
+            kk = key(co, t)
+            if kk is None:
+                continue
+            a0, a1, _, cost, free = kk
+            jt = start[co.members[co.head]] + t
+            if (a0, a1, jt) != (k0, k1, j) and heap and (a0, a1, h, jt) > heap[0][:4]:  # not its turn yet
+                heappush(heap, (a0, a1, h, jt, cid, t))
+                continue
+            if cost == 0 and heap and heap[0][:3] == (a0, a1, h):
+                # Others in the queue have the same key: their members come in turn with these, by index.
+                group = [(cid, t)]
+                while heap and heap[0][:3] == (a0, a1, h):
+                    _, _, _, _, cid2, t2 = heappop(heap)
+                    co2 = cohorts[cid2]
+                    if co2.head >= len(co2.members) or (cid2, t2) in group:
+                        continue
+                    k2 = key(co2, t2)
+                    if k2 is None:
+                        continue
+                    if k2[:3] != (a0, a1, h) or k2[3] != 0:
+                        heappush(heap, (k2[0], k2[1], k2[2], start[co2.members[co2.head]] + t2, cid2, t2))
+                        continue
+                    group.append((cid2, t2))
+                if len(group) > 1:
+                    moves = [_move(co_, t_, True) for co_, t_ in ((cohorts[c_], t_) for c_, t_ in group)]
+                    if len({c_ for c_, _ in group}) == len(group) and not any(mv[-1] for mv in moves):
+                        _take_together(group, moves)
+                        continue
+                    for c_, t_ in group[1:]:  # one cohort twice, or a seat that frees more: one at a time
+                        co_ = cohorts[c_]
+                        heappush(heap, (a0, a1, h, start[co_.members[co_.head]] + t_, c_, t_))
+            while heap and heap[0][:4] == (a0, a1, h, jt):  # this very candidate, queued twice
+                heappop(heap)
+            # The members of the cohort that come before anything else in the queue.
+            members = co.members
+            end = len(members)
+            if heap:
+                nxt = heap[0]
+                if (nxt[0], nxt[1], nxt[2]) == (a0, a1, h):
+                    end = bisect.bisect_left(members, nxt[3] - t, co.head, end, key=start.__getitem__)
+            bit = 1 << t
+            if not free and cost > budget_left + 1e-9:  # each is set aside in turn: the budget only falls
+                batch = members[co.head : end]
+                co.head = end
+                join(co.cls, co.taken, co.aside | bit, co.held, co.closed, co.hours, batch)
+                repush(cid, t)
+                continue
+            pj, goal_adds, counted, v, acquire, closed, held, aside, one_at_a_time = _move(co, t, free)
+            took: list[int] = []
+            i = co.head
+            while i < end:
+                if not free:
+                    if cost > budget_left + 1e-9:
+                        break
+                    budget_left -= cost
+                m = members[i]
+                i += 1
+                took.append(m)
+                chosen.append(start[m] + t)
+                stop = one_at_a_time
+                for gi in goal_adds:
+                    goal_done[gi] += pj
+                if counted and any(goal_done[gi] >= need[gi] for gi in counted):
+                    stop = True
+                if acquire:
+                    idle_left[v] -= 1
+                    if idle_left[v] <= 0:
+                        stop = True
+                if stop:
+                    break
+            aside_now: list[int] = []
+            if not free and i < end and cost > budget_left + 1e-9:  # the rest of the run: refused in turn
+                aside_now = members[i:end]
+                i = end
+            co.head = i
+            if took:
+                join(co.cls, co.taken | bit, aside, held, closed, co.hours + h, took)
+            if aside_now:
+                join(co.cls, co.taken, co.aside | bit, co.held, co.closed, co.hours, aside_now)
+            repush(cid, t)
         if round_budget == ci.budget:
             taken_at_budget = len(chosen)
     return chosen, taken_at_budget

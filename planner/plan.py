@@ -285,7 +285,7 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     order: list[int] = []
     base = None
     if req.curve:  # one greedy run for the plan and for every point of the curve
-        order, taken = compact.greedy_order(ci, then=curve_budgets(req.budget)[-1])
+        order, taken = compact.greedy_run(ci, then=curve_budgets(req.budget)[-1])
         base = sorted(order[:taken])
     ordered = time.perf_counter() - started
     solution = solve_compact(built, needed, idle, req.time_limit, req.max_bundles, base=base)

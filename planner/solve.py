@@ -926,7 +926,7 @@ def solve_compact(
     start = time.perf_counter()
     ci = built.ci
     if base is None:
-        order, taken = compact.greedy_order(ci)
+        order, taken = compact.greedy_run(ci)
         base = sorted(order[:taken])
     if not ci.n or compact.keeping(ci) <= max_bundles:
         return solve(compact.to_instance(built, goal_needed, idle_seats), time_limit, max_bundles, base=base)

@@ -18,7 +18,7 @@ from planner.model import Offer, build_instance, evaluate, goal_gap, requirement
 from planner.solve import greedy, greedy_order, solve, solve_compact, upper_bound
 
 
-def company(seed: int):
+def company(seed: int, people: tuple[int, int] = (6, 30)):
     """A random company whose people come in look-alike groups (the same gaps), rows shuffled per person.
 
     Returns the gap rows (as load_gaps gives them: per employee), the Gap list in that order,
@@ -47,8 +47,8 @@ def company(seed: int):
                 shape.append((s, rng.randint(1, 4), 0.0, g))
         shapes.append(shape)
     rows = []
-    for i in range(rng.randint(6, 30)):
-        employee = f"P{i:02d}"
+    for i in range(rng.randint(*people)):
+        employee = f"P{i:03d}"
         shape = rng.choice(shapes)
         req = sorted((s for s in shape if s[3] is None), key=lambda s: s[0])
         goal = sorted((s for s in shape if s[3] is not None), key=lambda s: (s[3], s[0]))
@@ -81,9 +81,10 @@ def company(seed: int):
         else goal_gap(r["goal_id"], r["employee_id"], r["skill"], 0, r["needed"])
         for r in frame.iter_rows(named=True)
     ]
-    needed = {g: rng.randint(0, 6) for g in goals}
-    idle = {"Lic1": rng.randint(0, 4), "Lic2": rng.randint(0, 2)}
-    budget = float(rng.randrange(0, 1500, 50))
+    scale = max(1, people[1] // 30)
+    needed = {g: rng.randint(0, 6 * scale) for g in goals}
+    idle = {"Lic1": rng.randint(0, 4 * scale), "Lic2": rng.randint(0, 2 * scale)}
+    budget = float(rng.randrange(0, 1500 * scale, 50))
     cap = float(rng.choice([8, 16, 30])) if rng.random() < 0.8 else None
     return frame, gaps, offers, needed, idle, budget, cap
 
@@ -163,3 +164,21 @@ def test_fractional_fill_per_group():
         1.0,
         2.0,
     ]
+
+
+@pytest.mark.parametrize("seed", range(200))
+def test_the_greedy_run_on_classes_is_the_run_candidate_by_candidate(seed):
+    # Look-alike people in cohorts, goals that fill, idle seats that run out, budgets that bind:
+    # the same candidates taken in the same order, and the same cut at the instance's budget.
+    frame, _gaps, offers, needed, idle, budget, cap = company(seed)
+    ci = compact.from_frame(frame, offers, needed, idle, budget, cap).ci
+    for then in (None, budget * 2 + 300):
+        assert compact.greedy_order_classes(ci, then) == compact.greedy_order(ci, then)
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_the_greedy_run_on_large_classes_is_the_run_candidate_by_candidate(seed):
+    frame, _gaps, offers, needed, idle, budget, cap = company(seed, people=(150, 400))
+    ci = compact.from_frame(frame, offers, needed, idle, budget, cap).ci
+    for then in (None, budget * 2 + 300):
+        assert compact.greedy_order_classes(ci, then) == compact.greedy_order(ci, then)
