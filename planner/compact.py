@@ -855,37 +855,43 @@ def greedy_order_classes(ci: Compact, then: float | None = None) -> tuple[list[i
 
 
 def along_each(ci: Compact, order: list[int], budgets: list[float]) -> list[tuple[list[int], float]]:
-    """``planner.solve.along_each`` on columns: a greedy order cut at each budget, in one pass."""
-    idle_left = ci.idle.tolist()
-    seat = ci.seat.tolist()
-    person = ci.cand_person.tolist()
-    cost_of = ci.cost.tolist()
-    held: set[tuple[int, int]] = set()
-    left = list(budgets)
-    chosen: list[list[int]] = [[] for _ in budgets]
-    free_run: list[int] = []  # what every budget takes, added in runs
-    for j in order:
-        v = seat[j]
-        free = v >= 0 and ((person[j], v) in held or idle_left[v] > 0)
-        if free or cost_of[j] <= 0:
-            free_run.append(j)
-            if free and (person[j], v) not in held:
-                held.add((person[j], v))
-                idle_left[v] -= 1
-            continue
-        if free_run:
-            for mine in chosen:
-                mine.extend(free_run)
-            free_run = []
-        c = cost_of[j]
-        for i, room in enumerate(left):
+    """``planner.solve.along_each`` on columns: a greedy order cut at each budget, in one pass.
+
+    Who gets an idle seat follows the order alone: the first candidate of each (person, vendor)
+    takes one while the vendor has any left, and that person's later ones of the vendor are
+    free when it did. What costs nothing is taken at every budget; only the paid ones are
+    weighed against each budget, in order.
+    """
+    o = np.asarray(order, dtype=np.int64)
+    seat = ci.seat[o]
+    has = seat >= 0
+    free = ci.cost[o] <= 0
+    if has.any():
+        pos = np.flatnonzero(has)
+        pair = ci.cand_person[o][pos] * (len(ci.vendors) + 1) + seat[pos]
+        _, first, inverse = np.unique(pair, return_index=True, return_inverse=True)
+        # Each pair's first candidate, in order: the k-th of its vendor's gets a seat when k < idle seats.
+        firsts = np.sort(first)
+        vendor_of = seat[pos][firsts]
+        rank = np.zeros(len(firsts), dtype=np.int64)
+        for v in np.unique(vendor_of).tolist():
+            mine = vendor_of == v
+            rank[mine] = np.arange(int(mine.sum()))
+        got = np.zeros(len(pos), dtype=bool)
+        got[firsts] = rank < ci.idle[vendor_of]
+        free[pos] |= got[first][inverse]
+    paid = np.flatnonzero(~free)
+    paid_cost = ci.cost[o][paid].tolist()
+    out = []
+    for budget in budgets:
+        keep = free.copy()
+        room = budget
+        for i, c in zip(paid.tolist(), paid_cost, strict=True):
             if c <= room + 1e-9:
-                chosen[i].append(j)
-                left[i] = room - c
-    if free_run:
-        for mine in chosen:
-            mine.extend(free_run)
-    return [(mine, budget - room) for mine, budget, room in zip(chosen, budgets, left, strict=True)]
+                keep[i] = True
+                room -= c
+        out.append((o[keep].tolist(), budget - room))
+    return out
 
 
 # ------------------------------------------------------------------ evaluation
@@ -924,10 +930,19 @@ def misses(ci: Compact, picked: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     entries = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
     gap = ci.close_gap[entries.astype(np.int64)]
     missed = np.ones(len(ci.gap_goal))
-    np.multiply.at(missed, gap, 1.0 - np.repeat(ci.p[picked], lengths))
     closed = np.zeros(len(ci.gap_goal), dtype=bool)
-    closed[gap] = True
+    if len(gap):
+        products(missed, gap, 1.0 - np.repeat(ci.p[picked], lengths))
+        closed[gap] = True
     return missed, closed
+
+
+def products(out: np.ndarray, at: np.ndarray, factors: np.ndarray) -> None:
+    """``out[at[i]] *= factors[i]`` for every i in order (``np.multiply.at``), by one sort and a reduceat."""
+    order = np.argsort(at, kind="stable")
+    where = at[order]
+    starts = np.flatnonzero(np.concatenate(([True], where[1:] != where[:-1])))
+    out[where[starts]] *= np.multiply.reduceat(factors[order], starts)
 
 
 def keeping(ci: Compact) -> int:

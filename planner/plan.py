@@ -304,7 +304,9 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     )
     courses = offers_frame.select("course_id", "title", "cost_basis").unique("course_id", keep="first")
     chosen = np.array(sorted(solution.chosen), dtype=np.int64)
-    ev = compact.evaluate(ci, chosen)
+    ev = solution.evaluation
+    if not isinstance(ev, compact.ArrayEvaluation):  # solved on objects: its costs on columns
+        ev = compact.evaluate(ci, chosen)
     pairs = _scope_pairs(ci, chosen, scope, levels)
     plan = _plan_rows(ci, chosen, ev.costs, pairs, people, courses, currency)
     chances = _chances(pairs)
@@ -430,10 +432,11 @@ def _curve(
     weight_total, weight_met = totals["weight_total"].sum(), totals["weight_met"].sum()
     every = np.unique(np.concatenate([np.asarray(c, dtype=np.int64) for c, _ in cuts] + [np.zeros(0, np.int64)]))
     pairs = _scope_pairs(ci, every, scope.filter(pl.col("goal_id").is_null()), levels)
-    pick = pairs["pick"].to_numpy()
+    pair_cand = every[pairs["pick"].to_numpy()]
     row = pairs["scope_row"].to_numpy().astype(np.int64)
-    pair_weight = pairs["weight"].to_numpy().astype(float)
     pair_q = 1.0 - pairs["p"].to_numpy()
+    scope_weight = np.zeros(scope.height)
+    scope_weight[row] = pairs["weight"].to_numpy().astype(float)
     rows = []
     for budget, (chosen, cost) in zip(budgets, cuts, strict=True):
         picked = np.array(sorted(chosen), dtype=np.int64)
@@ -443,11 +446,15 @@ def _curve(
         per_goal = np.bincount(ci.gap_goal[goal], weights=chance[goal], minlength=len(ci.goals))
         progress = float(np.minimum(per_goal, ci.goal_need).sum())
         weight = float((ci.gap_weight * chance)[closed & (ci.gap_goal < 0)].sum())
-        mine = np.isin(every[pick], picked)
+        taken = np.zeros(ci.n, dtype=bool)
+        taken[picked] = True
+        mine = taken[pair_cand]
         scope_missed = np.ones(scope.height)
-        np.multiply.at(scope_missed, row[mine], pair_q[mine])
-        first = np.unique(row[mine], return_index=True)[1]
-        gained = float((pair_weight[mine][first] * (1.0 - scope_missed[row[mine][first]])).sum())
+        touched = np.zeros(scope.height, dtype=bool)
+        if mine.any():
+            compact.products(scope_missed, row[mine], pair_q[mine])
+            touched[row[mine]] = True
+        gained = float((scope_weight * (1.0 - scope_missed))[touched].sum())
         readiness = (weight_met + gained) / weight_total if weight_total else None
         rows.append(
             {
