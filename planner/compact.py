@@ -710,15 +710,20 @@ def greedy_order_classes(ci: Compact, then: float | None = None) -> tuple[list[i
     def _take_together(group: list[tuple[int, int]], moves: list) -> None:
         """Free takes of one key from several cohorts, their members merged by candidate index, up to the
         first that fills a goal or takes a vendor's last idle seat (the next ones' keys change)."""
-        items = []
+        js, gs = [], []
         for g, (cid, t) in enumerate(group):
             co = cohorts[cid]
-            items.extend((start[m] + t, g) for m in co.members[co.head :])
-        items.sort()
-        cut = len(items)
+            mine = start_np[np.asarray(co.members[co.head :], dtype=np.int64)] + t
+            js.append(mine)
+            gs.append(np.full(len(mine), g, dtype=np.int64))
+        j_all, g_all = np.concatenate(js), np.concatenate(gs)
+        order = np.argsort(j_all, kind="stable")
+        j_all, g_all = j_all[order], g_all[order]
+        cut = len(j_all)
         if any(mv[1] or mv[4] for mv in moves):
-            for n_, (_, g) in enumerate(items):
-                pj, goal_adds, counted, v, acquire = moves[g][:5]
+            effects = [g for g, mv in enumerate(moves) if mv[1] or mv[4]]
+            for n_ in np.flatnonzero(np.isin(g_all, effects)).tolist():
+                pj, goal_adds, counted, v, acquire = moves[int(g_all[n_])][:5]
                 stop = False
                 for gi in goal_adds:
                     goal_done[gi] += pj
@@ -731,10 +736,8 @@ def greedy_order_classes(ci: Compact, then: float | None = None) -> tuple[list[i
                 if stop:
                     cut = n_ + 1
                     break
-        counts = [0] * len(group)
-        for jj, g in items[:cut]:
-            counts[g] += 1
-            chosen.append(jj)
+        counts = np.bincount(g_all[:cut], minlength=len(group)).tolist()
+        chosen.extend(j_all[:cut].tolist())
         for g, (cid, t) in enumerate(group):
             co = cohorts[cid]
             if counts[g]:
@@ -744,6 +747,7 @@ def greedy_order_classes(ci: Compact, then: float | None = None) -> tuple[list[i
                 join(co.cls, co.taken | 1 << t, aside, held, closed, co.hours + t_hours[first[co.cls] + t], took)
             repush(cid, t)
 
+    start_np = np.asarray(start, dtype=np.int64)
     person_cls = k.of_person
     by_class: list[list[int]] = [[] for _ in size]
     for e, c in enumerate(person_cls):
@@ -959,24 +963,30 @@ def keeping(ci: Compact) -> int:
 
 def evaluate(ci: Compact, chosen: Iterable[int]) -> ArrayEvaluation:
     """``model.evaluate`` on columns: idle seats to those who would otherwise pay the most."""
-    picked = np.unique(np.asarray(list(chosen) if not isinstance(chosen, np.ndarray) else chosen, dtype=np.int64))
+    picked = np.asarray(list(chosen) if not isinstance(chosen, np.ndarray) else chosen, dtype=np.int64)
+    if len(picked) > 1 and not (picked[1:] > picked[:-1]).all():
+        picked = np.unique(picked)
     problems: list[str] = []
-    pairs = ci.cand_person[picked] * (len(ci.courses) + 1) + ci.cand_course[picked]
-    if len(np.unique(pairs)) != len(pairs):
-        problems.append("an employee takes the same course twice")
+    person = ci.cand_person[picked]
+    # (Built from gap rows, each person's candidates name distinct courses: no pair can come twice.)
+    if ci.classes is None:
+        pairs = person * (len(ci.courses) + 1) + ci.cand_course[picked]
+        if len(np.unique(pairs)) != len(pairs):
+            problems.append("an employee takes the same course twice")
     costs = ci.cost[picked].copy()
     seat = ci.seat[picked]
     seat_holders: dict[int, np.ndarray] = {}
+    people = len(ci.people)
     for v in np.unique(seat[seat >= 0]).tolist():
         mine = seat == v
-        persons, spend = np.unique(ci.cand_person[picked][mine], return_inverse=True)
-        per = np.zeros(len(persons))
-        np.add.at(per, spend, ci.cost[picked][mine])
-        ranked = np.lexsort((ci.person_rank[persons], -per))
+        per = np.bincount(person[mine], weights=costs[mine], minlength=people)
+        persons = np.flatnonzero(np.bincount(person[mine], minlength=people))
+        ranked = np.lexsort((ci.person_rank[persons], -per[persons]))
         holders = persons[ranked[: int(ci.idle[v])]]
         seat_holders[v] = holders
-        free = mine & np.isin(ci.cand_person[picked], holders)
-        costs[free] = 0.0
+        holds = np.zeros(people, dtype=bool)
+        holds[holders] = True
+        costs[mine & holds[person]] = 0.0
     missed, closed = misses(ci, picked)
     chance = np.where(closed, 1.0 - missed, 0.0)
     is_goal = ci.gap_goal >= 0

@@ -307,7 +307,16 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     ev = solution.evaluation
     if not isinstance(ev, compact.ArrayEvaluation):  # solved on objects: its costs on columns
         ev = compact.evaluate(ci, chosen)
-    pairs = _scope_pairs(ci, chosen, scope, levels)
+    # The curve's points and the plan read the same (candidate, gap in scope) pairs: made once.
+    cuts = compact.along_each(ci, order, curve_budgets(req.budget)) if req.curve else []
+    every = np.unique(np.concatenate([np.asarray(c, dtype=np.int64) for c, _ in cuts] + [chosen]))
+    every_pairs = _scope_pairs(ci, every, scope, levels)
+    in_plan = np.zeros(ci.n, dtype=bool)
+    in_plan[chosen] = True
+    pick = every[every_pairs["pick"].to_numpy()]
+    pairs = every_pairs.filter(pl.Series(in_plan[pick])).with_columns(
+        pl.Series("pick", np.searchsorted(chosen, pick[in_plan[pick]]), dtype=pl.Int64)
+    )
     plan = _plan_rows(ci, chosen, ev.costs, pairs, people, courses, currency)
     chances = _chances(pairs)
     skills, readiness = _skills_now_after(totals, gaps, chances)
@@ -352,7 +361,7 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     curve = pl.DataFrame()
     if req.curve:
         curve_started = time.perf_counter()
-        curve = _curve(ci, req, order, totals, scope, levels)
+        curve = _curve(ci, req, cuts, every, every_pairs, totals, scope.height)
         solve_info["curve_seconds"] = time.perf_counter() - curve_started
         summary["marginal"] = marginal_value(curve)
     # Where the time went, in seconds (the page's expander and the planner benchmark show it).
@@ -411,16 +420,17 @@ def curve_budgets(budget: float) -> list[float]:
 def _curve(
     ci: compact.Compact,
     req: PlanRequest,
-    order: list[int],
+    cuts: list[tuple[list[int], float]],
+    every: np.ndarray,
+    every_pairs: pl.DataFrame,
     totals: pl.DataFrame,
-    scope: pl.DataFrame,
-    levels: pl.DataFrame,
+    scope_rows: int,
 ) -> pl.DataFrame:
     """Expected readiness for a few budgets, each planned on the same instance as the plan.
 
     The greedy run of the plan, carried on to the largest budget (``greedy_order``), orders
     the assignments (most expected gain per unit of cost, goals first); each point takes that
-    order cut at its budget (``along_each``), the plan's budget giving the greedy plan itself.
+    order cut at its budget (`cuts`, ``along_each``), the plan's budget giving the greedy plan itself.
     One run for every point, so the points compare like with like (the next step's value is
     the difference of two of them). Each point's goal progress and requirement weight are the
     instance's, and its expected readiness counts every requirement gap in scope (served or
@@ -428,14 +438,12 @@ def _curve(
     above its point.
     """
     budgets = curve_budgets(req.budget)
-    cuts = compact.along_each(ci, order, budgets)
     weight_total, weight_met = totals["weight_total"].sum(), totals["weight_met"].sum()
-    every = np.unique(np.concatenate([np.asarray(c, dtype=np.int64) for c, _ in cuts] + [np.zeros(0, np.int64)]))
-    pairs = _scope_pairs(ci, every, scope.filter(pl.col("goal_id").is_null()), levels)
+    pairs = every_pairs.filter(pl.col("goal_id").is_null())  # requirement gaps in scope, served or not
     pair_cand = every[pairs["pick"].to_numpy()]
     row = pairs["scope_row"].to_numpy().astype(np.int64)
     pair_q = 1.0 - pairs["p"].to_numpy()
-    scope_weight = np.zeros(scope.height)
+    scope_weight = np.zeros(scope_rows)
     scope_weight[row] = pairs["weight"].to_numpy().astype(float)
     rows = []
     for budget, (chosen, cost) in zip(budgets, cuts, strict=True):
@@ -449,8 +457,8 @@ def _curve(
         taken = np.zeros(ci.n, dtype=bool)
         taken[picked] = True
         mine = taken[pair_cand]
-        scope_missed = np.ones(scope.height)
-        touched = np.zeros(scope.height, dtype=bool)
+        scope_missed = np.ones(scope_rows)
+        touched = np.zeros(scope_rows, dtype=bool)
         if mine.any():
             compact.products(scope_missed, row[mine], pair_q[mine])
             touched[row[mine]] = True
