@@ -225,18 +225,21 @@ def from_frame(
     vendors = sorted(v for v, n in idle_seats.items() if n > 0)
     vendor_index = {v: i for i, v in enumerate(vendors)}
 
-    # The shape of each person: (skill, needed, goal) of each gap, in order.
-    shape_of = frame.group_by("person", maintain_order=True).agg(
-        pl.format("{}\x1f{}\x1f{}\x1f{}", "skill", "needed", pl.col("goal_id").fill_null("\x00"), "weight")
-        .str.join("\x1e")
-        .alias("shape"),
-        pl.col("gap").first().alias("first_gap"),
-        pl.len().alias("count"),
+    # The shape of each person: the (skill, needed, goal, weight) of each gap, in order, as a list of codes.
+    codes = frame.select(pl.struct("skill", "needed", "goal_id", "weight").rank("dense").alias("code"))
+    shape_of = (
+        frame.select("person", "gap")
+        .with_columns(codes)
+        .group_by("person", maintain_order=True)
+        .agg(pl.col("code").alias("shape"), pl.col("gap").first().alias("first_gap"), pl.len().alias("count"))
     )
-    classes = shape_of.select("shape").unique(maintain_order=True).with_row_index("cls")
-    shape_of = shape_of.join(classes, on="shape", how="left", maintain_order="left")
-    firsts = shape_of.group_by("cls", maintain_order=True).agg(pl.col("person").first(), pl.col("first_gap").first())
-
+    # Classes numbered in the order of their first member; each person's class.
+    classes = shape_of.group_by("shape", maintain_order=True).agg(pl.col("person")).with_row_index("cls")
+    person_class = classes.select("cls", "person").explode("person").sort("person")
+    shape_of = shape_of.with_columns(person_class["cls"].alias("cls"))
+    firsts = classes.select("cls", pl.col("person").list.first().alias("person")).with_columns(
+        pl.col("person").replace_strict(shape_of["person"], shape_of["first_gap"]).alias("first_gap")
+    )
     by_skill = _offers_by_skill(offers, hours_cap)
     skill = frame["skill"].to_list()
     needed = frame["needed"].to_list()

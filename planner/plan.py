@@ -152,8 +152,8 @@ def _scope_pairs(ci: compact.Compact, picked: np.ndarray, scope: pl.DataFrame, l
     picks = pl.DataFrame(
         {
             "pick": np.arange(len(picked), dtype=np.int64),
-            "employee_id": [ci.people[i] for i in ci.cand_person[picked].tolist()],
-            "course_id": [ci.courses[i] for i in ci.cand_course[picked].tolist()],
+            "employee_id": pl.Series(ci.people, dtype=pl.Utf8).gather(ci.cand_person[picked]),
+            "course_id": pl.Series(ci.courses, dtype=pl.Utf8).gather(ci.cand_course[picked]),
             "p": ci.p[picked],
         },
         schema={"pick": pl.Int64, "employee_id": pl.Utf8, "course_id": pl.Utf8, "p": pl.Float64},
@@ -166,15 +166,14 @@ def _scope_pairs(ci: compact.Compact, picked: np.ndarray, scope: pl.DataFrame, l
     )
 
 
-def _chances(pairs: pl.DataFrame) -> pl.DataFrame:
-    """Each gap in scope the pairs close, with the chance that one of its assignments succeeds."""
-    return pairs.group_by("scope_row").agg(
-        pl.col("goal_id").first(),
-        pl.col("employee_id").first(),
-        pl.col("skill").first(),
-        pl.col("weight").first(),
-        (1.0 - (1.0 - pl.col("p")).product()).alias("chance"),
-    )
+def _chances(pairs: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
+    """Each gap in scope the pairs close (its scope row), with the chance that one of its assignments succeeds."""
+    row = pairs["scope_row"].to_numpy().astype(np.int64)
+    missed = np.ones(scope.height)
+    if len(row):
+        compact.products(missed, row, 1.0 - pairs["p"].to_numpy())
+    touched = np.unique(row)
+    return scope[touched].with_columns(pl.Series("chance", 1.0 - missed[touched], dtype=pl.Float64))
 
 
 def _plan_rows(
@@ -194,22 +193,29 @@ def _plan_rows(
         .otherwise(pl.col("weight").replace_strict({w: _reason_of(None, w) for w in weights}, return_dtype=pl.Utf8))
         .alias("why")
     )
-    clauses = (
-        reason.group_by("pick", "skill", "level", "needed", maintain_order=True)
-        .agg(pl.col("why").str.join("; "))
-        .with_columns(pl.format("{} {}→{} ({})", "skill", "level", "needed", "why").alias("clause"))
-        .group_by("pick", maintain_order=True)
-        .agg(
-            pl.col("skill").unique(maintain_order=True).str.join("; "), pl.col("clause").str.join("; ").alias("reason")
-        )
+    clause = pl.format("{} {}→{} ({})", "skill", "level", "needed", "why")
+    # Most assignments close one gap: their skill and reason need no grouping.
+    several = reason.select(pl.col("pick").is_duplicated()).to_series()
+    clauses = pl.concat(
+        [
+            reason.filter(~several).select("pick", "skill", clause.alias("reason")),
+            reason.filter(several)
+            .group_by("pick", "skill", "level", "needed", maintain_order=True)
+            .agg(pl.col("why").str.join("; "))
+            .group_by("pick", maintain_order=True)
+            .agg(
+                pl.col("skill").unique(maintain_order=True).str.join("; "),
+                clause.str.join("; ").alias("reason"),
+            ),
+        ]
     )
     list_cost = ci.cost[picked]
     plan = pl.DataFrame(
         {
             "pick": np.arange(len(picked), dtype=np.int64),
-            "employee_id": [ci.people[i] for i in ci.cand_person[picked].tolist()],
-            "course_id": [ci.courses[i] for i in ci.cand_course[picked].tolist()],
-            "provider": [ci.course_vendor[i] for i in ci.cand_course[picked].tolist()],
+            "employee_id": pl.Series(ci.people, dtype=pl.Utf8).gather(ci.cand_person[picked]),
+            "course_id": pl.Series(ci.courses, dtype=pl.Utf8).gather(ci.cand_course[picked]),
+            "provider": pl.Series(ci.course_vendor, dtype=pl.Utf8).gather(ci.cand_course[picked]),
             "hours": ci.hours[picked],
             "cost": np.round(costs, 2),
             "list_cost": list_cost,
@@ -318,9 +324,9 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
         pl.Series("pick", np.searchsorted(chosen, pick[in_plan[pick]]), dtype=pl.Int64)
     )
     plan = _plan_rows(ci, chosen, ev.costs, pairs, people, courses, currency)
-    chances = _chances(pairs)
-    skills, readiness = _skills_now_after(totals, gaps, chances)
-    _, best_case = _skills_now_after(totals, gaps, chances.with_columns(pl.lit(1.0).alias("chance")))
+    chances = _chances(pairs, scope)
+    skills, readiness = _skills_now_after(totals, chances)
+    _, best_case = _skills_now_after(totals, chances.with_columns(pl.lit(1.0).alias("chance")))
     goals = _goals_now_after(goal_shares, chances, needed, req)
     value = solution.value
     is_req = chances["goal_id"].is_null()
@@ -512,25 +518,21 @@ def marginal_value(curve: pl.DataFrame, step: float = MARGINAL_STEP) -> dict | N
     }
 
 
-def _skills_now_after(totals: pl.DataFrame, gaps: pl.DataFrame, chances: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
+def _skills_now_after(totals: pl.DataFrame, chances: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
     """Coverage per required skill and readiness of the scope, today and expected once the plan is done.
 
     Each requirement gap the plan closes counts with the chance that one of its
-    assignments ends in the skill (`chances`: goal_id, employee_id, skill, chance).
+    assignments ends in the skill (`chances`: a row per gap in scope closed, with its skill,
+    weight and chance; goal_id null for a role requirement).
     """
-    req_gaps = gaps.filter(pl.col("goal_id").is_null())
-    chance_frame = chances.filter(pl.col("goal_id").is_null()).select(
-        pl.col("employee_id").cast(req_gaps.schema["employee_id"]),
-        pl.col("skill").cast(req_gaps.schema["skill"]),
-        pl.col("chance").cast(pl.Float64),
-    )
     gained = (
-        req_gaps.join(chance_frame, on=["employee_id", "skill"], how="inner")
+        chances.filter(pl.col("goal_id").is_null())
         .group_by("skill")
         .agg(
             pl.col("chance").sum().alias("closed_pairs"),
             (pl.col("weight") * pl.col("chance")).sum().alias("closed_weight"),
         )
+        .with_columns(pl.col("skill").cast(totals.schema["skill"]))
     )
     skills = (
         totals.join(gained, on="skill", how="left")
