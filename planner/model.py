@@ -403,6 +403,67 @@ def remaining_budget(con: duckdb.DuckDBPyConnection, as_of: date, unit: str | No
     return max(float(rows[0][1]), 0.0) if rows and rows[0][1] is not None else None
 
 
+#: The gaps of a scope (see ``load_gaps``), as common table expressions: ``gaps`` holds the rows and
+#: ``status`` every (employee, required skill) pair of the scope, read once (materialized: the totals of
+#: ``load_gaps_and_totals`` read it too; one person's gaps let the person's filter reach into it instead).
+_GAP_CTES = f"""
+        people as (
+            select employee_id, full_name, email, role, team, department
+            from active_employees($as_of, {SCOPE})
+            where (leave_date is null or leave_date >= $window_end)
+              and ($employee_id is null or employee_id = $employee_id)
+        ),
+        levels as (
+            select * from employee_skill_levels($as_of, {SCOPE})
+        ),
+        members as (
+            select * from goal_population($as_of, {SCOPE})
+            where employee_id in (select employee_id from people)
+        ),
+        status as materialized (
+            select * from requirement_status($as_of, {SCOPE})
+        ),
+        requirement_gaps as (
+            select r.employee_id, r.skill, r.level, r.required_level as needed, r.weight,
+                   cast(null as varchar) as goal_id
+            from status as r
+            where not r.met and r.employee_id in (select employee_id from people)
+        ),
+        goal_gaps as (
+            select m.employee_id, m.skill, coalesce(l.level, 0) as level, m.min_level as needed,
+                   0.0 as weight, m.goal_id
+            from members as m
+            left join levels as l on l.employee_id = m.employee_id and l.skill = m.skill
+            where m.deadline >= $as_of and coalesce(l.level, 0) < m.min_level
+        ),
+        gaps as (
+            select x.*, p.full_name, p.email, p.role, p.team
+            from (select * from requirement_gaps union all select * from goal_gaps) as x
+            join people as p on p.employee_id = x.employee_id
+        )"""
+
+#: The columns of load_gaps and of load_requirement_totals.
+GAP_SCHEMA = {
+    "employee_id": pl.Utf8,
+    "skill": pl.Utf8,
+    "level": pl.Int32,
+    "needed": pl.Int32,
+    "weight": pl.Float64,
+    "goal_id": pl.Utf8,
+    "full_name": pl.Utf8,
+    "email": pl.Utf8,
+    "role": pl.Utf8,
+    "team": pl.Utf8,
+}
+TOTALS_SCHEMA = {
+    "skill": pl.Utf8,
+    "pairs": pl.Int64,
+    "met_pairs": pl.Int64,
+    "weight_total": pl.Float64,
+    "weight_met": pl.Float64,
+}
+
+
 def load_gaps(
     con: duckdb.DuckDBPyConnection,
     as_of: date,
@@ -419,38 +480,8 @@ def load_gaps(
     return _q(
         con,
         f"""
-        with people as (
-            select employee_id, full_name, email, role, team, department
-            from active_employees($as_of, {SCOPE})
-            where (leave_date is null or leave_date >= $window_end)
-              and ($employee_id is null or employee_id = $employee_id)
-        ),
-        levels as (
-            select * from employee_skill_levels($as_of, {SCOPE})
-        ),
-        members as (
-            select * from goal_population($as_of, {SCOPE})
-            where employee_id in (select employee_id from people)
-        ),
-        requirement_gaps as (
-            select r.employee_id, r.skill, r.level, r.required_level as needed, r.weight,
-                   cast(null as varchar) as goal_id
-            from requirement_status($as_of, {SCOPE}) as r
-            where not r.met and r.employee_id in (select employee_id from people)
-        ),
-        goal_gaps as (
-            select m.employee_id, m.skill, coalesce(l.level, 0) as level, m.min_level as needed,
-                   0.0 as weight, m.goal_id
-            from members as m
-            left join levels as l on l.employee_id = m.employee_id and l.skill = m.skill
-            where m.deadline >= $as_of and coalesce(l.level, 0) < m.min_level
-        ),
-        final as (
-            select x.*, p.full_name, p.email, p.role, p.team
-            from (select * from requirement_gaps union all select * from goal_gaps) as x
-            join people as p on p.employee_id = x.employee_id
-        )
-        select * from final order by employee_id, goal_id nulls first, skill
+        with {_GAP_CTES.replace("status as materialized (", "status as (")}
+        select * from gaps order by employee_id, goal_id nulls first, skill
     """,
         as_of=as_of,
         window_end=window_end,
@@ -458,6 +489,46 @@ def load_gaps(
         unit=unit,
         employee_id=employee_id,
     )
+
+
+def load_gaps_and_totals(
+    con: duckdb.DuckDBPyConnection, as_of: date, window_end: date, root: str | None, unit: str | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``load_gaps`` and ``load_requirement_totals`` in one query: the requirement status of the scope read once.
+
+    The totals' rows come after the gaps' (kind 'total'), and each frame gets its own columns.
+    """
+    frame = _q(
+        con,
+        f"""
+        with {_GAP_CTES},
+        totals as (
+            select skill, count(*) as pairs, count(*) filter (where met) as met_pairs,
+                   sum(weight) as weight_total, coalesce(sum(weight) filter (where met), 0) as weight_met
+            from status
+            group by skill
+        ),
+        final as (
+            select 'gap' as kind, employee_id, skill, level, needed, weight, goal_id, full_name, email, role, team,
+                   cast(null as bigint) as pairs, cast(null as bigint) as met_pairs,
+                   cast(null as double) as weight_total, cast(null as double) as weight_met
+            from gaps
+            union all
+            select 'total' as kind, null, skill, null, null, null, null, null, null, null, null,
+                   pairs, met_pairs, weight_total, weight_met
+            from totals
+        )
+        select * from final order by kind, employee_id, goal_id nulls first, skill
+    """,
+        as_of=as_of,
+        window_end=window_end,
+        root=root,
+        unit=unit,
+        employee_id=None,
+    )
+    gaps = frame.filter(pl.col("kind") == "gap").select(list(GAP_SCHEMA)).cast(GAP_SCHEMA)
+    totals = frame.filter(pl.col("kind") == "total").select(list(TOTALS_SCHEMA)).cast(TOTALS_SCHEMA)
+    return gaps, totals
 
 
 def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -> pl.DataFrame:

@@ -270,7 +270,8 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     started = time.perf_counter()
     req = check_request(con, req)
     currency = model.reporting_currency(con)
-    gaps = _served(model.load_gaps(con, req.as_of, req.window_end, req.root, req.unit), req)
+    scope_gaps, totals = model.load_gaps_and_totals(con, req.as_of, req.window_end, req.root, req.unit)
+    gaps = _served(scope_gaps, req)
     offers_frame = model.load_offers(con, req.as_of, req.window_end)
     rates = model.load_success_rates(con, req.as_of, req.min_attempts)
     success = dict(zip(rates["course_id"].to_list(), rates["success_rate"].to_list(), strict=False))
@@ -282,7 +283,6 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
         if req.goal_ids is None or r["goal_id"] in req.goal_ids
     }
     idle = model.load_idle_seats(con, req.as_of)
-    totals = model.load_requirement_totals(con, req.as_of, req.root, req.unit)
     read = time.perf_counter() - started
     hours_cap = req.window_hours()
     built = compact.from_frame(gaps.filter(pl.col("served")), offers, needed, idle, req.budget, hours_cap)

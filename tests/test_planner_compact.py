@@ -182,3 +182,16 @@ def test_the_greedy_run_on_large_classes_is_the_run_candidate_by_candidate(seed)
     ci = compact.from_frame(frame, offers, needed, idle, budget, cap).ci
     for then in (None, budget * 2 + 300):
         assert compact.greedy_order_classes(ci, then) == compact.greedy_order(ci, then)
+
+
+def test_gaps_and_totals_in_one_query_are_the_two_queries(tiny):
+    from datetime import date
+
+    from planner import model
+
+    day = date(2025, 6, 30)
+    for unit in (None, "Insights"):
+        gaps, totals = model.load_gaps_and_totals(tiny, day, date(2025, 12, 31), None, unit)
+        assert gaps.equals(model.load_gaps(tiny, day, date(2025, 12, 31), None, unit))
+        assert totals.equals(model.load_requirement_totals(tiny, day, None, unit))
+        assert gaps.height and totals.height
