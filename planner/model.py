@@ -531,19 +531,10 @@ def load_gaps_and_totals(
     return gaps, totals
 
 
-def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -> pl.DataFrame:
-    """Each course and skill it teaches, with what the course costs in the reporting currency.
-
-    The cost is the list price at the FX rate of the as-of month (the latest earlier
-    month's rate when that month has none); a course without a list price costs its
-    vendor's licence price per seat when a licence runs on the date; otherwise there is
-    no usable cost. A course whose credential would lapse before the window ends
-    (validity_months) teaches nothing the plan can count on.
-    """
-    return _q(
-        con,
-        """
-        with rc as (
+#: Each course and skill with its cost (see ``load_offers``), as common table expressions: ``offers``
+#: holds the rows and ``seats`` each vendor's idle seats and seat price on the date.
+_OFFER_CTES = """
+        rc as (
             select currency from reporting_currency
         ),
         seats as (
@@ -556,7 +547,7 @@ def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -
                     as list_price
             from courses as c
         ),
-        final as (
+        offers as (
             select
                 p.course_id, p.title, p.provider as vendor, p.hours,
                 coalesce(p.list_price, s.seat_price) as cost,
@@ -570,12 +561,65 @@ def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -
             from priced as p
             join course_skills as cs on cs.course_id = p.course_id
             left join seats as s on s.vendor = p.provider
-        )
-        select * from final order by course_id, skill
+        )"""
+
+OFFER_SCHEMA = {
+    "course_id": pl.Utf8,
+    "title": pl.Utf8,
+    "vendor": pl.Utf8,
+    "hours": pl.Float64,
+    "cost": pl.Float64,
+    "cost_basis": pl.Utf8,
+    "vendor_idle_seats": pl.Int64,
+    "skill": pl.Utf8,
+    "level": pl.Int32,
+    "lasts_window": pl.Boolean,
+}
+
+
+def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -> pl.DataFrame:
+    """Each course and skill it teaches, with what the course costs in the reporting currency.
+
+    The cost is the list price at the FX rate of the as-of month (the latest earlier
+    month's rate when that month has none); a course without a list price costs its
+    vendor's licence price per seat when a licence runs on the date; otherwise there is
+    no usable cost. A course whose credential would lapse before the window ends
+    (validity_months) teaches nothing the plan can count on.
+    """
+    return _q(
+        con,
+        f"""
+        with {_OFFER_CTES}
+        select * from offers order by course_id, skill
     """,
         as_of=as_of,
         window_end=window_end,
     )
+
+
+def load_offers_and_seats(
+    con: duckdb.DuckDBPyConnection, as_of: date, window_end: date
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """``load_offers`` and ``load_idle_seats`` in one query: the licences of the date read once."""
+    frame = _q(
+        con,
+        f"""
+        with {_OFFER_CTES.replace("seats as (", "seats as materialized (", 1)},
+        final as (
+            select 'offer' as kind, * from offers
+            union all by name
+            select 'seat' as kind, vendor, vendor_idle_seats
+            from (select vendor, idle_seats as vendor_idle_seats from seats)
+        )
+        select * from final order by kind, course_id, skill, vendor
+    """,
+        as_of=as_of,
+        window_end=window_end,
+    )
+    offers = frame.filter(pl.col("kind") == "offer").select(list(OFFER_SCHEMA)).cast(OFFER_SCHEMA)
+    seats = frame.filter(pl.col("kind") == "seat")
+    idle = {v: int(n) for v, n in zip(seats["vendor"], seats["vendor_idle_seats"], strict=True) if n}
+    return offers, idle
 
 
 #: Attempts a course (else its provider) needs before its own success rate is used.

@@ -272,7 +272,7 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     currency = model.reporting_currency(con)
     scope_gaps, totals = model.load_gaps_and_totals(con, req.as_of, req.window_end, req.root, req.unit)
     gaps = _served(scope_gaps, req)
-    offers_frame = model.load_offers(con, req.as_of, req.window_end)
+    offers_frame, idle = model.load_offers_and_seats(con, req.as_of, req.window_end)
     rates = model.load_success_rates(con, req.as_of, req.min_attempts)
     success = dict(zip(rates["course_id"].to_list(), rates["success_rate"].to_list(), strict=False))
     offers = model.offers_from_frame(offers_frame, success)
@@ -282,7 +282,6 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
         for r in goal_shares.iter_rows(named=True)
         if req.goal_ids is None or r["goal_id"] in req.goal_ids
     }
-    idle = model.load_idle_seats(con, req.as_of)
     read = time.perf_counter() - started
     hours_cap = req.window_hours()
     built = compact.from_frame(gaps.filter(pl.col("served")), offers, needed, idle, req.budget, hours_cap)

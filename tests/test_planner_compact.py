@@ -196,3 +196,14 @@ def test_gaps_and_totals_in_one_query_are_the_two_queries(tiny):
         assert totals.equals(model.load_requirement_totals(tiny, day, None, unit))
         if unit is None:
             assert gaps.height and totals.height
+
+
+def test_offers_and_idle_seats_in_one_query_are_the_two_queries(tiny):
+    from datetime import date
+
+    from planner import model
+
+    for day in (date(2025, 6, 30), date(2024, 1, 31)):
+        offers, idle = model.load_offers_and_seats(tiny, day, date(2025, 12, 31))
+        assert offers.equals(model.load_offers(tiny, day, date(2025, 12, 31)))
+        assert idle == model.load_idle_seats(tiny, day)
