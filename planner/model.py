@@ -413,12 +413,18 @@ _GAP_CTES = f"""
             where (leave_date is null or leave_date >= $window_end)
               and ($employee_id is null or employee_id = $employee_id)
         ),
-        levels as (
-            select * from employee_skill_levels($as_of, {SCOPE})
-        ),
         members as (
             select * from goal_population($as_of, {SCOPE})
             where employee_id in (select employee_id from people)
+        ),
+        levels as (  -- employee_skill_levels' rows for the goals' members and skills only, as goal_share reads them
+            select m.goal_id, m.employee_id, s.level
+            from members as m
+            inner join skill_level_spans as s
+              on m.employee_id = s.employee_id
+             and m.skill = s.skill
+             and cast($as_of as date) >= s.valid_from
+             and (s.valid_until is null or cast($as_of as date) < s.valid_until)
         ),
         status as materialized (
             select * from requirement_status($as_of, {SCOPE})
@@ -433,7 +439,7 @@ _GAP_CTES = f"""
             select m.employee_id, m.skill, coalesce(l.level, 0) as level, m.min_level as needed,
                    0.0 as weight, m.goal_id
             from members as m
-            left join levels as l on l.employee_id = m.employee_id and l.skill = m.skill
+            left join levels as l on l.goal_id = m.goal_id and l.employee_id = m.employee_id
             where m.deadline >= $as_of and coalesce(l.level, 0) < m.min_level
         ),
         gaps as (
