@@ -737,6 +737,26 @@ def load_goal_shares(con: duckdb.DuckDBPyConnection, as_of: date, root: str | No
     )
 
 
+def load_goal_populations(
+    con: duckdb.DuckDBPyConnection, as_of: date, root: str | None, unit: str | None
+) -> pl.DataFrame:
+    """Each open goal's population in the scope today (goal_population, the one definition goal_share
+    counts too): goal_id and population, for the goals with anyone in it."""
+    return _q(
+        con,
+        f"""
+        select goal_id, count(*) as population
+        from goal_population($as_of, {SCOPE})
+        where deadline >= $as_of
+        group by goal_id
+        order by goal_id
+    """,
+        as_of=as_of,
+        root=root,
+        unit=unit,
+    )
+
+
 def load_requirement_totals(
     con: duckdb.DuckDBPyConnection, as_of: date, root: str | None, unit: str | None
 ) -> pl.DataFrame:

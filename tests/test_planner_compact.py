@@ -207,3 +207,17 @@ def test_offers_and_idle_seats_in_one_query_are_the_two_queries(tiny):
         offers, idle = model.load_offers_and_seats(tiny, day, date(2025, 12, 31))
         assert offers.equals(model.load_offers(tiny, day, date(2025, 12, 31)))
         assert idle == model.load_idle_seats(tiny, day)
+
+
+def test_goal_populations_are_the_goal_shares_populations(tiny):
+    from datetime import date
+
+    from planner import model
+
+    for unit in (None, "Insights"):
+        shares = model.load_goal_shares(tiny, date(2025, 6, 30), None, unit)
+        counted = model.load_goal_populations(tiny, date(2025, 6, 30), None, unit)
+        expected = shares.filter(pl.col("population") > 0).select("goal_id", "population").sort("goal_id")
+        assert counted.to_dicts() == expected.to_dicts()
+        if unit is None:
+            assert counted.height
