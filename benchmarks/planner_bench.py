@@ -51,6 +51,7 @@ def _phases(db: Path, request: dict, runs: int) -> dict:
         "method": outcome.solve["method"],
         "candidates": outcome.solve["candidates"],
         "people": outcome.solve["people"],
+        "classes": outcome.solve.get("classes"),
         "assignments": outcome.summary["assignments"],
         "message": outcome.solve["message"],
     }

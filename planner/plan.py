@@ -356,6 +356,7 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
         "optimal": solution.optimal,
         "seconds": solution.seconds,
         "build_seconds": built_at,
+        "classes": built.classes,  # people alike in their gaps, each class's candidates worked out once
         "message": solution.message,
         **solution.stats,
         "greedy_goal_progress": solution.greedy_value.goal_progress if solution.greedy_value else None,
