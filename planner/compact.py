@@ -723,22 +723,32 @@ def greedy_order_classes(ci: Compact, then: float | None = None) -> tuple[list[i
         order = np.argsort(j_all, kind="stable")
         j_all, g_all = j_all[order], g_all[order]
         cut = len(j_all)
-        if any(mv[1] or mv[4] for mv in moves):
-            effects = [g for g, mv in enumerate(moves) if mv[1] or mv[4]]
-            for n_ in np.flatnonzero(np.isin(g_all, effects)).tolist():
-                pj, goal_adds, counted, v, acquire = moves[int(g_all[n_])][:5]
-                stop = False
-                for gi in goal_adds:
-                    goal_done[gi] += pj
-                if counted and any(goal_done[gi] >= need[gi] for gi in counted):
-                    stop = True
-                if acquire:
-                    idle_left[v] -= 1
-                    if idle_left[v] <= 0:
-                        stop = True
-                if stop:
-                    cut = n_ + 1
-                    break
+        # Goals filled and vendors' last seats, in this order: the first such member is the last taken.
+        # goal_done adds each p one at a time (a cumulative sum from its value, as the run adds them).
+        runs: list[tuple[int, np.ndarray, np.ndarray]] = []  # (goal, items adding to it, its value after each)
+        goals_hit = {gi for mv in moves for gi in mv[1]}
+        for gi in goals_hit:
+            times = np.array([moves[g][1].count(gi) for g in range(len(group))], dtype=np.int64)[g_all]
+            items = np.flatnonzero(times)
+            adds = np.repeat(np.array([moves[g][0] for g in range(len(group))])[g_all[items]], times[items])
+            after = np.cumsum(np.concatenate(([goal_done[gi]], adds)))[1:][np.cumsum(times[items]) - 1]
+            runs.append((gi, items, after))
+            if goal_done[gi] < need[gi]:  # counted in these keys: the member that fills it is the last one
+                full = np.flatnonzero(after >= need[gi])
+                if len(full):
+                    cut = min(cut, int(items[full[0]]) + 1)
+        seats_hit = {mv[3] for mv in moves if mv[4]}
+        for v in seats_hit:
+            items = np.flatnonzero(np.array([mv[4] and mv[3] == v for mv in moves])[g_all])
+            if len(items) >= idle_left[v]:
+                cut = min(cut, int(items[idle_left[v] - 1]) + 1)
+        for gi, items, after in runs:
+            done = int(np.searchsorted(items, cut))  # of its items, those taken
+            if done:
+                goal_done[gi] = float(after[done - 1])
+        for v in seats_hit:
+            items = np.flatnonzero(np.array([mv[4] and mv[3] == v for mv in moves])[g_all])
+            idle_left[v] -= int(np.searchsorted(items, cut))
         counts = np.bincount(g_all[:cut], minlength=len(group)).tolist()
         chosen.extend(j_all[:cut].tolist())
         for g, (cid, t) in enumerate(group):
