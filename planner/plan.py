@@ -452,19 +452,31 @@ def _curve(
     scope_weight = np.zeros(scope_rows)
     scope_weight[row] = pairs["weight"].to_numpy().astype(float)
     rows = []
+    # What costs nothing is in every point (cuts[0], the budget 0): its products are made once, and each
+    # point multiplies in only its paid assignments.
+    free = np.array(sorted(cuts[0][0]), dtype=np.int64)
+    free_missed, free_closed = compact.misses(ci, free)
+    in_free = np.zeros(ci.n, dtype=bool)
+    in_free[free] = True
+    free_scope_missed = np.ones(scope_rows)
+    free_touched = np.zeros(scope_rows, dtype=bool)
+    if in_free[pair_cand].any():
+        compact.products(free_scope_missed, row[in_free[pair_cand]], pair_q[in_free[pair_cand]])
+        free_touched[row[in_free[pair_cand]]] = True
     for budget, (chosen, cost) in zip(budgets, cuts, strict=True):
-        picked = np.array(sorted(chosen), dtype=np.int64)
-        missed, closed = compact.misses(ci, picked)
+        paid = np.array(sorted(j for j in chosen if not in_free[j]), dtype=np.int64)
+        paid_missed, paid_closed = compact.misses(ci, paid)
+        missed, closed = free_missed * paid_missed, free_closed | paid_closed
         chance = np.where(closed, 1.0 - missed, 0.0)
         goal = closed & (ci.gap_goal >= 0)
         per_goal = np.bincount(ci.gap_goal[goal], weights=chance[goal], minlength=len(ci.goals))
         progress = float(np.minimum(per_goal, ci.goal_need).sum())
         weight = float((ci.gap_weight * chance)[closed & (ci.gap_goal < 0)].sum())
         taken = np.zeros(ci.n, dtype=bool)
-        taken[picked] = True
+        taken[paid] = True
         mine = taken[pair_cand]
-        scope_missed = np.ones(scope_rows)
-        touched = np.zeros(scope_rows, dtype=bool)
+        scope_missed = free_scope_missed.copy()
+        touched = free_touched.copy()
         if mine.any():
             compact.products(scope_missed, row[mine], pair_q[mine])
             touched[row[mine]] = True
