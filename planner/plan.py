@@ -166,6 +166,24 @@ def _scope_pairs(ci: compact.Compact, picked: np.ndarray, scope: pl.DataFrame, l
     )
 
 
+def _instance_pairs(ci: compact.Compact, picked: np.ndarray, scope: pl.DataFrame) -> pl.DataFrame:
+    """``_scope_pairs`` when the scope's gaps are the instance's, row for row: each candidate's closes
+    (the same rule, the course's level at or above the need) read from the instance, no join."""
+    lengths = np.diff(ci.close_ptr)[picked]
+    starts = ci.close_ptr[picked]
+    entries = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+    rows = ci.close_gap[entries.astype(np.int64)]
+    pick = np.repeat(np.arange(len(picked), dtype=np.int64), lengths)
+    return (
+        scope[rows]
+        .with_columns(
+            pl.Series("pick", pick, dtype=pl.Int64),
+            pl.Series("p", np.repeat(ci.p[picked], lengths), dtype=pl.Float64),
+        )
+        .sort("pick", "scope_row")
+    )
+
+
 def _chances(pairs: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
     """Each gap in scope the pairs close (its scope row), with the chance that one of its assignments succeeds."""
     row = pairs["scope_row"].to_numpy().astype(np.int64)
@@ -315,7 +333,14 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     # The curve's points and the plan read the same (candidate, gap in scope) pairs: made once.
     cuts = compact.along_each(ci, order, curve_budgets(req.budget)) if req.curve else []
     every = np.unique(np.concatenate([np.asarray(c, dtype=np.int64) for c, _ in cuts] + [chosen]))
-    every_pairs = _scope_pairs(ci, every, scope, levels)
+    if (
+        built.frame.height == scope.height
+        and built.frame["employee_id"].equals(scope["employee_id"])
+        and (built.frame["skill"].equals(scope["skill"]))
+    ):  # every gap in scope is served, in the same order: the instance's own closes are the pairs
+        every_pairs = _instance_pairs(ci, every, scope)
+    else:
+        every_pairs = _scope_pairs(ci, every, scope, levels)
     in_plan = np.zeros(ci.n, dtype=bool)
     in_plan[chosen] = True
     pick = every[every_pairs["pick"].to_numpy()]

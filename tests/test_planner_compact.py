@@ -221,3 +221,25 @@ def test_goal_populations_are_the_goal_shares_populations(tiny):
         assert counted.to_dicts() == expected.to_dicts()
         if unit is None:
             assert counted.height
+
+
+def test_the_instance_closes_are_the_scope_pairs_when_every_gap_is_served():
+    # Every gap served and in the instance's order: the pairs read from the instance's closes are the
+    # pairs the join of candidates, gaps and levels taught gives.
+    from planner import plan as planning
+
+    frame, gaps, offers, needed, idle, budget, cap = company(7, people=(40, 80))
+    built = compact.from_frame(frame, offers, needed, idle, budget, cap)
+    ci = built.ci
+    scope = built.frame.select("employee_id", "skill", "needed", "weight", "goal_id").with_row_index("scope_row")
+    scope = scope.with_columns(pl.lit(0, pl.Int32).alias("level"))
+    levels = pl.DataFrame(
+        [(o.course_id, s, lvl) for o in offers for s, lvl in o.levels.items()],
+        schema={"course_id": pl.Utf8, "skill": pl.Utf8, "taught": pl.Int32},
+        orient="row",
+    )
+    every = np.arange(ci.n, dtype=np.int64)
+    joined = planning._scope_pairs(ci, every, scope, levels)
+    read = planning._instance_pairs(ci, every, scope)
+    columns = ["pick", "scope_row", "p", "employee_id", "skill", "needed", "weight", "goal_id"]
+    assert joined.height and joined.select(columns).equals(read.select(columns))
