@@ -228,7 +228,7 @@ def test_the_instance_closes_are_the_scope_pairs_when_every_gap_is_served():
     # pairs the join of candidates, gaps and levels taught gives.
     from planner import plan as planning
 
-    frame, gaps, offers, needed, idle, budget, cap = company(7, people=(40, 80))
+    frame, _gaps, offers, needed, idle, budget, cap = company(7, people=(40, 80))
     built = compact.from_frame(frame, offers, needed, idle, budget, cap)
     ci = built.ci
     scope = built.frame.select("employee_id", "skill", "needed", "weight", "goal_id").with_row_index("scope_row")
