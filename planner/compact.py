@@ -96,24 +96,15 @@ class Compact:
     hours_cap: float | None
     need_total: float = 0.0  # what every goal asked of the plan needs in all (goals without a gap here too)
     course_vendor: list[str | None] = field(default_factory=list)
-    gap_keys: list | None = None  # the GapKey of each gap, when built from an Instance
     classes: Classes | None = None  # people alike, when built from gap rows (from_frame)
 
     @property
     def n(self) -> int:
         return len(self.cost)
 
-    def closes(self, j: int) -> np.ndarray:
-        return self.close_gap[self.close_ptr[j] : self.close_ptr[j + 1]]
-
     def close_owner(self) -> np.ndarray:
         """For each entry of close_gap, the candidate it belongs to."""
         return np.repeat(np.arange(self.n), np.diff(self.close_ptr))
-
-    def with_budget(self, budget: float) -> Compact:
-        from dataclasses import replace
-
-        return replace(self, budget=float(budget))
 
 
 # ------------------------------------------------------------------ from and to objects
@@ -172,7 +163,6 @@ def from_instance(inst: Instance) -> Compact:
         hours_cap=inst.hours_cap,
         need_total=float(sum(inst.goal_needed.values())),
         course_vendor=course_vendor,
-        gap_keys=list(inst.gaps),
     )
 
 
@@ -184,9 +174,8 @@ class Built:
     """A compact instance built from gap rows, with what the report needs to name things."""
 
     ci: Compact
-    gaps: list[Gap] | None = None  # made only when asked (to_instance)
-    frame: pl.DataFrame | None = None  # the served gap rows, in instance order, with person and gap numbers
-    classes: int = 0
+    frame: pl.DataFrame  # the served gap rows, in instance order, with person and gap numbers
+    classes: int  # how many classes of people alike
 
 
 def from_frame(
@@ -354,7 +343,7 @@ def from_frame(
         place_goal=place_goal,
         place_weight=place_weight,
     )
-    return Built(ci, None, frame, classes.height)
+    return Built(ci, frame, classes.height)
 
 
 def gap_key_list(frame: pl.DataFrame) -> list:
