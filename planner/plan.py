@@ -322,9 +322,7 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
         .group_by("course_id", "skill")
         .agg(pl.col("level").max().alias("taught"))
     )
-    people = gaps.group_by("employee_id", maintain_order=True).agg(
-        pl.col("email").first(), pl.col("full_name").first(), pl.col("team").first()
-    )
+    people = gaps.filter(pl.col("employee_id").is_first_distinct()).select("employee_id", "email", "full_name", "team")
     courses = offers_frame.select("course_id", "title", "cost_basis").unique("course_id", keep="first")
     chosen = np.array(sorted(solution.chosen), dtype=np.int64)
     ev = solution.evaluation
