@@ -403,6 +403,73 @@ def remaining_budget(con: duckdb.DuckDBPyConnection, as_of: date, unit: str | No
     return max(float(rows[0][1]), 0.0) if rows and rows[0][1] is not None else None
 
 
+#: The gaps of a scope (see ``load_gaps``), as common table expressions: ``gaps`` holds the rows and
+#: ``status`` every (employee, required skill) pair of the scope, read once (materialized: the totals of
+#: ``load_gaps_and_totals`` read it too; one person's gaps let the person's filter reach into it instead).
+_GAP_CTES = f"""
+        people as (
+            select employee_id, full_name, email, role, team, department
+            from active_employees($as_of, {SCOPE})
+            where (leave_date is null or leave_date >= $window_end)
+              and ($employee_id is null or employee_id = $employee_id)
+        ),
+        members as (
+            select * from goal_population($as_of, {SCOPE})
+            where employee_id in (select employee_id from people)
+        ),
+        levels as (  -- employee_skill_levels' rows for the goals' members and skills only, as goal_share reads them
+            select m.goal_id, m.employee_id, s.level
+            from members as m
+            inner join skill_level_spans as s
+              on m.employee_id = s.employee_id
+             and m.skill = s.skill
+             and cast($as_of as date) >= s.valid_from
+             and (s.valid_until is null or cast($as_of as date) < s.valid_until)
+        ),
+        status as materialized (
+            select * from requirement_status($as_of, {SCOPE})
+        ),
+        requirement_gaps as (
+            select r.employee_id, r.skill, r.level, r.required_level as needed, r.weight,
+                   cast(null as varchar) as goal_id
+            from status as r
+            where not r.met and r.employee_id in (select employee_id from people)
+        ),
+        goal_gaps as (
+            select m.employee_id, m.skill, coalesce(l.level, 0) as level, m.min_level as needed,
+                   0.0 as weight, m.goal_id
+            from members as m
+            left join levels as l on l.goal_id = m.goal_id and l.employee_id = m.employee_id
+            where m.deadline >= $as_of and coalesce(l.level, 0) < m.min_level
+        ),
+        gaps as (
+            select x.*, p.full_name, p.email, p.role, p.team
+            from (select * from requirement_gaps union all select * from goal_gaps) as x
+            join people as p on p.employee_id = x.employee_id
+        )"""
+
+#: The columns of load_gaps and of load_requirement_totals.
+GAP_SCHEMA = {
+    "employee_id": pl.Utf8,
+    "skill": pl.Utf8,
+    "level": pl.Int32,
+    "needed": pl.Int32,
+    "weight": pl.Float64,
+    "goal_id": pl.Utf8,
+    "full_name": pl.Utf8,
+    "email": pl.Utf8,
+    "role": pl.Utf8,
+    "team": pl.Utf8,
+}
+TOTALS_SCHEMA = {
+    "skill": pl.Utf8,
+    "pairs": pl.Int64,
+    "met_pairs": pl.Int64,
+    "weight_total": pl.Float64,
+    "weight_met": pl.Float64,
+}
+
+
 def load_gaps(
     con: duckdb.DuckDBPyConnection,
     as_of: date,
@@ -419,38 +486,8 @@ def load_gaps(
     return _q(
         con,
         f"""
-        with people as (
-            select employee_id, full_name, email, role, team, department
-            from active_employees($as_of, {SCOPE})
-            where (leave_date is null or leave_date >= $window_end)
-              and ($employee_id is null or employee_id = $employee_id)
-        ),
-        levels as (
-            select * from employee_skill_levels($as_of, {SCOPE})
-        ),
-        members as (
-            select * from goal_population($as_of, {SCOPE})
-            where employee_id in (select employee_id from people)
-        ),
-        requirement_gaps as (
-            select r.employee_id, r.skill, r.level, r.required_level as needed, r.weight,
-                   cast(null as varchar) as goal_id
-            from requirement_status($as_of, {SCOPE}) as r
-            where not r.met and r.employee_id in (select employee_id from people)
-        ),
-        goal_gaps as (
-            select m.employee_id, m.skill, coalesce(l.level, 0) as level, m.min_level as needed,
-                   0.0 as weight, m.goal_id
-            from members as m
-            left join levels as l on l.employee_id = m.employee_id and l.skill = m.skill
-            where m.deadline >= $as_of and coalesce(l.level, 0) < m.min_level
-        ),
-        final as (
-            select x.*, p.full_name, p.email, p.role, p.team
-            from (select * from requirement_gaps union all select * from goal_gaps) as x
-            join people as p on p.employee_id = x.employee_id
-        )
-        select * from final order by employee_id, goal_id nulls first, skill
+        with {_GAP_CTES.replace("status as materialized (", "status as (")}
+        select * from gaps order by employee_id, goal_id nulls first, skill
     """,
         as_of=as_of,
         window_end=window_end,
@@ -460,19 +497,50 @@ def load_gaps(
     )
 
 
-def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -> pl.DataFrame:
-    """Each course and skill it teaches, with what the course costs in the reporting currency.
+def load_gaps_and_totals(
+    con: duckdb.DuckDBPyConnection, as_of: date, window_end: date, root: str | None, unit: str | None
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """``load_gaps`` and ``load_requirement_totals`` in one query: the requirement status of the scope read once.
 
-    The cost is the list price at the FX rate of the as-of month (the latest earlier
-    month's rate when that month has none); a course without a list price costs its
-    vendor's licence price per seat when a licence runs on the date; otherwise there is
-    no usable cost. A course whose credential would lapse before the window ends
-    (validity_months) teaches nothing the plan can count on.
+    The totals' rows come after the gaps' (kind 'total'), and each frame gets its own columns.
     """
-    return _q(
+    frame = _q(
         con,
-        """
-        with rc as (
+        f"""
+        with {_GAP_CTES},
+        totals as (
+            select skill, count(*) as pairs, count(*) filter (where met) as met_pairs,
+                   sum(weight) as weight_total, coalesce(sum(weight) filter (where met), 0) as weight_met
+            from status
+            group by skill
+        ),
+        final as (
+            select 'gap' as kind, employee_id, skill, level, needed, weight, goal_id, full_name, email, role, team,
+                   cast(null as bigint) as pairs, cast(null as bigint) as met_pairs,
+                   cast(null as double) as weight_total, cast(null as double) as weight_met
+            from gaps
+            union all
+            select 'total' as kind, null, skill, null, null, null, null, null, null, null, null,
+                   pairs, met_pairs, weight_total, weight_met
+            from totals
+        )
+        select * from final order by kind, employee_id, goal_id nulls first, skill
+    """,
+        as_of=as_of,
+        window_end=window_end,
+        root=root,
+        unit=unit,
+        employee_id=None,
+    )
+    gaps = frame.filter(pl.col("kind") == "gap").select(list(GAP_SCHEMA)).cast(GAP_SCHEMA)
+    totals = frame.filter(pl.col("kind") == "total").select(list(TOTALS_SCHEMA)).cast(TOTALS_SCHEMA)
+    return gaps, totals
+
+
+#: Each course and skill with its cost (see ``load_offers``), as common table expressions: ``offers``
+#: holds the rows and ``seats`` each vendor's idle seats and seat price on the date.
+_OFFER_CTES = """
+        rc as (
             select currency from reporting_currency
         ),
         seats as (
@@ -485,7 +553,7 @@ def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -
                     as list_price
             from courses as c
         ),
-        final as (
+        offers as (
             select
                 p.course_id, p.title, p.provider as vendor, p.hours,
                 coalesce(p.list_price, s.seat_price) as cost,
@@ -499,12 +567,65 @@ def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -
             from priced as p
             join course_skills as cs on cs.course_id = p.course_id
             left join seats as s on s.vendor = p.provider
-        )
-        select * from final order by course_id, skill
+        )"""
+
+OFFER_SCHEMA = {
+    "course_id": pl.Utf8,
+    "title": pl.Utf8,
+    "vendor": pl.Utf8,
+    "hours": pl.Float64,
+    "cost": pl.Float64,
+    "cost_basis": pl.Utf8,
+    "vendor_idle_seats": pl.Int64,
+    "skill": pl.Utf8,
+    "level": pl.Int32,
+    "lasts_window": pl.Boolean,
+}
+
+
+def load_offers(con: duckdb.DuckDBPyConnection, as_of: date, window_end: date) -> pl.DataFrame:
+    """Each course and skill it teaches, with what the course costs in the reporting currency.
+
+    The cost is the list price at the FX rate of the as-of month (the latest earlier
+    month's rate when that month has none); a course without a list price costs its
+    vendor's licence price per seat when a licence runs on the date; otherwise there is
+    no usable cost. A course whose credential would lapse before the window ends
+    (validity_months) teaches nothing the plan can count on.
+    """
+    return _q(
+        con,
+        f"""
+        with {_OFFER_CTES}
+        select * from offers order by course_id, skill
     """,
         as_of=as_of,
         window_end=window_end,
     )
+
+
+def load_offers_and_seats(
+    con: duckdb.DuckDBPyConnection, as_of: date, window_end: date
+) -> tuple[pl.DataFrame, dict[str, int]]:
+    """``load_offers`` and ``load_idle_seats`` in one query: the licences of the date read once."""
+    frame = _q(
+        con,
+        f"""
+        with {_OFFER_CTES.replace("seats as (", "seats as materialized (", 1)},
+        final as (
+            select 'offer' as kind, * from offers
+            union all by name
+            select 'seat' as kind, vendor, vendor_idle_seats
+            from (select vendor, idle_seats as vendor_idle_seats from seats)
+        )
+        select * from final order by kind, course_id, skill, vendor
+    """,
+        as_of=as_of,
+        window_end=window_end,
+    )
+    offers = frame.filter(pl.col("kind") == "offer").select(list(OFFER_SCHEMA)).cast(OFFER_SCHEMA)
+    seats = frame.filter(pl.col("kind") == "seat")
+    idle = {v: int(n) for v, n in zip(seats["vendor"], seats["vendor_idle_seats"], strict=True) if n}
+    return offers, idle
 
 
 #: Attempts a course (else its provider) needs before its own success rate is used.
@@ -609,6 +730,26 @@ def load_goal_shares(con: duckdb.DuckDBPyConnection, as_of: date, root: str | No
         join goal_share($as_of, {SCOPE}) as s on s.goal_id = g.goal_id
         where g.deadline >= $as_of
         order by g.deadline, g.goal_id
+    """,
+        as_of=as_of,
+        root=root,
+        unit=unit,
+    )
+
+
+def load_goal_populations(
+    con: duckdb.DuckDBPyConnection, as_of: date, root: str | None, unit: str | None
+) -> pl.DataFrame:
+    """Each open goal's population in the scope today (goal_population, the one definition goal_share
+    counts too): goal_id and population, for the goals with anyone in it."""
+    return _q(
+        con,
+        f"""
+        select goal_id, count(*) as population
+        from goal_population($as_of, {SCOPE})
+        where deadline >= $as_of
+        group by goal_id
+        order by goal_id
     """,
         as_of=as_of,
         root=root,

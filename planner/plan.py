@@ -14,10 +14,11 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 import duckdb
+import numpy as np
 import polars as pl
 
-from planner import model
-from planner.solve import DEFAULT_TIME_LIMIT, MAX_BUNDLES, along_each, greedy_order, solve
+from planner import compact, model
+from planner.solve import DEFAULT_TIME_LIMIT, MAX_BUNDLES, solve_compact
 
 #: Learning hours a month one person may be planned for, unless the request says otherwise
 #: (about two hours a week). The cap over the window is this times the window's months.
@@ -135,18 +136,150 @@ def _served(gaps: pl.DataFrame, req: PlanRequest) -> pl.DataFrame:
     return gaps.with_columns(pl.when(pl.col("goal_id").is_null()).then(req_ok).otherwise(goal_ok).alias("served"))
 
 
-def _why(gaps: list[dict]) -> str:
-    """What an assignment is for, one clause per skill: 'Cloud 1→3 (role, weight 2; goal G1)'."""
-    by_skill: dict[tuple, list[str]] = {}
-    for g in gaps:
-        reason = (
-            f"goal {g['goal_id']}"
-            if g["goal_id"] is not None
-            else "role" + (f", weight {g['weight']:g}" if g["weight"] != 1 else "")
+def _reason_of(goal_id: str | None, weight: float) -> str:
+    """What one closed gap is for, as ``_why`` says it: 'goal G1', 'role', 'role, weight 2'."""
+    if goal_id is not None:
+        return f"goal {goal_id}"
+    return "role" + (f", weight {weight:g}" if weight != 1 else "")
+
+
+def _scope_pairs(ci: compact.Compact, picked: np.ndarray, scope: pl.DataFrame, levels: pl.DataFrame) -> pl.DataFrame:
+    """Each picked candidate with every gap in scope (served or not) of its person that its course closes.
+
+    One row per (candidate, gap), the candidates in the order given and each one's gaps in
+    ``scope``'s order (load_gaps'), as ``_why`` and the shares after the plan read them.
+    """
+    picks = pl.DataFrame(
+        {
+            "pick": np.arange(len(picked), dtype=np.int64),
+            "employee_id": pl.Series(ci.people, dtype=pl.Utf8).gather(ci.cand_person[picked]),
+            "course_id": pl.Series(ci.courses, dtype=pl.Utf8).gather(ci.cand_course[picked]),
+            "p": ci.p[picked],
+        },
+        schema={"pick": pl.Int64, "employee_id": pl.Utf8, "course_id": pl.Utf8, "p": pl.Float64},
+    )
+    return (
+        picks.join(scope, on="employee_id", how="inner")
+        .join(levels, on=["course_id", "skill"], how="inner")
+        .filter(pl.col("taught") >= pl.col("needed"))
+        .sort("pick", "scope_row")
+    )
+
+
+def _instance_pairs(ci: compact.Compact, picked: np.ndarray, scope: pl.DataFrame) -> pl.DataFrame:
+    """``_scope_pairs`` when the scope's gaps are the instance's, row for row: each candidate's closes
+    (the same rule, the course's level at or above the need) read from the instance, no join."""
+    lengths = np.diff(ci.close_ptr)[picked]
+    starts = ci.close_ptr[picked]
+    entries = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+    rows = ci.close_gap[entries.astype(np.int64)]
+    pick = np.repeat(np.arange(len(picked), dtype=np.int64), lengths)
+    return (
+        scope[rows]
+        .with_columns(
+            pl.Series("pick", pick, dtype=pl.Int64),
+            pl.Series("p", np.repeat(ci.p[picked], lengths), dtype=pl.Float64),
         )
-        by_skill.setdefault((g["skill"], g["level"], g["needed"]), []).append(reason)
-    return "; ".join(
-        f"{skill} {level}→{needed} ({'; '.join(reasons)})" for (skill, level, needed), reasons in by_skill.items()
+        .sort("pick", "scope_row")
+    )
+
+
+def _chances(pairs: pl.DataFrame, scope: pl.DataFrame) -> pl.DataFrame:
+    """Each gap in scope the pairs close (its scope row), with the chance that one of its assignments succeeds."""
+    row = pairs["scope_row"].to_numpy().astype(np.int64)
+    missed = np.ones(scope.height)
+    if len(row):
+        compact.products(missed, row, 1.0 - pairs["p"].to_numpy())
+    touched = np.unique(row)
+    return scope[touched].with_columns(pl.Series("chance", 1.0 - missed[touched], dtype=pl.Float64))
+
+
+def _plan_rows(
+    ci: compact.Compact,
+    picked: np.ndarray,
+    costs: np.ndarray,
+    pairs: pl.DataFrame,
+    people: pl.DataFrame,
+    courses: pl.DataFrame,
+    currency: str,
+) -> pl.DataFrame:
+    """The plan, one row per assignment (EXPORT_COLUMNS and the success rate), from the picked candidates."""
+    weights = pairs["weight"].unique().to_list()
+    reason = pairs.with_columns(
+        pl.when(pl.col("goal_id").is_not_null())
+        .then(pl.format("goal {}", pl.col("goal_id")))
+        .otherwise(pl.col("weight").replace_strict({w: _reason_of(None, w) for w in weights}, return_dtype=pl.Utf8))
+        .alias("why")
+    )
+    clause = pl.format("{} {}→{} ({})", "skill", "level", "needed", "why")
+    # Most assignments close one gap: their skill and reason need no grouping.
+    several = reason.select(pl.col("pick").is_duplicated()).to_series()
+    clauses = pl.concat(
+        [
+            reason.filter(~several).select("pick", "skill", clause.alias("reason")),
+            reason.filter(several)
+            .group_by("pick", "skill", "level", "needed", maintain_order=True)
+            .agg(pl.col("why").str.join("; "))
+            .group_by("pick", maintain_order=True)
+            .agg(
+                pl.col("skill").unique(maintain_order=True).str.join("; "),
+                clause.str.join("; ").alias("reason"),
+            ),
+        ]
+    )
+    list_cost = ci.cost[picked]
+    plan = pl.DataFrame(
+        {
+            "pick": np.arange(len(picked), dtype=np.int64),
+            "employee_id": pl.Series(ci.people, dtype=pl.Utf8).gather(ci.cand_person[picked]),
+            "course_id": pl.Series(ci.courses, dtype=pl.Utf8).gather(ci.cand_course[picked]),
+            "provider": pl.Series(ci.course_vendor, dtype=pl.Utf8).gather(ci.cand_course[picked]),
+            "hours": ci.hours[picked],
+            "cost": np.round(costs, 2),
+            "list_cost": list_cost,
+            "success_rate": ci.p[picked],
+        },
+        schema={
+            "pick": pl.Int64,
+            "employee_id": pl.Utf8,
+            "course_id": pl.Utf8,
+            "provider": pl.Utf8,
+            "hours": pl.Float64,
+            "cost": pl.Float64,
+            "list_cost": pl.Float64,
+            "success_rate": pl.Float64,
+        },
+    )
+    return (
+        plan.join(people, on="employee_id", how="left", maintain_order="left")
+        .join(courses, on="course_id", how="left", maintain_order="left")
+        .join(clauses, on="pick", how="left", maintain_order="left")
+        .with_columns(
+            pl.lit(currency, pl.Utf8).alias("currency"),
+            pl.when((pl.col("cost") == 0) & (pl.col("list_cost") > 0))
+            .then(pl.lit("idle licence seat"))
+            .when(pl.col("list_cost") == 0)
+            .then(pl.lit("free course"))
+            .otherwise(pl.col("cost_basis").fill_null("list price"))
+            .alias("paid_with"),
+        )
+        .select(
+            "employee_id",
+            "email",
+            "full_name",
+            "team",
+            "course_id",
+            "title",
+            "provider",
+            "skill",
+            "hours",
+            "cost",
+            "currency",
+            "paid_with",
+            "success_rate",
+            "reason",
+        )
+        .sort("team", "full_name", "course_id", nulls_last=True)
     )
 
 
@@ -155,8 +288,9 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     started = time.perf_counter()
     req = check_request(con, req)
     currency = model.reporting_currency(con)
-    gaps = _served(model.load_gaps(con, req.as_of, req.window_end, req.root, req.unit), req)
-    offers_frame = model.load_offers(con, req.as_of, req.window_end)
+    scope_gaps, totals = model.load_gaps_and_totals(con, req.as_of, req.window_end, req.root, req.unit)
+    gaps = _served(scope_gaps, req)
+    offers_frame, idle = model.load_offers_and_seats(con, req.as_of, req.window_end)
     rates = model.load_success_rates(con, req.as_of, req.min_attempts)
     success = dict(zip(rates["course_id"].to_list(), rates["success_rate"].to_list(), strict=False))
     offers = model.offers_from_frame(offers_frame, success)
@@ -166,99 +300,58 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
         for r in goal_shares.iter_rows(named=True)
         if req.goal_ids is None or r["goal_id"] in req.goal_ids
     }
-    idle = model.load_idle_seats(con, req.as_of)
-    totals = model.load_requirement_totals(con, req.as_of, req.root, req.unit)
     read = time.perf_counter() - started
-    served_gaps = model.gaps_from_frame(gaps.filter(pl.col("served")))
     hours_cap = req.window_hours()
-    inst = model.build_instance(served_gaps, offers, needed, idle, req.budget, hours_cap)
-    built = time.perf_counter() - started
+    built = compact.from_frame(gaps.filter(pl.col("served")), offers, needed, idle, req.budget, hours_cap)
+    ci = built.ci
+    built_at = time.perf_counter() - started
     order: list[int] = []
     base = None
     if req.curve:  # one greedy run for the plan and for every point of the curve
-        order, taken = greedy_order(inst, then=curve_budgets(req.budget)[-1])
+        order, taken = compact.greedy_run(ci, then=curve_budgets(req.budget)[-1])
         base = sorted(order[:taken])
     ordered = time.perf_counter() - started
-    solution = solve(inst, req.time_limit, req.max_bundles, base=base)
+    solution = solve_compact(built, needed, idle, req.time_limit, req.max_bundles, base=base)
     solved = time.perf_counter() - started
 
-    levels_of = {o.course_id: o.levels for o in offers}
-    gaps_by_person: dict[str, list[dict]] = {}
-    for r in gaps.iter_rows(named=True):
-        gaps_by_person.setdefault(r["employee_id"], []).append(r)
-    courses = offers_frame.select("course_id", "title", "vendor", "cost_basis").unique("course_id")
-    basis = dict(zip(courses["course_id"].to_list(), courses["cost_basis"].to_list(), strict=False))
-    titles = dict(zip(courses["course_id"].to_list(), courses["title"].to_list(), strict=False))
-
-    def chances_of(chosen: list[int]) -> dict[tuple, float]:
-        """Each gap in scope (served or not) the chosen assignments close, with the chance one of them does."""
-        missed: dict[tuple, float] = {}
-        for j in chosen:
-            c = inst.candidates[j]
-            levels = levels_of[c.course_id]
-            for g in gaps_by_person.get(c.employee_id, []):
-                if levels.get(g["skill"], 0) >= g["needed"]:
-                    key = (g["goal_id"], g["employee_id"], g["skill"])
-                    missed[key] = missed.get(key, 1.0) * (1.0 - c.p)
-        return {k: 1.0 - m for k, m in missed.items()}
-
-    rows = []
-    for j in solution.chosen:
-        c = inst.candidates[j]
-        levels = levels_of[c.course_id]
-        mine = gaps_by_person.get(c.employee_id, [])
-        closes = [g for g in mine if levels.get(g["skill"], 0) >= g["needed"]]
-        cost = solution.evaluation.costs[j]
-        first = mine[0]
-        rows.append(
-            {
-                "employee_id": c.employee_id,
-                "email": first["email"],
-                "full_name": first["full_name"],
-                "team": first["team"],
-                "course_id": c.course_id,
-                "title": titles.get(c.course_id),
-                "provider": c.vendor,
-                "skill": "; ".join(dict.fromkeys(g["skill"] for g in closes)),
-                "hours": c.hours,
-                "cost": round(cost, 2),
-                "currency": currency,
-                "paid_with": (
-                    "idle licence seat"
-                    if cost == 0 and c.cost > 0
-                    else "free course"
-                    if c.cost == 0
-                    else basis.get(c.course_id) or "list price"
-                ),
-                "success_rate": c.p,
-                "reason": _why(closes),
-            }
-        )
-    plan = pl.DataFrame(
-        rows,
-        schema={
-            "employee_id": pl.Utf8,
-            "email": pl.Utf8,
-            "full_name": pl.Utf8,
-            "team": pl.Utf8,
-            "course_id": pl.Utf8,
-            "title": pl.Utf8,
-            "provider": pl.Utf8,
-            "skill": pl.Utf8,
-            "hours": pl.Float64,
-            "cost": pl.Float64,
-            "currency": pl.Utf8,
-            "paid_with": pl.Utf8,
-            "success_rate": pl.Float64,
-            "reason": pl.Utf8,
-        },
-    ).sort("team", "full_name", "course_id", nulls_last=True)
-
-    chances = chances_of(solution.chosen)
-    skills, readiness = _skills_now_after(totals, gaps, chances)
-    _, best_case = _skills_now_after(totals, gaps, dict.fromkeys(chances, 1.0))
+    # What the report reads: every gap in scope (served or not) in load_gaps' order, the level each
+    # usable course teaches in each skill, each person's name and team, each course's title and basis.
+    scope = gaps.select("employee_id", "skill", "level", "needed", "weight", "goal_id").with_row_index("scope_row")
+    levels = (
+        offers_frame.filter(pl.col("lasts_window"))
+        .group_by("course_id", "skill")
+        .agg(pl.col("level").max().alias("taught"))
+    )
+    people = gaps.filter(pl.col("employee_id").is_first_distinct()).select("employee_id", "email", "full_name", "team")
+    courses = offers_frame.select("course_id", "title", "cost_basis").unique("course_id", keep="first")
+    chosen = np.array(sorted(solution.chosen), dtype=np.int64)
+    ev = solution.evaluation
+    if not isinstance(ev, compact.ArrayEvaluation):  # solved on objects: its costs on columns
+        ev = compact.evaluate(ci, chosen)
+    # The curve's points and the plan read the same (candidate, gap in scope) pairs: made once.
+    cuts = compact.along_each(ci, order, curve_budgets(req.budget)) if req.curve else []
+    every = np.unique(np.concatenate([np.asarray(c, dtype=np.int64) for c, _ in cuts] + [chosen]))
+    if (
+        built.frame.height == scope.height
+        and built.frame["employee_id"].equals(scope["employee_id"])
+        and (built.frame["skill"].equals(scope["skill"]))
+    ):  # every gap in scope is served, in the same order: the instance's own closes are the pairs
+        every_pairs = _instance_pairs(ci, every, scope)
+    else:
+        every_pairs = _scope_pairs(ci, every, scope, levels)
+    in_plan = np.zeros(ci.n, dtype=bool)
+    in_plan[chosen] = True
+    pick = every[every_pairs["pick"].to_numpy()]
+    pairs = every_pairs.filter(pl.Series(in_plan[pick])).with_columns(
+        pl.Series("pick", np.searchsorted(chosen, pick[in_plan[pick]]), dtype=pl.Int64)
+    )
+    plan = _plan_rows(ci, chosen, ev.costs, pairs, people, courses, currency)
+    chances = _chances(pairs, scope)
+    skills, readiness = _skills_now_after(totals, chances)
+    _, best_case = _skills_now_after(totals, chances.with_columns(pl.lit(1.0).alias("chance")))
     goals = _goals_now_after(goal_shares, chances, needed, req)
     value = solution.value
+    is_req = chances["goal_id"].is_null()
     summary = {
         "budget": req.budget,
         "cost": value.cost,
@@ -270,11 +363,11 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
         "hours_per_month": req.hours_per_month if req.hours_cap is None else None,
         "goal_progress": value.goal_progress,
         "requirement_weight": value.requirement_weight,
-        "requirement_gaps_closed": sum(v for (g, _, _), v in chances.items() if g is None),
-        "goal_gaps_closed": sum(v for (g, _, _), v in chances.items() if g is not None),
-        "served_gaps": len(served_gaps),
+        "requirement_gaps_closed": float(chances.filter(is_req)["chance"].sum()),
+        "goal_gaps_closed": float(chances.filter(~is_req)["chance"].sum()),
+        "served_gaps": ci.gap_goal.size,
         "window_end": req.window_end,
-        "expected_completions": sum(inst.candidates[j].p for j in solution.chosen),
+        "expected_completions": float(ci.p[chosen].sum()),
         "readiness_if_all_complete": best_case["readiness_after"],
         "marginal_step": MARGINAL_STEP,
         "marginal": None,
@@ -285,7 +378,8 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
         "method": solution.method,
         "optimal": solution.optimal,
         "seconds": solution.seconds,
-        "build_seconds": built,
+        "build_seconds": built_at,
+        "classes": built.classes,  # people alike in their gaps, each class's candidates worked out once
         "message": solution.message,
         **solution.stats,
         "greedy_goal_progress": solution.greedy_value.goal_progress if solution.greedy_value else None,
@@ -296,69 +390,14 @@ def make_plan(con: duckdb.DuckDBPyConnection, req: PlanRequest) -> PlanOutcome:
     curve = pl.DataFrame()
     if req.curve:
         curve_started = time.perf_counter()
-        weight_total, weight_met = totals["weight_total"].sum(), totals["weight_met"].sum()
-        scope_needs: dict[str, list[tuple[str, int, float]]] = defaultdict(list)  # requirement gaps in scope
-        for e, skill, needed_level, weight in (
-            gaps.filter(pl.col("goal_id").is_null()).select("employee_id", "skill", "needed", "weight").iter_rows()
-        ):
-            scope_needs[e].append((skill, needed_level, weight))
-        closes_in_scope: dict[int, list[tuple[tuple[str, str], float]]] = {}
-
-        class Point:
-            """What a set of assignments is expected to close, grown one assignment at a time: each gap's
-            chance of staying open, the goals' expected people, the requirement weight of the instance,
-            and that of every requirement gap in scope (served or not, as in the plan's summary)."""
-
-            def __init__(self, other=None):
-                # Grown from `other` (read, never changed): only what this point changes is kept here.
-                self.other_missed = other.missed if other else {}
-                self.other_scope_missed = other.scope_missed if other else {}
-                self.missed: dict = {}
-                self.scope_missed: dict = {}
-                self.per_goal = defaultdict(float, other.per_goal) if other else defaultdict(float)
-                self.weight = other.weight if other else 0.0
-                self.closed = other.closed if other else 0.0
-
-            def add(self, j: int) -> None:
-                c = inst.candidates[j]
-                for k in c.closes:
-                    m = self.missed.get(k)
-                    if m is None:  # (a certain course leaves 0.0, which must not read as missing)
-                        m = self.other_missed.get(k, 1.0)
-                    self.missed[k] = m * (1.0 - c.p)
-                    gap = inst.gaps[k]
-                    if gap.is_goal:
-                        self.per_goal[gap.goal_id] += m * c.p
-                    else:
-                        self.weight += gap.weight * m * c.p
-                mine = closes_in_scope.get(j)
-                if mine is None:
-                    levels = levels_of[c.course_id]
-                    mine = closes_in_scope[j] = [
-                        ((c.employee_id, skill), w)
-                        for skill, n, w in scope_needs.get(c.employee_id, ())
-                        if levels.get(skill, 0) >= n
-                    ]
-                for key, w in mine:
-                    m = self.scope_missed.get(key)
-                    if m is None:
-                        m = self.other_scope_missed.get(key, 1.0)
-                    self.scope_missed[key] = m * (1.0 - c.p)
-                    self.closed += w * m * c.p
-
-            def values(self) -> tuple[float, float, float | None]:
-                progress = sum(min(n, inst.goal_needed.get(g, 0)) for g, n in self.per_goal.items())
-                readiness = (weight_met + self.closed) / weight_total if weight_total else None
-                return progress, self.weight, readiness
-
-        curve = _curve(inst, req, order, Point)
+        curve = _curve(ci, req, cuts, every, every_pairs, totals, scope.height)
         solve_info["curve_seconds"] = time.perf_counter() - curve_started
         summary["marginal"] = marginal_value(curve)
     # Where the time went, in seconds (the page's expander and the planner benchmark show it).
     solve_info["phases"] = {
         "read the warehouse": read,
-        "build the instance": built - read,
-        "greedy plan (and its evaluation)": ordered - built + solution.stats.get("greedy_seconds", 0.0),
+        "build the instance": built_at - read,
+        "greedy plan (and its evaluation)": ordered - built_at + solution.stats.get("greedy_seconds", 0.0),
         "course combinations and exact program": max(
             solved - ordered - solution.stats.get("greedy_seconds", 0.0) - solution.stats.get("bound_seconds", 0.0),
             0.0,
@@ -407,32 +446,65 @@ def curve_budgets(budget: float) -> list[float]:
     return sorted(points)
 
 
-def _curve(inst: model.Instance, req: PlanRequest, order: list[int], point) -> pl.DataFrame:
+def _curve(
+    ci: compact.Compact,
+    req: PlanRequest,
+    cuts: list[tuple[list[int], float]],
+    every: np.ndarray,
+    every_pairs: pl.DataFrame,
+    totals: pl.DataFrame,
+    scope_rows: int,
+) -> pl.DataFrame:
     """Expected readiness for a few budgets, each planned on the same instance as the plan.
 
     The greedy run of the plan, carried on to the largest budget (``greedy_order``), orders
     the assignments (most expected gain per unit of cost, goals first); each point takes that
-    order cut at its budget (``along``), the plan's budget giving the greedy plan itself. One
-    run for every point, so the points compare like with like (the next step's value is the
-    difference of two of them). `point` adds up a point's goal progress, requirement weight
-    and expected readiness one assignment at a time. A plan the integer program proves
-    better lies at or above its point.
+    order cut at its budget (`cuts`, ``along_each``), the plan's budget giving the greedy plan itself.
+    One run for every point, so the points compare like with like (the next step's value is
+    the difference of two of them). Each point's goal progress and requirement weight are the
+    instance's, and its expected readiness counts every requirement gap in scope (served or
+    not, as the plan's summary does). A plan the integer program proves better lies at or
+    above its point.
     """
     budgets = curve_budgets(req.budget)
-    # What no budget changes is counted once: the assignments that cost nothing (free courses, idle
-    # seats) are the same at every budget, since who gets a seat does not depend on the money.
-    cuts = along_each(inst, order, budgets)  # budgets[0] is 0: what costs nothing
-    shared = point()
-    for j in cuts[0][0]:
-        shared.add(j)
-    free_set = set(cuts[0][0])
+    weight_total, weight_met = totals["weight_total"].sum(), totals["weight_met"].sum()
+    pairs = every_pairs.filter(pl.col("goal_id").is_null())  # requirement gaps in scope, served or not
+    pair_cand = every[pairs["pick"].to_numpy()]
+    row = pairs["scope_row"].to_numpy().astype(np.int64)
+    pair_q = 1.0 - pairs["p"].to_numpy()
+    scope_weight = np.zeros(scope_rows)
+    scope_weight[row] = pairs["weight"].to_numpy().astype(float)
     rows = []
+    # What costs nothing is in every point (cuts[0], the budget 0): its products are made once, and each
+    # point multiplies in only its paid assignments.
+    free = np.array(sorted(cuts[0][0]), dtype=np.int64)
+    free_missed, free_closed = compact.misses(ci, free)
+    in_free = np.zeros(ci.n, dtype=bool)
+    in_free[free] = True
+    free_scope_missed = np.ones(scope_rows)
+    free_touched = np.zeros(scope_rows, dtype=bool)
+    if in_free[pair_cand].any():
+        compact.products(free_scope_missed, row[in_free[pair_cand]], pair_q[in_free[pair_cand]])
+        free_touched[row[in_free[pair_cand]]] = True
     for budget, (chosen, cost) in zip(budgets, cuts, strict=True):
-        mine = point(shared)
-        for j in chosen:
-            if j not in free_set:
-                mine.add(j)
-        progress, weight, readiness = mine.values()
+        paid = np.array(sorted(j for j in chosen if not in_free[j]), dtype=np.int64)
+        paid_missed, paid_closed = compact.misses(ci, paid)
+        missed, closed = free_missed * paid_missed, free_closed | paid_closed
+        chance = np.where(closed, 1.0 - missed, 0.0)
+        goal = closed & (ci.gap_goal >= 0)
+        per_goal = np.bincount(ci.gap_goal[goal], weights=chance[goal], minlength=len(ci.goals))
+        progress = float(np.minimum(per_goal, ci.goal_need).sum())
+        weight = float((ci.gap_weight * chance)[closed & (ci.gap_goal < 0)].sum())
+        taken = np.zeros(ci.n, dtype=bool)
+        taken[paid] = True
+        mine = taken[pair_cand]
+        scope_missed = free_scope_missed.copy()
+        touched = free_touched.copy()
+        if mine.any():
+            compact.products(scope_missed, row[mine], pair_q[mine])
+            touched[row[mine]] = True
+        gained = float((scope_weight * (1.0 - scope_missed))[touched].sum())
+        readiness = (weight_met + gained) / weight_total if weight_total else None
         rows.append(
             {
                 "budget": budget,
@@ -481,29 +553,21 @@ def marginal_value(curve: pl.DataFrame, step: float = MARGINAL_STEP) -> dict | N
     }
 
 
-def _skills_now_after(totals: pl.DataFrame, gaps: pl.DataFrame, chances: dict) -> tuple[pl.DataFrame, dict]:
+def _skills_now_after(totals: pl.DataFrame, chances: pl.DataFrame) -> tuple[pl.DataFrame, dict]:
     """Coverage per required skill and readiness of the scope, today and expected once the plan is done.
 
     Each requirement gap the plan closes counts with the chance that one of its
-    assignments ends in the skill (`chances`, keyed (None, employee, skill)).
+    assignments ends in the skill (`chances`: a row per gap in scope closed, with its skill,
+    weight and chance; goal_id null for a role requirement).
     """
-    req_gaps = gaps.filter(pl.col("goal_id").is_null())
-    closed = [(e, skill, chance) for (goal, e, skill), chance in chances.items() if goal is None]
-    chance_frame = pl.DataFrame(
-        {
-            "employee_id": [e for e, _, _ in closed],
-            "skill": [skill for _, skill, _ in closed],
-            "chance": [chance for _, _, chance in closed],
-        },
-        schema={"employee_id": req_gaps.schema["employee_id"], "skill": req_gaps.schema["skill"], "chance": pl.Float64},
-    )
     gained = (
-        req_gaps.join(chance_frame, on=["employee_id", "skill"], how="inner")
+        chances.filter(pl.col("goal_id").is_null())
         .group_by("skill")
         .agg(
             pl.col("chance").sum().alias("closed_pairs"),
             (pl.col("weight") * pl.col("chance")).sum().alias("closed_weight"),
         )
+        .with_columns(pl.col("skill").cast(totals.schema["skill"]))
     )
     skills = (
         totals.join(gained, on="skill", how="left")
@@ -526,13 +590,11 @@ def _skills_now_after(totals: pl.DataFrame, gaps: pl.DataFrame, chances: dict) -
     return skills, readiness
 
 
-def _goals_now_after(goal_shares: pl.DataFrame, chances: dict, needed: dict, req: PlanRequest) -> pl.DataFrame:
+def _goals_now_after(goal_shares: pl.DataFrame, chances: pl.DataFrame, needed: dict, req: PlanRequest) -> pl.DataFrame:
     """Each open goal's share today and expected once the plan is done, next to its target."""
     rows = []
-    gained_by_goal: dict[str, float] = defaultdict(float)
-    for (goal, _, _), chance in chances.items():
-        if goal is not None:
-            gained_by_goal[goal] += chance
+    by_goal = chances.filter(pl.col("goal_id").is_not_null()).group_by("goal_id").agg(pl.col("chance").sum())
+    gained_by_goal: dict[str, float] = defaultdict(float, zip(by_goal["goal_id"], by_goal["chance"], strict=True))
     for g in goal_shares.iter_rows(named=True):
         gained = gained_by_goal[g["goal_id"]]
         pop = g["population"]

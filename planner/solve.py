@@ -36,10 +36,7 @@ two is returned, so the result is never worse than greedy.
 
 from __future__ import annotations
 
-import heapq
-import math
 import time
-from collections import defaultdict
 from dataclasses import dataclass, field
 from operator import itemgetter
 
@@ -47,6 +44,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import coo_matrix
 
+from planner import compact
 from planner.model import Evaluation, Instance, PlanValue, evaluate
 
 #: Above this many bundles the exact program is not even built: the greedy plan with its proven
@@ -120,142 +118,7 @@ def greedy_order(inst: Instance, then: float | None = None) -> tuple[list[int], 
     people and (person, seat vendor) pairs are numbered once, and the state lives in
     lists indexed by those numbers.
     """
-    tiny = 1e-9
-    cands = inst.candidates
-    gap_list = list(inst.gaps.values())
-    gap_id = {key: g for g, key in enumerate(inst.gaps)}
-    goal_index: dict[str, int] = {}
-    for gap in gap_list:
-        if gap.is_goal and gap.goal_id not in goal_index:
-            goal_index[gap.goal_id] = len(goal_index)
-    goal_of = [goal_index[gap.goal_id] if gap.is_goal else -1 for gap in gap_list]  # -1: a requirement
-    weight = [0.0 if gap.is_goal else gap.weight for gap in gap_list]
-    need = [inst.goal_needed.get(goal, 0) for goal in goal_index]
-    gaps_of = [tuple(map(gap_id.__getitem__, c.closes)) for c in cands]  # in the order of c.closes
-    price = [c.cost for c in cands]
-    paid_div = [max(cost, tiny) for cost in price]  # what a paid key divides by; a free one divides by tiny
-    hours = [c.hours for c in cands]
-    person_index: dict[str, int] = {}
-    person_of = [person_index.setdefault(c.employee_id, len(person_index)) for c in cands]
-    closed = [False] * len(gap_list)
-    goal_done = [0.0] * len(need)
-    chance = [c.p for c in cands]
-
-    def gains(j: int) -> tuple[float, float]:
-        """What candidate j would add now, expected: people towards goals that still need them, requirement weight."""
-        gg, rg, pj = 0.0, 0.0, chance[j]
-        for g in gaps_of[j]:
-            if not closed[g]:
-                gi = goal_of[g]
-                if gi < 0:
-                    rg += weight[g] * pj
-                elif goal_done[gi] < need[gi]:
-                    gg += pj
-        return gg, rg
-
-    idle_left = dict(inst.idle_seats)
-    slot_index: dict[tuple[int, str], int] = {}  # (person, seat vendor) -> slot
-    slot_vendor: list[str] = []
-    slot_members: list[list[int]] = []  # per slot: its candidates, in order
-    slot_of = []  # per candidate: its slot, or -1 when no idle seat can make it free
-    first = []
-    for j, c in enumerate(cands):
-        v = inst.seat_vendor(c)
-        if v is None:
-            slot_of.append(-1)
-            cost = price[j]
-        else:
-            s = slot_index.get((person_of[j], v))
-            if s is None:
-                s = slot_index[(person_of[j], v)] = len(slot_vendor)
-                slot_vendor.append(v)
-                slot_members.append([])
-            slot_of.append(s)
-            slot_members[s].append(j)
-            cost = 0.0  # its vendor has idle seats left
-        gg, rg = gains(j)
-        if not (gg == 0 and rg <= 0):
-            first.append((-gg / max(cost, tiny), -rg / max(cost, tiny), hours[j], j))
-    finite = all(map(math.isfinite, price)) and all(map(math.isfinite, hours)) and all(map(math.isfinite, weight))
-    if finite:
-        first.sort()
-        heap: list = []
-    else:
-        heap, first = first, []
-        heapq.heapify(heap)
-
-    held = [False] * len(slot_vendor)
-    hours_used = [0.0] * len(person_index)
-    budget_left = inst.budget
-    hours_cap = inst.hours_cap
-    chosen: list[int] = []
-    taken = [False] * len(cands)
-    heappush, heappop = heapq.heappush, heapq.heappop
-    pos, n_first = 0, len(first)
-    skipped: list = []  # unaffordable when popped: back in the queue when the budget grows
-    taken_at_budget = 0
-    for round_budget in (inst.budget,) if then is None or then <= inst.budget else (inst.budget, then):
-        if round_budget != inst.budget:  # the larger budget: what was unaffordable may fit now
-            budget_left += round_budget - inst.budget
-            for entry in skipped:
-                heappush(heap, entry)
-        while True:
-            if pos < n_first:
-                if heap and heap[0] < first[pos]:
-                    popped = heappop(heap)
-                else:
-                    popped = first[pos]
-                    pos += 1
-            elif heap:
-                popped = heappop(heap)
-            else:
-                break
-            j = popped[3]
-            if taken[j]:
-                continue
-            gg, rg = gains(j)  # j's key now
-            if gg == 0 and rg <= 0:
-                continue
-            s = slot_of[j]
-            if s >= 0 and (held[s] or idle_left[slot_vendor[s]] > 0):
-                cost, div = 0.0, tiny
-            else:
-                cost, div = price[j], paid_div[j]
-            k0, k1 = -gg / div, -rg / div
-            if k0 != popped[0] or k1 != popped[1]:  # (hours and index never change)
-                current = (k0, k1, hours[j], j)
-                if (heap and current > heap[0]) or (pos < n_first and current > first[pos]):
-                    heappush(heap, current)
-                    continue
-            p = person_of[j]
-            used = hours_used[p]
-            if hours_cap is not None and used + hours[j] > hours_cap + 1e-9:
-                continue
-            if cost > budget_left + 1e-9:
-                skipped.append((k0, k1, hours[j], j))
-                continue
-            taken[j] = True
-            chosen.append(j)
-            budget_left -= cost
-            hours_used[p] = used + hours[j]
-            for g in gaps_of[j]:
-                if not closed[g]:
-                    closed[g] = True
-                    gi = goal_of[g]
-                    if gi >= 0:
-                        goal_done[gi] += chance[j]
-            if s >= 0 and not held[s] and idle_left[slot_vendor[s]] > 0:
-                held[s] = True
-                idle_left[slot_vendor[s]] -= 1
-                for o in slot_members[s]:  # now free: their keys rise
-                    if taken[o]:
-                        continue
-                    gg, rg = gains(o)
-                    if not (gg == 0 and rg <= 0):
-                        heappush(heap, (-gg / tiny, -rg / tiny, hours[o], o))
-        if round_budget == inst.budget:
-            taken_at_budget = len(chosen)
-    return chosen, taken_at_budget
+    return compact.greedy_order(compact.from_instance(inst), then)
 
 
 def along(inst: Instance, order: list[int], budget: float) -> tuple[list[int], float]:
@@ -277,26 +140,7 @@ def along_each(inst: Instance, order: list[int], budgets: list[float]) -> list[t
     budget), so the seats are followed once and only the paid assignments are weighed
     against each budget.
     """
-    idle_left = dict(inst.idle_seats)
-    held: set[tuple[str, str]] = set()
-    left = list(budgets)
-    chosen: list[list[int]] = [[] for _ in budgets]
-    for j in order:
-        c = inst.candidates[j]
-        v = inst.seat_vendor(c)
-        free = v is not None and ((c.employee_id, v) in held or idle_left[v] > 0)
-        if free or c.cost <= 0:
-            for mine in chosen:
-                mine.append(j)
-            if free and (c.employee_id, v) not in held:
-                held.add((c.employee_id, v))
-                idle_left[v] -= 1
-            continue
-        for i, room in enumerate(left):
-            if c.cost <= room + 1e-9:
-                chosen[i].append(j)
-                left[i] = room - c.cost
-    return [(mine, budget - room) for mine, budget, room in zip(chosen, budgets, left, strict=True)]
+    return compact.along_each(compact.from_instance(inst), order, budgets)
 
 
 # ------------------------------------------------------------------ a proven bound on any plan
@@ -318,26 +162,7 @@ class Bound:
         return share(value.goal_progress, self.goal_progress), share(value.requirement_weight, self.requirement_weight)
 
 
-def _fractional(items: list[tuple[float, float]], capacity: float | None) -> float:
-    """The most value (value, size) items fill `capacity` with when any item may be taken in part (None: no limit).
-
-    It is at least what any set of whole items within the capacity is worth, which makes it a bound.
-    """
-    if capacity is None:
-        return sum(v for v, _ in items)
-    total, room = 0.0, capacity
-    for value, size in sorted(items, key=lambda vs: -math.inf if vs[1] <= 0 else -vs[0] / vs[1]):
-        if size <= 0:
-            total += value
-        elif room <= 0:
-            break
-        else:
-            total += value * min(1.0, room / size)
-            room -= size
-    return total
-
-
-def upper_bound(inst: Instance, chosen: list[int], ev: Evaluation | None = None) -> Bound:
+def upper_bound(inst: Instance, chosen: list[int]) -> Bound:
     """A bound, proven for this instance, on the goal progress and the requirement weight of any plan.
 
     Both objectives are monotone submodular in the set of assignments (a gap's chance of
@@ -353,55 +178,9 @@ def upper_bound(inst: Instance, chosen: list[int], ev: Evaluation | None = None)
     unit of cost filling the budget with fractions of courses. The goal bound is also at
     most what the goals need in all.
     """
-    scarce = scarce_seat_vendors(inst)
-    ev = evaluate(inst, chosen) if ev is None else ev  # `ev`: the plan's evaluation, when known already
-    missed = {k: 1.0 - c for k, c in ev.chance.items()}
-    reached: dict[str, float] = defaultdict(float)
-    for k, c in ev.chance.items():
-        gap = inst.gaps[k]
-        if gap.is_goal:
-            reached[gap.goal_id] += c
-    room = {g: max(n - reached[g], 0.0) for g, n in inst.goal_needed.items()}
-    taken = set(chosen)
-    free: dict[str, list[tuple[float, float, float]]] = defaultdict(list)  # person -> (goal gain, weight gain, hours)
-    seated: dict[tuple[str, str], list[tuple[float, float, float]]] = defaultdict(list)  # (vendor, person) -> ...
-    paid: list[tuple[float, float, float]] = []  # (goal gain, weight gain, cost)
-    for j, c in enumerate(inst.candidates):
-        if j in taken:
-            continue
-        weight, goals = 0.0, defaultdict(float)
-        for k in c.closes:
-            gap = inst.gaps[k]
-            gain = missed.get(k, 1.0) * c.p
-            if gap.is_goal:
-                goals[gap.goal_id] += gain
-            else:
-                weight += gap.weight * gain
-        progress = sum(min(gain, room.get(g, 0.0)) for g, gain in goals.items())
-        if progress <= 0 and weight <= 0:
-            continue
-        vendor = inst.seat_vendor(c)
-        if c.cost <= 0 or (vendor is not None and vendor not in scarce):
-            free[c.employee_id].append((progress, weight, c.hours))
-            continue
-        if vendor is not None:
-            seated[(vendor, c.employee_id)].append((progress, weight, c.hours))
-        paid.append((progress, weight, c.cost))
-    cap = inst.hours_cap
-
-    def extra(pick: int) -> float:
-        """The most the assignments outside A can add to one objective (0: goals, 1: weight)."""
-        total = sum(_fractional([(it[pick], it[2]) for it in items], cap) for items in free.values())
-        per_vendor: dict[str, list[float]] = defaultdict(list)
-        for (vendor, _), items in seated.items():
-            per_vendor[vendor].append(_fractional([(it[pick], it[2]) for it in items], cap))
-        for vendor, gains in per_vendor.items():
-            total += sum(sorted(gains, reverse=True)[: inst.idle_seats.get(vendor, 0)])
-        return total + _fractional([(it[pick], it[2]) for it in paid if it[pick] > 0], inst.budget)
-
-    value = ev.value
-    goal_most = min(value.goal_progress + extra(0), float(sum(inst.goal_needed.values())))
-    return Bound(max(goal_most, value.goal_progress), value.requirement_weight + extra(1))
+    ci = compact.from_instance(inst)
+    goals, weight = compact.upper_bound(ci, compact.evaluate(ci, chosen))
+    return Bound(goals, weight)
 
 
 # ------------------------------------------------------------------ exact program
@@ -990,6 +769,18 @@ def bound_text(value: PlanValue, bound: Bound) -> str:
     return "No plan within this budget and these caps reaches more than " + " or ".join(parts) + "."
 
 
+def greedy_text(why: str, value: PlanValue, bound: Bound) -> str:
+    """Why the greedy plan is the one shown, and how far from the best it can be."""
+    return (
+        f"{why}: this is the greedy plan, not proven optimal (most expected gain per unit of cost first). "
+        + bound_text(value, bound)
+    )
+
+
+def too_large_text(max_bundles: int) -> str:
+    return f"The instance has more than {max_bundles:,} course combinations, too many to solve exactly in a few seconds"
+
+
 def _limit_text(time_limit: float | None) -> str:
     return "its work limit" if time_limit is None else f"the {time_limit:g} s limit"
 
@@ -1035,7 +826,7 @@ def solve(
     def greedy_plan(why: str, found_bundles: list | None = None) -> Solution:
         """The greedy plan, saying why it is the one shown and how far from the best it can be."""
         started = time.perf_counter()
-        bound = upper_bound(inst, base, base_eval)
+        bound = upper_bound(inst, base)
         stats["bound_seconds"] = time.perf_counter() - started
         return Solution(
             base,
@@ -1043,8 +834,7 @@ def solve(
             "greedy",
             False,
             time.perf_counter() - start,
-            f"{why}: this is the greedy plan, not proven optimal (most expected gain per unit of cost first). "
-            + bound_text(base_eval.value, bound),
+            greedy_text(why, base_eval.value, bound),
             base_eval.value,
             stats,
             found_bundles,
@@ -1054,10 +844,7 @@ def solve(
     try:
         bs = bundles(inst, max_bundles) if bs is None else bs
     except TooLarge:
-        return greedy_plan(
-            f"The instance has more than {max_bundles:,} course combinations, too many to solve exactly in a few "
-            "seconds"
-        )
+        return greedy_plan(too_large_text(max_bundles))
     stats["bundles"] = len(bs)
     found_bundles = bs
     chosen, optimal, cheapest = exact(
@@ -1103,7 +890,7 @@ def solve(
             found_bundles,
         )
     started = time.perf_counter()
-    bound = upper_bound(inst, chosen, found)
+    bound = upper_bound(inst, chosen)
     stats["bound_seconds"] = time.perf_counter() - started
     return Solution(
         chosen,
@@ -1116,5 +903,52 @@ def solve(
         base_eval.value,
         stats,
         found_bundles,
+        bound,
+    )
+
+
+def solve_compact(
+    built: compact.Built,
+    goal_needed: dict[str, int],
+    idle_seats: dict[str, int],
+    time_limit: float | None = DEFAULT_TIME_LIMIT,
+    max_bundles: int = MAX_BUNDLES,
+    base: list[int] | None = None,
+) -> Solution:
+    """``solve`` for an instance built on columns (``compact.from_frame``), with the same result.
+
+    When more people keep a course combination than `max_bundles` (``bundles`` would raise
+    TooLarge before looking at anyone), the greedy plan and its proven bound are worked out on
+    the columns, and no Gap or Candidate object is made; otherwise the instance is turned into
+    objects (a small one) and ``solve`` runs on it. The solution's evaluation is then a
+    ``compact.ArrayEvaluation`` (its costs per chosen candidate in ``costs``, in order).
+    """
+    start = time.perf_counter()
+    ci = built.ci
+    if base is None:
+        order, taken = compact.greedy_run(ci)
+        base = sorted(order[:taken])
+    if not ci.n or compact.keeping(ci) <= max_bundles:
+        return solve(compact.to_instance(built, goal_needed, idle_seats), time_limit, max_bundles, base=base)
+    base_eval = compact.evaluate(ci, base)
+    stats = {
+        "candidates": ci.n,
+        "people": len(np.unique(ci.cand_person)),
+        "bundles": None,
+        "greedy_seconds": time.perf_counter() - start,
+    }
+    started = time.perf_counter()
+    bound = Bound(*compact.upper_bound(ci, base_eval))
+    stats["bound_seconds"] = time.perf_counter() - started
+    return Solution(
+        base,
+        base_eval,
+        "greedy",
+        False,
+        time.perf_counter() - start,
+        greedy_text(too_large_text(max_bundles), base_eval.value, bound),
+        base_eval.value,
+        stats,
+        None,
         bound,
     )

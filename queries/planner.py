@@ -25,8 +25,9 @@ def required_skills(con) -> pl.DataFrame:
 
 @query(Audience.NAMED)
 def planner_goal_people(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
-    """Each open goal's population in the scope: the planner pre-selects only goals with people in it."""
-    return plan_model.load_goal_shares(con, as_of, root, unit).select("goal_id", "population")
+    """Each open goal's population in the scope: the planner pre-selects only goals with people in it (a goal
+    without anyone in the scope has no row)."""
+    return plan_model.load_goal_populations(con, as_of, root, unit)
 
 
 @query(Audience.MONEY, small_groups=NO_PEOPLE_COUNTS)
