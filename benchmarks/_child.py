@@ -16,6 +16,7 @@ from pathlib import Path
 def load(db: str, *files: str) -> dict:
     """The product's loader, as ``python -m etl load FILE...`` runs it (``load_paths``: each file in its own
     transaction, Open Badges files together in one pass)."""
+    import etl  # noqa: F401 (before Polars is imported, as in `python -m etl`: it sets Polars' allocator)
     import warehouse
     from etl import load as loader
     from etl.load import load_paths
@@ -58,6 +59,7 @@ def load_loop(db: str, status: str, stop: str, *files: str) -> dict:
     """Loads while people look: each file in turn into the warehouse and published, as ``python -m etl
     load`` does, again and again until the file `stop` exists. Each load's start and end (Unix time,
     shared by every process) is appended to `status` as a JSON line as soon as it is known."""
+    import etl  # noqa: F401 (before Polars is imported, as in `python -m etl`: it sets Polars' allocator)
     import warehouse
     from etl.load import load_file
 

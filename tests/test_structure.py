@@ -243,4 +243,4 @@ def test_the_loader_sets_the_allocator_before_polars_is_imported():
     code = "import sys, os, etl; print('polars' in sys.modules, os.environ.get('_RJEM_MALLOC_CONF'))"
     env = {k: v for k, v in __import__("os").environ.items() if k != "_RJEM_MALLOC_CONF"}
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, env=env, check=True)
-    assert done.stdout.split() == ["False", "dirty_decay_ms:500,muzzy_decay_ms:0"]
+    assert done.stdout.split() == ["False", "dirty_decay_ms:100,muzzy_decay_ms:0"]
