@@ -82,6 +82,36 @@ def test_readiness_is_weighted(tiny):
     assert r["company"] == pytest.approx(0.5)
 
 
+def test_readiness_on_dates_in_any_order_counts_each_days_changes_on_that_day(tiny):
+    # org_readiness_on with its dates out of order and repeated: one row per unit and distinct date. Carol
+    # (E3) still counts on her last day (2025-03-31), not on the day after; Bob's Cloud certificate counts on
+    # 2025-06-14 and no longer on 2025-06-15 (valid until, exclusive); Dan's Cloud counts from 2025-03-01.
+    # 2025-03-31: pairs E1 Lead(1,no) E2 Cloud(2,yes) E2 Py(1,yes) E3 Cloud(2,yes) E3 Py(1,no) E4 Cloud(2,yes)
+    #             E4 Py(1,no) E5 SQL(1,yes): 8 pairs, 5 met, weights 8/11; Platform 7 pairs, 4 met, 7/10
+    # 2025-04-01 and 2025-06-14: without E3: 6 pairs, 4 met, 6/8; Platform 5 pairs, 3 met, 5/7
+    # 2025-06-15: without Bob's Cloud: 6 pairs, 3 met, 4/8; Platform 5 pairs, 2 met, 3/7
+    dates = ["2025-06-15", "2025-03-31", "2025-06-14", "2025-04-01", "2025-03-31"]
+    got = {
+        (str(d), u): (pairs, met, headcount, readiness)
+        for d, u, pairs, met, headcount, readiness in rows(
+            tiny,
+            "select as_of, unit, pairs, met_pairs, headcount, readiness from org_readiness_on(cast($d as date[])) "
+            "where unit in ('company', 'Platform')",
+            {"d": dates},
+        )
+    }
+    assert got == {
+        ("2025-03-31", "company"): (8, 5, 5, pytest.approx(8 / 11)),
+        ("2025-04-01", "company"): (6, 4, 4, pytest.approx(6 / 8)),
+        ("2025-06-14", "company"): (6, 4, 4, pytest.approx(6 / 8)),
+        ("2025-06-15", "company"): (6, 3, 4, pytest.approx(4 / 8)),
+        ("2025-03-31", "Platform"): (7, 4, 4, pytest.approx(7 / 10)),
+        ("2025-04-01", "Platform"): (5, 3, 3, pytest.approx(5 / 7)),
+        ("2025-06-14", "Platform"): (5, 3, 3, pytest.approx(5 / 7)),
+        ("2025-06-15", "Platform"): (5, 2, 3, pytest.approx(3 / 7)),
+    }
+
+
 def test_goal_readiness(tiny):
     g = {
         r[0]: r[1:]
