@@ -22,14 +22,31 @@ def _population_flags(con, dates: list[date]) -> pl.DataFrame:
     populations of every unit)."""
 
     def decide(missing: list[date]) -> pl.DataFrame:
-        sizes = hide.org_tree_sizes(
-            con,
-            "select as_of, goal_id, team, department from goal_population_on($dates)",
-            ["as_of", "goal_id"],
-            "count(*)",
-            dates=missing,
+        # each goal's population per team and department (goal_share_by_unit_on: the changes of the days up
+        # to each date, not every member listed on every date), added up for the company, each department
+        # and each team
+        teams = run(
+            con, "select as_of, goal_id, team, department, population from goal_share_by_unit_on($dates)", dates=missing
         )
-        return hide.protect_tree(sizes, ["as_of", "goal_id"], hide.team_departments(con))
+        keys = ["as_of", "goal_id"]
+        sizes = pl.concat(
+            [
+                teams.group_by(keys, maintain_order=True).agg(
+                    pl.lit("company").alias("unit_type"),
+                    pl.lit(hide.COMPANY).alias("unit"),
+                    pl.col("population").sum().alias("size"),
+                ),
+                teams.filter(pl.col("department").is_not_null())
+                .group_by(*keys, "department", maintain_order=True)
+                .agg(pl.col("population").sum().alias("size"))
+                .select(*keys, pl.lit("department").alias("unit_type"), pl.col("department").alias("unit"), "size"),
+                teams.filter(pl.col("team").is_not_null())
+                .group_by(*keys, "team", maintain_order=True)
+                .agg(pl.col("population").sum().alias("size"))
+                .select(*keys, pl.lit("team").alias("unit_type"), pl.col("team").alias("unit"), "size"),
+            ]
+        )
+        return hide.protect_tree(sizes, keys, hide.team_departments(con))
 
     return hide.decided_by_date(("goal_population",), dates, decide)
 

@@ -112,6 +112,65 @@ def test_readiness_on_dates_in_any_order_counts_each_days_changes_on_that_day(ti
     }
 
 
+def test_goal_share_on_dates_in_any_order(tiny):
+    # G1 (Engineering's engineers at Cloud 3): Bob (Cloud 3 until 2025-06-15), Carol (left 2025-03-31, Cloud 3),
+    # Dan (hired 2025-02-01, Cloud 3 from 2025-03-01). G2 (the company at SQL 2): everyone at work; only Eve holds
+    # SQL. Dates out of order and repeated: one row per goal and distinct date.
+    dates = ["2025-06-15", "2025-01-31", "2025-03-31", "2025-02-01", "2025-06-14", "2025-01-31"]
+    got = {
+        (str(d), g): (population, meeting)
+        for d, g, population, meeting in rows(
+            tiny, "select as_of, goal_id, population, meeting from goal_share_on(cast($d as date[]))", {"d": dates}
+        )
+    }
+    assert got == {
+        ("2025-01-31", "G1"): (2, 2),  # Bob, Carol
+        ("2025-02-01", "G1"): (3, 2),  # Dan hired, no Cloud yet
+        ("2025-03-31", "G1"): (3, 3),  # Carol's last day, Dan's Cloud
+        ("2025-06-14", "G1"): (2, 2),  # Bob's certificate's last day
+        ("2025-06-15", "G1"): (2, 1),
+        ("2025-01-31", "G2"): (4, 1),
+        ("2025-02-01", "G2"): (5, 1),
+        ("2025-03-31", "G2"): (5, 1),
+        ("2025-06-14", "G2"): (4, 1),
+        ("2025-06-15", "G2"): (4, 1),
+    }
+
+
+def test_goal_share_on_agrees_with_goal_share_and_the_goal_population(tiny):
+    # goal_share_on (changes counted up to each date) and goal_share (one date, its members listed) give the
+    # same numbers, and the population is goal_population_on's, on every day the tiny organisation changes
+    days = [
+        f"2025-{m:02d}-{d:02d}" for m in range(1, 8) for d in (1, 14, 15, 28, 31) if not (m in (2, 4, 6) and d == 31)
+    ]
+    days += ["2024-01-09", "2024-01-10", "2024-09-01", "2026-03-01"]
+    many = set(
+        rows(
+            tiny,
+            "select as_of, goal_id, population, meeting, share from goal_share_on(cast($d as date[]))",
+            {"d": days},
+        )
+    )
+    one = {
+        (r[0], *r[1:])
+        for d in days
+        for r in rows(
+            tiny,
+            "select cast($d as date), goal_id, population, meeting, share from goal_share(cast($d as date))",
+            {"d": d},
+        )
+    }
+    assert many == one
+    listed = set(
+        rows(
+            tiny,
+            "select as_of, goal_id, count(*) from goal_population_on(cast($d as date[])) group by all",
+            {"d": days},
+        )
+    )
+    assert {(d, g, p) for d, g, p, _, _ in many if p} == listed
+
+
 def test_goal_readiness(tiny):
     g = {
         r[0]: r[1:]
