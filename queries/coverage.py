@@ -164,6 +164,11 @@ def coverage_trend(con, as_of: date, skill: str, root=None, unit=None, months: i
     return hide.mark_unit(frame, _coverage_flags(con, dates, skill).drop("skill"), ["as_of"], unit)
 
 
+#: Up to this many people in a team or department, requirement_people reads the evidence of those people only
+#: (above, testing each piece of evidence against the list costs about what it saves).
+_LISTED_PEOPLE = 5000
+
+
 @query(Audience.NAMED)
 def requirement_people(
     con,
@@ -176,13 +181,37 @@ def requirement_people(
 ) -> pl.DataFrame:
     """The people behind a coverage cell (or a team's whole matrix): level vs required level, and the
     strongest evidence behind the level (`evidence`, L&D's policy: level_evidence)."""
+    people = None
+    if skill is None and (team is not None or department is not None):
+        listed = run(
+            con,
+            f"""
+            select employee_id from active_employees($as_of, {SCOPE})
+            where ($team is null or team = $team)
+              and ($department is null or coalesce(department, 'No department') = $department)
+        """,
+            as_of=as_of,
+            root=root,
+            unit=unit,
+            team=team,
+            department=department,
+        )["employee_id"]
+        people = listed.to_list() if listed.len() <= _LISTED_PEOPLE else None
+    # level_evidence ranks the evidence of the cell's skill, or of the team's people, only: a filter on the
+    # skill or on a list of people reaches its scan of the evidence, where the join alone would rank
+    # everyone's evidence first (a team's people at 50,000: 1.35 s to 0.33 s)
     return run(
         con,
         f"""
+        with e as (
+            select * from level_evidence($as_of)
+            where ($skill is null or skill = $skill)
+              and ($people is null or list_contains(cast($people as varchar[]), employee_id))
+        )
         select r.employee_id, r.full_name, r.role, r.team, r.skill, r.required_level, r.level, r.gap, r.met,
                r.weight, e.evidence, e.strength as evidence_strength
         from requirement_status($as_of, {SCOPE}) as r
-        left join level_evidence($as_of) as e on e.employee_id = r.employee_id and e.skill = r.skill
+        left join e on e.employee_id = r.employee_id and e.skill = r.skill
         where ($team is null or r.team = $team) and ($skill is null or r.skill = $skill)
           and ($department is null or coalesce(r.department, 'No department') = $department)
         order by r.team, r.full_name, r.skill
@@ -193,6 +222,7 @@ def requirement_people(
         team=team,
         skill=skill,
         department=department,
+        people=people,
     )
 
 

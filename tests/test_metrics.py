@@ -391,3 +391,23 @@ def test_skill_level_spans_cut_and_merge_overlapping_evidence():
 def test_active_learners_window_is_90_days_including_the_date(tiny, as_of, learners):
     # E4's records: 2025-03-01 12:00 and 2025-03-02 12:00; 2025-05-30 is 89 days after 2025-03-02.
     assert rows(tiny, f"select * from active_learners(DATE '{as_of}')") == [(learners,)]
+
+
+def test_requirement_people_of_a_team_carry_their_evidence(tiny):
+    # requirement_people for a team reads the evidence of that team's people only: on 2025-01-01 Platform's
+    # pairs, each with the strongest evidence at the level held (none where nothing is held); Eve (Insights)
+    # is not listed. Bob's Cloud 3 and Python 2 and Carol's Cloud 3 are course completions.
+    from datetime import date
+
+    from queries.coverage import requirement_people
+
+    got = requirement_people(tiny, date(2025, 1, 1), team="Platform").select(
+        "employee_id", "skill", "level", "met", "evidence"
+    )
+    assert got.rows() == [
+        ("E1", "Leadership", 0, False, None),
+        ("E2", "Cloud", 3, True, "course completion"),
+        ("E2", "Python", 2, True, "course completion"),
+        ("E3", "Cloud", 3, True, "course completion"),
+        ("E3", "Python", 0, False, None),
+    ]
