@@ -93,3 +93,28 @@ def test_with_kept_decisions_no_arithmetic_gives_back_a_hidden_number(grown):
     dates = [date(2025, 2, 28), date(2025, 3, 31), date(2025, 6, 30)]
     with hide.remembering(hide.Decisions()):
         assert leaks(grown, dates, date(2025, 6, 30), months=6) == []
+
+
+def test_goal_decisions_from_the_changes_are_those_of_the_members_listed(grown):
+    """Over more dates than _LISTED_DATES the goals' tree decision counts each unit's population from the
+    changes up to each date (goal_share_by_unit_on): the same sizes, so the same hidden units, as listing the
+    members on each date (goal_population_on), on days when people join, leave and evidence lapses."""
+    from queries import goals
+
+    dates = [date(2025, 1, 31), date(2025, 2, 1), date(2025, 3, 31), date(2025, 4, 1), date(2025, 6, 15)]
+    assert len(dates) > goals._LISTED_DATES
+    listed = hide.protect_tree(
+        hide.org_tree_sizes(
+            grown,
+            "select as_of, goal_id, team, department from goal_population_on($dates)",
+            ["as_of", "goal_id"],
+            "count(*)",
+            dates=dates,
+        ),
+        ["as_of", "goal_id"],
+        hide.team_departments(grown),
+    )
+    counted = goals._population_flags(grown, dates)
+    order = ["as_of", "goal_id", "unit_type", "unit"]
+    assert counted.sort(order).equals(listed.sort(order))
+    assert listed[hide.TREE_FLAG].any()  # some unit is hidden: the comparison says something
