@@ -78,14 +78,41 @@ def coverage_matrix(
         category=category,
         by=by,
     )
+    # the page asks for the rows' and skills' order next: their gaps are these cells' (kept while the data
+    # stays the same, so coverage_order reads no coverage again)
+    hide.decided(("coverage_order", as_of, root, unit, category, by), lambda: _order_of(frame))
     return frame if root is not None else _mark_rows(frame, _coverage_flags(con, [as_of]).drop("as_of"), unit, by)
+
+
+def _order_of(matrix: pl.DataFrame) -> pl.DataFrame:
+    """coverage_order's rows from coverage_matrix's cells: each row's and each skill's gap, the people short
+    summed over the cells somebody needs (a cell's covered people never exceed its required ones)."""
+    cells = matrix.filter(pl.col("required_headcount") > 0).with_columns(
+        (pl.col("required_headcount") - pl.col("covered_headcount")).alias("gap")
+    )
+    return pl.concat(
+        [
+            cells.group_by(name, maintain_order=True)
+            .agg(pl.col("gap").sum())
+            .select(pl.lit(axis).alias("axis"), pl.col(name).alias("name"), "gap")
+            for axis, name in (("team", "team"), ("skill", "skill"))
+        ]
+    )
 
 
 @query(Audience.EVERYONE, small_groups=hide.null_column("gap"))  # executives: ordered by name only
 def coverage_order(
     con, as_of: date, root=None, unit=None, category: str | None = None, by: str = "team"
 ) -> pl.DataFrame:
-    """Rows (teams or departments) and skills of the coverage matrix, with their total gap (people short)."""
+    """Rows (teams or departments) and skills of the coverage matrix, with their total gap (people short).
+    Kept from coverage_matrix's cells when it ran first on the same arguments (the page asks for both)."""
+    return hide.decided(
+        ("coverage_order", as_of, root, unit, category, by),
+        lambda: _order_sql(con, as_of, root, unit, category, by),
+    )
+
+
+def _order_sql(con, as_of: date, root, unit, category: str | None, by: str) -> pl.DataFrame:
     return run(
         con,
         f"""

@@ -118,3 +118,20 @@ def test_goal_decisions_from_the_changes_are_those_of_the_members_listed(grown):
     order = ["as_of", "goal_id", "unit_type", "unit"]
     assert counted.sort(order).equals(listed.sort(order))
     assert listed[hide.TREE_FLAG].any()  # some unit is hidden: the comparison says something
+
+
+def test_coverage_order_kept_from_the_matrix_is_the_order_worked_out_alone(grown):
+    """coverage_matrix keeps its rows' and skills' gaps for coverage_order (the page asks for both): the same
+    rows as coverage_order's own query, for teams and departments, the whole company, a department and a
+    category."""
+    from queries import coverage
+
+    day = date(2025, 6, 30)
+    for args in ({"by": "team"}, {"by": "department"}, {"by": "team", "unit": "Engineering"}, {"category": "Cloud"}):
+        alone = coverage.coverage_order(grown, day, **args)
+        with hide.remembering(hide.Decisions()):
+            coverage.coverage_matrix(grown, day, **args)
+            kept = coverage.coverage_order(grown, day, **args)
+        assert kept.schema == alone.schema
+        assert kept.sort("axis", "name").rows() == alone.sort("axis", "name").rows()
+        assert alone.height > 0
