@@ -16,11 +16,18 @@ _ROW = "case when $by = 'department' then coalesce(c.department, 'No department'
 _CATEGORY = "($category is null or coalesce(s.category, 'Uncategorised') = $category)"
 
 
-def _coverage_flags(con, dates: list[date], skill: str | None = None) -> pl.DataFrame:
+def _coverage_flags(
+    con, dates: list[date], skill: str | None = None, teams: pl.DataFrame | None = None
+) -> pl.DataFrame:
     """Which units' coverage executives may not see, per date and skill (hide.protect_tree on the
-    people who need the skill in every unit)."""
+    people who need the skill in every unit). `teams`: the skill's rows of skill_coverage_on for the whole
+    company per date, team and department, when the caller has them already."""
 
     def decide(missing: list[date]) -> pl.DataFrame:
+        if teams is not None:
+            rows = teams.filter(pl.col("as_of").is_in(missing)).with_columns(pl.lit(skill).alias("skill"))
+            sizes = hide.tree_sizes(rows, ["as_of", "skill"], "required_headcount")
+            return hide.protect_tree(sizes, ["as_of", "skill"], hide.team_departments(con))
         sizes = hide.org_tree_sizes(
             con,
             "select as_of, skill, team, department, required_headcount from skill_coverage_on($dates) "
@@ -172,6 +179,33 @@ def concentration_risk(con, as_of: date, root=None, unit=None, category: str | N
 def coverage_trend(con, as_of: date, skill: str, root=None, unit=None, months: int = 24) -> pl.DataFrame:
     """Coverage of one skill across the unit month by month: covered / required people."""
     dates = month_ends(as_of, months)
+    if root is None and (unit is None or unit == hide.COMPANY):
+        # the whole company: its rows per team and department (which the org tree decision adds up) and
+        # their totals (the trend) from one reading of skill_coverage_on
+        rows = run(
+            con,
+            """
+            with cells as (
+                select as_of, team, department, sum(required_headcount) as required_headcount,
+                       sum(covered_headcount) as covered_headcount
+                from skill_coverage_on($dates)
+                where skill = $skill
+                group by as_of, team, department
+            )
+            select as_of, cast(null as varchar) as team, cast(null as varchar) as department,
+                   sum(required_headcount) as required_headcount, sum(covered_headcount) as covered_headcount,
+                   coverage_share(sum(covered_headcount), sum(required_headcount)) as coverage
+            from cells
+            group by as_of
+            union all
+            select as_of, team, department, required_headcount, covered_headcount, null from cells
+        """,
+            dates=dates,
+            skill=skill,
+        )
+        frame = rows.filter(pl.col("team").is_null()).drop("team", "department").sort("as_of")
+        teams = rows.filter(pl.col("team").is_not_null())
+        return hide.mark_unit(frame, _coverage_flags(con, dates, skill, teams).drop("skill"), ["as_of"], unit)
     frame = run(
         con,
         f"""

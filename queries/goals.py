@@ -43,23 +43,7 @@ def _population_flags(con, dates: list[date]) -> pl.DataFrame:
         teams = run(
             con, "select as_of, goal_id, team, department, population from goal_share_by_unit_on($dates)", dates=missing
         )
-        sizes = pl.concat(
-            [
-                teams.group_by(keys, maintain_order=True).agg(
-                    pl.lit("company").alias("unit_type"),
-                    pl.lit(hide.COMPANY).alias("unit"),
-                    pl.col("population").sum().alias("size"),
-                ),
-                teams.filter(pl.col("department").is_not_null())
-                .group_by(*keys, "department", maintain_order=True)
-                .agg(pl.col("population").sum().alias("size"))
-                .select(*keys, pl.lit("department").alias("unit_type"), pl.col("department").alias("unit"), "size"),
-                teams.filter(pl.col("team").is_not_null())
-                .group_by(*keys, "team", maintain_order=True)
-                .agg(pl.col("population").sum().alias("size"))
-                .select(*keys, pl.lit("team").alias("unit_type"), pl.col("team").alias("unit"), "size"),
-            ]
-        )
+        sizes = hide.tree_sizes(teams, keys, "population")
         return hide.protect_tree(sizes, keys, hide.team_departments(con))
 
     return hide.decided_by_date(("goal_population",), dates, decide)

@@ -272,6 +272,26 @@ def org_tree_sizes(con, source: str, keys: list[str], size: str, small: str | No
     )
 
 
+def tree_sizes(rows: pl.DataFrame, keys: list[str], size: str) -> pl.DataFrame:
+    """org_tree_sizes's sizes (the sum of `size`) from rows already counted per team and department (`rows`
+    holds *keys, team, department and `size`): for each key, the company, each department, each team."""
+    total = pl.col(size).sum().alias("size")
+    return pl.concat(
+        [
+            rows.group_by(keys, maintain_order=True).agg(
+                pl.lit("company").alias("unit_type"), pl.lit(COMPANY).alias("unit"), total
+            ),
+            *(
+                rows.filter(pl.col(level).is_not_null())
+                .group_by(*keys, level, maintain_order=True)
+                .agg(total)
+                .select(*keys, pl.lit(level).alias("unit_type"), pl.col(level).alias("unit"), "size")
+                for level in ("department", "team")
+            ),
+        ]
+    )
+
+
 def team_departments(con) -> dict[str, str]:
     """Each team's department (the org tree's edges; the teams view)."""
     return decided(

@@ -135,3 +135,32 @@ def test_coverage_order_kept_from_the_matrix_is_the_order_worked_out_alone(grown
         assert kept.schema == alone.schema
         assert kept.sort("axis", "name").rows() == alone.sort("axis", "name").rows()
         assert alone.height > 0
+
+
+def test_the_companys_coverage_trend_decides_on_the_rows_it_read(grown):
+    """For the whole company, coverage_trend reads the skill's rows per team once and its tree decision adds
+    them up: the same trend, and the same units hidden, as the trend's own query and the decision's own
+    sizes (skill_coverage_on read again), for every skill and month of the first half of 2025."""
+    from queries import coverage
+    from queries._sql import month_ends, run
+
+    day = date(2025, 6, 30)
+    dates = month_ends(day, 6)
+    for skill in ("Cloud", "Python", "SQL", "Leadership"):
+        expected = run(
+            grown,
+            """
+            select as_of, sum(required_headcount) as required_headcount, sum(covered_headcount) as covered_headcount,
+                   coverage_share(sum(covered_headcount), sum(required_headcount)) as coverage
+            from skill_coverage_on($dates) where skill = $skill group by as_of order by as_of
+        """,
+            dates=dates,
+            skill=skill,
+        )
+        expected = hide.mark_unit(
+            expected, coverage._coverage_flags(grown, dates, skill).drop("skill"), ["as_of"], None
+        )
+        with hide.remembering(hide.Decisions()):
+            got = coverage.coverage_trend(grown, day, skill, months=6)
+        assert got.equals(expected), skill
+        assert got.height == 6
