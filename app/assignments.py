@@ -65,6 +65,13 @@ def assign(
 
 _DONE = "_upskill_assigned"
 
+#: Above this many people chosen by default, the form does not list them in its people picker: a box says
+#: "everyone below the required level with no course assigned yet (N people)", and the picker starts empty
+#: for choosing others instead. A picker holding thousands of chosen names (a department's cell at 50,000
+#: people) cost Streamlit about 0.8 s on every run of the page (it matches each chosen name against every
+#: option, twice), and sent every name to the browser each time.
+MAX_PRESELECTED = 100
+
 
 def course_label(row: dict, currency: str) -> str:
     """A course as the picker names it: title, provider, what it costs and how long it takes."""
@@ -90,15 +97,27 @@ def assign_form(ctx, people: pl.DataFrame, skill: str, key: str, assigned: list[
         return
     names = dict(zip(people["employee_id"].to_list(), people["full_name"].to_list(), strict=False))
     options = {r["course_id"]: course_label(r, ctx.currency) for r in courses.iter_rows(named=True)}
+    already = set(assigned)
+    gaps = [e for e in below["employee_id"].to_list() if e not in already]
     today = date.today()
     with st.form(f"assign_{key}", border=True):
+        everyone = None
+        if len(gaps) > MAX_PRESELECTED:
+            everyone = st.checkbox(
+                f"Everyone below the required level who has no course for this skill assigned yet ({len(gaps):,} "
+                "people)",
+                value=True,
+                key=f"assign_everyone_{key}",
+            )
         chosen = st.multiselect(
-            "People",
+            "People" if everyone is None else "Or these people (when the box above is cleared)",
             list(names),
-            default=[e for e in below["employee_id"].to_list() if e not in assigned],
+            default=gaps if everyone is None else [],
             format_func=names.get,
             help="Chosen: the people below the required level who have no course for this skill assigned yet; "
-            "add or remove anyone listed above.",
+            "add or remove anyone listed above."
+            if everyone is None
+            else "Clear the box above to assign the course to the people chosen here instead.",
             key=f"assign_people_{key}",
         )
         course = st.selectbox(
@@ -115,6 +134,7 @@ def assign_form(ctx, people: pl.DataFrame, skill: str, key: str, assigned: list[
             "Assign", icon=":material/assignment_add:", type="primary", key=f"assign_go_{key}"
         )
     if submitted:
+        chosen = gaps if everyone else chosen
         done, sentence, file = assign(chosen, course, due, skill=skill, target_level=level)
         st.session_state[_DONE] = (key, done, sentence, file, f"moodle-enrolments-{course}-{today:%Y%m%d}")
         if done:  # run again: the counts above read the published assignments

@@ -15,12 +15,16 @@ def meta(con) -> pl.DataFrame:
     return run(
         con,
         """
+        with records as (  -- one scan of the learning records for both figures
+            select count(*) as records, cast(max(completed_at) as date) as latest_record from completions
+        )
         select
             (select count(*) from employees) as employees,
-            (select count(*) from completions) as records,
-            (select cast(max(completed_at) as date) from completions) as latest_record,
+            r.records,
+            r.latest_record,
             (select max(finished_at) from import_batches where status = 'loaded') as last_load,
             (select currency from reporting_currency) as currency
+        from records as r
     """,
     )
 

@@ -13,16 +13,48 @@ from queries.registry import Audience, query
 _READINESS = ["readiness", "pairs", "met_pairs", "headcount"]
 
 
+def _readiness_units(con, dates: list[date]) -> pl.DataFrame:
+    """org_readiness_on's rows of every unit of the whole company on each date, computed once per date while
+    the data stays the same (hide.decided_by_date): the company's row is the Overview's readiness, and every
+    unit's headcount is what the org tree decision needs (one look at the tree for both)."""
+
+    def compute(missing: list[date]) -> pl.DataFrame:
+        return run(con, "select * from org_readiness_on($dates)", dates=missing)
+
+    return hide.decided_by_date(("readiness_units",), dates, compute)
+
+
 def _readiness_flags(con, dates: list[date]) -> pl.DataFrame:
     """Which units' readiness executives may not see on each date (hide.protect_tree on the headcounts)."""
 
     def decide(missing: list[date]) -> pl.DataFrame:
-        sizes = run(
-            con, "select as_of, unit_type, unit, headcount as size from org_readiness_on($dates)", dates=missing
-        )
+        sizes = _readiness_units(con, missing).select("as_of", "unit_type", "unit", pl.col("headcount").alias("size"))
         return hide.protect_tree(sizes, ["as_of"], hide.team_departments(con))
 
     return hide.decided_by_date(("readiness",), dates, decide)
+
+
+#: The months of the Overview's readiness trend (readiness_trend's default).
+TREND_MONTHS = 36
+
+
+def _company_readiness(con, dates: list[date], columns: list[str], root, unit, also: list[date] = ()) -> pl.DataFrame:
+    """The readiness of the selection on each date (its row 'company' of org_readiness_on): for the whole
+    company, read from every unit's rows (_readiness_units, which the org tree decision reads too), worked
+    out together with the dates `also` when they are not kept yet (many dates cost about what one does)."""
+    if root is None and (unit is None or unit == hide.COMPANY):
+        rows = _readiness_units(con, sorted({*dates, *also})).filter(pl.col("unit_type") == "company")
+        return rows.filter(pl.col("as_of").is_in(dates)).select("as_of", *columns).sort("as_of")
+    return run(
+        con,
+        f"""
+        select as_of, {", ".join(columns)}
+        from org_readiness_on($dates, {SCOPE}) where unit_type = 'company' order by as_of
+    """,
+        dates=dates,
+        root=root,
+        unit=unit,
+    )
 
 
 def _dates_flags(con, source: str, size: str = "count(*)", **params) -> pl.DataFrame:
@@ -40,32 +72,16 @@ def _dates_flags(con, source: str, size: str = "count(*)", **params) -> pl.DataF
 def readiness_at(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
     """Readiness of the selection on the date and 90 days before (marked where the org tree hides it)."""
     dates = [as_of - timedelta(days=90), as_of]
-    frame = run(
-        con,
-        f"""
-        select as_of, readiness, pairs, met_pairs, headcount
-        from org_readiness_on($dates, {SCOPE}) where unit_type = 'company' order by as_of
-    """,
-        dates=dates,
-        root=root,
-        unit=unit,
-    )
+    # the Overview shows the trend beside it: its month ends are worked out in the same run
+    trend = month_ends(as_of, TREND_MONTHS)
+    frame = _company_readiness(con, dates, ["readiness", "pairs", "met_pairs", "headcount"], root, unit, trend)
     return frame if root is not None else hide.mark_unit(frame, _readiness_flags(con, dates), ["as_of"], unit)
 
 
 @query(Audience.EVERYONE, small_groups=hide.hide_small("headcount", _READINESS))
-def readiness_trend(con, as_of: date, root=None, unit=None, months: int = 36) -> pl.DataFrame:
+def readiness_trend(con, as_of: date, root=None, unit=None, months: int = TREND_MONTHS) -> pl.DataFrame:
     dates = month_ends(as_of, months)
-    frame = run(
-        con,
-        f"""
-        select as_of, readiness, headcount
-        from org_readiness_on($dates, {SCOPE}) where unit_type = 'company' order by as_of
-    """,
-        dates=dates,
-        root=root,
-        unit=unit,
-    )
+    frame = _company_readiness(con, dates, ["readiness", "headcount"], root, unit)
     return frame if root is not None else hide.mark_unit(frame, _readiness_flags(con, dates), ["as_of"], unit)
 
 

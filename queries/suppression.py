@@ -272,6 +272,26 @@ def org_tree_sizes(con, source: str, keys: list[str], size: str, small: str | No
     )
 
 
+def tree_sizes(rows: pl.DataFrame, keys: list[str], size: str) -> pl.DataFrame:
+    """org_tree_sizes's sizes (the sum of `size`) from rows already counted per team and department (`rows`
+    holds *keys, team, department and `size`): for each key, the company, each department, each team."""
+    total = pl.col(size).sum().alias("size")
+    return pl.concat(
+        [
+            rows.group_by(keys, maintain_order=True).agg(
+                pl.lit("company").alias("unit_type"), pl.lit(COMPANY).alias("unit"), total
+            ),
+            *(
+                rows.filter(pl.col(level).is_not_null())
+                .group_by(*keys, level, maintain_order=True)
+                .agg(total)
+                .select(*keys, pl.lit(level).alias("unit_type"), pl.col(level).alias("unit"), "size")
+                for level in ("department", "team")
+            ),
+        ]
+    )
+
+
 def team_departments(con) -> dict[str, str]:
     """Each team's department (the org tree's edges; the teams view)."""
     return decided(
@@ -302,18 +322,41 @@ def protect_tree(sizes: pl.DataFrame, keys: list[str], departments: dict[str, st
     children = org_children(departments, more)
     nodes = list(children) + [t for d in children[("company", COMPANY)] for t in children[d]]
     equations = list(children.items())
-    by_key: dict[tuple, dict[tuple, tuple]] = {}
-    has_small = "small" in sizes.columns
-    for r in sizes.iter_rows(named=True):
-        size = float(r["size"] or 0)
-        small = bool(r["small"]) if has_small else 0 < size < MIN_GROUP
-        by_key.setdefault(tuple(r[k] for k in keys), {})[(r["unit_type"], r["unit"])] = (size, small)
-    out = []
-    for key, cells in by_key.items():
-        hidden = protect(cells, equations)
-        out += [(*key, n[0], n[1], n in hidden) for n in nodes]
-    schema = {**{k: sizes.schema[k] for k in keys}, "unit_type": pl.Utf8, "unit": pl.Utf8, TREE_FLAG: pl.Boolean}
-    return pl.DataFrame(out, schema=schema, orient="row")
+    # the sizes as (size, small) per key and node: one dict per key, built from the key's columns
+    size = pl.col("size").cast(pl.Float64).fill_null(0.0)
+    small = (
+        pl.col("small").fill_null(False).cast(pl.Boolean)
+        if "small" in sizes.columns
+        else (size > 0) & (size < MIN_GROUP)
+    )
+    cells_of = sizes.select(*keys, "unit_type", "unit", size.alias("size"), small.alias("small"))
+    parts = cells_of.partition_by(keys, as_dict=True, maintain_order=True) if keys else {(): cells_of}
+    by_key: dict[tuple, dict[tuple, tuple]] = {
+        key: dict(
+            zip(
+                zip(part["unit_type"].to_list(), part["unit"].to_list(), strict=True),
+                zip(part["size"].to_list(), part["small"].to_list(), strict=True),
+                strict=True,
+            )
+        )
+        for key, part in parts.items()
+        if part.height
+    }
+    hidden = [(*key, *n) for key, cells in by_key.items() for n in protect(cells, equations)]
+    # every node of the tree for every key (in the order of the keys, then of the nodes), flagged where hidden
+    schema = {**{k: sizes.schema[k] for k in keys}, "unit_type": pl.Utf8, "unit": pl.Utf8}
+    tree = pl.DataFrame(nodes, schema=["unit_type", "unit"], orient="row")
+    grid = (
+        pl.DataFrame(list(by_key), schema={k: schema[k] for k in keys}, orient="row").join(tree, how="cross")
+        if keys
+        else tree
+    )
+    if not by_key:
+        grid = grid.clear()
+    marked = pl.DataFrame(hidden, schema=schema, orient="row").with_columns(pl.lit(True).alias(TREE_FLAG))
+    return grid.join(
+        marked, on=[*keys, "unit_type", "unit"], how="left", maintain_order="left", nulls_equal=True
+    ).with_columns(pl.col(TREE_FLAG).fill_null(False))
 
 
 def protect(cells: dict, equations: list[tuple]) -> set:

@@ -303,6 +303,52 @@ def test_a_lead_assigns_from_the_gap_on_the_coverage_page(open_as_alice, tiny_db
     assert [d.date() for d in listed["due_on"]] == [due, due]
 
 
+def test_a_large_gap_is_offered_as_one_box_instead_of_every_name(open_as_alice, tiny_db, monkeypatch):
+    """With more people behind a gap than the picker lists as chosen (here: more than 1, Bob and Dan), a box
+    chooses all of them (its label counts them) and the picker starts empty: Assign records both."""
+    from app import assignments as page_assignments
+
+    monkeypatch.setattr(page_assignments, "MAX_PRESELECTED", 1)
+    at = open_as_alice("views/coverage_page.py")
+    cell = "team_Platform_Cloud"
+    box = at.checkbox(key=f"assign_everyone_{cell}")
+    assert box.value is True
+    assert box.label.endswith("(2 people)")
+    assert at.multiselect(key=f"assign_people_{cell}").value == []
+    at.button(key=f"assign_go_{cell}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    due = date.today() + timedelta(days=30)
+    assert [s.value.replace("\\", "") for s in at.success] == [f"Assigned to 2 people, due {due:%-d %b %Y}."]
+    con = warehouse.connect(tiny_db, read_only=True)
+    try:
+        assert con.execute("select employee_id, course_id from assignments order by 1").fetchall() == [
+            ("E2", "C-CLOUD"),
+            ("E4", "C-CLOUD"),
+        ]
+    finally:
+        con.close()
+
+
+def test_a_large_gap_with_the_box_cleared_assigns_only_the_people_picked(open_as_alice, tiny_db, monkeypatch):
+    """The box cleared, Assign records only the people picked (Dan), not everyone behind the gap."""
+    from app import assignments as page_assignments
+
+    monkeypatch.setattr(page_assignments, "MAX_PRESELECTED", 1)
+    at = open_as_alice("views/coverage_page.py")
+    cell = "team_Platform_Cloud"
+    at.checkbox(key=f"assign_everyone_{cell}").uncheck()
+    at.multiselect(key=f"assign_people_{cell}").select("E4")
+    at.button(key=f"assign_go_{cell}").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    due = date.today() + timedelta(days=30)
+    assert [s.value.replace("\\", "") for s in at.success] == [f"Assigned to 1 person, due {due:%-d %b %Y}."]
+    con = warehouse.connect(tiny_db, read_only=True)
+    try:
+        assert con.execute("select employee_id from assignments").fetchall() == [("E4",)]
+    finally:
+        con.close()
+
+
 def test_people_page_on_an_earlier_day_says_what_was_assigned_since(open_as_alice, tiny_db):
     """Replaying 2025-06-30, an assignment made today did not exist yet: the page says so and offers today."""
     con = warehouse.connect(tiny_db)

@@ -82,6 +82,95 @@ def test_readiness_is_weighted(tiny):
     assert r["company"] == pytest.approx(0.5)
 
 
+def test_readiness_on_dates_in_any_order_counts_each_days_changes_on_that_day(tiny):
+    # org_readiness_on with its dates out of order and repeated: one row per unit and distinct date. Carol
+    # (E3) still counts on her last day (2025-03-31), not on the day after; Bob's Cloud certificate counts on
+    # 2025-06-14 and no longer on 2025-06-15 (valid until, exclusive); Dan's Cloud counts from 2025-03-01.
+    # 2025-03-31: pairs E1 Lead(1,no) E2 Cloud(2,yes) E2 Py(1,yes) E3 Cloud(2,yes) E3 Py(1,no) E4 Cloud(2,yes)
+    #             E4 Py(1,no) E5 SQL(1,yes): 8 pairs, 5 met, weights 8/11; Platform 7 pairs, 4 met, 7/10
+    # 2025-04-01 and 2025-06-14: without E3: 6 pairs, 4 met, 6/8; Platform 5 pairs, 3 met, 5/7
+    # 2025-06-15: without Bob's Cloud: 6 pairs, 3 met, 4/8; Platform 5 pairs, 2 met, 3/7
+    dates = ["2025-06-15", "2025-03-31", "2025-06-14", "2025-04-01", "2025-03-31"]
+    got = {
+        (str(d), u): (pairs, met, headcount, readiness)
+        for d, u, pairs, met, headcount, readiness in rows(
+            tiny,
+            "select as_of, unit, pairs, met_pairs, headcount, readiness from org_readiness_on(cast($d as date[])) "
+            "where unit in ('company', 'Platform')",
+            {"d": dates},
+        )
+    }
+    assert got == {
+        ("2025-03-31", "company"): (8, 5, 5, pytest.approx(8 / 11)),
+        ("2025-04-01", "company"): (6, 4, 4, pytest.approx(6 / 8)),
+        ("2025-06-14", "company"): (6, 4, 4, pytest.approx(6 / 8)),
+        ("2025-06-15", "company"): (6, 3, 4, pytest.approx(4 / 8)),
+        ("2025-03-31", "Platform"): (7, 4, 4, pytest.approx(7 / 10)),
+        ("2025-04-01", "Platform"): (5, 3, 3, pytest.approx(5 / 7)),
+        ("2025-06-14", "Platform"): (5, 3, 3, pytest.approx(5 / 7)),
+        ("2025-06-15", "Platform"): (5, 2, 3, pytest.approx(3 / 7)),
+    }
+
+
+def test_goal_share_on_dates_in_any_order(tiny):
+    # G1 (Engineering's engineers at Cloud 3): Bob (Cloud 3 until 2025-06-15), Carol (left 2025-03-31, Cloud 3),
+    # Dan (hired 2025-02-01, Cloud 3 from 2025-03-01). G2 (the company at SQL 2): everyone at work; only Eve holds
+    # SQL. Dates out of order and repeated: one row per goal and distinct date.
+    dates = ["2025-06-15", "2025-01-31", "2025-03-31", "2025-02-01", "2025-06-14", "2025-01-31"]
+    got = {
+        (str(d), g): (population, meeting)
+        for d, g, population, meeting in rows(
+            tiny, "select as_of, goal_id, population, meeting from goal_share_on(cast($d as date[]))", {"d": dates}
+        )
+    }
+    assert got == {
+        ("2025-01-31", "G1"): (2, 2),  # Bob, Carol
+        ("2025-02-01", "G1"): (3, 2),  # Dan hired, no Cloud yet
+        ("2025-03-31", "G1"): (3, 3),  # Carol's last day, Dan's Cloud
+        ("2025-06-14", "G1"): (2, 2),  # Bob's certificate's last day
+        ("2025-06-15", "G1"): (2, 1),
+        ("2025-01-31", "G2"): (4, 1),
+        ("2025-02-01", "G2"): (5, 1),
+        ("2025-03-31", "G2"): (5, 1),
+        ("2025-06-14", "G2"): (4, 1),
+        ("2025-06-15", "G2"): (4, 1),
+    }
+
+
+def test_goal_share_on_agrees_with_goal_share_and_the_goal_population(tiny):
+    # goal_share_on (changes counted up to each date) and goal_share (one date, its members listed) give the
+    # same numbers, and the population is goal_population_on's, on every day the tiny organisation changes
+    days = [
+        f"2025-{m:02d}-{d:02d}" for m in range(1, 8) for d in (1, 14, 15, 28, 31) if not (m in (2, 4, 6) and d == 31)
+    ]
+    days += ["2024-01-09", "2024-01-10", "2024-09-01", "2026-03-01"]
+    many = set(
+        rows(
+            tiny,
+            "select as_of, goal_id, population, meeting, share from goal_share_on(cast($d as date[]))",
+            {"d": days},
+        )
+    )
+    one = {
+        (r[0], *r[1:])
+        for d in days
+        for r in rows(
+            tiny,
+            "select cast($d as date), goal_id, population, meeting, share from goal_share(cast($d as date))",
+            {"d": d},
+        )
+    }
+    assert many == one
+    listed = set(
+        rows(
+            tiny,
+            "select as_of, goal_id, count(*) from goal_population_on(cast($d as date[])) group by all",
+            {"d": days},
+        )
+    )
+    assert {(d, g, p) for d, g, p, _, _ in many if p} == listed
+
+
 def test_goal_readiness(tiny):
     g = {
         r[0]: r[1:]
@@ -302,3 +391,23 @@ def test_skill_level_spans_cut_and_merge_overlapping_evidence():
 def test_active_learners_window_is_90_days_including_the_date(tiny, as_of, learners):
     # E4's records: 2025-03-01 12:00 and 2025-03-02 12:00; 2025-05-30 is 89 days after 2025-03-02.
     assert rows(tiny, f"select * from active_learners(DATE '{as_of}')") == [(learners,)]
+
+
+def test_requirement_people_of_a_team_carry_their_evidence(tiny):
+    # requirement_people for a team reads the evidence of that team's people only: on 2025-01-01 Platform's
+    # pairs, each with the strongest evidence at the level held (none where nothing is held); Eve (Insights)
+    # is not listed. Bob's Cloud 3 and Python 2 and Carol's Cloud 3 are course completions.
+    from datetime import date
+
+    from queries.coverage import requirement_people
+
+    got = requirement_people(tiny, date(2025, 1, 1), team="Platform").select(
+        "employee_id", "skill", "level", "met", "evidence"
+    )
+    assert got.rows() == [
+        ("E1", "Leadership", 0, False, None),
+        ("E2", "Cloud", 3, True, "course completion"),
+        ("E2", "Python", 2, True, "course completion"),
+        ("E3", "Cloud", 3, True, "course completion"),
+        ("E3", "Python", 0, False, None),
+    ]

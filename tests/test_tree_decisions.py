@@ -93,3 +93,74 @@ def test_with_kept_decisions_no_arithmetic_gives_back_a_hidden_number(grown):
     dates = [date(2025, 2, 28), date(2025, 3, 31), date(2025, 6, 30)]
     with hide.remembering(hide.Decisions()):
         assert leaks(grown, dates, date(2025, 6, 30), months=6) == []
+
+
+def test_goal_decisions_from_the_changes_are_those_of_the_members_listed(grown):
+    """Over more dates than _LISTED_DATES the goals' tree decision counts each unit's population from the
+    changes up to each date (goal_share_by_unit_on): the same sizes, so the same hidden units, as listing the
+    members on each date (goal_population_on), on days when people join, leave and evidence lapses."""
+    from queries import goals
+
+    dates = [date(2025, 1, 31), date(2025, 2, 1), date(2025, 3, 31), date(2025, 4, 1), date(2025, 6, 15)]
+    assert len(dates) > goals._LISTED_DATES
+    listed = hide.protect_tree(
+        hide.org_tree_sizes(
+            grown,
+            "select as_of, goal_id, team, department from goal_population_on($dates)",
+            ["as_of", "goal_id"],
+            "count(*)",
+            dates=dates,
+        ),
+        ["as_of", "goal_id"],
+        hide.team_departments(grown),
+    )
+    counted = goals._population_flags(grown, dates)
+    order = ["as_of", "goal_id", "unit_type", "unit"]
+    assert counted.sort(order).equals(listed.sort(order))
+    assert listed[hide.TREE_FLAG].any()  # some unit is hidden: the comparison says something
+
+
+def test_coverage_order_kept_from_the_matrix_is_the_order_worked_out_alone(grown):
+    """coverage_matrix keeps its rows' and skills' gaps for coverage_order (the page asks for both): the same
+    rows as coverage_order's own query, for teams and departments, the whole company, a department and a
+    category."""
+    from queries import coverage
+
+    day = date(2025, 6, 30)
+    for args in ({"by": "team"}, {"by": "department"}, {"by": "team", "unit": "Engineering"}, {"category": "Cloud"}):
+        alone = coverage.coverage_order(grown, day, **args)
+        with hide.remembering(hide.Decisions()):
+            coverage.coverage_matrix(grown, day, **args)
+            kept = coverage.coverage_order(grown, day, **args)
+        assert kept.schema == alone.schema
+        assert kept.sort("axis", "name").rows() == alone.sort("axis", "name").rows()
+        assert alone.height > 0
+
+
+def test_the_companys_coverage_trend_decides_on_the_rows_it_read(grown):
+    """For the whole company, coverage_trend reads the skill's rows per team once and its tree decision adds
+    them up: the same trend, and the same units hidden, as the trend's own query and the decision's own
+    sizes (skill_coverage_on read again), for every skill and month of the first half of 2025."""
+    from queries import coverage
+    from queries._sql import month_ends, run
+
+    day = date(2025, 6, 30)
+    dates = month_ends(day, 6)
+    for skill in ("Cloud", "Python", "SQL", "Leadership"):
+        expected = run(
+            grown,
+            """
+            select as_of, sum(required_headcount) as required_headcount, sum(covered_headcount) as covered_headcount,
+                   coverage_share(sum(covered_headcount), sum(required_headcount)) as coverage
+            from skill_coverage_on($dates) where skill = $skill group by as_of order by as_of
+        """,
+            dates=dates,
+            skill=skill,
+        )
+        expected = hide.mark_unit(
+            expected, coverage._coverage_flags(grown, dates, skill).drop("skill"), ["as_of"], None
+        )
+        with hide.remembering(hide.Decisions()):
+            got = coverage.coverage_trend(grown, day, skill, months=6)
+        assert got.equals(expected), skill
+        assert got.height == 6

@@ -8,10 +8,12 @@
 -- counted without listing them date by date, so that a 36-month trend costs about as
 -- much as one date: each person adds their role's pairs and weights while employed
 -- (from the hire date to the day after the leave date), and each met pair its weight
--- while the level is held and the person employed (skill_level_spans). Running sums of
--- those changes per unit, read on each date (a row of the date placed after the changes
--- of that day), are the totals of that date. Weights are summed as decimals, so the
--- totals do not depend on the order of the additions.
+-- while the level is held and the person employed (skill_level_spans). The totals of a
+-- date are the sums of the changes on or before it: each change is counted in the first
+-- listed date on or after its day (changes after the last date count in none), per team
+-- first, then rolled up to the departments and the company, and running sums over the
+-- dates give each date's totals. Weights are summed as decimals, so the totals do not
+-- depend on the order of the additions.
 create or replace macro org_readiness_on(dates, root := null, org_unit := null) as table
 with days as (
     select distinct cast(listed_day as date) as as_of from (select unnest(dates) as listed_day) as listed
@@ -68,46 +70,60 @@ changes as (
     select team, department, met_until, 0, 0, 0, -1, -weight from met where met_until > met_from
 ),
 
-unit_changes as (
-    select 'company' as unit_type, 'company' as unit, * exclude (team, department) from changes
-    union all
-    select 'department', department, * exclude (team, department) from changes where department is not null
-    union all
-    select 'team', team, * exclude (team, department) from changes where team is not null
+-- each day on which something changes, and the first listed date on or after it
+buckets as (
+    select c.day, min(d.as_of) as as_of
+    from (select distinct day from changes) as c
+    inner join days as d on c.day <= d.as_of
+    group by c.day
 ),
 
-per_day as (
-    select unit_type, unit, day, sum(pairs) as pairs, sum(weight_total) as weight_total,
-           sum(headcount) as headcount, sum(met_pairs) as met_pairs, sum(weight_met) as weight_met
-    from unit_changes
-    group by unit_type, unit, day
+team_changes as (
+    select c.team, c.department, b.as_of, sum(c.pairs) as pairs, sum(c.weight_total) as weight_total,
+           sum(c.headcount) as headcount, sum(c.met_pairs) as met_pairs, sum(c.weight_met) as weight_met
+    from changes as c
+    inner join buckets as b on c.day = b.day
+    group by c.team, c.department, b.as_of
+),
+
+unit_changes as (
+    select 'company' as unit_type, 'company' as unit, * exclude (team, department) from team_changes
+    union all
+    select 'department', department, * exclude (team, department) from team_changes where department is not null
+    union all
+    select 'team', team, * exclude (team, department) from team_changes where team is not null
 ),
 
 units as (
-    select distinct unit_type, unit from per_day
+    select distinct unit_type, unit from unit_changes
 ),
 
-series as (
-    select *, false as is_date from per_day
-    union all
-    select u.unit_type, u.unit, d.as_of, 0, 0, 0, 0, 0, true
-    from units as u cross join days as d
+per_date as (
+    select unit_type, unit, as_of, sum(pairs) as pairs, sum(weight_total) as weight_total,
+           sum(headcount) as headcount, sum(met_pairs) as met_pairs, sum(weight_met) as weight_met
+    from (
+        select * from unit_changes
+        union all
+        select u.unit_type, u.unit, d.as_of, 0, 0, 0, 0, 0
+        from units as u cross join days as d
+    ) as series
+    group by unit_type, unit, as_of
 ),
 
 running as (
-    select unit_type, unit, day, is_date,
+    select unit_type, unit, as_of,
            sum(pairs) over w as pairs,
            sum(weight_total) over w as weight_total,
            sum(headcount) over w as headcount,
            sum(met_pairs) over w as met_pairs,
            sum(weight_met) over w as weight_met
-    from series
-    window w as (partition by unit_type, unit order by day, is_date rows between unbounded preceding and current row)
+    from per_date
+    window w as (partition by unit_type, unit order by as_of rows between unbounded preceding and current row)
 ),
 
 final as (
     select
-        day as as_of,
+        as_of,
         unit_type,
         unit,
         cast(pairs as bigint) as pairs,
@@ -117,7 +133,7 @@ final as (
         cast(weight_met as double) as weight_met,
         cast(weight_met as double) / nullif(cast(weight_total as double), 0) as readiness
     from running
-    where is_date and pairs > 0
+    where pairs > 0
 )
 
 select * from final;
