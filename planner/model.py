@@ -613,9 +613,8 @@ def load_offers_and_seats(
         with {_OFFER_CTES.replace("seats as (", "seats as materialized (", 1)},
         final as (
             select 'offer' as kind, * from offers
-            union all by name
-            select 'seat' as kind, vendor, vendor_idle_seats
-            from (select vendor, idle_seats as vendor_idle_seats from seats)
+            union all  -- column by column (Spark has no "by name"): a seat row fills vendor and its idle seats
+            select 'seat', null, null, vendor, null, null, null, idle_seats, null, null, null from seats
         )
         select * from final order by kind, course_id, skill, vendor
     """,

@@ -103,9 +103,17 @@ def bind(tree: exp.Expression, params: dict) -> exp.Expression:
     return tree.transform(replace)
 
 
+def without_hints(tree: exp.Expression) -> exp.Expression:
+    """The statement without DuckDB's ``as materialized`` on its CTEs: a hint on how to run it, never
+    on which rows it gives, that Spark's grammar does not have (Spark plans each CTE itself)."""
+    for cte in tree.find_all(exp.CTE):
+        cte.set("materialized", None)
+    return tree
+
+
 def to_spark(sql: str, params: dict | None = None) -> str:
     """DuckDB SQL of a page query (macros and parameters) as the Spark SQL that gives the same rows."""
-    tree = bind(portable.expand(sql), params or {})
+    tree = without_hints(bind(portable.expand(sql), params or {}))
     return tree.sql(dialect=SPARK_DIALECT, unsupported_level=ErrorLevel.RAISE)  # never a silent approximation
 
 

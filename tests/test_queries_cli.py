@@ -121,3 +121,9 @@ def test_parameters_are_bound_as_literals_in_the_tree():
     assert "CAST('2025-06-30' AS DATE)" in sql and "ARRAY('E1', 'E2')" in sql and "$" not in sql
     with pytest.raises(engine.EngineError, match=r"needs a value for \$team"):
         engine.to_spark("select * from employees where team = $team", {})
+
+
+def test_a_materialized_hint_is_left_out_of_the_spark_statement():
+    # DuckDB's "as materialized" says how to run a CTE, not which rows it gives; Spark cannot parse it
+    sql = engine.to_spark("with s as materialized (select employee_id from employees) select count(*) from s")
+    assert "MATERIALIZED" not in sql.upper() and sql.startswith("WITH s AS (SELECT employee_id FROM employees)")

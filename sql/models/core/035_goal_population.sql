@@ -2,6 +2,13 @@
 -- scope (the whole company, a department or a team), only those in the listed roles when
 -- it names any. The one definition of a goal's population: goal shares, goal readiness,
 -- the people not there yet and the planner's goal gaps all read it.
+--
+-- counts_in_goal: whether a goal (its scope and roles) counts a person (their department,
+-- team and role); goal_share_by_unit_on asks it of a range of days rather than of dates.
+create or replace macro counts_in_goal(goal_scope, goal_roles, department, team, role) as
+    (goal_scope = 'company' or goal_scope = department or goal_scope = team)
+    and (goal_roles is null or array_length(goal_roles) = 0 or list_contains(goal_roles, role));
+
 create or replace macro goal_population_on(dates, root := null, org_unit := null) as table
 with people as (
     select * from active_employees_on(dates, root := root, org_unit := org_unit)
@@ -25,8 +32,7 @@ final as (
         p.leave_date
     from goals as g
     inner join people as p
-      on (g.scope = 'company' or g.scope = p.department or g.scope = p.team)
-     and (g.roles is null or array_length(g.roles) = 0 or list_contains(g.roles, p.role))
+      on counts_in_goal(g.scope, g.roles, p.department, p.team, p.role)
 )
 
 select * from final;

@@ -41,13 +41,12 @@ people as (
       and coalesce(e.leave_date + 1, date '9999-12-31') > (select first_day from span)
 ),
 
--- goal_population_on's rule: the goal's scope, and its roles when it names any
+-- goal_population_on's rule (counts_in_goal): the goal's scope, and its roles when it names any
 members as (
     select g.goal_id, g.skill, g.min_level, p.employee_id, p.team, p.department, p.active_from, p.active_until
     from goals as g
     inner join people as p
-      on (g.scope = 'company' or g.scope = p.department or g.scope = p.team)
-     and (g.roles is null or array_length(g.roles) = 0 or list_contains(g.roles, p.role))
+      on counts_in_goal(g.scope, g.roles, p.department, p.team, p.role)
 ),
 
 at_level as (
