@@ -38,7 +38,7 @@ import sys
 import time
 from pathlib import Path
 
-from benchmarks.common import OUT, ROOT, human, log, median, percentile
+from benchmarks.common import OUT, ROOT, child_env, human, log, median, percentile
 from benchmarks.st_client import Session
 
 #: The personas of the demo mode (config/access.toml and the roster), by role.
@@ -104,7 +104,7 @@ class LoadLoop:
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
-            env=dict(os.environ, PYTHONPATH=str(ROOT)),
+            env=child_env(),
         )
 
     def events(self) -> list[dict]:
