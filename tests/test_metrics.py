@@ -411,3 +411,25 @@ def test_requirement_people_of_a_team_carry_their_evidence(tiny):
         ("E3", "Cloud", 3, True, "course completion"),
         ("E3", "Python", 0, False, None),
     ]
+
+
+def test_level_evidence_of_some_people_or_one_skill_is_theirs_alone(tiny):
+    # only_people / only_skill filter where the evidence is read; the rows are those of the whole result
+    # kept to them: on 2025-01-01 Bob (E2) holds Cloud 3 and Python 2, Carol (E3) Cloud 3, each from a course.
+    day = "DATE '2025-01-01'"
+    whole = rows(tiny, f"select employee_id, skill, level, evidence from level_evidence({day}) order by all")
+    some = rows(
+        tiny,
+        f"select employee_id, skill, level, evidence from level_evidence({day}, only_people := ['E2', 'E3']) order by all",
+    )
+    cloud = rows(
+        tiny,
+        f"select employee_id, skill, level, evidence from level_evidence({day}, only_skill := 'Cloud') order by all",
+    )
+    assert some == [
+        ("E2", "Cloud", 3, "course completion"),
+        ("E2", "Python", 2, "course completion"),
+        ("E3", "Cloud", 3, "course completion"),
+    ]
+    assert some == [r for r in whole if r[0] in ("E2", "E3")]
+    assert cloud == [r for r in whole if r[1] == "Cloud"] and ("E2", "Cloud", 3, "course completion") in cloud

@@ -3,11 +3,16 @@
 -- level valid on the date (valid_from <= date < valid_until): its strength and label from L&D's
 -- policy (evidence_policy), "(flagged)" when the policy flags it (an unverified credential).
 -- Evidence the policy does not count is not in `evidence`, so it is never behind a level.
-create or replace macro level_evidence(as_of) as table
+-- `only_people` (a list of employee ids) and `only_skill` keep only their rows: the filter is applied where
+-- the evidence is read, before the ranking (a filter on the result would rank everyone's evidence
+-- first: a team of 48 at 8.7 million evidence rows, 1.5 s against 0.1 s).
+create or replace macro level_evidence(as_of, only_people := null, only_skill := null) as table
 with valid as (
-    select employee_id, skill, level, strength, flagged, strength_kind
-    from evidence
-    where valid_from <= as_of and (valid_until is null or as_of < valid_until)
+    select e.employee_id, e.skill, e.level, e.strength, e.flagged, e.strength_kind
+    from evidence as e
+    where e.valid_from <= as_of and (e.valid_until is null or as_of < e.valid_until)
+      and (only_people is null or list_contains(only_people, e.employee_id))
+      and (only_skill is null or e.skill = only_skill)
 ),
 
 top_level as (
