@@ -69,6 +69,22 @@ STATUS_RANK = "case {col} " + " ".join(f"when '{s}' then {r}" for s, r in STATUS
 PROOF_ORDER = {"verified": 3, "unverifiable": 2, "unsigned": 1, "failed": 0}
 PROOF_RANK = "case {col} " + " ".join(f"when '{s}' then {r}" for s, r in PROOF_ORDER.items()) + " else -1 end"
 
+#: The columns of completion_records a learning load writes from its frame (source_kind aside), in order.
+RECORD_COLUMNS = (
+    "source_record_id",
+    "employee_id",
+    "course_id",
+    "status",
+    "completed_at",
+    "score",
+    "expires_at",
+    "vendor",
+    "batch_id",
+    "row_number",
+    "verification",
+    "verification_reason",
+)
+
 #: When a dict, each load adds the seconds of its phases to it (the benchmarks print the split).
 PHASE_SECONDS: dict[str, float] | None = None
 
@@ -1159,21 +1175,7 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
     # the rows the loader needs now live in `staged`: let go of the reader's frame
     parsed.records, parsed.raw_source = parsed.records.clear(), None
     mark("unresolved")
-    resolved = _kept(staged, staged["_resolved"]).select(
-        "source_record_id",
-        "employee_id",
-        "course_id",
-        "status",
-        "completed_at",
-        "score",
-        "expires_at",
-        "vendor",
-        "batch_id",
-        "row_number",
-        "verification",
-        "verification_reason",
-        "rank",
-    )
+    resolved = _kept(staged, staged["_resolved"]).select(*RECORD_COLUMNS, "rank")
     del staged
     candidates = dict(resolved.group_by("batch_id").len().iter_rows())
     # one row per source record: its most advanced copy (then the latest, then the first in the file)
@@ -1274,24 +1276,9 @@ def _write_batches(con, parsed: Parsed, batches: list[int], mark=lambda phase: N
             "cast(coalesce(max(try_cast(value as bigint)), 0) + 1 as varchar) "
             "from settings where key = 'records_revision'"
         )
-    fresh_rows = fresh.select(
-        "source_record_id",
-        "employee_id",
-        "course_id",
-        "status",
-        "completed_at",
-        "score",
-        "expires_at",
-        "vendor",
-        "batch_id",
-        "row_number",
-        "verification",
-        "verification_reason",
-    )
+    fresh_rows = fresh.select(*RECORD_COLUMNS)
     con.execute(
-        "insert into completion_records (source_kind, source_record_id, employee_id, course_id, status, "
-        "completed_at, score, expires_at, vendor, batch_id, row_number, verification, verification_reason) "
-        "select ?, * from fresh_rows",
+        f"insert into completion_records (source_kind, {', '.join(RECORD_COLUMNS)}) select ?, * from fresh_rows",
         [kind],
     )
     del fresh_rows
