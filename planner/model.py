@@ -848,7 +848,12 @@ def courses_for(con: duckdb.DuckDBPyConnection, as_of: date, skill: str, level: 
 
 
 def learning_path(
-    con: duckdb.DuckDBPyConnection, as_of: date, employee_id: str, root: str | None = None, options: int = PATH_OPTIONS
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    employee_id: str,
+    root: str | None = None,
+    options: int = PATH_OPTIONS,
+    offers: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """For each of a person's gaps, the next courses that close it.
 
@@ -865,7 +870,7 @@ def learning_path(
     gaps = load_gaps(con, as_of, as_of, root, None, employee_id).filter(
         pl.col("goal_id").is_null() | pl.col("goal_id").is_in([g for (g,) in short])
     )
-    offers = _ranked_offers(load_offers(con, as_of, as_of))
+    offers = _ranked_offers(load_offers(con, as_of, as_of)) if offers is None else offers
     if gaps.is_empty():
         return pl.DataFrame(
             schema={
@@ -938,7 +943,12 @@ def learning_path(
 
 
 def recertifications(
-    con: duckdb.DuckDBPyConnection, as_of: date, employee_id: str, root: str | None = None, days: int = 90
+    con: duckdb.DuckDBPyConnection,
+    as_of: date,
+    employee_id: str,
+    root: str | None = None,
+    days: int = 90,
+    offers: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
     """A person's credentials that lapse within `days`, each with the cheapest, then shortest, course renewing it.
 
@@ -969,7 +979,7 @@ def recertifications(
     }
     if lapsing.is_empty():
         return pl.DataFrame(schema=schema)
-    offers = _ranked_offers(load_offers(con, as_of, as_of))
+    offers = _ranked_offers(load_offers(con, as_of, as_of)) if offers is None else offers
     options = (
         lapsing.join(offers, on="skill", how="left")
         .filter(pl.col("level_right").is_null() | (pl.col("level_right") >= pl.col("level")))
@@ -1000,7 +1010,8 @@ def person_learning_path(
 
     A recertification row's `needed` is the level to keep and `due` the day it lapses.
     """
-    gaps = learning_path(con, as_of, employee_id, root).select(
+    offers = _ranked_offers(load_offers(con, as_of, as_of))  # the date's courses and seats, read once for both
+    gaps = learning_path(con, as_of, employee_id, root, offers=offers).select(
         pl.lit("gap").alias("kind"),
         "skill",
         "level",
@@ -1015,7 +1026,7 @@ def person_learning_path(
         "cost",
         "paid_with",
     )
-    renewals = recertifications(con, as_of, employee_id, root, days).select(
+    renewals = recertifications(con, as_of, employee_id, root, days, offers=offers).select(
         pl.lit("recertification").alias("kind"),
         "skill",
         "level",

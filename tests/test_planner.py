@@ -582,6 +582,21 @@ def test_learning_path_cheapest_then_shortest(tiny_db):
     con.close()
 
 
+def test_a_learning_path_reads_the_dates_courses_once(tiny_db, monkeypatch):
+    # Bob on 2025-05-01 has a credential to renew (Cloud, until 2025-06-15) and no gap: the gaps and the
+    # renewals share one read of the courses and seats (each read scans the records' last 30 days)
+    from planner import model
+
+    reads = []
+    real = model.load_offers
+    monkeypatch.setattr(model, "load_offers", lambda *a, **k: reads.append(a[1:]) or real(*a, **k))
+    con = warehouse.connect(tiny_db)
+    path = model.person_learning_path(con, date(2025, 5, 1), "E2")
+    con.close()
+    assert reads == [(date(2025, 5, 1), date(2025, 5, 1))]
+    assert path.filter(pl.col("kind") == "recertification")["course_id"].to_list() == ["C-CLOUD"]
+
+
 # ------------------------------------------------------------------ headless
 
 
