@@ -393,6 +393,25 @@ def test_active_learners_window_is_90_days_including_the_date(tiny, as_of, learn
     assert rows(tiny, f"select * from active_learners(DATE '{as_of}')") == [(learners,)]
 
 
+@pytest.mark.parametrize("unit", [None, "company"])
+def test_the_whole_companys_active_learners_are_the_tree_decisions_counts(tiny, unit):
+    # For the whole company the Overview's counts come from the tree decision's own (its company row);
+    # a date with nobody counted has no row there and is 0. E4 learned on 1 and 2 Mar 2025 only:
+    # on 31 May (window from 3 Mar) 0, on 2 Mar (90 days before) 1; on 28 Feb and 30 Nov 2024 0.
+    from datetime import date
+
+    from queries import overview
+
+    def counts(day: date) -> list:
+        return overview.active_learners(tiny, as_of=day, unit=unit).select("as_of", "active_learners").rows()
+
+    assert counts(date(2025, 5, 31)) == [(date(2025, 3, 2), 1), (date(2025, 5, 31), 0)]
+    assert counts(date(2025, 2, 28)) == [(date(2024, 11, 30), 0), (date(2025, 2, 28), 0)]
+    # and the expiring credentials likewise (Bob's Cloud certificate lapses on 15 Jun 2025)
+    expiring = overview.expiring_count(tiny, as_of=date(2025, 5, 1), unit=unit)
+    assert expiring.select("as_of", "expiring").rows() == [(date(2025, 1, 31), 0), (date(2025, 5, 1), 1)]
+
+
 def test_requirement_people_of_a_team_carry_their_evidence(tiny):
     # requirement_people for a team reads the evidence of that team's people only: on 2025-01-01 Platform's
     # pairs, each with the strongest evidence at the level held (none where nothing is held); Eve (Insights)
