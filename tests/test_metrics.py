@@ -311,6 +311,21 @@ def test_cost_per_completion(tiny):
     assert c["LinkedIn Learning"] == (2000.0, 0, None)
 
 
+def test_cost_per_completion_counts_the_records_of_each_day_of_the_period(tiny):
+    # E4's Moodle completion is dated 1 Mar 2025 (12:00): a period ending or starting that day counts it,
+    # one ending the day before or starting the day after does not.
+    def moodle(start: str, end: str) -> list:
+        return rows(
+            tiny,
+            f"select completions from cost_per_completion(DATE '{start}', DATE '{end}') where vendor = 'Moodle'",
+        )
+
+    assert moodle("2025-03-01", "2025-03-01") == [(1,)]
+    assert moodle("2025-02-01", "2025-03-01") == [(1,)]
+    assert moodle("2025-02-01", "2025-02-28") == []  # no Moodle spend nor completion in February
+    assert moodle("2025-03-02", "2025-03-31") == []
+
+
 def test_licence_utilisation(tiny):
     assert rows(tiny, "select vendor, seats, active_users, idle_seats from licence_utilisation(DATE '2025-03-01')") == [
         ("LinkedIn Learning", 2, 0, 2)
