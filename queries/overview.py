@@ -57,15 +57,39 @@ def _company_readiness(con, dates: list[date], columns: list[str], root, unit, a
     )
 
 
+def _dates_sizes(con, source: str, size: str = "count(*)", **params) -> pl.DataFrame:
+    """A count over `source` (as_of, team, department) for each date and org unit (hide.org_tree_sizes),
+    counted once per date while the data stays the same."""
+    kept = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(params.items()))
+    return hide.decided(
+        ("dates_sizes", source, size, kept), lambda: hide.org_tree_sizes(con, source, ["as_of"], size, **params)
+    )
+
+
 def _dates_flags(con, source: str, size: str = "count(*)", **params) -> pl.DataFrame:
     """Which units executives may not see on each date, for a count over `source` (as_of, team, department)."""
 
     def decide() -> pl.DataFrame:
-        sizes = hide.org_tree_sizes(con, source, ["as_of"], size, **params)
+        sizes = _dates_sizes(con, source, size, **params)
         return hide.protect_tree(sizes, ["as_of"], hide.team_departments(con))
 
     kept = tuple((k, tuple(v) if isinstance(v, list) else v) for k, v in sorted(params.items()))
     return hide.decided(("dates", source, size, kept), decide)
+
+
+def _whole_company(root, unit) -> bool:
+    return root is None and (unit is None or unit == hide.COMPANY)
+
+
+def _company_counts(sizes: pl.DataFrame, dates: list[date], column: str) -> pl.DataFrame:
+    """The company's row of _dates_sizes on each date (as_of, `column`), 0 on a date with nothing counted:
+    the whole company's count is the tree decision's own (one count for both)."""
+    company = sizes.filter(pl.col("unit_type") == "company").select("as_of", pl.col("size").alias(column))
+    return (
+        pl.DataFrame({"as_of": sorted(dates)}, schema={"as_of": pl.Date})
+        .join(company, on="as_of", how="left", maintain_order="left")
+        .with_columns(pl.col(column).fill_null(0).cast(pl.Int64))
+    )
 
 
 @query(Audience.EVERYONE, small_groups=hide.hide_small("headcount", _READINESS))
@@ -109,6 +133,16 @@ def readiness_by_unit(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
 
 @query(Audience.EVERYONE, small_groups=hide.hide_small("active_learners", ["active_learners"]))
 def active_learners(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
+    dates = [as_of - timedelta(days=90), as_of]
+    learners = """
+        select p.as_of, p.team, p.department, p.employee_id from active_employees_on($dates) as p
+        where exists (select 1 from completions as a where a.employee_id = p.employee_id
+                      and a.completed_at >= p.as_of - 89 and a.completed_at < p.as_of + 1)
+    """
+    size = "count(distinct employee_id)"
+    if _whole_company(root, unit):  # the tree decision counts the company too
+        frame = _company_counts(_dates_sizes(con, learners, size, dates=dates), dates, "active_learners")
+        return hide.mark_unit(frame, _dates_flags(con, learners, size, dates=dates), ["as_of"], unit)
     frame = run(
         con,
         f"""
@@ -118,47 +152,46 @@ def active_learners(con, as_of: date, root=None, unit=None) -> pl.DataFrame:
         order by as_of
     """,
         as_of=as_of,
-        before=as_of - timedelta(days=90),
+        before=dates[0],
         root=root,
         unit=unit,
     )
     if root is not None:
         return frame
-    learners = """
-        select p.as_of, p.team, p.department, p.employee_id from active_employees_on($dates) as p
-        where exists (select 1 from completions as a where a.employee_id = p.employee_id
-                      and a.completed_at >= p.as_of - 89 and a.completed_at < p.as_of + 1)
-    """
-    flags = _dates_flags(con, learners, "count(distinct employee_id)", dates=[as_of - timedelta(days=90), as_of])
-    return hide.mark_unit(frame, flags, ["as_of"], unit)
+    return hide.mark_unit(frame, _dates_flags(con, learners, size, dates=dates), ["as_of"], unit)
 
 
 @query(Audience.EVERYONE, small_groups=hide.hide_small("expiring", ["expiring"]))
 def expiring_count(con, as_of: date, root=None, unit=None, days: int = 90) -> pl.DataFrame:
     """Credentials lapsing within `days` after the date and after the date 90 days before (a credential that
     attests several skills counts once)."""
-    frame = run(
-        con,
-        f"""
-        select $before as as_of, count(distinct source_record_id) as expiring
-        from expiring_credentials($before, days := $days, {SCOPE})
-        union all
-        select $as_of, count(distinct source_record_id) from expiring_credentials($as_of, days := $days, {SCOPE})
-        order by as_of
-    """,
-        as_of=as_of,
-        before=as_of - timedelta(days=90),
-        days=days,
-        root=root,
-        unit=unit,
-    )
-    if root is not None:
-        return frame
+    before = as_of - timedelta(days=90)
     lapsing = """
         select $before as as_of, team, department, source_record_id from expiring_credentials($before, days := $days)
         union all
         select $as_of, team, department, source_record_id from expiring_credentials($as_of, days := $days)
     """
-    before = as_of - timedelta(days=90)
-    flags = _dates_flags(con, lapsing, "count(distinct source_record_id)", as_of=as_of, before=before, days=days)
+    size = "count(distinct source_record_id)"
+    if _whole_company(root, unit):  # the tree decision counts the company too
+        sizes = _dates_sizes(con, lapsing, size, as_of=as_of, before=before, days=days)
+        frame = _company_counts(sizes, [before, as_of], "expiring")
+    else:
+        frame = run(
+            con,
+            f"""
+            select $before as as_of, count(distinct source_record_id) as expiring
+            from expiring_credentials($before, days := $days, {SCOPE})
+            union all
+            select $as_of, count(distinct source_record_id) from expiring_credentials($as_of, days := $days, {SCOPE})
+            order by as_of
+        """,
+            as_of=as_of,
+            before=before,
+            days=days,
+            root=root,
+            unit=unit,
+        )
+    if root is not None:
+        return frame
+    flags = _dates_flags(con, lapsing, size, as_of=as_of, before=before, days=days)
     return hide.mark_unit(frame, flags, ["as_of"], unit)

@@ -64,13 +64,14 @@ def _hidden_spend(con, as_of: date) -> set[tuple]:
 
 def _decide_hidden_spend(con, as_of: date) -> set[tuple]:
     frame = run(con, _SPEND_CELLS, as_of=as_of)
-    cells = {
-        (r["unit_type"], r["unit"], r["kind"], r["a"], r["b"]): (
-            float(r["size"]),
-            r["personal"] and 0 < r["buyers"] < hide.MIN_GROUP,
+    small = frame.select(pl.col("personal") & (pl.col("buyers") > 0) & (pl.col("buyers") < hide.MIN_GROUP))
+    cells = dict(
+        zip(
+            frame.select("unit_type", "unit", "kind", "a", "b").iter_rows(),
+            zip(frame["size"].cast(pl.Float64).to_list(), small.to_series().to_list(), strict=True),
+            strict=True,
         )
-        for r in frame.iter_rows(named=True)
-    }
+    )
     departments = frame.filter(pl.col("unit_type") == "department")["unit"].unique().to_list()
     children = hide.org_children(hide.team_departments(con), departments)
     nodes = list(children) + [t for d in children[("company", hide.COMPANY)] for t in children[d]]

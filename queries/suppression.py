@@ -380,14 +380,16 @@ def protect(cells: dict, equations: list[tuple]) -> set:
     while changed:
         changed = False
         for total, parts in equations:
-            hid = [p for p in parts if p in hidden]
-            shown = [p for p in parts if p not in hidden]
-            if total not in hidden and len(hid) == 1:
-                hidden.add(min(shown, key=order) if shown else total)
-                changed = True
-            elif total in hidden and not hid and shown:
-                hidden.add(min(shown, key=order))
-                changed = True
+            if hidden.isdisjoint(parts):  # no hidden part (most equations): only a hidden total acts
+                if total in hidden and parts:
+                    hidden.add(min(parts, key=order))
+                    changed = True
+            elif total not in hidden:
+                hid = [p for p in parts if p in hidden]
+                if len(hid) == 1:
+                    shown = [p for p in parts if p not in hidden]
+                    hidden.add(min(shown, key=order) if shown else total)
+                    changed = True
     return hidden
 
 

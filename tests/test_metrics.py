@@ -311,6 +311,21 @@ def test_cost_per_completion(tiny):
     assert c["LinkedIn Learning"] == (2000.0, 0, None)
 
 
+def test_cost_per_completion_counts_the_records_of_each_day_of_the_period(tiny):
+    # E4's Moodle completion is dated 1 Mar 2025 (12:00): a period ending or starting that day counts it,
+    # one ending the day before or starting the day after does not.
+    def moodle(start: str, end: str) -> list:
+        return rows(
+            tiny,
+            f"select completions from cost_per_completion(DATE '{start}', DATE '{end}') where vendor = 'Moodle'",
+        )
+
+    assert moodle("2025-03-01", "2025-03-01") == [(1,)]
+    assert moodle("2025-02-01", "2025-03-01") == [(1,)]
+    assert moodle("2025-02-01", "2025-02-28") == []  # no Moodle spend nor completion in February
+    assert moodle("2025-03-02", "2025-03-31") == []
+
+
 def test_licence_utilisation(tiny):
     assert rows(tiny, "select vendor, seats, active_users, idle_seats from licence_utilisation(DATE '2025-03-01')") == [
         ("LinkedIn Learning", 2, 0, 2)
@@ -391,6 +406,25 @@ def test_skill_level_spans_cut_and_merge_overlapping_evidence():
 def test_active_learners_window_is_90_days_including_the_date(tiny, as_of, learners):
     # E4's records: 2025-03-01 12:00 and 2025-03-02 12:00; 2025-05-30 is 89 days after 2025-03-02.
     assert rows(tiny, f"select * from active_learners(DATE '{as_of}')") == [(learners,)]
+
+
+@pytest.mark.parametrize("unit", [None, "company"])
+def test_the_whole_companys_active_learners_are_the_tree_decisions_counts(tiny, unit):
+    # For the whole company the Overview's counts come from the tree decision's own (its company row);
+    # a date with nobody counted has no row there and is 0. E4 learned on 1 and 2 Mar 2025 only:
+    # on 31 May (window from 3 Mar) 0, on 2 Mar (90 days before) 1; on 28 Feb and 30 Nov 2024 0.
+    from datetime import date
+
+    from queries import overview
+
+    def counts(day: date) -> list:
+        return overview.active_learners(tiny, as_of=day, unit=unit).select("as_of", "active_learners").rows()
+
+    assert counts(date(2025, 5, 31)) == [(date(2025, 3, 2), 1), (date(2025, 5, 31), 0)]
+    assert counts(date(2025, 2, 28)) == [(date(2024, 11, 30), 0), (date(2025, 2, 28), 0)]
+    # and the expiring credentials likewise (Bob's Cloud certificate lapses on 15 Jun 2025)
+    expiring = overview.expiring_count(tiny, as_of=date(2025, 5, 1), unit=unit)
+    assert expiring.select("as_of", "expiring").rows() == [(date(2025, 1, 31), 0), (date(2025, 5, 1), 1)]
 
 
 def test_requirement_people_of_a_team_carry_their_evidence(tiny):

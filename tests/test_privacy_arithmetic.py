@@ -317,6 +317,49 @@ def test_protect_hides_the_smallest_sibling_and_never_a_lone_child_under_a_shown
     }
 
 
+def _protect_one_equation_at_a_time(cells: dict, equations: list[tuple]) -> set:
+    """protect's rule written out plainly (every equation's hidden and shown parts listed on every pass)."""
+
+    def order(c):
+        size = cells.get(c, (0.0, False))[0]
+        return (size == 0, size, str(c))
+
+    hidden = {c for c, (_, small) in cells.items() if small}
+    changed = True
+    while changed:
+        changed = False
+        for total, parts in equations:
+            hid = [p for p in parts if p in hidden]
+            shown = [p for p in parts if p not in hidden]
+            if total not in hidden and len(hid) == 1:
+                hidden.add(min(shown, key=order) if shown else total)
+                changed = True
+            elif total in hidden and not hid and shown:
+                hidden.add(min(shown, key=order))
+                changed = True
+    return hidden
+
+
+def test_protect_decides_as_the_rule_written_out_on_many_random_trees():
+    # protect skips the equations with no hidden part quickly; the cells it hides must be the rule's,
+    # in the same order of decisions (chains through hidden totals, parts shared by several sums,
+    # a part listed twice, empty sums, cells of size 0 and cells with no entry).
+    import random
+
+    rng = random.Random(7)
+    for _ in range(300):
+        names = [f"c{i}" for i in range(rng.randint(3, 25))]
+        cells = {n: (float(rng.choice([0, 0, 1, 2, 3, 5, 8, 13, 40])), rng.random() < 0.2) for n in names[:-2]}
+        equations = []
+        for _ in range(rng.randint(1, 20)):
+            total = rng.choice(names)
+            parts = rng.sample(names, rng.randint(0, min(6, len(names))))
+            if parts and rng.random() < 0.1:
+                parts.append(parts[0])
+            equations.append((total, parts))
+        assert hide.protect(cells, equations) == _protect_one_equation_at_a_time(cells, equations)
+
+
 # ------------------------------------------------------------------ the small organisation
 
 

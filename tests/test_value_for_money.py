@@ -58,6 +58,20 @@ def test_a_level_held_from_the_period_start_is_not_gained(tiny):
     assert gained("2025-03-02") == [(0, None)]
 
 
+def test_a_level_held_before_joining_counts_from_0(tiny_db):
+    # Dan is made to join on 1 Apr, after his Cloud 3 course of 1 Mar. A period from 2 Mar compares with 1 Mar,
+    # when he was not at work yet: no level held then, so his Cloud 3 is gained (+3). Bob, at work on both days,
+    # held Python 2 through the period (0) and his Cloud 3 lapsed on 15 Jun (0).
+    con = warehouse.connect(tiny_db)
+    con.execute("update employees set hire_date = DATE '2025-04-01' where full_name like 'Dan%'")
+    rows = con.sql(
+        "select unit, people, levels_gained from value_for_money(DATE '2025-03-02', DATE '2025-06-30') "
+        "where unit_type = 'team' order by unit"
+    ).fetchall()
+    con.close()
+    assert rows == [("Insights", 1, 0), ("Platform", 3, 3)]
+
+
 def test_the_page_query_follows_the_unit_filter(tiny):
     q = queries.get("value_for_money")
     by_unit = {

@@ -12,7 +12,8 @@ done as (
     select vendor, count(distinct(employee_id, course_id)) as completions
     from learning_activity
     where status in ('completed', 'passed')
-      and activity_date between cast(period_start as date) and cast(period_end as date)
+      -- the days of the period as a range of activity_at (a filter the scan of the records applies)
+      and activity_at >= cast(period_start as date) and activity_at < cast(period_end as date) + 1
       and vendor is not null
     group by vendor
 ),

@@ -17,7 +17,8 @@ with running as (
 users as (
     select vendor, count(distinct employee_id) as active_users
     from learning_activity
-    where activity_date > cast(as_of as date) - 30 and activity_date <= cast(as_of as date)
+    -- the 30 days up to and including as_of as a range of activity_at (a filter the scan of the records applies)
+    where activity_at >= cast(as_of as date) - 29 and activity_at < cast(as_of as date) + 1
     group by vendor
 ),
 

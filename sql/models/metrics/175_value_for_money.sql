@@ -12,15 +12,26 @@
 -- One row per org unit: the company, each department, each team.
 create or replace macro value_for_money(period_start, period_end) as table
 with people as (
-    select employee_id, team, department from active_employees(period_end)
+    select e.employee_id, e.team, e.department, b.employee_id is not null as at_work_before
+    from active_employees(period_end) as e
+    left join active_employees(cast(period_start as date) - 1) as b on e.employee_id = b.employee_id
+),
+
+-- The levels held on period_end (skill_level_spans), leaving out those whose range already ran
+-- the day before period_start for someone at work then: the same range gives the same level on
+-- both days, a gain of 0.
+held_after as (
+    select p.employee_id, s.skill, s.level
+    from people as p
+    inner join skill_level_spans as s
+      on p.employee_id = s.employee_id
+     and s.valid_from <= cast(period_end as date)
+     and (s.valid_until is null or cast(period_end as date) < s.valid_until)
+    where s.valid_from >= cast(period_start as date) or not p.at_work_before
 ),
 
 held_before as (
     select employee_id, skill, level from employee_skill_levels(cast(period_start as date) - 1)
-),
-
-held_after as (
-    select employee_id, skill, level from employee_skill_levels(period_end)
 ),
 
 person_gains as (
